@@ -1,0 +1,80 @@
+// Display formatting. Pure functions of (value, language) so they can be unit-tested.
+import type { Lang } from "./api/client";
+
+const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+function parseDate(date: string): Date | null {
+  const m = DATE_RE.exec(date);
+  if (!m) return null;
+  return new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+}
+
+/** A calendar date `YYYY-MM-DD`: zh → 2026年11月22日, en → Nov 22, 2026. Unparseable input is returned as is. */
+export function formatDate(date: string | null | undefined, lang: Lang): string {
+  if (!date) return "—";
+  const d = parseDate(date);
+  if (!d) return date;
+  const locale = lang === "zh-CN" ? "zh-CN" : "en-US";
+  return new Intl.DateTimeFormat(locale, { year: "numeric", month: lang === "zh-CN" ? "long" : "short", day: "numeric", timeZone: "UTC" }).format(d);
+}
+
+/** Compact date for tables and inputs: 2026-11-22 in every language. */
+export function formatDateShort(date: string | null | undefined): string {
+  return date ? date : "—";
+}
+
+/** Short weekday of a `YYYY-MM-DD`: zh → 周日, en → Sun. */
+export function formatWeekday(date: string, lang: Lang): string {
+  const d = parseDate(date);
+  if (!d) return "";
+  return new Intl.DateTimeFormat(lang === "zh-CN" ? "zh-CN" : "en-US", { weekday: "short", timeZone: "UTC" }).format(d);
+}
+
+/** An RFC 3339 timestamp in local time: 2026-11-22 14:30. */
+export function formatDateTime(ts: string | null | undefined): string {
+  if (!ts) return "—";
+  const d = new Date(ts);
+  if (Number.isNaN(d.getTime())) return ts;
+  const p = (n: number) => String(n).padStart(2, "0");
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
+}
+
+/** Integer fen → ¥1,234.50 (exact: integer arithmetic, no floating point). */
+export function formatMoney(fen: number | null | undefined): string {
+  if (fen === null || fen === undefined || !Number.isFinite(fen)) return "—";
+  const neg = fen < 0;
+  const abs = Math.abs(Math.trunc(fen));
+  const yuan = Math.floor(abs / 100);
+  const cents = abs % 100;
+  const grouped = String(yuan).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  return `${neg ? "-" : ""}¥${grouped}.${String(cents).padStart(2, "0")}`;
+}
+
+/** Yuan typed by a user ("1,234.5") → integer fen, or null when it is not a valid amount. */
+export function parseYuan(text: string): number | null {
+  const s = text.replace(/[,¥\s]/g, "");
+  const m = /^(-?)(\d+)(?:\.(\d{1,2}))?$/.exec(s);
+  if (!m) return null;
+  const fen = Number(m[2]) * 100 + Number((m[3] ?? "").padEnd(2, "0"));
+  return m[1] ? -fen : fen;
+}
+
+/** A rate 0–1 → "62.5%"; null (denominator 0) → "—". */
+export function formatRate(rate: number | null | undefined, digits = 1): string {
+  if (rate === null || rate === undefined || !Number.isFinite(rate)) return "—";
+  const pct = (rate * 100).toFixed(digits).replace(/\.0+$/, "");
+  return `${pct}%`;
+}
+
+/** num / den as a rate, or null when den is 0. */
+export function ratio(num: number, den: number): number | null {
+  return den > 0 ? num / den : null;
+}
+
+/** Mask a phone number for display: 138****1234. */
+export function maskPhone(phone: string | null | undefined): string {
+  if (!phone) return "—";
+  const digits = phone.replace(/\s/g, "");
+  if (digits.length < 7) return digits;
+  return `${digits.slice(0, 3)}****${digits.slice(-4)}`;
+}
