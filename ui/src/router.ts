@@ -1,0 +1,22 @@
+import { createRouter, createWebHashHistory, type RouteRecordRaw } from "vue-router";
+
+export const PHASES = ["invitations", "seating", "checkin", "talk", "closing", "data"] as const;
+export type Phase = (typeof PHASES)[number];
+
+const routes: RouteRecordRaw[] = [
+  { path: "/", redirect: "/seminars" },
+  { path: "/seminars", name: "seminars", component: () => import("./pages/SeminarList.vue") },
+  { path: "/seminars/:id", name: "seminar", component: () => import("./pages/SeminarDetail.vue"), props: (r) => ({ id: Number(r.params.id) }) },
+  ...PHASES.map((phase) => ({
+    path: `/${phase}`,
+    name: phase,
+    component: () => import("./pages/PhasePage.vue"),
+    props: { phase },
+  })),
+  { path: "/stores", name: "stores", component: () => import("./pages/StoreList.vue") },
+  { path: "/staff", name: "staff", component: () => import("./pages/StaffList.vue") },
+  { path: "/settings", name: "settings", component: () => import("./pages/SettingsPage.vue") },
+  { path: "/:pathMatch(.*)*", redirect: "/seminars" },
+];
+
+export const router = createRouter({ history: createWebHashHistory(), routes });
