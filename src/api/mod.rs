@@ -1,0 +1,183 @@
+//! One API, three transports. Every operation is declared once in [`ops::all`]: its name, HTTP
+//! method and path, the role it needs, and a typed handler `fn(&App, Input) -> Result<Output>`.
+//! The Tauri shell, the HTTP server and the CLI only adapt to [`dispatch`]; the OpenAPI document
+//! and the TypeScript types are generated from the same list.
+
+mod ops;
+pub mod openapi;
+pub mod tsgen;
+
+use std::sync::LazyLock;
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use ts_rs::TS;
+use utoipa::openapi::{RefOr, Schema};
+use utoipa::ToSchema;
+
+use crate::app::App;
+use crate::error::{Error, Result};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Method {
+    Get,
+    Post,
+    Put,
+    Delete,
+}
+
+impl Method {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Put => "PUT",
+            Method::Delete => "DELETE",
+        }
+    }
+    /// GET and DELETE take their input from the path and query string, the others from a JSON body.
+    pub fn has_body(self) -> bool {
+        matches!(self, Method::Post | Method::Put)
+    }
+}
+
+/// Who may call an operation over HTTP.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone, without a token (health only).
+    Public,
+    /// The organizer: the loopback admin token (and the desktop window's IPC).
+    Admin,
+}
+
+/// An operation's input as a transport received it.
+pub enum Input {
+    /// A JSON object (IPC, CLI, HTTP bodies with path parameters merged in).
+    Json(Value),
+    /// Form pairs (HTTP path parameters and query string), parsed into the typed input.
+    Form(Vec<(String, String)>),
+}
+
+type Handler = Box<dyn Fn(&App, Input) -> Result<Value> + Send + Sync>;
+
+/// One operation of the API.
+pub struct Op {
+    pub name: &'static str,
+    pub method: Method,
+    pub path: &'static str,
+    pub access: Access,
+    pub summary: &'static str,
+    handler: Handler,
+    pub(crate) types: Types,
+}
+
+/// What the generators need to know of an operation's input and output types.
+pub(crate) struct Types {
+    pub ts_input: fn(&ts_rs::Config) -> String,
+    pub ts_output: fn(&ts_rs::Config) -> String,
+    pub ts_collect: fn(&mut tsgen::Collector),
+    pub input_schema: fn() -> RefOr<Schema>,
+    pub output_schema: fn() -> RefOr<Schema>,
+    pub schemas: fn(&mut Vec<(String, RefOr<Schema>)>),
+}
+
+/// The input of operations that take none.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, TS, ToSchema)]
+pub struct Empty {}
+
+impl Op {
+    fn new<I, O>(
+        name: &'static str,
+        method: Method,
+        path: &'static str,
+        access: Access,
+        summary: &'static str,
+        f: fn(&App, I) -> Result<O>,
+    ) -> Op
+    where
+        I: DeserializeOwned + TS + ToSchema + 'static,
+        O: Serialize + TS + ToSchema + 'static,
+    {
+        let handler = move |app: &App, input: Input| -> Result<Value> {
+            let input: I = match input {
+                Input::Json(Value::Null) => serde_json::from_value(Value::Object(Default::default()))
+                    .map_err(|e| Error::BadInput(e.to_string()))?,
+                Input::Json(v) => serde_json::from_value(v).map_err(|e| Error::BadInput(e.to_string()))?,
+                Input::Form(pairs) => serde_urlencoded::from_str(&form_urlencode(&pairs))
+                    .map_err(|e| Error::BadInput(e.to_string()))?,
+            };
+            let out = f(app, input)?;
+            Ok(serde_json::to_value(out).expect("outputs serialise"))
+        };
+        Op {
+            name,
+            method,
+            path,
+            access,
+            summary,
+            handler: Box::new(handler),
+            types: Types {
+                ts_input: |c| <I as TS>::name(c),
+                ts_output: |c| <O as TS>::name(c),
+                ts_collect: |c| {
+                    c.visit_root::<I>();
+                    c.visit_root::<O>();
+                },
+                input_schema: I::schema,
+                output_schema: O::schema,
+                schemas: |v| {
+                    v.push((<I as ToSchema>::name().into(), I::schema()));
+                    I::schemas(v);
+                    v.push((<O as ToSchema>::name().into(), O::schema()));
+                    O::schemas(v);
+                },
+            },
+        }
+    }
+
+    /// The path's `{name}` parameters, in order.
+    pub fn path_params(&self) -> Vec<&'static str> {
+        self.path
+            .split('/')
+            .filter_map(|seg| seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
+            .collect()
+    }
+
+    pub fn call(&self, app: &App, input: Input) -> Result<Value> {
+        (self.handler)(app, input)
+    }
+}
+
+fn form_urlencode(pairs: &[(String, String)]) -> String {
+    serde_urlencoded::to_string(pairs).unwrap_or_default()
+}
+
+static OPS: LazyLock<Vec<Op>> = LazyLock::new(ops::all);
+
+/// Every operation, in declaration order.
+pub fn all() -> &'static [Op] {
+    &OPS
+}
+
+pub fn find(name: &str) -> Option<&'static Op> {
+    OPS.iter().find(|op| op.name == name)
+}
+
+/// Runs operation `name` with a JSON input: the entry point of IPC and the CLI.
+pub fn dispatch(app: &App, name: &str, input: Value) -> Result<Value> {
+    let op = find(name).ok_or_else(|| Error::UnknownOp(name.to_owned()))?;
+    let started = std::time::Instant::now();
+    let out = op.call(app, Input::Json(input));
+    log_call(op, started, &out);
+    out
+}
+
+pub(crate) fn log_call(op: &Op, started: std::time::Instant, out: &Result<Value>) {
+    let ms = started.elapsed().as_secs_f64() * 1000.0;
+    match out {
+        Ok(_) => tracing::debug!(op = op.name, ms, "ok"),
+        // Error messages may quote what the user typed (a phone number): log only the code.
+        Err(e) => tracing::info!(op = op.name, ms, code = e.code(), field = e.field(), "refused"),
+    }
+}

@@ -1,0 +1,72 @@
+//! The list of operations: the one place that says what the API offers, where, and to whom.
+
+use super::Access::{Admin, Public};
+use super::Method::{Get, Post, Put};
+use super::{Empty, Op};
+use crate::{contact, deal, demo, followup, invitation, product, seating, seminar, settings, staff, store, ticket, checkin};
+
+pub(super) fn all() -> Vec<Op> {
+    vec![
+        Op::new("health", Get, "/api/health", Public, "Is the server up (no token needed)", health),
+        Op::new("settings.get", Get, "/api/settings", Admin, "Organisation settings", |app, _: Empty| settings::get(app)),
+        Op::new("settings.update", Put, "/api/settings", Admin, "Change organisation settings", settings::update),
+        Op::new("staff.list", Get, "/api/staff", Admin, "All staff", |app, _: Empty| staff::list(app)),
+        Op::new("staff.create", Post, "/api/staff", Admin, "Add a staff member", staff::create),
+        Op::new("staff.update", Put, "/api/staff/{id}", Admin, "Edit a staff member", staff::update),
+        Op::new("stores.list", Get, "/api/stores", Admin, "Stores, searched and paged", store::list),
+        Op::new("stores.get", Get, "/api/stores/{id}", Admin, "A store with its contacts", store::get),
+        Op::new("stores.create", Post, "/api/stores", Admin, "Add a store", store::create),
+        Op::new("stores.update", Put, "/api/stores/{id}", Admin, "Edit a store", store::update),
+        Op::new("contacts.create", Post, "/api/stores/{store_id}/contacts", Admin, "Add a contact to a store", contact::create),
+        Op::new("contacts.update", Put, "/api/contacts/{id}", Admin, "Edit a contact", contact::update),
+        Op::new("contacts.erase", Post, "/api/contacts/{id}/erase", Admin, "Erase a contact's personal data on request", contact::erase),
+        Op::new("seminars.list", Get, "/api/seminars", Admin, "All seminars, newest first", |app, _: Empty| seminar::list(app)),
+        Op::new("seminars.get", Get, "/api/seminars/{id}", Admin, "One seminar", seminar::get),
+        Op::new("seminars.create", Post, "/api/seminars", Admin, "Create a seminar (not in the past)", seminar::create),
+        Op::new("seminars.update", Put, "/api/seminars/{id}", Admin, "Edit a seminar", seminar::update),
+        Op::new("seminars.set_status", Post, "/api/seminars/{id}/status", Admin, "Move a seminar along its life cycle", seminar::set_status),
+        Op::new("invitations.list", Get, "/api/seminars/{seminar_id}/invitations", Admin, "A seminar's invitations", invitation::list),
+        Op::new("invitations.create", Post, "/api/seminars/{seminar_id}/invitations", Admin, "Invite a store, naming who comes", invitation::create),
+        Op::new("invitations.set_status", Post, "/api/invitations/{id}/status", Admin, "Confirm, decline or cancel an invitation", invitation::set_status),
+        Op::new("tables.list", Get, "/api/seminars/{seminar_id}/tables", Admin, "A seminar's tables", seating::list),
+        Op::new("tables.create", Post, "/api/seminars/{seminar_id}/tables", Admin, "Add a table", seating::create),
+        Op::new("tables.update", Put, "/api/tables/{id}", Admin, "Edit a table", seating::update),
+        Op::new("products.list", Get, "/api/products", Admin, "Products and their price tiers", |app, _: Empty| product::list(app)),
+        Op::new("products.create", Post, "/api/products", Admin, "Add a product with one to three price tiers", product::create),
+        Op::new("tickets.list", Get, "/api/seminars/{seminar_id}/tickets", Admin, "A seminar's ticket codes with their guests", ticket::list),
+        Op::new("checkins.list", Get, "/api/seminars/{seminar_id}/checkins", Admin, "A seminar's check-ins", checkin::list),
+        Op::new("deals.list", Get, "/api/seminars/{seminar_id}/deals", Admin, "A seminar's deals", deal::list),
+        Op::new("deals.create", Post, "/api/deals", Admin, "Record a deal", deal::create),
+        Op::new("followups.list", Get, "/api/seminars/{seminar_id}/followups", Admin, "A seminar's follow-ups", followup::list),
+        Op::new("openapi", Get, "/api/openapi.json", Admin, "This API as an OpenAPI 3 document", openapi_doc),
+        Op::new("demo.load", Post, "/api/demo", Admin, "Fill an empty database with demo data", demo::load),
+    ]
+}
+
+#[derive(Debug, Clone, serde::Serialize, ts_rs::TS, utoipa::ToSchema)]
+pub struct Health {
+    pub ok: bool,
+    pub version: String,
+}
+
+fn health(_: &crate::app::App, _: Empty) -> crate::error::Result<Health> {
+    Ok(Health {
+        ok: true,
+        version: env!("CARGO_PKG_VERSION").into(),
+    })
+}
+
+/// The OpenAPI document as JSON.
+#[derive(Debug, Clone, serde::Serialize, ts_rs::TS)]
+pub struct OpenApiDoc(#[ts(type = "Record<string, unknown>")] serde_json::Value);
+
+impl utoipa::PartialSchema for OpenApiDoc {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::schema::Object::new().into()
+    }
+}
+impl utoipa::ToSchema for OpenApiDoc {}
+
+fn openapi_doc(_: &crate::app::App, _: Empty) -> crate::error::Result<OpenApiDoc> {
+    Ok(OpenApiDoc(serde_json::to_value(super::openapi::document()).expect("document serialises")))
+}

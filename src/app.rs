@@ -1,0 +1,70 @@
+//! The application context every operation receives: the store and the clock.
+
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+
+use crate::db::Db;
+use crate::error::Result;
+
+pub struct App {
+    pub db: Db,
+    clock: Clock,
+}
+
+/// Wall-clock time, or a fixed instant (tests, demo data, reproducible CLI runs).
+#[derive(Debug, Clone, Copy)]
+pub enum Clock {
+    System,
+    Fixed(DateTime<Utc>),
+}
+
+impl App {
+    pub fn open(path: &Path) -> Result<App> {
+        Ok(App {
+            db: Db::open(path)?,
+            clock: Clock::System,
+        })
+    }
+
+    pub fn in_memory() -> Result<App> {
+        Ok(App {
+            db: Db::in_memory()?,
+            clock: Clock::System,
+        })
+    }
+
+    pub fn with_clock(mut self, clock: Clock) -> App {
+        self.clock = clock;
+        self
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        match self.clock {
+            Clock::System => Utc::now(),
+            Clock::Fixed(t) => t,
+        }
+    }
+
+    /// RFC 3339 timestamp of now, as stored in the database.
+    pub fn now_str(&self) -> String {
+        self.now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+    }
+}
+
+/// Where the app keeps its files: `$HUIXIAO_DATA_DIR`, else the OS data directory
+/// (`~/.local/share/huixiao` on Linux, `%APPDATA%\huixiao\huixiao\data` on Windows,
+/// `~/Library/Application Support/com.huixiao.huixiao` on macOS).
+pub fn data_dir() -> PathBuf {
+    if let Some(dir) = std::env::var_os("HUIXIAO_DATA_DIR") {
+        return PathBuf::from(dir);
+    }
+    directories::ProjectDirs::from("com", "huixiao", "huixiao")
+        .map(|d| d.data_dir().to_owned())
+        .unwrap_or_else(|| PathBuf::from(".huixiao"))
+}
+
+/// The default database file, used unless `--db PATH` says otherwise.
+pub fn default_db_path() -> PathBuf {
+    data_dir().join("huixiao.db")
+}

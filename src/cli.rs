@@ -1,0 +1,288 @@
+//! The `huixiao` command line: the same operations as the window and the HTTP API.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use clap::{Parser, Subcommand};
+use serde_json::json;
+
+use crate::api;
+use crate::app::{self, App};
+use crate::error::{Error, Result};
+use crate::http;
+use crate::i18n::Lang;
+use crate::seminar::{self, Seminar};
+use crate::store::IdInput;
+use crate::settings;
+
+#[derive(Parser, Debug)]
+#[command(name = "huixiao", version, about = "Huixiao 会销助手 — run sales seminars: invite, seat, check in, talk, close, measure")]
+pub struct Cli {
+    /// The database file (default: huixiao.db in the app's data directory)
+    #[arg(long, global = true, value_name = "PATH")]
+    pub db: Option<PathBuf>,
+    /// Language of messages: zh-CN or en (default: the app's setting)
+    #[arg(long, global = true, value_name = "LANG")]
+    pub lang: Option<String>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Serve the app in a browser (and the HTTP API) on loopback
+    Serve {
+        /// Address to bind; loopback only
+        #[arg(long, default_value = "127.0.0.1:7315")]
+        addr: SocketAddr,
+        /// Admin token to require (default: a new random one, printed in the URL)
+        #[arg(long, value_name = "TOKEN")]
+        admin_token: Option<String>,
+        /// The built UI (default: ui/dist next to the program or in the source tree)
+        #[arg(long, value_name = "DIR")]
+        ui_dir: Option<PathBuf>,
+    },
+    /// Fill an empty database with a realistic demo organisation
+    Demo {
+        /// The demo's "today", YYYY-MM-DD (default: the real date)
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        today: Option<String>,
+    },
+    /// Seminars
+    Seminars {
+        #[command(subcommand)]
+        command: SeminarsCommand,
+    },
+    /// Call any API operation with a JSON input and print its JSON output
+    Call {
+        /// Operation name, e.g. seminars.list (see `huixiao call --list`)
+        op: Option<String>,
+        /// Input as JSON (default: {})
+        input: Option<String>,
+        /// List the operations
+        #[arg(long)]
+        list: bool,
+    },
+    /// Developer tools
+    #[command(hide = true)]
+    Dev {
+        #[command(subcommand)]
+        command: DevCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum SeminarsCommand {
+    /// List the seminars, newest first
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show one seminar
+    Show {
+        id: i64,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum DevCommand {
+    /// Write ui/src/api/types.gen.ts and ops.gen.ts
+    GenTs {
+        #[arg(long, default_value = "ui/src/api")]
+        out: PathBuf,
+    },
+    /// Print the OpenAPI document
+    Openapi,
+}
+
+/// Runs the CLI; returns the process exit code. Errors are printed to stderr in the user's language.
+pub fn run(cli: Cli) -> i32 {
+    let _log = crate::logging::init(&app::data_dir());
+    let explicit = cli.lang.as_deref().and_then(Lang::parse).or_else(|| {
+        std::env::var("HUIXIAO_LANG").ok().as_deref().and_then(Lang::parse)
+    });
+    let mut lang = explicit.unwrap_or_default();
+    let result = (|| -> Result<()> {
+        if let Command::Dev { command } = &cli.command {
+            return dev(command);
+        }
+        let path = cli.db.clone().unwrap_or_else(app::default_db_path);
+        let app = App::open(&path)?;
+        if explicit.is_none() {
+            lang = settings::language(&app.db.conn())?;
+        }
+        execute(app, cli.command, lang)
+    })();
+    match result {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("{}{}", lang.pick("错误：", "Error: "), e.message(lang));
+            1
+        }
+    }
+}
+
+fn dev(command: &DevCommand) -> Result<()> {
+    match command {
+        DevCommand::GenTs { out } => {
+            api::tsgen::write(out)?;
+            println!("{}", out.display());
+        }
+        DevCommand::Openapi => println!("{}", api::openapi::document().to_pretty_json().expect("json")),
+    }
+    Ok(())
+}
+
+fn execute(app: App, command: Command, lang: Lang) -> Result<()> {
+    match command {
+        Command::Serve { addr, admin_token, ui_dir } => serve(app, addr, admin_token, ui_dir, lang),
+        Command::Demo { today } => {
+            let out = api::dispatch(&app, "demo.load", json!({ "today": today }))?;
+            println!(
+                "{}",
+                match lang {
+                    Lang::Zh => format!("已生成演示数据：{} 家门店，{} 场会销。", out["stores"], out["seminars"]),
+                    Lang::En => format!("Demo data written: {} stores, {} seminars.", out["stores"], out["seminars"]),
+                }
+            );
+            Ok(())
+        }
+        Command::Seminars { command } => match command {
+            SeminarsCommand::List { json } => {
+                let list = seminar::list(&app)?;
+                if json {
+                    println!("{}", serde_json::to_string_pretty(&list).expect("json"));
+                } else {
+                    print_seminars(&list, lang);
+                }
+                Ok(())
+            }
+            SeminarsCommand::Show { id, json } => {
+                let s = seminar::get(&app, IdInput { id })?;
+                if json {
+                    println!("{}", serde_json::to_string_pretty(&s).expect("json"));
+                } else {
+                    print_seminar(&s, lang);
+                }
+                Ok(())
+            }
+        },
+        Command::Call { op, input, list } => {
+            if list || op.is_none() {
+                for op in api::all() {
+                    println!("{:<24} {:<6} {:<44} {}", op.name, op.method.as_str(), op.path, op.summary);
+                }
+                return Ok(());
+            }
+            let input = match input {
+                Some(s) => serde_json::from_str(&s).map_err(|e| Error::BadInput(format!("JSON: {e}")))?,
+                None => json!({}),
+            };
+            let out = api::dispatch(&app, op.as_deref().unwrap_or_default(), input)?;
+            println!("{}", serde_json::to_string_pretty(&out).expect("json"));
+            Ok(())
+        }
+        Command::Dev { command } => dev(&command),
+    }
+}
+
+fn serve(app: App, addr: SocketAddr, admin_token: Option<String>, ui_dir: Option<PathBuf>, lang: Lang) -> Result<()> {
+    if !addr.ip().is_loopback() {
+        return Err(crate::error::invalid(
+            "addr",
+            format!("{addr} 不是本机回环地址：浏览器模式只监听 127.0.0.1，局域网工作站需由组织者单独开启。"),
+            format!("{addr} is not a loopback address: browser mode listens on 127.0.0.1 only; LAN stations are turned on separately by the organizer."),
+        ));
+    }
+    let token = admin_token.unwrap_or_else(http::new_token);
+    let ui_dir = ui_dir.or_else(default_ui_dir);
+    let server = Arc::new(http::Server {
+        app: Arc::new(app),
+        admin_token: token.clone(),
+    });
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    rt.block_on(http::serve(
+        server,
+        addr,
+        ui_dir,
+        |bound| {
+            println!(
+                "{}http://{bound}/?token={token}",
+                lang.pick("Huixiao 已启动，请在浏览器中打开：", "Huixiao is running; open in your browser: ")
+            );
+            use std::io::Write;
+            let _ = std::io::stdout().flush();
+        },
+        async {
+            let _ = tokio::signal::ctrl_c().await;
+        },
+    ))?;
+    Ok(())
+}
+
+/// `ui/dist` beside the executable, or in the source tree this binary was built from.
+fn default_ui_dir() -> Option<PathBuf> {
+    let beside = std::env::current_exe().ok()?.parent()?.join("ui");
+    if beside.join("index.html").is_file() {
+        return Some(beside);
+    }
+    let source = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("ui/dist");
+    source.join("index.html").is_file().then_some(source)
+}
+
+fn print_seminars(list: &[Seminar], lang: Lang) {
+    if list.is_empty() {
+        println!("{}", lang.pick("还没有会销。", "No seminars yet."));
+        return;
+    }
+    println!(
+        "{}",
+        lang.pick(
+            "编号  日期            时间   状态    邀约  确认  到场  标题",
+            "ID    Date            Time   Status  Inv.  Conf. Att.  Title"
+        )
+    );
+    for s in list {
+        let status = s.status.label();
+        println!(
+            "{:<5} {:<15} {:<6} {:<7} {:>4}  {:>4}  {:>4}  {}",
+            s.id,
+            format_date(&s.date, lang),
+            s.start_time,
+            lang.pick(status.0, status.1),
+            s.invited,
+            s.confirmed,
+            s.attended,
+            s.title
+        );
+    }
+}
+
+fn print_seminar(s: &Seminar, lang: Lang) {
+    let status = s.status.label();
+    let rows: [(&str, &str, String); 9] = [
+        ("标题", "Title", s.title.clone()),
+        ("日期", "Date", format!("{} {}", format_date(&s.date, lang), s.start_time)),
+        ("会场", "Venue", format!("{} {}", s.city, s.venue)),
+        ("状态", "Status", lang.pick(status.0, status.1).to_owned()),
+        ("容纳", "Capacity", s.capacity.to_string()),
+        ("讲师", "Lecturer", s.lecturer_name.clone().unwrap_or_else(|| "—".into())),
+        ("邀约门店", "Stores invited", s.invited.to_string()),
+        ("确认门店", "Stores confirmed", s.confirmed.to_string()),
+        ("到场门店", "Stores attended", s.attended.to_string()),
+    ];
+    for (zh, en, v) in rows {
+        println!("{:<16}{v}", lang.pick(zh, en));
+    }
+}
+
+/// `2026-11-22` → `2026年11月22日` in Chinese, unchanged in English.
+pub fn format_date(iso: &str, lang: Lang) -> String {
+    match (lang, chrono::NaiveDate::parse_from_str(iso, "%Y-%m-%d")) {
+        (Lang::Zh, Ok(d)) => d.format("%Y年%m月%d日").to_string(),
+        _ => iso.to_owned(),
+    }
+}

@@ -1,0 +1,219 @@
+//! The SQLite store: opening a file safely, per-connection settings, migrations with a backup first.
+//!
+//! Durability: WAL with `synchronous=NORMAL`. Every committed transaction survives a crash of the
+//! process (SIGKILL); an OS crash or power loss can lose the last few commits, never corrupt the file.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+
+use rusqlite::{Connection, OpenFlags, Transaction};
+
+use crate::error::{Error, Result};
+
+/// Migrations in order; the number is the `user_version` after applying it.
+/// A released migration is never edited. `tests` checks this list against `migrations/`.
+pub const MIGRATIONS: &[(&str, &str)] = &[("0001_init", include_str!("../migrations/0001_init.sql"))];
+
+/// The schema version this build of the app writes.
+pub fn latest_version() -> i64 {
+    MIGRATIONS.len() as i64
+}
+
+/// One SQLite connection behind a mutex: the app's writer, shared by every transport.
+pub struct Db {
+    conn: Mutex<Connection>,
+    path: Option<PathBuf>,
+}
+
+impl Db {
+    /// Opens (or creates) the database at `path`, refusing files that are not SQLite or are newer
+    /// than this app, backing up an older database before migrating it.
+    pub fn open(path: &Path) -> Result<Db> {
+        check_header(path)?;
+        if let Some(dir) = path.parent() {
+            if !dir.as_os_str().is_empty() {
+                std::fs::create_dir_all(dir)?;
+            }
+        }
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(path, flags).map_err(|e| not_a_db(path, e))?;
+        let version = user_version(&conn).map_err(|e| not_a_db(path, e))?;
+        if version > latest_version() {
+            return Err(too_new(path, version));
+        }
+        configure(&conn)?;
+        if version > 0 && version < latest_version() {
+            backup(&conn, &backup_path(path, version))?;
+        }
+        migrate(&conn)?;
+        tracing::info!(path = %path.display(), from = version, to = latest_version(), "database open");
+        Ok(Db {
+            conn: Mutex::new(conn),
+            path: Some(path.to_owned()),
+        })
+    }
+
+    /// A fresh in-memory database with every migration applied (tests, dry runs).
+    pub fn in_memory() -> Result<Db> {
+        let conn = Connection::open_in_memory()?;
+        configure(&conn)?;
+        migrate(&conn)?;
+        Ok(Db {
+            conn: Mutex::new(conn),
+            path: None,
+        })
+    }
+
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    /// The connection, for reads and single statements.
+    pub fn conn(&self) -> MutexGuard<'_, Connection> {
+        // A panic while holding the lock cannot leave SQLite half-written (transactions roll back
+        // on drop), so a poisoned lock is safe to reuse.
+        self.conn.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Runs `f` in one IMMEDIATE transaction: all of it is written, or none of it.
+    pub fn write<T>(&self, f: impl FnOnce(&Transaction) -> Result<T>) -> Result<T> {
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let out = f(&tx)?;
+        tx.commit()?;
+        Ok(out)
+    }
+}
+
+fn configure(conn: &Connection) -> Result<()> {
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    Ok(())
+}
+
+fn user_version(conn: &Connection) -> rusqlite::Result<i64> {
+    conn.pragma_query_value(None, "user_version", |r| r.get(0))
+}
+
+/// Applies the missing migrations, all in one transaction.
+fn migrate(conn: &Connection) -> Result<()> {
+    let current = user_version(conn)?;
+    if current >= latest_version() {
+        return Ok(());
+    }
+    conn.execute_batch("BEGIN IMMEDIATE")?;
+    let run = || -> Result<()> {
+        for (i, (name, sql)) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+            tracing::info!(migration = name, "applying migration");
+            conn.execute_batch(sql)?;
+            conn.pragma_update(None, "user_version", i as i64 + 1)?;
+        }
+        Ok(())
+    };
+    match run() {
+        Ok(()) => {
+            conn.execute_batch("COMMIT")?;
+            Ok(())
+        }
+        Err(e) => {
+            let _ = conn.execute_batch("ROLLBACK");
+            Err(e)
+        }
+    }
+}
+
+/// Copies the whole database to `dest` with SQLite's online backup API.
+pub fn backup(conn: &Connection, dest: &Path) -> Result<()> {
+    let mut out = Connection::open(dest)?;
+    let b = rusqlite::backup::Backup::new(conn, &mut out)?;
+    b.run_to_completion(256, std::time::Duration::from_millis(0), None)?;
+    tracing::info!(dest = %dest.display(), "database backed up before migration");
+    Ok(())
+}
+
+/// `huixiao.db` at version 3 → `huixiao.db.v3-20261122T140000.bak`
+pub fn backup_path(path: &Path, version: i64) -> PathBuf {
+    let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%S");
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push(format!(".v{version}-{stamp}.bak"));
+    path.with_file_name(name)
+}
+
+/// A non-empty file that does not start with SQLite's magic header is refused before SQLite
+/// touches it (SQLite would otherwise only fail on the first query, after creating a WAL file).
+fn check_header(path: &Path) -> Result<()> {
+    use std::io::Read;
+    let Ok(mut f) = std::fs::File::open(path) else {
+        return Ok(()); // does not exist yet: it will be created
+    };
+    let mut head = [0u8; 16];
+    let n = f.read(&mut head)?;
+    if n == 0 {
+        return Ok(());
+    }
+    if n < 16 || &head != b"SQLite format 3\0" {
+        return Err(not_a_db(path, "bad header"));
+    }
+    Ok(())
+}
+
+fn not_a_db(path: &Path, cause: impl std::fmt::Display) -> Error {
+    tracing::warn!(path = %path.display(), %cause, "cannot open database");
+    Error::Database {
+        zh: format!(
+            "{} 不是 Huixiao 的数据库文件（或已损坏），没有打开也没有改动它。请用 --db 指定正确的文件。",
+            path.display()
+        ),
+        en: format!(
+            "{} is not a Huixiao database (or it is damaged); it was neither opened nor changed. Choose the right file with --db.",
+            path.display()
+        ),
+    }
+}
+
+fn too_new(path: &Path, version: i64) -> Error {
+    Error::Database {
+        zh: format!(
+            "{} 由更新版本的 Huixiao 创建（数据结构版本 {version}，本程序支持到 {}），没有改动它。请升级 Huixiao。",
+            path.display(),
+            latest_version()
+        ),
+        en: format!(
+            "{} was written by a newer Huixiao (schema version {version}; this app knows up to {}); it was not changed. Please update Huixiao.",
+            path.display(),
+            latest_version()
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrations_list_matches_the_folder() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations");
+        let mut files: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".sql"))
+            .map(|n| n.trim_end_matches(".sql").to_owned())
+            .collect();
+        files.sort();
+        let listed: Vec<&str> = MIGRATIONS.iter().map(|(n, _)| *n).collect();
+        assert_eq!(files, listed, "every file in migrations/ must be listed in db::MIGRATIONS, in order");
+    }
+
+    #[test]
+    fn in_memory_database_is_fully_migrated_with_foreign_keys_on() {
+        let db = Db::in_memory().unwrap();
+        let conn = db.conn();
+        assert_eq!(user_version(&conn).unwrap(), latest_version());
+        let fk: i64 = conn.pragma_query_value(None, "foreign_keys", |r| r.get(0)).unwrap();
+        assert_eq!(fk, 1);
+    }
+}

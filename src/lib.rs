@@ -1,0 +1,29 @@
+//! Huixiao 会销助手 — the core: domain, store, operations and their transports (HTTP, CLI).
+//! It never depends on Tauri; the desktop shell (`src-tauri`) is a thin adapter over [`api`].
+
+pub mod api;
+pub mod app;
+pub mod checkin;
+pub mod cli;
+pub mod contact;
+pub mod db;
+pub mod deal;
+pub mod demo;
+pub mod error;
+pub mod followup;
+pub mod http;
+pub mod i18n;
+pub mod invitation;
+pub mod logging;
+pub mod phone;
+pub mod product;
+pub mod seating;
+pub mod seminar;
+pub mod settings;
+pub mod staff;
+pub mod store;
+pub mod ticket;
+pub mod validate;
+
+pub use app::App;
+pub use error::{Error, Result};

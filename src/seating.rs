@@ -1,0 +1,180 @@
+//! Tables (圆桌) of a seminar's room: number, shape, seats, position and the assistant who sits
+//! among its guests.
+
+use rusqlite::{params, Connection, Row};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+use utoipa::ToSchema;
+
+use crate::app::App;
+use crate::error::{found, invalid, Error, Result, Thing};
+use crate::invitation::SeminarScope;
+use crate::staff::{self, StaffRole};
+use crate::{seminar, validate};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum TableShape {
+    #[default]
+    Round,
+    Rect,
+}
+
+#[derive(Debug, Clone, Serialize, TS, ToSchema)]
+pub struct Table {
+    pub id: i64,
+    pub seminar_id: i64,
+    pub number: i64,
+    pub shape: TableShape,
+    pub seats: i64,
+    pub x: f64,
+    pub y: f64,
+    pub assistant_id: Option<i64>,
+    pub assistant_name: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, TS, ToSchema)]
+pub struct TableInput {
+    pub number: i64,
+    #[serde(default)]
+    pub shape: TableShape,
+    #[serde(default = "ten")]
+    pub seats: i64,
+    #[serde(default)]
+    pub x: f64,
+    #[serde(default)]
+    pub y: f64,
+    #[serde(default)]
+    pub assistant_id: Option<i64>,
+}
+
+fn ten() -> i64 {
+    10
+}
+
+#[derive(Debug, Clone, Deserialize, TS, ToSchema)]
+pub struct NewTable {
+    pub seminar_id: i64,
+    #[serde(flatten)]
+    #[ts(flatten)]
+    pub input: TableInput,
+}
+
+#[derive(Debug, Clone, Deserialize, TS, ToSchema)]
+pub struct TableUpdate {
+    pub id: i64,
+    #[serde(flatten)]
+    #[ts(flatten)]
+    pub input: TableInput,
+}
+
+const SELECT: &str = "SELECT t.id, t.seminar_id, t.number, t.shape, t.seats, t.x, t.y, t.assistant_id, a.name
+    FROM venue_tables t LEFT JOIN staff a ON a.id = t.assistant_id";
+
+fn from_row(r: &Row) -> rusqlite::Result<Table> {
+    let shape: String = r.get(3)?;
+    Ok(Table {
+        id: r.get(0)?,
+        seminar_id: r.get(1)?,
+        number: r.get(2)?,
+        shape: if shape == "rect" { TableShape::Rect } else { TableShape::Round },
+        seats: r.get(4)?,
+        x: r.get(5)?,
+        y: r.get(6)?,
+        assistant_id: r.get(7)?,
+        assistant_name: r.get(8)?,
+    })
+}
+
+pub fn get_in(conn: &Connection, id: i64) -> Result<Table> {
+    found(conn.query_row(&format!("{SELECT} WHERE t.id = ?1"), [id], from_row), Thing::Table, id)
+}
+
+pub fn list(app: &App, scope: SeminarScope) -> Result<Vec<Table>> {
+    let conn = app.db.conn();
+    seminar::get_in(&conn, scope.seminar_id)?;
+    let mut stmt = conn.prepare(&format!("{SELECT} WHERE t.seminar_id = ?1 ORDER BY t.number"))?;
+    let rows = stmt.query_map([scope.seminar_id], from_row)?.collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}
+
+fn check(conn: &Connection, input: &TableInput) -> Result<()> {
+    validate::range("number", ("桌号", "table number"), input.number, 1, 999)?;
+    if input.seats < 1 {
+        return Err(invalid(
+            "seats",
+            format!("{} 号桌的座位数必须至少为 1（现在是 {}）。", input.number, input.seats),
+            format!("Table {} needs at least 1 seat (it has {}).", input.number, input.seats),
+        ));
+    }
+    validate::range("seats", ("座位数", "number of seats"), input.seats, 1, 30)?;
+    if !input.x.is_finite() || !input.y.is_finite() {
+        return Err(invalid("x", "桌子位置无效。", "The table's position is not valid."));
+    }
+    if let Some(id) = input.assistant_id {
+        staff::require_role(conn, id, StaffRole::Assistant, "assistant_id")?;
+    }
+    Ok(())
+}
+
+fn duplicate_number(e: rusqlite::Error, number: i64) -> Error {
+    match e {
+        rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::ConstraintViolation => {
+            invalid(
+                "number",
+                format!("这场会销已经有 {number} 号桌了。"),
+                format!("This seminar already has a table {number}."),
+            )
+        }
+        e => e.into(),
+    }
+}
+
+/// Writes one table inside the caller's transaction.
+pub fn insert(conn: &Connection, seminar_id: i64, t: &TableInput) -> Result<i64> {
+    seminar::get_in(conn, seminar_id)?;
+    check(conn, t)?;
+    conn.execute(
+        "INSERT INTO venue_tables (seminar_id, number, shape, seats, x, y, assistant_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![
+            seminar_id,
+            t.number,
+            if t.shape == TableShape::Rect { "rect" } else { "round" },
+            t.seats,
+            t.x,
+            t.y,
+            t.assistant_id
+        ],
+    )
+    .map_err(|e| duplicate_number(e, t.number))?;
+    Ok(conn.last_insert_rowid())
+}
+
+pub fn create(app: &App, input: NewTable) -> Result<Table> {
+    app.db.write(|tx| {
+        let id = insert(tx, input.seminar_id, &input.input)?;
+        get_in(tx, id)
+    })
+}
+
+pub fn update(app: &App, input: TableUpdate) -> Result<Table> {
+    let t = input.input;
+    app.db.write(|tx| {
+        get_in(tx, input.id)?;
+        check(tx, &t)?;
+        tx.execute(
+            "UPDATE venue_tables SET number = ?2, shape = ?3, seats = ?4, x = ?5, y = ?6, assistant_id = ?7 WHERE id = ?1",
+            params![
+                input.id,
+                t.number,
+                if t.shape == TableShape::Rect { "rect" } else { "round" },
+                t.seats,
+                t.x,
+                t.y,
+                t.assistant_id
+            ],
+        )
+        .map_err(|e| duplicate_number(e, t.number))?;
+        get_in(tx, input.id)
+    })
+}

@@ -1,0 +1,274 @@
+//! Stores (门店): the businesses a seminar invites, with their level, industry and referrer.
+
+use rusqlite::{params, Connection, Row, ToSql};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+use utoipa::ToSchema;
+
+use crate::app::App;
+use crate::contact::{self, Contact};
+use crate::error::{found, invalid, Result, Thing};
+use crate::validate;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS, ToSchema)]
+pub enum StoreLevel {
+    A,
+    #[default]
+    B,
+    C,
+}
+
+impl StoreLevel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StoreLevel::A => "A",
+            StoreLevel::B => "B",
+            StoreLevel::C => "C",
+        }
+    }
+    pub fn parse(s: &str) -> Option<StoreLevel> {
+        match s.trim().to_ascii_uppercase().as_str() {
+            "A" => Some(StoreLevel::A),
+            "B" => Some(StoreLevel::B),
+            "C" => Some(StoreLevel::C),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, TS, ToSchema)]
+pub struct Store {
+    pub id: i64,
+    pub name: String,
+    pub city: String,
+    pub district: String,
+    pub address: String,
+    pub industry: String,
+    pub level: StoreLevel,
+    pub key_customer: bool,
+    pub referrer_id: Option<i64>,
+    pub referrer_name: Option<String>,
+    pub note: String,
+    pub contact_count: i64,
+    pub created_at: String,
+}
+
+#[derive(Debug, Clone, Deserialize, TS, ToSchema)]
+pub struct StoreInput {
+    pub name: String,
+    #[serde(default)]
+    pub city: String,
+    #[serde(default)]
+    pub district: String,
+    #[serde(default)]
+    pub address: String,
+    #[serde(default)]
+    pub industry: String,
+    #[serde(default)]
+    pub level: StoreLevel,
+    #[serde(default)]
+    pub key_customer: bool,
+    #[serde(default)]
+    pub referrer_id: Option<i64>,
+    #[serde(default)]
+    pub note: String,
+}
+
+#[derive(Debug, Clone, Deserialize, TS, ToSchema)]
+pub struct StoreUpdate {
+    pub id: i64,
+    #[serde(flatten)]
+    #[ts(flatten)]
+    pub input: StoreInput,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, TS, ToSchema)]
+pub struct StoreQuery {
+    /// Matches the store's name, district, address, or a contact's name or phone.
+    #[serde(default)]
+    pub q: Option<String>,
+    #[serde(default)]
+    pub city: Option<String>,
+    /// 1-based.
+    #[serde(default)]
+    pub page: Option<i64>,
+    #[serde(default)]
+    pub page_size: Option<i64>,
+}
+
+#[derive(Debug, Clone, Serialize, TS, ToSchema)]
+pub struct StorePage {
+    pub items: Vec<Store>,
+    pub total: i64,
+    pub page: i64,
+    pub page_size: i64,
+}
+
+#[derive(Debug, Clone, Serialize, TS, ToSchema)]
+pub struct StoreDetail {
+    pub store: Store,
+    pub contacts: Vec<Contact>,
+}
+
+#[derive(Debug, Clone, Deserialize, TS, ToSchema)]
+pub struct IdInput {
+    pub id: i64,
+}
+
+const SELECT: &str = "SELECT s.id, s.name, s.city, s.district, s.address, s.industry, s.level, s.key_customer,
+        s.referrer_id, r.name, s.note,
+        (SELECT count(*) FROM contacts c WHERE c.store_id = s.id AND c.erased_at IS NULL),
+        s.created_at
+    FROM stores s LEFT JOIN stores r ON r.id = s.referrer_id";
+
+fn from_row(r: &Row) -> rusqlite::Result<Store> {
+    let level: String = r.get(6)?;
+    Ok(Store {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        city: r.get(2)?,
+        district: r.get(3)?,
+        address: r.get(4)?,
+        industry: r.get(5)?,
+        level: StoreLevel::parse(&level).unwrap_or_default(),
+        key_customer: r.get(7)?,
+        referrer_id: r.get(8)?,
+        referrer_name: r.get(9)?,
+        note: r.get(10)?,
+        contact_count: r.get(11)?,
+        created_at: r.get(12)?,
+    })
+}
+
+pub fn get_in(conn: &Connection, id: i64) -> Result<Store> {
+    found(
+        conn.query_row(&format!("{SELECT} WHERE s.id = ?1"), [id], from_row),
+        Thing::Store,
+        id,
+    )
+}
+
+pub fn get(app: &App, input: IdInput) -> Result<StoreDetail> {
+    let conn = app.db.conn();
+    let store = get_in(&conn, input.id)?;
+    let contacts = contact::list_for_store(&conn, input.id)?;
+    Ok(StoreDetail { store, contacts })
+}
+
+pub fn list(app: &App, q: StoreQuery) -> Result<StorePage> {
+    let page_size = q.page_size.unwrap_or(50).clamp(1, 500);
+    let page = q.page.unwrap_or(1).max(1);
+    let mut filters = Vec::new();
+    let mut args: Vec<Box<dyn ToSql>> = Vec::new();
+    if let Some(city) = q.city.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+        args.push(Box::new(city.to_owned()));
+        filters.push(format!("s.city = ?{}", args.len()));
+    }
+    if let Some(text) = q.q.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        args.push(Box::new(format!("%{}%", text.replace(['%', '_'], ""))));
+        let n = args.len();
+        filters.push(format!(
+            "(s.name LIKE ?{n} OR s.district LIKE ?{n} OR s.address LIKE ?{n} OR s.industry LIKE ?{n}
+              OR EXISTS (SELECT 1 FROM contacts c WHERE c.store_id = s.id AND c.erased_at IS NULL
+                         AND (c.name LIKE ?{n} OR c.phone LIKE ?{n})))"
+        ));
+    }
+    let filter = if filters.is_empty() {
+        String::new()
+    } else {
+        format!(" WHERE {}", filters.join(" AND "))
+    };
+    let conn = app.db.conn();
+    let params: Vec<&dyn ToSql> = args.iter().map(|a| a.as_ref()).collect();
+    let total: i64 = conn.query_row(
+        &format!("SELECT count(*) FROM stores s{filter}"),
+        params.as_slice(),
+        |r| r.get(0),
+    )?;
+    let sql = format!(
+        "{SELECT}{filter} ORDER BY s.id DESC LIMIT {page_size} OFFSET {}",
+        (page - 1) * page_size
+    );
+    let mut stmt = conn.prepare(&sql)?;
+    let items = stmt
+        .query_map(params.as_slice(), from_row)?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(StorePage {
+        items,
+        total,
+        page,
+        page_size,
+    })
+}
+
+/// The cities that have stores, for filters.
+pub fn cities(conn: &Connection) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare("SELECT DISTINCT city FROM stores WHERE city <> '' ORDER BY city")?;
+    let rows = stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}
+
+struct Clean {
+    name: String,
+    city: String,
+    district: String,
+    address: String,
+    industry: String,
+    level: StoreLevel,
+    key_customer: bool,
+    referrer_id: Option<i64>,
+    note: String,
+}
+
+fn clean(conn: &Connection, input: StoreInput, own_id: Option<i64>) -> Result<Clean> {
+    if let Some(rid) = input.referrer_id {
+        if Some(rid) == own_id {
+            return Err(invalid("referrer_id", "门店不能介绍自己。", "A store cannot refer itself."));
+        }
+        get_in(conn, rid).map_err(|_| {
+            invalid(
+                "referrer_id",
+                format!("介绍人门店（编号 {rid}）不存在。"),
+                format!("The referring store (id {rid}) does not exist."),
+            )
+        })?;
+    }
+    Ok(Clean {
+        name: validate::text("name", ("门店名称", "store name"), &input.name, 80)?,
+        city: validate::optional_text("city", ("城市", "city"), &input.city, 40)?,
+        district: validate::optional_text("district", ("区县", "district"), &input.district, 40)?,
+        address: validate::optional_text("address", ("地址", "address"), &input.address, 200)?,
+        industry: validate::optional_text("industry", ("行业", "industry"), &input.industry, 40)?,
+        level: input.level,
+        key_customer: input.key_customer,
+        referrer_id: input.referrer_id,
+        note: validate::optional_text("note", ("备注", "note"), &input.note, 2000)?,
+    })
+}
+
+pub fn create(app: &App, input: StoreInput) -> Result<Store> {
+    let now = app.now_str();
+    app.db.write(|tx| {
+        let c = clean(tx, input, None)?;
+        tx.execute(
+            "INSERT INTO stores (name, city, district, address, industry, level, key_customer, referrer_id, note, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            params![c.name, c.city, c.district, c.address, c.industry, c.level.as_str(), c.key_customer, c.referrer_id, c.note, now],
+        )?;
+        get_in(tx, tx.last_insert_rowid())
+    })
+}
+
+pub fn update(app: &App, input: StoreUpdate) -> Result<Store> {
+    let id = input.id;
+    app.db.write(|tx| {
+        get_in(tx, id)?;
+        let c = clean(tx, input.input, Some(id))?;
+        tx.execute(
+            "UPDATE stores SET name = ?2, city = ?3, district = ?4, address = ?5, industry = ?6, level = ?7,
+                    key_customer = ?8, referrer_id = ?9, note = ?10 WHERE id = ?1",
+            params![id, c.name, c.city, c.district, c.address, c.industry, c.level.as_str(), c.key_customer, c.referrer_id, c.note],
+        )?;
+        get_in(tx, id)
+    })
+}
