@@ -1,0 +1,138 @@
+// Shared set-up for the browser tests: start the real core (`huixiao serve`) on a temp database and a free
+// port, and drive Debian's Chromium with playwright-core. Never downloads a browser.
+import { spawn, spawnSync, execSync } from "node:child_process";
+import crypto from "node:crypto";
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+export const UI_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+export const DIST_DIR = path.join(UI_DIR, "dist");
+export const SCREENSHOT_DIR = path.join(UI_DIR, "tests/browser/screenshots");
+export const BIN = path.resolve(UI_DIR, process.env.HUIXIAO_BIN ?? "../target/debug/huixiao");
+
+export const CHROMIUM_ARGS = [
+  "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+  "--disable-background-networking", "--disable-component-update", "--disable-sync",
+];
+
+function chromiumPath() {
+  if (process.env.CHROMIUM_BIN) return process.env.CHROMIUM_BIN;
+  try {
+    return execSync("command -v chromium", { shell: "/bin/sh" }).toString().trim();
+  } catch {
+    throw new Error("Debian chromium not found (apt-get install chromium); the tests never download a browser");
+  }
+}
+
+async function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForHealth(base, child, logs) {
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`huixiao serve exited with ${child.exitCode}:\n${logs.join("")}`);
+    try {
+      const r = await fetch(`${base}/api/health`);
+      if (r.ok) return;
+    } catch {
+      /* not up yet */
+    }
+    await new Promise((r) => setTimeout(r, 150));
+  }
+  throw new Error(`huixiao serve did not answer /api/health within 20 s:\n${logs.join("")}`);
+}
+
+/**
+ * Start the core on a fresh temp database. `demo: true` fills it first with `huixiao demo --db`.
+ * Returns { base, token, url (with ?token=), db, stop() }.
+ */
+export async function startServer({ demo = false } = {}) {
+  if (!fs.existsSync(BIN)) throw new Error(`core binary not found at ${BIN}: run \`cargo build\` in the repo root or set HUIXIAO_BIN`);
+  if (!fs.existsSync(path.join(DIST_DIR, "index.html"))) throw new Error(`${DIST_DIR} is not built: run \`npm run build\``);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "huixiao-ui-"));
+  const db = path.join(dir, "t.db");
+  if (demo) {
+    const r = spawnSync(BIN, ["demo", "--db", db], { encoding: "utf8" });
+    if (r.status !== 0) throw new Error(`huixiao demo failed (${r.status}): ${r.stderr}${r.stdout}`);
+  }
+  const port = await freePort();
+  const token = crypto.randomBytes(16).toString("hex");
+  const logs = [];
+  const child = spawn(BIN, ["serve", "--db", db, "--addr", `127.0.0.1:${port}`, "--admin-token", token, "--ui-dir", DIST_DIR], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  child.stdout.on("data", (d) => logs.push(String(d)));
+  child.stderr.on("data", (d) => logs.push(String(d)));
+  const base = `http://127.0.0.1:${port}`;
+  try {
+    await waitForHealth(base, child, logs);
+  } catch (e) {
+    child.kill("SIGKILL");
+    throw e;
+  }
+  return {
+    base,
+    token,
+    db,
+    logs,
+    url: `${base}/?token=${token}`,
+    async stop() {
+      if (child.exitCode === null) {
+        child.kill("SIGTERM");
+        await new Promise((r) => {
+          const t = setTimeout(() => { child.kill("SIGKILL"); r(); }, 3000);
+          child.once("exit", () => { clearTimeout(t); r(); });
+        });
+      }
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A Chromium page; collects page errors so tests can assert there were none. */
+export async function openBrowser() {
+  const browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS });
+  const context = await browser.newContext({ viewport: { width: 1366, height: 820 }, locale: "zh-CN" });
+  const page = await context.newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  return { browser, page, errors };
+}
+
+export function screenshotPath(name) {
+  fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  return path.join(SCREENSHOT_DIR, name);
+}
+
+/** Local calendar date `days` from today, YYYY-MM-DD. */
+export function isoDateFromToday(days) {
+  const d = new Date();
+  d.setDate(d.getDate() + days);
+  const p = (n) => String(n).padStart(2, "0");
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
+}
+
+export function loadCatalogue(lang) {
+  return JSON.parse(fs.readFileSync(path.join(UI_DIR, "src/i18n", `${lang}.json`), "utf8"));
+}
+
+export function flattenValues(obj, out = []) {
+  for (const v of Object.values(obj)) {
+    if (v && typeof v === "object") flattenValues(v, out);
+    else out.push(String(v));
+  }
+  return out;
+}
