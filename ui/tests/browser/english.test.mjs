@@ -6,7 +6,7 @@ import { flattenValues, loadCatalogue, openBrowser, screenshotPath, startServer 
 const CJK = /[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]/;
 /** UI chrome: never data. Nothing in here may be Chinese on the English page. */
 const CHROME = [
-  ".nav-menu .el-menu-item", ".nav-group", ".app-header", ".page-head .page-sub", ".page-head .el-button",
+  ".nav-menu .el-menu-item", ".nav-group", ".header-section", ".page-head .el-button",
   ".el-table__header", ".el-empty__description", ".el-form-item__label", ".el-descriptions__label",
   ".el-card__header", ".el-pagination", ".el-step__title", ".el-step__description", ".funnel-label", ".funnel-rate-label",
   ".field-hint", ".el-dialog__header", ".el-dialog__footer", ".toolbar", ".back-link", ".phase-seminar-label",
@@ -14,7 +14,9 @@ const CHROME = [
 
 let server;
 let b;
-const zhValues = flattenValues(loadCatalogue("zh-CN")).filter((v) => CJK.test(v));
+// Language names ("中文") are shown in their own language on purpose, in the switcher and in settings.
+const { lang: _languageNames, ...zhCatalogue } = loadCatalogue("zh-CN");
+const zhValues = flattenValues(zhCatalogue).filter((v) => CJK.test(v));
 /** Catalogue values as whole-text matchers ("共 {n} 家门店" matches "共 12 家门店"). */
 const zhMatchers = zhValues.map((v) => new RegExp(`^${v.replace(/[.*+?^$()|[\]\\]/g, "\\$&").replace(/\{\w+\}/g, ".+")}$`));
 
