@@ -13,11 +13,15 @@ use crate::error::{Error, Result};
 use crate::http;
 use crate::i18n::Lang;
 use crate::seminar::{self, Seminar};
-use crate::store::IdInput;
 use crate::settings;
+use crate::store::IdInput;
 
 #[derive(Parser, Debug)]
-#[command(name = "huixiao", version, about = "Huixiao 会销助手 — run sales seminars: invite, seat, check in, talk, close, measure")]
+#[command(
+    name = "huixiao",
+    version,
+    about = "Huixiao 会销助手 — run sales seminars: invite, seat, check in, talk, close, measure"
+)]
 pub struct Cli {
     /// The database file (default: huixiao.db in the app's data directory)
     #[arg(long, global = true, value_name = "PATH")]
@@ -102,7 +106,10 @@ pub enum DevCommand {
 pub fn run(cli: Cli) -> i32 {
     let _log = crate::logging::init(&app::data_dir());
     let explicit = cli.lang.as_deref().and_then(Lang::parse).or_else(|| {
-        std::env::var("HUIXIAO_LANG").ok().as_deref().and_then(Lang::parse)
+        std::env::var("HUIXIAO_LANG")
+            .ok()
+            .as_deref()
+            .and_then(Lang::parse)
     });
     let mut lang = explicit.unwrap_or_default();
     let result = (|| -> Result<()> {
@@ -131,21 +138,34 @@ fn dev(command: &DevCommand) -> Result<()> {
             api::tsgen::write(out)?;
             println!("{}", out.display());
         }
-        DevCommand::Openapi => println!("{}", api::openapi::document().to_pretty_json().expect("json")),
+        DevCommand::Openapi => println!(
+            "{}",
+            api::openapi::document().to_pretty_json().expect("json")
+        ),
     }
     Ok(())
 }
 
 fn execute(app: App, command: Command, lang: Lang) -> Result<()> {
     match command {
-        Command::Serve { addr, admin_token, ui_dir } => serve(app, addr, admin_token, ui_dir, lang),
+        Command::Serve {
+            addr,
+            admin_token,
+            ui_dir,
+        } => serve(app, addr, admin_token, ui_dir, lang),
         Command::Demo { today } => {
             let out = api::dispatch(&app, "demo.load", json!({ "today": today }))?;
             println!(
                 "{}",
                 match lang {
-                    Lang::Zh => format!("已生成演示数据：{} 家门店，{} 场会销。", out["stores"], out["seminars"]),
-                    Lang::En => format!("Demo data written: {} stores, {} seminars.", out["stores"], out["seminars"]),
+                    Lang::Zh => format!(
+                        "已生成演示数据：{} 家门店，{} 场会销。",
+                        out["stores"], out["seminars"]
+                    ),
+                    Lang::En => format!(
+                        "Demo data written: {} stores, {} seminars.",
+                        out["stores"], out["seminars"]
+                    ),
                 }
             );
             Ok(())
@@ -173,12 +193,20 @@ fn execute(app: App, command: Command, lang: Lang) -> Result<()> {
         Command::Call { op, input, list } => {
             if list || op.is_none() {
                 for op in api::all() {
-                    println!("{:<24} {:<6} {:<44} {}", op.name, op.method.as_str(), op.path, op.summary);
+                    println!(
+                        "{:<24} {:<6} {:<44} {}",
+                        op.name,
+                        op.method.as_str(),
+                        op.path,
+                        op.summary
+                    );
                 }
                 return Ok(());
             }
             let input = match input {
-                Some(s) => serde_json::from_str(&s).map_err(|e| Error::BadInput(format!("JSON: {e}")))?,
+                Some(s) => {
+                    serde_json::from_str(&s).map_err(|e| Error::BadInput(format!("JSON: {e}")))?
+                }
                 None => json!({}),
             };
             let out = api::dispatch(&app, op.as_deref().unwrap_or_default(), input)?;
@@ -189,7 +217,13 @@ fn execute(app: App, command: Command, lang: Lang) -> Result<()> {
     }
 }
 
-fn serve(app: App, addr: SocketAddr, admin_token: Option<String>, ui_dir: Option<PathBuf>, lang: Lang) -> Result<()> {
+fn serve(
+    app: App,
+    addr: SocketAddr,
+    admin_token: Option<String>,
+    ui_dir: Option<PathBuf>,
+    lang: Lang,
+) -> Result<()> {
     if !addr.ip().is_loopback() {
         return Err(crate::error::invalid(
             "addr",
@@ -203,7 +237,9 @@ fn serve(app: App, addr: SocketAddr, admin_token: Option<String>, ui_dir: Option
         app: Arc::new(app),
         admin_token: token.clone(),
     });
-    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
     rt.block_on(http::serve(
         server,
         addr,
@@ -211,7 +247,10 @@ fn serve(app: App, addr: SocketAddr, admin_token: Option<String>, ui_dir: Option
         |bound| {
             println!(
                 "{}http://{bound}/?token={token}",
-                lang.pick("Huixiao 已启动，请在浏览器中打开：", "Huixiao is running; open in your browser: ")
+                lang.pick(
+                    "Huixiao 已启动，请在浏览器中打开：",
+                    "Huixiao is running; open in your browser: "
+                )
             );
             use std::io::Write;
             let _ = std::io::stdout().flush();
@@ -265,11 +304,19 @@ fn print_seminar(s: &Seminar, lang: Lang) {
     let status = s.status.label();
     let rows: [(&str, &str, String); 9] = [
         ("标题", "Title", s.title.clone()),
-        ("日期", "Date", format!("{} {}", format_date(&s.date, lang), s.start_time)),
+        (
+            "日期",
+            "Date",
+            format!("{} {}", format_date(&s.date, lang), s.start_time),
+        ),
         ("会场", "Venue", format!("{} {}", s.city, s.venue)),
         ("状态", "Status", lang.pick(status.0, status.1).to_owned()),
         ("容纳", "Capacity", s.capacity.to_string()),
-        ("讲师", "Lecturer", s.lecturer_name.clone().unwrap_or_else(|| "—".into())),
+        (
+            "讲师",
+            "Lecturer",
+            s.lecturer_name.clone().unwrap_or_else(|| "—".into()),
+        ),
         ("邀约门店", "Stores invited", s.invited.to_string()),
         ("确认门店", "Stores confirmed", s.confirmed.to_string()),
         ("到场门店", "Stores attended", s.attended.to_string()),

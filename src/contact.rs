@@ -84,7 +84,8 @@ pub struct ContactUpdate {
 /// anonymous counts of past seminars do not change.
 pub const ERASED_NAME: &str = "已删除";
 
-const COLUMNS: &str = "id, store_id, name, role, phone, phone_kind, opted_out, erased_at IS NOT NULL";
+const COLUMNS: &str =
+    "id, store_id, name, role, phone, phone_kind, opted_out, erased_at IS NOT NULL";
 
 fn from_row(r: &Row) -> rusqlite::Result<Contact> {
     let role: String = r.get(3)?;
@@ -103,7 +104,11 @@ fn from_row(r: &Row) -> rusqlite::Result<Contact> {
 
 pub fn get_in(conn: &Connection, id: i64) -> Result<Contact> {
     found(
-        conn.query_row(&format!("SELECT {COLUMNS} FROM contacts WHERE id = ?1"), [id], from_row),
+        conn.query_row(
+            &format!("SELECT {COLUMNS} FROM contacts WHERE id = ?1"),
+            [id],
+            from_row,
+        ),
         Thing::Contact,
         id,
     )
@@ -113,7 +118,9 @@ pub fn list_for_store(conn: &Connection, store_id: i64) -> Result<Vec<Contact>> 
     let mut stmt = conn.prepare(&format!(
         "SELECT {COLUMNS} FROM contacts WHERE store_id = ?1 ORDER BY erased_at IS NOT NULL, id"
     ))?;
-    let rows = stmt.query_map([store_id], from_row)?.collect::<rusqlite::Result<_>>()?;
+    let rows = stmt
+        .query_map([store_id], from_row)?
+        .collect::<rusqlite::Result<_>>()?;
     Ok(rows)
 }
 

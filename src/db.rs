@@ -12,7 +12,8 @@ use crate::error::{Error, Result};
 
 /// Migrations in order; the number is the `user_version` after applying it.
 /// A released migration is never edited. `tests` checks this list against `migrations/`.
-pub const MIGRATIONS: &[(&str, &str)] = &[("0001_init", include_str!("../migrations/0001_init.sql"))];
+pub const MIGRATIONS: &[(&str, &str)] =
+    &[("0001_init", include_str!("../migrations/0001_init.sql"))];
 
 /// The schema version this build of the app writes.
 pub fn latest_version() -> i64 {
@@ -29,6 +30,12 @@ impl Db {
     /// Opens (or creates) the database at `path`, refusing files that are not SQLite or are newer
     /// than this app, backing up an older database before migrating it.
     pub fn open(path: &Path) -> Result<Db> {
+        Db::open_with(path, MIGRATIONS)
+    }
+
+    /// [`Db::open`] with an explicit migration list (tests of the upgrade path use a longer one).
+    pub fn open_with(path: &Path, migrations: &[(&str, &str)]) -> Result<Db> {
+        let latest = migrations.len() as i64;
         check_header(path)?;
         if let Some(dir) = path.parent() {
             if !dir.as_os_str().is_empty() {
@@ -40,15 +47,15 @@ impl Db {
             | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(path, flags).map_err(|e| not_a_db(path, e))?;
         let version = user_version(&conn).map_err(|e| not_a_db(path, e))?;
-        if version > latest_version() {
-            return Err(too_new(path, version));
+        if version > latest {
+            return Err(too_new(path, version, latest));
         }
         configure(&conn)?;
-        if version > 0 && version < latest_version() {
+        if version > 0 && version < latest {
             backup(&conn, &backup_path(path, version))?;
         }
-        migrate(&conn)?;
-        tracing::info!(path = %path.display(), from = version, to = latest_version(), "database open");
+        migrate(&conn, migrations)?;
+        tracing::info!(path = %path.display(), from = version, to = latest, "database open");
         Ok(Db {
             conn: Mutex::new(conn),
             path: Some(path.to_owned()),
@@ -59,7 +66,7 @@ impl Db {
     pub fn in_memory() -> Result<Db> {
         let conn = Connection::open_in_memory()?;
         configure(&conn)?;
-        migrate(&conn)?;
+        migrate(&conn, MIGRATIONS)?;
         Ok(Db {
             conn: Mutex::new(conn),
             path: None,
@@ -100,14 +107,14 @@ fn user_version(conn: &Connection) -> rusqlite::Result<i64> {
 }
 
 /// Applies the missing migrations, all in one transaction.
-fn migrate(conn: &Connection) -> Result<()> {
+fn migrate(conn: &Connection, migrations: &[(&str, &str)]) -> Result<()> {
     let current = user_version(conn)?;
-    if current >= latest_version() {
+    if current >= migrations.len() as i64 {
         return Ok(());
     }
     conn.execute_batch("BEGIN IMMEDIATE")?;
     let run = || -> Result<()> {
-        for (i, (name, sql)) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+        for (i, (name, sql)) in migrations.iter().enumerate().skip(current as usize) {
             tracing::info!(migration = name, "applying migration");
             conn.execute_batch(sql)?;
             conn.pragma_update(None, "user_version", i as i64 + 1)?;
@@ -133,6 +140,30 @@ pub fn backup(conn: &Connection, dest: &Path) -> Result<()> {
     b.run_to_completion(256, std::time::Duration::from_millis(0), None)?;
     tracing::info!(dest = %dest.display(), "database backed up before migration");
     Ok(())
+}
+
+/// Every table's rows as text, in a stable order: tests compare dumps before and after a refused
+/// change to prove nothing was written.
+pub fn dump(conn: &Connection) -> Result<String> {
+    use std::fmt::Write;
+    let tables: Vec<String> = conn
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut out = String::new();
+    for t in tables {
+        let _ = writeln!(out, "== {t}");
+        let mut stmt = conn.prepare(&format!("SELECT * FROM \"{t}\" ORDER BY rowid"))?;
+        let n = stmt.column_count();
+        let mut rows = stmt.query([])?;
+        while let Some(row) = rows.next()? {
+            let cells: Vec<String> = (0..n)
+                .map(|i| format!("{:?}", row.get_ref(i).map(|v| v.to_owned()).ok()))
+                .collect();
+            let _ = writeln!(out, "{}", cells.join("|"));
+        }
+    }
+    Ok(out)
 }
 
 /// `huixiao.db` at version 3 → `huixiao.db.v3-20261122T140000.bak`
@@ -175,17 +206,17 @@ fn not_a_db(path: &Path, cause: impl std::fmt::Display) -> Error {
     }
 }
 
-fn too_new(path: &Path, version: i64) -> Error {
+fn too_new(path: &Path, version: i64, latest: i64) -> Error {
     Error::Database {
         zh: format!(
             "{} 由更新版本的 Huixiao 创建（数据结构版本 {version}，本程序支持到 {}），没有改动它。请升级 Huixiao。",
             path.display(),
-            latest_version()
+            latest
         ),
         en: format!(
             "{} was written by a newer Huixiao (schema version {version}; this app knows up to {}); it was not changed. Please update Huixiao.",
             path.display(),
-            latest_version()
+            latest
         ),
     }
 }
@@ -205,7 +236,10 @@ mod tests {
             .collect();
         files.sort();
         let listed: Vec<&str> = MIGRATIONS.iter().map(|(n, _)| *n).collect();
-        assert_eq!(files, listed, "every file in migrations/ must be listed in db::MIGRATIONS, in order");
+        assert_eq!(
+            files, listed,
+            "every file in migrations/ must be listed in db::MIGRATIONS, in order"
+        );
     }
 
     #[test]
@@ -213,7 +247,9 @@ mod tests {
         let db = Db::in_memory().unwrap();
         let conn = db.conn();
         assert_eq!(user_version(&conn).unwrap(), latest_version());
-        let fk: i64 = conn.pragma_query_value(None, "foreign_keys", |r| r.get(0)).unwrap();
+        let fk: i64 = conn
+            .pragma_query_value(None, "foreign_keys", |r| r.get(0))
+            .unwrap();
         assert_eq!(fk, 1);
     }
 }

@@ -162,7 +162,8 @@ impl Error {
                 if zh {
                     "缺少或无效的访问令牌，请重新打开应用给出的链接或重新配对。".into()
                 } else {
-                    "Missing or invalid access token: open the link the app printed, or pair again.".into()
+                    "Missing or invalid access token: open the link the app printed, or pair again."
+                        .into()
                 }
             }
             Error::Forbidden => {

@@ -36,8 +36,15 @@ pub fn router(server: Arc<Server>, ui_dir: Option<PathBuf>) -> Router {
             Method::Put => MethodFilter::PUT,
             Method::Delete => MethodFilter::DELETE,
         };
-        let handler = move |State(s): State<Arc<Server>>, headers: HeaderMap, params: RawPathParams, RawQuery(query): RawQuery, body: Bytes| {
-            let params: Vec<(String, String)> = params.iter().map(|(k, v)| (k.to_owned(), v.to_owned())).collect();
+        let handler = move |State(s): State<Arc<Server>>,
+                            headers: HeaderMap,
+                            params: RawPathParams,
+                            RawQuery(query): RawQuery,
+                            body: Bytes| {
+            let params: Vec<(String, String)> = params
+                .iter()
+                .map(|(k, v)| (k.to_owned(), v.to_owned()))
+                .collect();
             handle(s, op, headers, params, query, body)
         };
         let entry = by_path.remove(op.path).unwrap_or_default();
@@ -51,7 +58,10 @@ pub fn router(server: Arc<Server>, ui_dir: Option<PathBuf>) -> Router {
     let router = match ui_dir.filter(|d| d.join("index.html").is_file()) {
         Some(dir) => {
             let index = dir.join("index.html");
-            router.fallback_service(tower_http::services::ServeDir::new(dir).fallback(tower_http::services::ServeFile::new(index)))
+            router.fallback_service(
+                tower_http::services::ServeDir::new(dir)
+                    .fallback(tower_http::services::ServeFile::new(index)),
+            )
         }
         None => router.fallback(no_ui),
     };
@@ -82,7 +92,8 @@ async fn handle(
         let started = std::time::Instant::now();
         let out = op.call(&app, input);
         api::log_call(op, started, &out);
-        let lang = header_lang.unwrap_or_else(|| settings::language(&app.db.conn()).unwrap_or_default());
+        let lang =
+            header_lang.unwrap_or_else(|| settings::language(&app.db.conn()).unwrap_or_default());
         (out, lang)
     })
     .await;
@@ -91,17 +102,26 @@ async fn handle(
         Ok((Err(e), lang)) => error_response(&e, lang),
         Err(join) => {
             tracing::error!(op = op.name, "handler panicked: {join}");
-            error_response(&Error::BadInput("internal error".into()), header_lang.unwrap_or_default())
+            error_response(
+                &Error::BadInput("internal error".into()),
+                header_lang.unwrap_or_default(),
+            )
         }
     }
 }
 
 /// Path parameters and query string (GET/DELETE) or JSON body with the path parameters merged in.
-fn build_input(op: &Op, params: Vec<(String, String)>, query: Option<String>, body: &[u8]) -> Result<Input, Error> {
+fn build_input(
+    op: &Op,
+    params: Vec<(String, String)>,
+    query: Option<String>,
+    body: &[u8],
+) -> Result<Input, Error> {
     if !op.method.has_body() {
         let mut pairs = params;
         if let Some(q) = query {
-            let extra: Vec<(String, String)> = serde_urlencoded::from_str(&q).map_err(|e| Error::BadInput(e.to_string()))?;
+            let extra: Vec<(String, String)> =
+                serde_urlencoded::from_str(&q).map_err(|e| Error::BadInput(e.to_string()))?;
             pairs.extend(extra);
         }
         return Ok(Input::Form(pairs));
@@ -115,7 +135,10 @@ fn build_input(op: &Op, params: Vec<(String, String)>, query: Option<String>, bo
         return Err(Error::BadInput("the body must be a JSON object".into()));
     };
     for (k, v) in params {
-        let v = v.parse::<i64>().map(Value::from).unwrap_or(Value::String(v));
+        let v = v
+            .parse::<i64>()
+            .map(Value::from)
+            .unwrap_or(Value::String(v));
         obj.insert(k, v);
     }
     Ok(Input::Json(value))
@@ -141,7 +164,11 @@ pub fn error_response(e: &Error, lang: Lang) -> Response {
     (status, Json(e.to_api(lang))).into_response()
 }
 
-async fn unknown_api(State(s): State<Arc<Server>>, headers: HeaderMap, uri: axum::http::Uri) -> Response {
+async fn unknown_api(
+    State(s): State<Arc<Server>>,
+    headers: HeaderMap,
+    uri: axum::http::Uri,
+) -> Response {
     let lang = headers
         .get(header::ACCEPT_LANGUAGE)
         .and_then(|v| v.to_str().ok())

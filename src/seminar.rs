@@ -14,7 +14,9 @@ use crate::staff::{self, StaffRole};
 use crate::store::IdInput;
 use crate::validate;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, TS, ToSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, TS, ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum SeminarStatus {
     Planning,
@@ -188,8 +190,12 @@ pub fn get(app: &App, input: IdInput) -> Result<Seminar> {
 /// Newest first.
 pub fn list(app: &App) -> Result<Vec<Seminar>> {
     let conn = app.db.conn();
-    let mut stmt = conn.prepare(&format!("{SELECT} ORDER BY m.date DESC, m.start_time DESC, m.id DESC"))?;
-    let rows = stmt.query_map([], from_row)?.collect::<rusqlite::Result<_>>()?;
+    let mut stmt = conn.prepare(&format!(
+        "{SELECT} ORDER BY m.date DESC, m.start_time DESC, m.id DESC"
+    ))?;
+    let rows = stmt
+        .query_map([], from_row)?
+        .collect::<rusqlite::Result<_>>()?;
     Ok(rows)
 }
 
@@ -225,20 +231,40 @@ pub fn clean(conn: &Connection, input: SeminarInput) -> Result<Clean> {
         invalid(
             "date",
             format!("日期“{}”无效，请使用 2026-11-22 这样的格式。", input.date),
-            format!("Date “{}” is not valid; use the form 2026-11-22.", input.date),
+            format!(
+                "Date “{}” is not valid; use the form 2026-11-22.",
+                input.date
+            ),
         )
     })?;
     let start_time = NaiveTime::parse_from_str(input.start_time.trim(), "%H:%M").map_err(|_| {
         invalid(
             "start_time",
-            format!("开始时间“{}”无效，请使用 14:00 这样的格式。", input.start_time),
-            format!("Start time “{}” is not valid; use the form 14:00.", input.start_time),
+            format!(
+                "开始时间“{}”无效，请使用 14:00 这样的格式。",
+                input.start_time
+            ),
+            format!(
+                "Start time “{}” is not valid; use the form 14:00.",
+                input.start_time
+            ),
         )
     })?;
     let timezone = settings::parse_timezone(&input.timezone)?;
-    let capacity = validate::range("capacity", ("容纳人数", "capacity"), input.capacity, 1, 5000)?;
-    let attribution_days =
-        validate::range("attribution_days", ("成交归属天数", "attribution window"), input.attribution_days, 0, 365)?;
+    let capacity = validate::range(
+        "capacity",
+        ("容纳人数", "capacity"),
+        input.capacity,
+        1,
+        5000,
+    )?;
+    let attribution_days = validate::range(
+        "attribution_days",
+        ("成交归属天数", "attribution window"),
+        input.attribution_days,
+        0,
+        365,
+    )?;
     if let Some(id) = input.lecturer_id {
         staff::require_role(conn, id, StaffRole::Lecturer, "lecturer_id")?;
     }
@@ -276,7 +302,12 @@ fn refuse_past(app: &App, c: &Clean) -> Result<()> {
 }
 
 /// Stores a validated seminar as it is — also used for seminars imported from history.
-pub fn insert(conn: &Connection, c: &Clean, status: SeminarStatus, created_at: &str) -> Result<i64> {
+pub fn insert(
+    conn: &Connection,
+    c: &Clean,
+    status: SeminarStatus,
+    created_at: &str,
+) -> Result<i64> {
     conn.execute(
         "INSERT INTO seminars (title, date, start_time, timezone, venue, city, capacity, lecturer_id, layout,
                                status, attribution_days, created_at)
@@ -348,18 +379,29 @@ pub fn set_status(app: &App, input: StatusChange) -> Result<Seminar> {
     app.db.write(|tx| {
         let old = get_in(tx, input.id)?;
         let (from, to) = (old.status, input.status);
-        let allowed = to > from || (from == SeminarStatus::Inviting && to == SeminarStatus::Planning) || from == to;
+        let allowed = to > from
+            || (from == SeminarStatus::Inviting && to == SeminarStatus::Planning)
+            || from == to;
         if !allowed {
             return Err(Error::Conflict {
                 zh: format!("会销状态不能从“{}”改回“{}”。", from.label().0, to.label().0),
-                en: format!("A seminar cannot go back from {} to {}.", from.label().1, to.label().1),
+                en: format!(
+                    "A seminar cannot go back from {} to {}.",
+                    from.label().1,
+                    to.label().1
+                ),
             });
         }
         tx.execute(
             "UPDATE seminars SET status = ?2 WHERE id = ?1",
             params![input.id, to.as_str()],
         )?;
-        tracing::info!(seminar = input.id, from = from.as_str(), to = to.as_str(), "seminar status changed");
+        tracing::info!(
+            seminar = input.id,
+            from = from.as_str(),
+            to = to.as_str(),
+            "seminar status changed"
+        );
         get_in(tx, input.id)
     })
 }

@@ -61,7 +61,11 @@ fn clean(input: StaffInput) -> Result<Clean> {
     let name = validate::text("name", ("姓名", "name"), &input.name, 40)?;
     let phone = phone::parse_optional(input.phone.as_deref(), "phone")?.map(|p| p.number);
     if input.roles.is_empty() {
-        return Err(invalid("roles", "请至少选择一个角色。", "Choose at least one role."));
+        return Err(invalid(
+            "roles",
+            "请至少选择一个角色。",
+            "Choose at least one role.",
+        ));
     }
     let mut roles = input.roles;
     roles.dedup();
@@ -88,23 +92,40 @@ fn from_row(r: &Row) -> rusqlite::Result<Staff> {
 
 pub fn list(app: &App) -> Result<Vec<Staff>> {
     let conn = app.db.conn();
-    let mut stmt = conn.prepare(&format!("SELECT {COLUMNS} FROM staff ORDER BY active DESC, id"))?;
-    let rows = stmt.query_map([], from_row)?.collect::<rusqlite::Result<_>>()?;
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {COLUMNS} FROM staff ORDER BY active DESC, id"
+    ))?;
+    let rows = stmt
+        .query_map([], from_row)?
+        .collect::<rusqlite::Result<_>>()?;
     Ok(rows)
 }
 
 pub fn get_in(conn: &Connection, id: i64) -> Result<Staff> {
     found(
-        conn.query_row(&format!("SELECT {COLUMNS} FROM staff WHERE id = ?1"), [id], from_row),
+        conn.query_row(
+            &format!("SELECT {COLUMNS} FROM staff WHERE id = ?1"),
+            [id],
+            from_row,
+        ),
         Thing::Staff,
         id,
     )
 }
 
 /// A staff member who must exist and hold `role` (e.g. the lecturer of a seminar).
-pub fn require_role(conn: &Connection, id: i64, role: StaffRole, field: &'static str) -> Result<Staff> {
+pub fn require_role(
+    conn: &Connection,
+    id: i64,
+    role: StaffRole,
+    field: &'static str,
+) -> Result<Staff> {
     let s = get_in(conn, id).map_err(|_| {
-        invalid(field, format!("员工（编号 {id}）不存在。"), format!("There is no staff member with id {id}."))
+        invalid(
+            field,
+            format!("员工（编号 {id}）不存在。"),
+            format!("There is no staff member with id {id}."),
+        )
     })?;
     if !s.roles.contains(&role) {
         let (zh, en) = role_label(role);
@@ -148,7 +169,10 @@ pub fn update(app: &App, input: StaffUpdate) -> Result<Staff> {
             params![id, c.name, c.phone, c.roles, c.active],
         )?;
         if n == 0 {
-            return Err(Error::NotFound { what: Thing::Staff, id });
+            return Err(Error::NotFound {
+                what: Thing::Staff,
+                id,
+            });
         }
         get_in(tx, id)
     })

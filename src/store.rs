@@ -115,7 +115,8 @@ pub struct IdInput {
     pub id: i64,
 }
 
-const SELECT: &str = "SELECT s.id, s.name, s.city, s.district, s.address, s.industry, s.level, s.key_customer,
+const SELECT: &str =
+    "SELECT s.id, s.name, s.city, s.district, s.address, s.industry, s.level, s.key_customer,
         s.referrer_id, r.name, s.note,
         (SELECT count(*) FROM contacts c WHERE c.store_id = s.id AND c.erased_at IS NULL),
         s.created_at
@@ -203,8 +204,11 @@ pub fn list(app: &App, q: StoreQuery) -> Result<StorePage> {
 
 /// The cities that have stores, for filters.
 pub fn cities(conn: &Connection) -> Result<Vec<String>> {
-    let mut stmt = conn.prepare("SELECT DISTINCT city FROM stores WHERE city <> '' ORDER BY city")?;
-    let rows = stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+    let mut stmt =
+        conn.prepare("SELECT DISTINCT city FROM stores WHERE city <> '' ORDER BY city")?;
+    let rows = stmt
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
     Ok(rows)
 }
 
@@ -223,7 +227,11 @@ struct Clean {
 fn clean(conn: &Connection, input: StoreInput, own_id: Option<i64>) -> Result<Clean> {
     if let Some(rid) = input.referrer_id {
         if Some(rid) == own_id {
-            return Err(invalid("referrer_id", "门店不能介绍自己。", "A store cannot refer itself."));
+            return Err(invalid(
+                "referrer_id",
+                "门店不能介绍自己。",
+                "A store cannot refer itself.",
+            ));
         }
         get_in(conn, rid).map_err(|_| {
             invalid(

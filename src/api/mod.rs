@@ -3,8 +3,8 @@
 //! The Tauri shell, the HTTP server and the CLI only adapt to [`dispatch`]; the OpenAPI document
 //! and the TypeScript types are generated from the same list.
 
-mod ops;
 pub mod openapi;
+mod ops;
 pub mod tsgen;
 
 use std::sync::LazyLock;
@@ -101,9 +101,13 @@ impl Op {
     {
         let handler = move |app: &App, input: Input| -> Result<Value> {
             let input: I = match input {
-                Input::Json(Value::Null) => serde_json::from_value(Value::Object(Default::default()))
-                    .map_err(|e| Error::BadInput(e.to_string()))?,
-                Input::Json(v) => serde_json::from_value(v).map_err(|e| Error::BadInput(e.to_string()))?,
+                Input::Json(Value::Null) => {
+                    serde_json::from_value(Value::Object(Default::default()))
+                        .map_err(|e| Error::BadInput(e.to_string()))?
+                }
+                Input::Json(v) => {
+                    serde_json::from_value(v).map_err(|e| Error::BadInput(e.to_string()))?
+                }
                 Input::Form(pairs) => serde_urlencoded::from_str(&form_urlencode(&pairs))
                     .map_err(|e| Error::BadInput(e.to_string()))?,
             };
@@ -178,6 +182,12 @@ pub(crate) fn log_call(op: &Op, started: std::time::Instant, out: &Result<Value>
     match out {
         Ok(_) => tracing::debug!(op = op.name, ms, "ok"),
         // Error messages may quote what the user typed (a phone number): log only the code.
-        Err(e) => tracing::info!(op = op.name, ms, code = e.code(), field = e.field(), "refused"),
+        Err(e) => tracing::info!(
+            op = op.name,
+            ms,
+            code = e.code(),
+            field = e.field(),
+            "refused"
+        ),
     }
 }

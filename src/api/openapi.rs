@@ -1,9 +1,14 @@
 //! The OpenAPI 3 document of the HTTP API, generated from the operation list.
 
-use utoipa::openapi::path::{HttpMethod, OperationBuilder, ParameterBuilder, ParameterIn, PathItem, PathsBuilder};
+use utoipa::openapi::path::{
+    HttpMethod, OperationBuilder, ParameterBuilder, ParameterIn, PathItem, PathsBuilder,
+};
 use utoipa::openapi::request_body::RequestBodyBuilder;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme};
-use utoipa::openapi::{ComponentsBuilder, ContentBuilder, InfoBuilder, OpenApi, OpenApiBuilder, Required, ResponseBuilder, ResponsesBuilder};
+use utoipa::openapi::{
+    ComponentsBuilder, ContentBuilder, InfoBuilder, OpenApi, OpenApiBuilder, Required,
+    ResponseBuilder, ResponsesBuilder,
+};
 use utoipa::openapi::{RefOr, Schema};
 use utoipa::{PartialSchema, ToSchema};
 
@@ -12,7 +17,8 @@ use crate::error::ApiError;
 
 pub fn document() -> OpenApi {
     let mut paths = PathsBuilder::new();
-    let mut schemas: Vec<(String, RefOr<Schema>)> = vec![(ApiError::name().into(), ApiError::schema())];
+    let mut schemas: Vec<(String, RefOr<Schema>)> =
+        vec![(ApiError::name().into(), ApiError::schema())];
     for op in all() {
         (op.types.schemas)(&mut schemas);
         let path_params = op.path_params();
@@ -33,7 +39,10 @@ pub fn document() -> OpenApi {
         if op.method.has_body() {
             b = b.request_body(Some(
                 RequestBodyBuilder::new()
-                    .content("application/json", ContentBuilder::new().schema(Some(input)).build())
+                    .content(
+                        "application/json",
+                        ContentBuilder::new().schema(Some(input)).build(),
+                    )
                     .required(Some(Required::True))
                     .build(),
             ));
@@ -46,20 +55,34 @@ pub fn document() -> OpenApi {
                     ParameterBuilder::new()
                         .name(name)
                         .parameter_in(ParameterIn::Query)
-                        .required(if obj.required.contains(name) { Required::True } else { Required::False })
+                        .required(if obj.required.contains(name) {
+                            Required::True
+                        } else {
+                            Required::False
+                        })
                         .schema(Some(schema.clone())),
                 );
             }
         }
         let error = ResponseBuilder::new()
             .description("An error, in the request's language")
-            .content("application/json", ContentBuilder::new().schema(Some(RefOr::Ref(utoipa::openapi::Ref::from_schema_name("ApiError")))).build())
+            .content(
+                "application/json",
+                ContentBuilder::new()
+                    .schema(Some(RefOr::Ref(utoipa::openapi::Ref::from_schema_name(
+                        "ApiError",
+                    ))))
+                    .build(),
+            )
             .build();
         let mut responses = ResponsesBuilder::new().response(
             "200",
-            ResponseBuilder::new()
-                .description("OK")
-                .content("application/json", ContentBuilder::new().schema(Some((op.types.output_schema)())).build()),
+            ResponseBuilder::new().description("OK").content(
+                "application/json",
+                ContentBuilder::new()
+                    .schema(Some((op.types.output_schema)()))
+                    .build(),
+            ),
         );
         if op.access != Access::Public {
             b = b.security(SecurityRequirement::new("bearer", Vec::<String>::new()));
@@ -81,7 +104,10 @@ pub fn document() -> OpenApi {
     schemas.retain(|(name, _)| name.chars().all(|c| c.is_ascii_alphanumeric()));
     let components = ComponentsBuilder::new()
         .schemas_from_iter(schemas)
-        .security_scheme("bearer", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()))
+        .security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        )
         .build();
     OpenApiBuilder::new()
         .info(

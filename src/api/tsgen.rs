@@ -107,7 +107,10 @@ fn qualify(ts: String) -> String {
     let mut word = String::new();
     let flush = |word: &mut String, out: &mut String| {
         if !word.is_empty() {
-            let builtin = matches!(word.as_str(), "Array" | "Record" | "string" | "number" | "boolean" | "null" | "unknown");
+            let builtin = matches!(
+                word.as_str(),
+                "Array" | "Record" | "string" | "number" | "boolean" | "null" | "unknown"
+            );
             if !builtin && word.chars().next().is_some_and(char::is_uppercase) {
                 out.push_str("T.");
             }

@@ -1,0 +1,134 @@
+//! The `huixiao` binary as scripts use it.
+
+use std::process::Command;
+
+use serde_json::Value;
+
+fn huixiao() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_huixiao"));
+    c.env(
+        "HUIXIAO_DATA_DIR",
+        std::env::temp_dir().join("huixiao-test-data"),
+    );
+    c.env_remove("HUIXIAO_LANG");
+    c
+}
+
+#[test]
+fn help_lists_the_commands() {
+    let out = huixiao().arg("--help").output().unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    for cmd in ["serve", "demo", "seminars", "call"] {
+        assert!(text.contains(cmd), "{cmd} missing from --help:\n{text}");
+    }
+}
+
+#[test]
+fn seminars_list_and_show_as_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("c.db");
+    let create = huixiao()
+        .arg("--db")
+        .arg(&db)
+        .args(["call", "seminars.create", r#"{"title":"农资经销商订货会","date":"2027-03-01","start_time":"10:00","capacity":200}"#])
+        .output()
+        .unwrap();
+    assert!(
+        create.status.success(),
+        "{}",
+        String::from_utf8_lossy(&create.stderr)
+    );
+
+    let out = huixiao()
+        .arg("--db")
+        .arg(&db)
+        .args(["seminars", "list", "--json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let list: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(list.as_array().unwrap().len(), 1);
+    assert_eq!(list[0]["title"], "农资经销商订货会");
+
+    let out = huixiao()
+        .arg("--db")
+        .arg(&db)
+        .args(["seminars", "show", "1", "--json"])
+        .output()
+        .unwrap();
+    let one: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(one["date"], "2027-03-01");
+
+    let human = huixiao()
+        .arg("--db")
+        .arg(&db)
+        .args(["seminars", "list"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&human.stdout);
+    assert!(
+        text.contains("2027年03月01日") && text.contains("筹备中"),
+        "{text}"
+    );
+}
+
+#[test]
+fn errors_go_to_stderr_in_the_users_language_with_a_non_zero_exit() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("c.db");
+    let zh = huixiao()
+        .arg("--db")
+        .arg(&db)
+        .args(["seminars", "show", "42"])
+        .output()
+        .unwrap();
+    assert_eq!(zh.status.code(), Some(1));
+    assert!(zh.stdout.is_empty());
+    assert!(String::from_utf8_lossy(&zh.stderr).contains("错误：找不到会销（编号 42）"));
+
+    let en = huixiao()
+        .arg("--db")
+        .arg(&db)
+        .args(["--lang", "en", "seminars", "show", "42"])
+        .output()
+        .unwrap();
+    assert_eq!(en.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&en.stderr).contains("Error: No seminar with id 42"));
+
+    // The language chosen in the app is the CLI's default too.
+    let set = huixiao()
+        .arg("--db")
+        .arg(&db)
+        .args([
+            "call",
+            "settings.update",
+            r#"{"org_name":"","language":"en","timezone":"Asia/Shanghai"}"#,
+        ])
+        .output()
+        .unwrap();
+    assert!(set.status.success());
+    let en = huixiao()
+        .arg("--db")
+        .arg(&db)
+        .args(["seminars", "show", "42"])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&en.stderr).contains("No seminar with id 42"));
+}
+
+#[test]
+fn a_database_that_is_not_sqlite_is_reported_not_overwritten() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("report.xlsx");
+    std::fs::write(&db, b"PK\x03\x04 not a database").unwrap();
+    let out = huixiao()
+        .arg("--db")
+        .arg(&db)
+        .args(["seminars", "list"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("不是 Huixiao 的数据库文件"));
+    assert_eq!(std::fs::read(&db).unwrap(), b"PK\x03\x04 not a database");
+}

@@ -1,0 +1,8 @@
+//! Integration tests of the core: one test binary, one module per area.
+
+mod bad_input;
+mod cli;
+mod http;
+mod store;
+mod support;
+mod tsgen;
