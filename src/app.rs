@@ -48,7 +48,8 @@ impl App {
 
     /// RFC 3339 timestamp of now, as stored in the database.
     pub fn now_str(&self) -> String {
-        self.now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+        self.now()
+            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
     }
 }
 

@@ -129,14 +129,22 @@ fn from_row(r: &Row) -> rusqlite::Result<Deal> {
 }
 
 pub fn get_in(conn: &Connection, id: i64) -> Result<Deal> {
-    found(conn.query_row(&format!("{SELECT} WHERE d.id = ?1"), [id], from_row), Thing::Deal, id)
+    found(
+        conn.query_row(&format!("{SELECT} WHERE d.id = ?1"), [id], from_row),
+        Thing::Deal,
+        id,
+    )
 }
 
 pub fn list(app: &App, scope: SeminarScope) -> Result<Vec<Deal>> {
     let conn = app.db.conn();
     seminar::get_in(&conn, scope.seminar_id)?;
-    let mut stmt = conn.prepare(&format!("{SELECT} WHERE d.seminar_id = ?1 ORDER BY d.at, d.id"))?;
-    let rows = stmt.query_map([scope.seminar_id], from_row)?.collect::<rusqlite::Result<_>>()?;
+    let mut stmt = conn.prepare(&format!(
+        "{SELECT} WHERE d.seminar_id = ?1 ORDER BY d.at, d.id"
+    ))?;
+    let rows = stmt
+        .query_map([scope.seminar_id], from_row)?
+        .collect::<rusqlite::Result<_>>()?;
     Ok(rows)
 }
 

@@ -92,7 +92,8 @@ pub struct SeminarScope {
     pub seminar_id: i64,
 }
 
-const SELECT: &str = "SELECT i.id, i.seminar_id, i.store_id, s.name, i.inviter_id, f.name, i.status, i.walk_in,
+const SELECT: &str =
+    "SELECT i.id, i.seminar_id, i.store_id, s.name, i.inviter_id, f.name, i.status, i.walk_in,
         i.decline_reason, i.note, i.created_at
     FROM invitations i JOIN stores s ON s.id = i.store_id LEFT JOIN staff f ON f.id = i.inviter_id";
 
@@ -156,7 +157,12 @@ pub fn list(app: &App, scope: SeminarScope) -> Result<Vec<Invitation>> {
 }
 
 /// Validates and writes one invitation inside the caller's transaction.
-pub fn insert(conn: &Connection, input: &InvitationInput, status: InvitationStatus, created_at: &str) -> Result<i64> {
+pub fn insert(
+    conn: &Connection,
+    input: &InvitationInput,
+    status: InvitationStatus,
+    created_at: &str,
+) -> Result<i64> {
     seminar::get_in(conn, input.seminar_id)?;
     store::get_in(conn, input.store_id).map_err(|_| {
         invalid(
@@ -198,7 +204,9 @@ pub fn insert(conn: &Connection, input: &InvitationInput, status: InvitationStat
         });
     }
     let id = conn.last_insert_rowid();
-    let mut add = conn.prepare_cached("INSERT OR IGNORE INTO invitation_guests (invitation_id, contact_id) VALUES (?1, ?2)")?;
+    let mut add = conn.prepare_cached(
+        "INSERT OR IGNORE INTO invitation_guests (invitation_id, contact_id) VALUES (?1, ?2)",
+    )?;
     for cid in &input.contact_ids {
         add.execute([id, *cid])?;
     }
@@ -220,7 +228,12 @@ pub fn create(app: &App, input: InvitationInput) -> Result<Invitation> {
 }
 
 pub fn set_status(app: &App, input: InvitationStatusChange) -> Result<Invitation> {
-    let reason = validate::optional_text("decline_reason", ("拒绝原因", "reason"), &input.decline_reason, 500)?;
+    let reason = validate::optional_text(
+        "decline_reason",
+        ("拒绝原因", "reason"),
+        &input.decline_reason,
+        500,
+    )?;
     app.db.write(|tx| {
         get_in(tx, input.id)?;
         tx.execute(

@@ -52,7 +52,11 @@ pub fn parse(raw: &str, field: &'static str) -> Result<Phone> {
     }
     let national = digits
         .strip_prefix("0086")
-        .or_else(|| (digits.len() == 13).then(|| digits.strip_prefix("86")).flatten())
+        .or_else(|| {
+            (digits.len() == 13)
+                .then(|| digits.strip_prefix("86"))
+                .flatten()
+        })
         .unwrap_or(&digits);
 
     let b = national.as_bytes();
@@ -117,23 +121,54 @@ mod tests {
 
     #[test]
     fn mobiles_are_normalised() {
-        for raw in ["13800138000", "138 0013 8000", "138-0013-8000", "+86 138 0013 8000", "008613800138000", "8613800138000", "１３８００１３８０００"] {
+        for raw in [
+            "13800138000",
+            "138 0013 8000",
+            "138-0013-8000",
+            "+86 138 0013 8000",
+            "008613800138000",
+            "8613800138000",
+            "１３８００１３８０００",
+        ] {
             assert_eq!(ok(raw), ("13800138000".into(), PhoneKind::Mobile), "{raw}");
         }
     }
 
     #[test]
     fn landlines_are_allowed_and_marked() {
-        assert_eq!(ok("0755-12345678"), ("0755-12345678".into(), PhoneKind::Landline));
-        assert_eq!(ok("(010) 6552 9988"), ("010-65529988".into(), PhoneKind::Landline));
-        assert_eq!(ok("02887654321"), ("028-87654321".into(), PhoneKind::Landline));
-        assert_eq!(ok("0571-8765432"), ("0571-8765432".into(), PhoneKind::Landline));
-        assert_eq!(ok("400 800 1234"), ("400-800-1234".into(), PhoneKind::Landline));
+        assert_eq!(
+            ok("0755-12345678"),
+            ("0755-12345678".into(), PhoneKind::Landline)
+        );
+        assert_eq!(
+            ok("(010) 6552 9988"),
+            ("010-65529988".into(), PhoneKind::Landline)
+        );
+        assert_eq!(
+            ok("02887654321"),
+            ("028-87654321".into(), PhoneKind::Landline)
+        );
+        assert_eq!(
+            ok("0571-8765432"),
+            ("0571-8765432".into(), PhoneKind::Landline)
+        );
+        assert_eq!(
+            ok("400 800 1234"),
+            ("400-800-1234".into(), PhoneKind::Landline)
+        );
     }
 
     #[test]
     fn malformed_numbers_are_refused_with_the_field() {
-        for raw in ["1380013800", "23800138000", "12800138000", "abc", "138001380001", "0755-0123", "1380013800x"] {
+        for raw in [
+            "1380013800",
+            "23800138000",
+            "12800138000",
+            "abc",
+            "138001380001",
+            "0755-0123",
+            "1380013800x",
+        ] {
             let e = parse(raw, "phone").unwrap_err();
             assert_eq!(e.field(), Some("phone"), "{raw}");
         }

@@ -96,7 +96,12 @@ pub fn list(app: &App) -> Result<Vec<Product>> {
 /// Validates and writes a product with its tiers inside the caller's transaction.
 pub fn insert(conn: &Connection, input: &ProductInput, created_at: &str) -> Result<i64> {
     let name = validate::text("name", ("产品名称", "product name"), &input.name, 80)?;
-    let description = validate::optional_text("description", ("产品说明", "description"), &input.description, 2000)?;
+    let description = validate::optional_text(
+        "description",
+        ("产品说明", "description"),
+        &input.description,
+        2000,
+    )?;
     if input.tiers.is_empty() || input.tiers.len() > 3 {
         return Err(invalid(
             "tiers",

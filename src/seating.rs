@@ -68,7 +68,8 @@ pub struct TableUpdate {
     pub input: TableInput,
 }
 
-const SELECT: &str = "SELECT t.id, t.seminar_id, t.number, t.shape, t.seats, t.x, t.y, t.assistant_id, a.name
+const SELECT: &str =
+    "SELECT t.id, t.seminar_id, t.number, t.shape, t.seats, t.x, t.y, t.assistant_id, a.name
     FROM venue_tables t LEFT JOIN staff a ON a.id = t.assistant_id";
 
 fn from_row(r: &Row) -> rusqlite::Result<Table> {
@@ -77,7 +78,11 @@ fn from_row(r: &Row) -> rusqlite::Result<Table> {
         id: r.get(0)?,
         seminar_id: r.get(1)?,
         number: r.get(2)?,
-        shape: if shape == "rect" { TableShape::Rect } else { TableShape::Round },
+        shape: if shape == "rect" {
+            TableShape::Rect
+        } else {
+            TableShape::Round
+        },
         seats: r.get(4)?,
         x: r.get(5)?,
         y: r.get(6)?,
@@ -87,14 +92,22 @@ fn from_row(r: &Row) -> rusqlite::Result<Table> {
 }
 
 pub fn get_in(conn: &Connection, id: i64) -> Result<Table> {
-    found(conn.query_row(&format!("{SELECT} WHERE t.id = ?1"), [id], from_row), Thing::Table, id)
+    found(
+        conn.query_row(&format!("{SELECT} WHERE t.id = ?1"), [id], from_row),
+        Thing::Table,
+        id,
+    )
 }
 
 pub fn list(app: &App, scope: SeminarScope) -> Result<Vec<Table>> {
     let conn = app.db.conn();
     seminar::get_in(&conn, scope.seminar_id)?;
-    let mut stmt = conn.prepare(&format!("{SELECT} WHERE t.seminar_id = ?1 ORDER BY t.number"))?;
-    let rows = stmt.query_map([scope.seminar_id], from_row)?.collect::<rusqlite::Result<_>>()?;
+    let mut stmt = conn.prepare(&format!(
+        "{SELECT} WHERE t.seminar_id = ?1 ORDER BY t.number"
+    ))?;
+    let rows = stmt
+        .query_map([scope.seminar_id], from_row)?
+        .collect::<rusqlite::Result<_>>()?;
     Ok(rows)
 }
 
@@ -103,13 +116,23 @@ fn check(conn: &Connection, input: &TableInput) -> Result<()> {
     if input.seats < 1 {
         return Err(invalid(
             "seats",
-            format!("{} 号桌的座位数必须至少为 1（现在是 {}）。", input.number, input.seats),
-            format!("Table {} needs at least 1 seat (it has {}).", input.number, input.seats),
+            format!(
+                "{} 号桌的座位数必须至少为 1（现在是 {}）。",
+                input.number, input.seats
+            ),
+            format!(
+                "Table {} needs at least 1 seat (it has {}).",
+                input.number, input.seats
+            ),
         ));
     }
     validate::range("seats", ("座位数", "number of seats"), input.seats, 1, 30)?;
     if !input.x.is_finite() || !input.y.is_finite() {
-        return Err(invalid("x", "桌子位置无效。", "The table's position is not valid."));
+        return Err(invalid(
+            "x",
+            "桌子位置无效。",
+            "The table's position is not valid.",
+        ));
     }
     if let Some(id) = input.assistant_id {
         staff::require_role(conn, id, StaffRole::Assistant, "assistant_id")?;
@@ -119,7 +142,9 @@ fn check(conn: &Connection, input: &TableInput) -> Result<()> {
 
 fn duplicate_number(e: rusqlite::Error, number: i64) -> Error {
     match e {
-        rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::ConstraintViolation => {
+        rusqlite::Error::SqliteFailure(f, _)
+            if f.code == rusqlite::ErrorCode::ConstraintViolation =>
+        {
             invalid(
                 "number",
                 format!("这场会销已经有 {number} 号桌了。"),

@@ -30,7 +30,9 @@ pub struct SettingsInput {
 
 fn get_value(conn: &Connection, key: &str) -> Result<Option<String>> {
     Ok(conn
-        .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0))
+        .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
+            r.get(0)
+        })
         .optional()?)
 }
 
@@ -57,7 +59,12 @@ pub fn get(app: &App) -> Result<Settings> {
 }
 
 pub fn update(app: &App, input: SettingsInput) -> Result<Settings> {
-    let org_name = validate::optional_text("org_name", ("机构名称", "organisation name"), &input.org_name, 100)?;
+    let org_name = validate::optional_text(
+        "org_name",
+        ("机构名称", "organisation name"),
+        &input.org_name,
+        100,
+    )?;
     let timezone = parse_timezone(&input.timezone)?.name().to_owned();
     app.db.write(|tx| {
         let mut put = tx.prepare("INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value")?;

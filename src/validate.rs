@@ -17,7 +17,12 @@ pub fn text(field: &'static str, label: (&str, &str), value: &str, max: usize) -
 }
 
 /// An optional text: trimmed, at most `max` characters (empty allowed).
-pub fn optional_text(field: &'static str, label: (&str, &str), value: &str, max: usize) -> Result<String> {
+pub fn optional_text(
+    field: &'static str,
+    label: (&str, &str),
+    value: &str,
+    max: usize,
+) -> Result<String> {
     let v = value.trim();
     if v.chars().count() > max {
         return Err(invalid(
@@ -30,12 +35,21 @@ pub fn optional_text(field: &'static str, label: (&str, &str), value: &str, max:
 }
 
 /// An integer within `lo..=hi`.
-pub fn range(field: &'static str, label: (&str, &str), value: i64, lo: i64, hi: i64) -> Result<i64> {
+pub fn range(
+    field: &'static str,
+    label: (&str, &str),
+    value: i64,
+    lo: i64,
+    hi: i64,
+) -> Result<i64> {
     if value < lo || value > hi {
         return Err(invalid(
             field,
             format!("{}应在 {lo} 到 {hi} 之间（现在是 {value}）。", label.0),
-            format!("The {} must be between {lo} and {hi} (it is {value}).", label.1),
+            format!(
+                "The {} must be between {lo} and {hi} (it is {value}).",
+                label.1
+            ),
         ));
     }
     Ok(value)
@@ -54,7 +68,10 @@ pub fn money(field: &'static str, label: (&str, &str), fen: i64) -> Result<i64> 
         return Err(invalid(
             field,
             format!("{}过大（应小于 ¥100,000,000）。", label.0),
-            format!("The {} is too large (it must be below ¥100,000,000).", label.1),
+            format!(
+                "The {} is too large (it must be below ¥100,000,000).",
+                label.1
+            ),
         ));
     }
     Ok(fen)

@@ -16,16 +16,23 @@ struct Shell {
 
 /// The one command: `invoke("api", { op, input, lang })`.
 #[tauri::command]
-async fn api(shell: tauri::State<'_, Shell>, op: String, input: Value, lang: Option<String>) -> Result<Value, ApiError> {
+async fn api(
+    shell: tauri::State<'_, Shell>,
+    op: String,
+    input: Value,
+    lang: Option<String>,
+) -> Result<Value, ApiError> {
     let lang = lang.as_deref().and_then(Lang::parse).unwrap_or_default();
     let app = shell.app.as_ref().map_err(|e| e.to_api(lang))?.clone();
-    tauri::async_runtime::spawn_blocking(move || api::dispatch(&app, &op, input).map_err(|e| e.to_api(lang)))
-        .await
-        .map_err(|e| ApiError {
-            code: "internal".into(),
-            message: e.to_string(),
-            field: None,
-        })?
+    tauri::async_runtime::spawn_blocking(move || {
+        api::dispatch(&app, &op, input).map_err(|e| e.to_api(lang))
+    })
+    .await
+    .map_err(|e| ApiError {
+        code: "internal".into(),
+        message: e.to_string(),
+        field: None,
+    })?
 }
 
 /// `--db PATH` on the command line, else `HUIXIAO_DB`, else the data directory's default.
