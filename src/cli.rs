@@ -100,6 +100,8 @@ pub enum DevCommand {
     },
     /// Print the OpenAPI document
     Openapi,
+    /// Print the data directory (database, logs)
+    DataDir,
 }
 
 /// Runs the CLI; returns the process exit code. Errors are printed to stderr in the user's language.
@@ -142,6 +144,7 @@ fn dev(command: &DevCommand) -> Result<()> {
             "{}",
             api::openapi::document().to_pretty_json().expect("json")
         ),
+        DevCommand::DataDir => println!("{}", app::data_dir().display()),
     }
     Ok(())
 }
