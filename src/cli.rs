@@ -280,27 +280,47 @@ fn print_seminars(list: &[Seminar], lang: Lang) {
         println!("{}", lang.pick("还没有会销。", "No seminars yet."));
         return;
     }
-    println!(
-        "{}",
-        lang.pick(
-            "编号  日期            时间   状态    邀约  确认  到场  标题",
-            "ID    Date            Time   Status  Inv.  Conf. Att.  Title"
-        )
-    );
+    let head = [
+        lang.pick("编号", "ID"),
+        lang.pick("日期", "Date"),
+        lang.pick("时间", "Time"),
+        lang.pick("状态", "Status"),
+        lang.pick("邀约", "Inv."),
+        lang.pick("确认", "Conf."),
+        lang.pick("到场", "Att."),
+        lang.pick("标题", "Title"),
+    ];
+    let widths = [5, 16, 6, 8, 5, 5, 5, 0];
+    let row = |cells: [String; 8]| {
+        let line: Vec<String> = cells.iter().zip(widths).map(|(c, w)| pad(c, w)).collect();
+        println!("{}", line.join(" ").trim_end());
+    };
+    row(head.map(str::to_owned));
     for s in list {
         let status = s.status.label();
-        println!(
-            "{:<5} {:<15} {:<6} {:<7} {:>4}  {:>4}  {:>4}  {}",
-            s.id,
+        row([
+            s.id.to_string(),
             format_date(&s.date, lang),
-            s.start_time,
-            lang.pick(status.0, status.1),
-            s.invited,
-            s.confirmed,
-            s.attended,
-            s.title
-        );
+            s.start_time.clone(),
+            lang.pick(status.0, status.1).to_owned(),
+            s.invited.to_string(),
+            s.confirmed.to_string(),
+            s.attended.to_string(),
+            s.title.clone(),
+        ]);
     }
+}
+
+/// Pads to a terminal width where Chinese characters take two columns.
+fn pad(s: &str, width: usize) -> String {
+    let w: usize = s
+        .chars()
+        .map(|c| match c as u32 {
+            0x1100..=0x115F | 0x2E80..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF | 0xFE30..=0xFE4F | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6 => 2,
+            _ => 1,
+        })
+        .sum();
+    format!("{s}{}", " ".repeat(width.saturating_sub(w)))
 }
 
 fn print_seminar(s: &Seminar, lang: Lang) {
@@ -325,7 +345,7 @@ fn print_seminar(s: &Seminar, lang: Lang) {
         ("到场门店", "Stores attended", s.attended.to_string()),
     ];
     for (zh, en, v) in rows {
-        println!("{:<16}{v}", lang.pick(zh, en));
+        println!("{}{v}", pad(lang.pick(zh, en), 18));
     }
 }
 

@@ -18,8 +18,14 @@ const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
 /// A fresh code: 128 random bits as 26 base-32 characters.
 pub fn new_code() -> String {
+    code_from_rng(&mut rand::rng())
+}
+
+/// A code from the given random source: 128 bits as 26 base-32 characters. [`new_code`] uses the
+/// OS's source; the demo data uses a seeded one so that it is reproducible.
+pub fn code_from_rng(rng: &mut impl RngCore) -> String {
     let mut bytes = [0u8; 16];
-    rand::rng().fill_bytes(&mut bytes);
+    rng.fill_bytes(&mut bytes);
     let mut n = u128::from_be_bytes(bytes);
     let mut out = [0u8; 26];
     for c in out.iter_mut().rev() {
@@ -71,18 +77,37 @@ pub fn list(app: &App, scope: SeminarScope) -> Result<Vec<Ticket>> {
          LEFT JOIN contacts c ON c.id = t.contact_id
          WHERE i.seminar_id = ?1 ORDER BY t.id",
     )?;
-    let rows = stmt.query_map([scope.seminar_id], from_row)?.collect::<rusqlite::Result<_>>()?;
+    let rows = stmt
+        .query_map([scope.seminar_id], from_row)?
+        .collect::<rusqlite::Result<_>>()?;
     Ok(rows)
 }
 
 /// Issues a ticket for one guest of an invitation, inside the caller's transaction.
-pub fn issue(conn: &Connection, invitation_id: i64, contact_id: Option<i64>, issued_at: &str) -> Result<String> {
+pub fn issue(
+    conn: &Connection,
+    invitation_id: i64,
+    contact_id: Option<i64>,
+    issued_at: &str,
+) -> Result<String> {
     let code = new_code();
+    insert_code(conn, invitation_id, contact_id, &code, issued_at)?;
+    Ok(code)
+}
+
+/// Writes a ticket with a code made by the caller (e.g. from [`code_from_rng`]); returns its id.
+pub fn insert_code(
+    conn: &Connection,
+    invitation_id: i64,
+    contact_id: Option<i64>,
+    code: &str,
+    issued_at: &str,
+) -> Result<i64> {
     conn.execute(
         "INSERT INTO tickets (invitation_id, contact_id, code, issued_at) VALUES (?1, ?2, ?3, ?4)",
         params![invitation_id, contact_id, code, issued_at],
     )?;
-    Ok(code)
+    Ok(conn.last_insert_rowid())
 }
 
 #[cfg(test)]

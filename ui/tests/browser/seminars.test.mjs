@@ -82,5 +82,16 @@ test("create a seminar through the dialog and see it in the list", async () => {
   const list = await res.json();
   assert.ok(list.some((s) => s.title === title && s.date === date), "seminar stored by the core");
   await page.screenshot({ path: screenshotPath("seminars-created-zh.png") });
+
+  // Open it and move it from planning to inviting, with a confirmation.
+  await row.click();
+  await page.locator("[data-test=funnel]").waitFor();
+  await page.click("[data-test=next-status]");
+  const box = page.locator(".el-message-box");
+  await box.waitFor();
+  await box.locator(".el-button--primary").click();
+  await page.locator(".page-title .el-tag", { hasText: "邀约中" }).waitFor();
+  const saved = await (await fetch(`${server.base}/api/seminars`, { headers: { Authorization: `Bearer ${server.token}` } })).json();
+  assert.equal(saved.find((s) => s.title === title).status, "inviting");
   assert.deepEqual(errors, []);
 });
