@@ -140,25 +140,36 @@ fn clean(input: ContactInput) -> Result<Clean> {
     })
 }
 
+/// Validates and writes a contact of `store_id` inside the caller's transaction.
+pub fn insert(
+    conn: &Connection,
+    store_id: i64,
+    input: ContactInput,
+    created_at: &str,
+) -> Result<i64> {
+    let c = clean(input)?;
+    store::get_in(conn, store_id)?;
+    conn.execute(
+        "INSERT INTO contacts (store_id, name, role, phone, phone_kind, opted_out, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![
+            store_id,
+            c.name,
+            c.role.as_str(),
+            c.phone.as_ref().map(|p| &p.number),
+            c.phone.as_ref().map(|p| p.kind.as_str()),
+            c.opted_out,
+            created_at
+        ],
+    )?;
+    Ok(conn.last_insert_rowid())
+}
+
 pub fn create(app: &App, input: NewContact) -> Result<Contact> {
-    let c = clean(input.input)?;
     let now = app.now_str();
     app.db.write(|tx| {
-        store::get_in(tx, input.store_id)?;
-        tx.execute(
-            "INSERT INTO contacts (store_id, name, role, phone, phone_kind, opted_out, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            params![
-                input.store_id,
-                c.name,
-                c.role.as_str(),
-                c.phone.as_ref().map(|p| &p.number),
-                c.phone.as_ref().map(|p| p.kind.as_str()),
-                c.opted_out,
-                now
-            ],
-        )?;
-        get_in(tx, tx.last_insert_rowid())
+        let id = insert(tx, input.store_id, input.input, &now)?;
+        get_in(tx, id)
     })
 }
 

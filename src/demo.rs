@@ -22,16 +22,16 @@ use ts_rs::TS;
 use utoipa::ToSchema;
 
 use crate::app::App;
-use crate::contact::ContactRole;
+use crate::contact::{self, ContactInput, ContactRole};
 use crate::deal::{self, DealInput, Payment};
 use crate::error::{invalid, Error, Result};
 use crate::followup::{self, Channel, FollowUpOutcome, NewFollowUp};
 use crate::invitation::{self, InvitationInput, InvitationStatus};
-use crate::phone;
 use crate::product::{self, PriceTierInput, ProductInput};
 use crate::seating::{self, TableInput, TableShape};
 use crate::seminar::{self, SeatingLayout, SeminarInput, SeminarStatus};
-use crate::staff::StaffRole;
+use crate::staff::{self, StaffInput, StaffRole};
+use crate::store::{self, StoreInput, StoreLevel};
 use crate::{checkin, ticket};
 
 #[derive(Debug, Clone, Default, Deserialize, TS, ToSchema)]
@@ -479,11 +479,13 @@ impl<'c> Demo<'c> {
                 hired + Duration::days(i as i64 * 3),
                 hm(10, 0) + i as u32 * 60,
             );
-            self.conn.execute(
-                "INSERT INTO staff (name, phone, roles, active, created_at) VALUES (?1, ?2, ?3, 1, ?4)",
-                params![name, phone, serde_json::to_string(roles).expect("roles serialise"), created],
-            )?;
-            let id = self.conn.last_insert_rowid();
+            let input = StaffInput {
+                name: (*name).to_owned(),
+                phone: Some(phone),
+                roles: roles.to_vec(),
+                active: true,
+            };
+            let id = staff::insert(self.conn, input, &created)?;
             for role in roles.iter() {
                 match role {
                     StaffRole::Inviter => ids.inviters.push(id),
@@ -562,22 +564,18 @@ impl<'c> Demo<'c> {
         } else {
             ""
         };
-        self.conn.execute(
-            "INSERT INTO stores (name, city, district, address, industry, level, key_customer, referrer_id, note, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-            params![
-                name,
-                CITIES[city].name,
-                district.name,
-                address,
-                industry.name,
-                level,
-                key_customer,
-                referrer,
-                note,
-                created
-            ],
-        )?;
+        let input = StoreInput {
+            name: name.clone(),
+            city: CITIES[city].name.to_owned(),
+            district: district.name.to_owned(),
+            address: address.clone(),
+            industry: industry.name.to_owned(),
+            level: StoreLevel::parse(level).unwrap_or_default(),
+            key_customer,
+            referrer_id: referrer,
+            note: note.to_owned(),
+        };
+        store::insert(self.conn, input, &created)?;
         let id = self.conn.last_insert_rowid();
         let contacts = self.contacts(id, city, industry, created)?;
         Ok(StoreRow {
@@ -676,26 +674,14 @@ impl<'c> Demo<'c> {
                 }
                 _ => Some(self.mobile()),
             };
-            let phone = raw
-                .as_deref()
-                .map(|p| phone::parse(p, "phone"))
-                .transpose()?;
-            let opted_out = self.chance(0.03);
-            self.conn.execute(
-                "INSERT INTO contacts (store_id, name, role, phone, phone_kind, opted_out, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                params![
-                    store_id,
-                    name,
-                    role.as_str(),
-                    phone.as_ref().map(|p| &p.number),
-                    phone.as_ref().map(|p| p.kind.as_str()),
-                    opted_out,
-                    created
-                ],
-            )?;
+            let input = ContactInput {
+                name,
+                role,
+                phone: raw,
+                opted_out: self.chance(0.03),
+            };
             out.push(ContactRow {
-                id: self.conn.last_insert_rowid(),
+                id: contact::insert(self.conn, store_id, input, &created)?,
                 role,
             });
         }
@@ -1524,8 +1510,7 @@ fn street_short(street: &str) -> &str {
 mod tests {
     use super::*;
     use crate::app::Clock;
-    use crate::phone::PhoneKind;
-    use rusqlite::types::ValueRef;
+    use crate::phone::{self, PhoneKind};
 
     fn load_on(app: &App, today: &str) -> Result<DemoSummary> {
         load(
@@ -1536,39 +1521,8 @@ mod tests {
         )
     }
 
-    /// Every row of every table, as text.
     fn dump(app: &App) -> String {
-        let conn = app.db.conn();
-        let tables: Vec<String> = conn
-            .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
-            .unwrap()
-            .query_map([], |r| r.get(0))
-            .unwrap()
-            .collect::<rusqlite::Result<_>>()
-            .unwrap();
-        let mut out = String::new();
-        for t in tables {
-            out.push_str(&format!("== {t}\n"));
-            let mut stmt = conn
-                .prepare(&format!("SELECT * FROM {t} ORDER BY rowid"))
-                .unwrap();
-            let n = stmt.column_count();
-            let mut rows = stmt.query([]).unwrap();
-            while let Some(r) = rows.next().unwrap() {
-                let cells: Vec<String> = (0..n)
-                    .map(|i| match r.get_ref(i).unwrap() {
-                        ValueRef::Null => "NULL".into(),
-                        ValueRef::Integer(v) => v.to_string(),
-                        ValueRef::Real(v) => v.to_string(),
-                        ValueRef::Text(v) => String::from_utf8_lossy(v).into_owned(),
-                        ValueRef::Blob(v) => format!("{v:?}"),
-                    })
-                    .collect();
-                out.push_str(&cells.join("|"));
-                out.push('\n');
-            }
-        }
-        out
+        crate::db::dump(&app.db.conn()).unwrap()
     }
 
     fn count(app: &App, sql: &str) -> i64 {

@@ -148,15 +148,21 @@ pub fn role_label(role: StaffRole) -> (&'static str, &'static str) {
     }
 }
 
-pub fn create(app: &App, input: StaffInput) -> Result<Staff> {
+/// Validates and writes a staff member inside the caller's transaction.
+pub fn insert(conn: &Connection, input: StaffInput, created_at: &str) -> Result<i64> {
     let c = clean(input)?;
+    conn.execute(
+        "INSERT INTO staff (name, phone, roles, active, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![c.name, c.phone, c.roles, c.active, created_at],
+    )?;
+    Ok(conn.last_insert_rowid())
+}
+
+pub fn create(app: &App, input: StaffInput) -> Result<Staff> {
     let now = app.now_str();
     app.db.write(|tx| {
-        tx.execute(
-            "INSERT INTO staff (name, phone, roles, active, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![c.name, c.phone, c.roles, c.active, now],
-        )?;
-        get_in(tx, tx.last_insert_rowid())
+        let id = insert(tx, input, &now)?;
+        get_in(tx, id)
     })
 }
 

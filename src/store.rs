@@ -254,16 +254,33 @@ fn clean(conn: &Connection, input: StoreInput, own_id: Option<i64>) -> Result<Cl
     })
 }
 
+/// Validates and writes a store inside the caller's transaction.
+pub fn insert(conn: &Connection, input: StoreInput, created_at: &str) -> Result<i64> {
+    let c = clean(conn, input, None)?;
+    conn.execute(
+        "INSERT INTO stores (name, city, district, address, industry, level, key_customer, referrer_id, note, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        params![
+            c.name,
+            c.city,
+            c.district,
+            c.address,
+            c.industry,
+            c.level.as_str(),
+            c.key_customer,
+            c.referrer_id,
+            c.note,
+            created_at
+        ],
+    )?;
+    Ok(conn.last_insert_rowid())
+}
+
 pub fn create(app: &App, input: StoreInput) -> Result<Store> {
     let now = app.now_str();
     app.db.write(|tx| {
-        let c = clean(tx, input, None)?;
-        tx.execute(
-            "INSERT INTO stores (name, city, district, address, industry, level, key_customer, referrer_id, note, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-            params![c.name, c.city, c.district, c.address, c.industry, c.level.as_str(), c.key_customer, c.referrer_id, c.note, now],
-        )?;
-        get_in(tx, tx.last_insert_rowid())
+        let id = insert(tx, input, &now)?;
+        get_in(tx, id)
     })
 }
 
