@@ -78,6 +78,7 @@ test("switching to English translates every main screen and persists", async () 
   await page.locator("[data-test=seminar-table] .el-table__row").first().waitFor();
   assert.equal(await page.locator("[data-test=first-launch]").isVisible(), false, "no first-launch dialog on a filled database");
   assert.match(await page.locator(".nav-menu").innerText(), /会前邀约/);
+  await page.screenshot({ path: screenshotPath("seminars-zh.png") });
 
   await page.click("[data-test=lang-switch] [data-lang=en]");
   await page.locator(".nav-menu", { hasText: "Invitations" }).waitFor();
@@ -91,6 +92,7 @@ test("switching to English translates every main screen and persists", async () 
   await page.locator("[data-test=seminar-table] .el-table__row").first().click();
   await page.locator("[data-test=funnel]").waitFor();
   await assertEnglish(page, "seminar detail");
+  await page.screenshot({ path: screenshotPath("seminar-detail-en.png"), fullPage: true });
 
   for (const phase of ["invitations", "seating", "checkin", "talk", "closing", "data"]) {
     await go(page, `#/${phase}`);
