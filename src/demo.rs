@@ -575,7 +575,7 @@ impl<'c> Demo<'c> {
             referrer_id: referrer,
             note: note.to_owned(),
         };
-        store::insert(self.conn, input, &created)?;
+        store::insert(self.conn, input, created)?;
         let id = self.conn.last_insert_rowid();
         let contacts = self.contacts(id, city, industry, created)?;
         Ok(StoreRow {
@@ -681,7 +681,7 @@ impl<'c> Demo<'c> {
                 opted_out: self.chance(0.03),
             };
             out.push(ContactRow {
-                id: contact::insert(self.conn, store_id, input, &created)?,
+                id: contact::insert(self.conn, store_id, input, created)?,
                 role,
             });
         }
