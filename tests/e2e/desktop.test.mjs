@@ -87,7 +87,7 @@ test("the window opens and the seminar list shows the demo data", async () => {
   // A real element the user can see: the first seminar's row.
   const el = await wd("POST", `/session/${session}/element`, {
     using: "xpath",
-    expression: `//*[contains(text(), "${seminars[0].title}")]`,
+    value: `//*[contains(text(), "${seminars[0].title}")]`,
   });
   const shown = await wd("GET", `/session/${session}/element/${Object.values(el)[0]}/displayed`);
   assert.equal(shown, true);
