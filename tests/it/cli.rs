@@ -132,3 +132,52 @@ fn a_database_that_is_not_sqlite_is_reported_not_overwritten() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("不是 Huixiao 的数据库文件"));
     assert_eq!(std::fs::read(&db).unwrap(), b"PK\x03\x04 not a database");
 }
+
+#[test]
+fn the_log_file_records_operations_without_phone_numbers() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("c.db");
+    let run = |args: &[&str]| {
+        huixiao()
+            .env("HUIXIAO_DATA_DIR", dir.path())
+            .env("HUIXIAO_LOG", "debug")
+            .arg("--db")
+            .arg(&db)
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    assert!(
+        run(&["call", "stores.create", r#"{"name":"好再来便利店"}"#])
+            .status
+            .success()
+    );
+    let ok = run(&[
+        "call",
+        "contacts.create",
+        r#"{"store_id":1,"name":"黄敏","role":"owner_spouse","phone":"13912345678"}"#,
+    ]);
+    assert!(ok.status.success());
+    let bad = run(&[
+        "call",
+        "contacts.create",
+        r#"{"store_id":1,"name":"黄敏","role":"owner","phone":"1391234567"}"#,
+    ]);
+    assert!(!bad.status.success());
+    let logs: String = std::fs::read_dir(dir.path().join("logs"))
+        .unwrap()
+        .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
+        .collect();
+    assert!(
+        logs.contains("contacts.create"),
+        "operations are logged: {logs}"
+    );
+    assert!(
+        logs.contains("validation"),
+        "refusals are logged with their code: {logs}"
+    );
+    assert!(
+        !logs.contains("1391234567"),
+        "no phone number, valid or not, reaches the log: {logs}"
+    );
+}
