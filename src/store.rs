@@ -203,7 +203,8 @@ pub fn list(app: &App, q: StoreQuery) -> Result<StorePage> {
 }
 
 /// The cities that have stores, for filters.
-pub fn cities(conn: &Connection) -> Result<Vec<String>> {
+pub fn cities(app: &App) -> Result<Vec<String>> {
+    let conn = app.db.conn();
     let mut stmt =
         conn.prepare("SELECT DISTINCT city FROM stores WHERE city <> '' ORDER BY city")?;
     let rows = stmt

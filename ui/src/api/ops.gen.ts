@@ -11,6 +11,7 @@ export const OPS = {
   "staff.create": { method: "POST", path: "/api/staff" },
   "staff.update": { method: "PUT", path: "/api/staff/{id}" },
   "stores.list": { method: "GET", path: "/api/stores" },
+  "stores.cities": { method: "GET", path: "/api/stores/cities" },
   "stores.get": { method: "GET", path: "/api/stores/{id}" },
   "stores.create": { method: "POST", path: "/api/stores" },
   "stores.update": { method: "PUT", path: "/api/stores/{id}" },
@@ -47,6 +48,7 @@ export interface OpTypes {
   "staff.create": { input: T.StaffInput; output: T.Staff };
   "staff.update": { input: T.StaffUpdate; output: T.Staff };
   "stores.list": { input: T.StoreQuery; output: T.StorePage };
+  "stores.cities": { input: T.Empty; output: Array<string> };
   "stores.get": { input: T.IdInput; output: T.StoreDetail };
   "stores.create": { input: T.StoreInput; output: T.Store };
   "stores.update": { input: T.StoreUpdate; output: T.Store };
