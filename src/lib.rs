@@ -15,6 +15,7 @@ pub mod http;
 pub mod i18n;
 pub mod invitation;
 pub mod logging;
+pub mod pdf;
 pub mod phone;
 pub mod product;
 pub mod seating;

@@ -1,0 +1,147 @@
+#!/usr/bin/env python3
+"""Cold start to an interactive window, and memory, of the release desktop build under Xvfb,
+beside a blank Tauri window. Prints medians over N runs.
+
+"Interactive" means: the page has loaded and its first data came back over IPC — for Huixiao the
+seminar list answered (seen in its debug log), for the blank window a `ready` command called on the
+first animation frame. Memory is the PSS of the app and all its processes (WebKit's web and network
+processes included), 3 s after it became interactive.
+
+Run from the repo root after `npm --prefix ui run build` and the builds (see startup.sh):
+    python3 tests/bench/startup.py [--runs 7]
+"""
+import argparse
+import glob
+import os
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+
+
+def descendants(pid):
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        try:
+            kids = subprocess.run(["pgrep", "-P", str(p)], capture_output=True, text=True).stdout.split()
+        except OSError:
+            kids = []
+        todo.extend(int(k) for k in kids)
+    return out
+
+
+def pss_kib(pids):
+    total = 0
+    for p in pids:
+        try:
+            with open(f"/proc/{p}/smaps_rollup") as f:
+                for line in f:
+                    if line.startswith("Pss:"):
+                        total += int(line.split()[1])
+        except OSError:
+            pass
+    return total
+
+
+def drop_caches():
+    try:
+        subprocess.run(["sync"], check=True)
+        with open("/proc/sys/vm/drop_caches", "w") as f:
+            f.write("3\n")
+        return True
+    except OSError:
+        return False
+
+
+def run_once(cmd, env, ready):
+    """Starts `cmd`, polls `ready()` every 2 ms, returns (seconds to ready, PSS MiB)."""
+    cold = drop_caches()
+    t0 = time.monotonic()
+    proc = subprocess.Popen(cmd, env=env, stdout=env.pop("_STDOUT"), stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        while not ready():
+            if proc.poll() is not None:
+                raise RuntimeError(f"{cmd[0]} exited early with {proc.returncode}")
+            if time.monotonic() - t0 > 60:
+                raise RuntimeError(f"{cmd[0]} not ready after 60 s")
+            time.sleep(0.002)
+        elapsed = time.monotonic() - t0
+        time.sleep(3)
+        mem = pss_kib(descendants(proc.pid)) / 1024
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+    return elapsed, mem, cold
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--runs", type=int, default=7)
+    args = ap.parse_args()
+    display = ":97"
+    xvfb = subprocess.Popen(["Xvfb", display, "-screen", "0", "1440x900x24", "-nolisten", "tcp"],
+                            stderr=subprocess.DEVNULL)
+    time.sleep(1)
+    work = tempfile.mkdtemp(prefix="huixiao-startup-")
+    try:
+        db = os.path.join(work, "demo.db")
+        subprocess.run([f"{ROOT}/target/release/huixiao", "--db", db, "demo", "--today", "2026-11-22"],
+                       check=True, stdout=subprocess.DEVNULL)
+        results = {"huixiao": [], "blank": []}
+        colds = []
+        for i in range(args.runs):
+            data = tempfile.mkdtemp(dir=work)
+            env = dict(os.environ, DISPLAY=display, HUIXIAO_LOG="debug", HUIXIAO_DATA_DIR=data,
+                       _STDOUT=subprocess.DEVNULL)
+
+            def huixiao_ready():
+                for f in glob.glob(os.path.join(data, "logs", "huixiao.log*")):
+                    with open(f, errors="replace") as fh:
+                        if "seminars.list" in fh.read():
+                            return True
+                return False
+
+            t, m, cold = run_once([f"{ROOT}/target/release/huixiao-desktop", "--db", db], env, huixiao_ready)
+            results["huixiao"].append((t, m))
+            colds.append(cold)
+
+            out = os.path.join(work, f"blank-{i}.out")
+            fh = open(out, "w")
+            env = dict(os.environ, DISPLAY=display, _STDOUT=fh)
+
+            def blank_ready():
+                with open(out) as f:
+                    return "ready" in f.read()
+
+            t, m, cold = run_once([f"{ROOT}/target/release/blank-tauri"], env, blank_ready)
+            fh.close()
+            results["blank"].append((t, m))
+            colds.append(cold)
+            print(f"run {i + 1}: huixiao {results['huixiao'][-1][0] * 1000:.0f} ms {results['huixiao'][-1][1]:.0f} MiB"
+                  f" | blank {t * 1000:.0f} ms {m:.0f} MiB", file=sys.stderr)
+
+        def med(name, k):
+            return statistics.median(r[k] for r in results[name])
+
+        print(f"runs: {args.runs}; page cache dropped before each start: {'yes' if all(colds) else 'no'}")
+        print(f"{'':10} {'start → interactive (median)':>30} {'PSS, all processes (median)':>30}")
+        for name in ("huixiao", "blank"):
+            print(f"{name:10} {med(name, 0) * 1000:>27.0f} ms {med(name, 1):>26.0f} MiB")
+        print(f"ratio      {med('huixiao', 0) / med('blank', 0):>29.2f}x {med('huixiao', 1) / med('blank', 1):>29.2f}x")
+    finally:
+        xvfb.terminate()
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
