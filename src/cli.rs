@@ -9,6 +9,7 @@ use serde_json::json;
 
 use crate::api;
 use crate::app::{self, App};
+use crate::conversion::{self, Funnel};
 use crate::error::{Error, Result};
 use crate::http;
 use crate::i18n::Lang;
@@ -57,6 +58,13 @@ pub enum Command {
     Seminars {
         #[command(subcommand)]
         command: SeminarsCommand,
+    },
+    /// A seminar's funnel and conversion rates
+    Report {
+        #[arg(long, value_name = "ID")]
+        seminar: i64,
+        #[arg(long)]
+        json: bool,
     },
     /// Call any API operation with a JSON input and print its JSON output
     Call {
@@ -193,6 +201,17 @@ fn execute(app: App, command: Command, lang: Lang) -> Result<()> {
                 Ok(())
             }
         },
+        Command::Report { seminar: id, json } => {
+            let f = conversion::funnel(&app, IdInput { id })?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&f).expect("json"));
+            } else {
+                let s = seminar::get(&app, IdInput { id })?;
+                println!("{}  {}", s.title, format_date(&s.date, lang));
+                print_funnel(&f, lang);
+            }
+            Ok(())
+        }
         Command::Call { op, input, list } => {
             if list || op.is_none() {
                 for op in api::all() {
@@ -352,6 +371,93 @@ fn print_seminar(s: &Seminar, lang: Lang) {
     ];
     for (zh, en, v) in rows {
         println!("{}{v}", pad(lang.pick(zh, en), 18));
+    }
+}
+
+fn print_funnel(f: &Funnel, lang: Lang) {
+    let pct = |r: Option<f64>| {
+        r.map(|r| format!("{:.1}%", r * 100.0))
+            .unwrap_or_else(|| "—".into())
+    };
+    let rows: [(&str, &str, String, String); 6] = [
+        (
+            "邀约门店",
+            "Stores invited",
+            f.invited.to_string(),
+            String::new(),
+        ),
+        (
+            "确认门店",
+            "Confirmed",
+            f.confirmed.to_string(),
+            format!(
+                "{} {}",
+                lang.pick("确认率", "confirm rate"),
+                pct(f.confirm_rate)
+            ),
+        ),
+        (
+            "到场门店",
+            "Attended",
+            f.attended.to_string(),
+            format!("{} {}", lang.pick("到场率", "show rate"), pct(f.show_rate)),
+        ),
+        (
+            "现场成交门店",
+            "Closed at the event",
+            f.closed_at_event.to_string(),
+            format!(
+                "{} {}",
+                lang.pick("现场成交率", "event close rate"),
+                pct(f.event_close_rate)
+            ),
+        ),
+        (
+            "会后成交门店",
+            "Closed in follow-up",
+            f.closed_in_followup.to_string(),
+            format!(
+                "{} {}",
+                lang.pick("会后成交率", "follow-up close rate"),
+                pct(f.followup_close_rate)
+            ),
+        ),
+        (
+            "成交单数",
+            "Closed deals",
+            f.closed_deals.to_string(),
+            format!(
+                "{} {}",
+                lang.pick("成交比", "deal ratio"),
+                pct(f.deal_ratio)
+            ),
+        ),
+    ];
+    for (zh, en, n, r) in rows {
+        println!(
+            "{}",
+            format!("{}{}{r}", pad(lang.pick(zh, en), 22), pad(&n, 6)).trim_end()
+        );
+    }
+    println!(
+        "{}{}",
+        pad(lang.pick("场次转化率", "Session conversion"), 28),
+        pct(f.session_conversion)
+    );
+    if f.credited_elsewhere > 0 {
+        println!(
+            "{}",
+            match lang {
+                Lang::Zh => format!(
+                    "另有 {} 单成交归属于这些门店之后参加的会销。",
+                    f.credited_elsewhere
+                ),
+                Lang::En => format!(
+                    "{} more closed deals are credited to a later seminar these stores attended.",
+                    f.credited_elsewhere
+                ),
+            }
+        );
     }
 }
 

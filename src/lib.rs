@@ -6,6 +6,7 @@ pub mod app;
 pub mod checkin;
 pub mod cli;
 pub mod contact;
+pub mod conversion;
 pub mod db;
 pub mod deal;
 pub mod demo;

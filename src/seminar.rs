@@ -12,7 +12,7 @@ use crate::error::{found, invalid, Error, Result, Thing};
 use crate::settings::{self, DEFAULT_TIMEZONE};
 use crate::staff::{self, StaffRole};
 use crate::store::IdInput;
-use crate::validate;
+use crate::{conversion, validate};
 
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, TS, ToSchema,
@@ -138,14 +138,20 @@ pub struct StatusChange {
     pub status: SeminarStatus,
 }
 
-const SELECT: &str = "SELECT m.id, m.title, m.date, m.start_time, m.timezone, m.venue, m.city, m.capacity,
-        m.lecturer_id, l.name, m.layout, m.status, m.attribution_days,
-        (SELECT count(*) FROM invitations i WHERE i.seminar_id = m.id),
-        (SELECT count(*) FROM invitations i WHERE i.seminar_id = m.id AND (i.status = 'confirmed' OR i.walk_in)),
-        (SELECT count(DISTINCT c.invitation_id) FROM checkins c JOIN invitations i ON i.id = c.invitation_id
-          WHERE i.seminar_id = m.id AND c.undone_at IS NULL),
-        m.created_at
-    FROM seminars m LEFT JOIN staff l ON l.id = m.lecturer_id";
+/// The seminar with its counts, as defined once in [`crate::conversion`].
+fn select() -> String {
+    format!(
+        "SELECT m.id, m.title, m.date, m.start_time, m.timezone, m.venue, m.city, m.capacity,
+            m.lecturer_id, l.name, m.layout, m.status, m.attribution_days,
+            (SELECT count(*) FROM invitations i WHERE i.seminar_id = m.id),
+            (SELECT count(*) FROM invitations i WHERE i.seminar_id = m.id AND {confirmed}),
+            (SELECT count(*) FROM invitations i WHERE i.seminar_id = m.id AND {attended}),
+            m.created_at
+        FROM seminars m LEFT JOIN staff l ON l.id = m.lecturer_id",
+        confirmed = conversion::CONFIRMED_SQL,
+        attended = conversion::ATTENDED_SQL,
+    )
+}
 
 fn from_row(r: &Row) -> rusqlite::Result<Seminar> {
     let layout: String = r.get(10)?;
@@ -177,7 +183,7 @@ fn from_row(r: &Row) -> rusqlite::Result<Seminar> {
 
 pub fn get_in(conn: &Connection, id: i64) -> Result<Seminar> {
     found(
-        conn.query_row(&format!("{SELECT} WHERE m.id = ?1"), [id], from_row),
+        conn.query_row(&format!("{} WHERE m.id = ?1", select()), [id], from_row),
         Thing::Seminar,
         id,
     )
@@ -191,7 +197,8 @@ pub fn get(app: &App, input: IdInput) -> Result<Seminar> {
 pub fn list(app: &App) -> Result<Vec<Seminar>> {
     let conn = app.db.conn();
     let mut stmt = conn.prepare(&format!(
-        "{SELECT} ORDER BY m.date DESC, m.start_time DESC, m.id DESC"
+        "{} ORDER BY m.date DESC, m.start_time DESC, m.id DESC",
+        select()
     ))?;
     let rows = stmt
         .query_map([], from_row)?

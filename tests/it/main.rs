@@ -2,6 +2,7 @@
 
 mod bad_input;
 mod cli;
+mod conversion;
 mod http;
 mod store;
 mod support;

@@ -66,10 +66,6 @@ export function formatRate(rate: number | null | undefined, digits = 1): string 
   return `${pct}%`;
 }
 
-/** num / den as a rate, or null when den is 0. */
-export function ratio(num: number, den: number): number | null {
-  return den > 0 ? num / den : null;
-}
 
 /** Mask a phone number for display: 138****1234. */
 export function maskPhone(phone: string | null | undefined): string {

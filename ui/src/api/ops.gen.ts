@@ -22,6 +22,7 @@ export const OPS = {
   "seminars.get": { method: "GET", path: "/api/seminars/{id}" },
   "seminars.create": { method: "POST", path: "/api/seminars" },
   "seminars.update": { method: "PUT", path: "/api/seminars/{id}" },
+  "seminars.funnel": { method: "GET", path: "/api/seminars/{id}/funnel" },
   "seminars.set_status": { method: "POST", path: "/api/seminars/{id}/status" },
   "invitations.list": { method: "GET", path: "/api/seminars/{seminar_id}/invitations" },
   "invitations.create": { method: "POST", path: "/api/seminars/{seminar_id}/invitations" },
@@ -59,6 +60,7 @@ export interface OpTypes {
   "seminars.get": { input: T.IdInput; output: T.Seminar };
   "seminars.create": { input: T.SeminarInput; output: T.Seminar };
   "seminars.update": { input: T.SeminarUpdate; output: T.Seminar };
+  "seminars.funnel": { input: T.IdInput; output: T.Funnel };
   "seminars.set_status": { input: T.StatusChange; output: T.Seminar };
   "invitations.list": { input: T.SeminarScope; output: Array<T.Invitation> };
   "invitations.create": { input: T.InvitationInput; output: T.Invitation };

@@ -47,6 +47,27 @@ export type FollowUp = { id: number, seminar_id: number | null, store_id: number
 export type FollowUpOutcome = "closed" | "deposit" | "thinking" | "lost";
 
 /**
+ * A seminar's funnel and its rates. Rates are fractions 0–1; `null` when the denominator is 0.
+ */
+export type Funnel = { seminar_id: number, invited: number, confirmed: number, attended: number, closed_at_event: number, closed_in_followup: number, 
+/**
+ * Closed deals credited to this seminar (at the event and in follow-up).
+ */
+closed_deals: number, 
+/**
+ * Closed deals of this seminar's guests credited to a later seminar they attended.
+ */
+credited_elsewhere: number, confirm_rate: number | null, show_rate: number | null, event_close_rate: number | null, followup_close_rate: number | null, 
+/**
+ * (E + F) / A, never above 1.
+ */
+session_conversion: number | null, 
+/**
+ * Closed deals / A: may exceed 1 (several deals per store).
+ */
+deal_ratio: number | null, };
+
+/**
  * A person the invitation names, with their role in the store.
  */
 export type Guest = { contact_id: number, name: string, role: ContactRole, };

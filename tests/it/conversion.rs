@@ -1,0 +1,239 @@
+//! Conversion pinned on a hand-built seminar whose numbers are known.
+
+use huixiao::conversion::{funnel_in, Funnel};
+use huixiao::deal::{self, DealInput, Payment};
+use huixiao::invitation::{self, InvitationInput, InvitationStatus};
+use huixiao::{checkin, contact, product, seminar, store};
+use rusqlite::Connection;
+use serde_json::json;
+
+use crate::support::{app, call};
+
+struct Built {
+    s1: i64,
+    s2: i64,
+    empty: i64,
+    no_shows: i64,
+}
+
+fn build(app: &huixiao::App) -> Built {
+    let id = |v: serde_json::Value| v["id"].as_i64().unwrap();
+    let new_seminar = |title: &str, date: &str| {
+        id(call(
+            app,
+            "seminars.create",
+            json!({"title": title, "date": date, "start_time": "14:00", "capacity": 100}),
+        )
+        .unwrap())
+    };
+    let s1 = new_seminar("门店增长研讨会", "2026-11-29");
+    let s2 = new_seminar("门店增长研讨会·第二期", "2026-12-06");
+    let empty = new_seminar("还没有邀约的会", "2026-12-20");
+    let no_shows = new_seminar("没人来的会", "2026-12-21");
+    app.db
+        .write(|tx| {
+            let product = product::insert(
+                tx,
+                &product::ProductInput {
+                    name: "招生系统".into(),
+                    description: String::new(),
+                    tiers: vec![product::PriceTierInput {
+                        name: "会场价".into(),
+                        price_fen: 980_000,
+                        quota: None,
+                    }],
+                },
+                "2026-11-01T00:00:00Z",
+            )?;
+            let mut stores = Vec::new();
+            for n in 1..=8 {
+                let s = store::insert(
+                    tx,
+                    store::StoreInput {
+                        name: format!("门店{}", "甲乙丙丁戊己庚辛".chars().nth(n - 1).unwrap()),
+                        city: "长沙".into(),
+                        district: String::new(),
+                        address: String::new(),
+                        industry: String::new(),
+                        level: Default::default(),
+                        key_customer: false,
+                        referrer_id: None,
+                        note: String::new(),
+                    },
+                    "2026-11-01T00:00:00Z",
+                )?;
+                let c = contact::insert(
+                    tx,
+                    s,
+                    contact::ContactInput {
+                        name: "老板娘".into(),
+                        role: contact::ContactRole::OwnerSpouse,
+                        phone: None,
+                        opted_out: false,
+                    },
+                    "2026-11-01T00:00:00Z",
+                )?;
+                stores.push((s, c));
+            }
+            let invite = |tx: &Connection,
+                          seminar: i64,
+                          n: usize,
+                          status: InvitationStatus,
+                          walk_in: bool| {
+                let (store_id, contact) = stores[n - 1];
+                let input = InvitationInput {
+                    seminar_id: seminar,
+                    store_id,
+                    inviter_id: None,
+                    contact_ids: vec![contact],
+                    walk_in,
+                    note: String::new(),
+                };
+                invitation::insert(tx, &input, status, "2026-11-10T00:00:00Z")
+            };
+            let came = |tx: &Connection, inv: i64, at: &str| {
+                checkin::record(tx, inv, None, None, at, "door", 0)
+            };
+            let buy = |tx: &Connection, n: usize, payment: Payment, at: &str| {
+                let d = DealInput {
+                    seminar_id: Some(s1),
+                    store_id: stores[n - 1].0,
+                    contact_id: None,
+                    product_id: product,
+                    tier_id: None,
+                    quantity: 1,
+                    amount_fen: 980_000,
+                    payment,
+                    method: String::new(),
+                    assistant_id: None,
+                    note: String::new(),
+                };
+                deal::insert(tx, &d, at)
+            };
+            use InvitationStatus::*;
+            use Payment::*;
+            let event = "2026-11-29T07:30:00Z"; // 15:30 in Shanghai on the day
+                                                // 1: came, five closed deals at the event (the owner's spouse buys for two shops…).
+            let i1 = invite(tx, s1, 1, Confirmed, false)?;
+            came(tx, i1, "2026-11-29T05:50:00Z")?;
+            for p in [Full, Deposit, Full, Full, Deposit] {
+                buy(tx, 1, p, event)?;
+            }
+            // 2: came, only promised at the event; paid a deposit three days later (follow-up).
+            let i2 = invite(tx, s1, 2, Confirmed, false)?;
+            came(tx, i2, "2026-11-29T05:55:00Z")?;
+            buy(tx, 2, Promised, event)?;
+            buy(tx, 2, Deposit, "2026-12-02T03:00:00Z")?;
+            // 3: came, bought, and was refunded.
+            let i3 = invite(tx, s1, 3, Confirmed, false)?;
+            came(tx, i3, "2026-11-29T06:01:00Z")?;
+            let refunded = buy(tx, 3, Full, event)?;
+            tx.execute(
+                "UPDATE deals SET state = 'refunded' WHERE id = ?1",
+                [refunded],
+            )?;
+            // 4: confirmed, did not come.
+            invite(tx, s1, 4, Confirmed, false)?;
+            // 5: declined.
+            invite(tx, s1, 5, Declined, false)?;
+            // 6: a walk-in who bought, and a companion who bought too.
+            let i6 = invite(tx, s1, 6, Confirmed, true)?;
+            came(tx, i6, "2026-11-29T06:20:00Z")?;
+            buy(tx, 6, Full, event)?;
+            buy(tx, 6, Full, event)?;
+            // 7: never confirmed but came; bought 42 days later, outside the 30-day window.
+            let i7 = invite(tx, s1, 7, Invited, false)?;
+            came(tx, i7, "2026-11-29T06:05:00Z")?;
+            buy(tx, 7, Full, "2027-01-10T03:00:00Z")?;
+            // 8: came, then came to the second seminar and bought there.
+            let i8 = invite(tx, s1, 8, Confirmed, false)?;
+            came(tx, i8, "2026-11-29T06:02:00Z")?;
+            let i8b = invite(tx, s2, 8, Confirmed, false)?;
+            came(tx, i8b, "2026-12-06T06:00:00Z")?;
+            buy(tx, 8, Full, "2026-12-06T07:00:00Z")?;
+            // A seminar whose guests all stayed away.
+            invite(tx, no_shows, 1, Confirmed, false)?;
+            Ok(())
+        })
+        .unwrap();
+    Built {
+        s1,
+        s2,
+        empty,
+        no_shows,
+    }
+}
+
+#[test]
+fn every_rate_of_a_hand_built_seminar() {
+    let app = app();
+    let b = build(&app);
+    let f = funnel_in(&app.db.conn(), b.s1).unwrap();
+    let expect = Funnel {
+        seminar_id: b.s1,
+        invited: 8,
+        confirmed: 7,          // 1, 2, 3, 4, 6 (walk-in), 7 (came), 8 — not 5 (declined)
+        attended: 6,           // 1, 2, 3, 6, 7, 8
+        closed_at_event: 2,    // 1 and 6; 2 only promised, 3 was refunded
+        closed_in_followup: 1, // 2 paid a deposit on day 3; 7 bought outside the window
+        closed_deals: 8,       // 5 (store 1) + 2 (store 6) + 1 (store 2)
+        credited_elsewhere: 1, // store 8's deal belongs to the second seminar
+        confirm_rate: Some(7.0 / 8.0),
+        show_rate: Some(6.0 / 7.0),
+        event_close_rate: Some(2.0 / 6.0),
+        followup_close_rate: Some(1.0 / 4.0),
+        session_conversion: Some(3.0 / 6.0),
+        deal_ratio: Some(8.0 / 6.0),
+    };
+    assert_eq!(f, expect);
+    assert!(
+        f.deal_ratio.unwrap() > 1.0,
+        "more deals than attending stores"
+    );
+
+    let second = funnel_in(&app.db.conn(), b.s2).unwrap();
+    assert_eq!(
+        (second.attended, second.closed_at_event, second.closed_deals),
+        (1, 1, 1)
+    );
+
+    // The seminar list counts the same way.
+    let listed = seminar::get_in(&app.db.conn(), b.s1).unwrap();
+    assert_eq!(
+        (listed.invited, listed.confirmed, listed.attended),
+        (8, 7, 6)
+    );
+}
+
+#[test]
+fn zero_denominators_are_null_not_zero() {
+    let app = app();
+    let b = build(&app);
+    let empty = funnel_in(&app.db.conn(), b.empty).unwrap();
+    assert_eq!(
+        (empty.invited, empty.confirm_rate, empty.session_conversion),
+        (0, None, None)
+    );
+    let no_shows = funnel_in(&app.db.conn(), b.no_shows).unwrap();
+    assert_eq!(no_shows.show_rate, Some(0.0));
+    assert_eq!(
+        (
+            no_shows.event_close_rate,
+            no_shows.deal_ratio,
+            no_shows.followup_close_rate
+        ),
+        (None, None, None)
+    );
+    let json = serde_json::to_value(&no_shows).unwrap();
+    assert!(json["deal_ratio"].is_null());
+}
+
+#[test]
+fn the_demo_seminar_converts_above_100_percent_in_deals() {
+    let app = app();
+    call(&app, "demo.load", json!({"today": "2026-11-22"})).unwrap();
+    let f = call(&app, "seminars.funnel", json!({"id": 1})).unwrap();
+    assert_eq!(f["attended"], 40);
+    assert!(f["deal_ratio"].as_f64().unwrap() > 1.0, "{f}");
+    assert!(f["session_conversion"].as_f64().unwrap() <= 1.0, "{f}");
+}
