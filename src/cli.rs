@@ -9,7 +9,8 @@ use serde_json::json;
 
 use crate::api;
 use crate::app::{self, App};
-use crate::conversion::{self, Funnel};
+use crate::contact::ContactRole;
+use crate::conversion::{self, Funnel, Group};
 use crate::error::{Error, Result};
 use crate::http;
 use crate::i18n::Lang;
@@ -202,13 +203,39 @@ fn execute(app: App, command: Command, lang: Lang) -> Result<()> {
             }
         },
         Command::Report { seminar: id, json } => {
-            let f = conversion::funnel(&app, IdInput { id })?;
+            let r = conversion::report(&app, IdInput { id })?;
             if json {
-                println!("{}", serde_json::to_string_pretty(&f).expect("json"));
+                println!("{}", serde_json::to_string_pretty(&r).expect("json"));
             } else {
                 let s = seminar::get(&app, IdInput { id })?;
                 println!("{}  {}", s.title, format_date(&s.date, lang));
-                print_funnel(&f, lang);
+                print_funnel(&r.funnel, lang);
+                let role_label = |key: &str| match ContactRole::parse(key) {
+                    Some(role) => lang.pick(role.label().0, role.label().1).to_owned(),
+                    None => lang.pick("未指定", "not named").to_owned(),
+                };
+                let unnamed = |label: &str| {
+                    if label.is_empty() {
+                        lang.pick("未指定", "not named").to_owned()
+                    } else {
+                        label.to_owned()
+                    }
+                };
+                print_groups(
+                    lang.pick("按邀约员", "By inviter"),
+                    &r.by_inviter,
+                    lang,
+                    |g| unnamed(&g.label),
+                );
+                print_groups(
+                    lang.pick("按参会人角色", "By invitee role"),
+                    &r.by_role,
+                    lang,
+                    |g| role_label(&g.key),
+                );
+                print_groups(lang.pick("按城市", "By city"), &r.by_city, lang, |g| {
+                    unnamed(&g.label)
+                });
             }
             Ok(())
         }
@@ -374,7 +401,8 @@ fn print_seminar(s: &Seminar, lang: Lang) {
     }
 }
 
-fn print_funnel(f: &Funnel, lang: Lang) {
+fn print_funnel(funnel: &Funnel, lang: Lang) {
+    let f = &funnel.counts;
     let pct = |r: Option<f64>| {
         r.map(|r| format!("{:.1}%", r * 100.0))
             .unwrap_or_else(|| "—".into())
@@ -444,19 +472,47 @@ fn print_funnel(f: &Funnel, lang: Lang) {
         pad(lang.pick("场次转化率", "Session conversion"), 28),
         pct(f.session_conversion)
     );
-    if f.credited_elsewhere > 0 {
+    if funnel.credited_elsewhere > 0 {
         println!(
             "{}",
             match lang {
                 Lang::Zh => format!(
                     "另有 {} 单成交归属于这些门店之后参加的会销。",
-                    f.credited_elsewhere
+                    funnel.credited_elsewhere
                 ),
                 Lang::En => format!(
                     "{} more closed deals are credited to a later seminar these stores attended.",
-                    f.credited_elsewhere
+                    funnel.credited_elsewhere
                 ),
             }
+        );
+    }
+}
+
+fn print_groups(title: &str, groups: &[Group], lang: Lang, name: impl Fn(&Group) -> String) {
+    let pct = |r: Option<f64>| {
+        r.map(|r| format!("{:.1}%", r * 100.0))
+            .unwrap_or_else(|| "—".into())
+    };
+    println!();
+    println!("{title}");
+    println!(
+        "  {}{}{}{}{}",
+        pad("", 14),
+        pad(lang.pick("邀约", "Inv."), 7),
+        pad(lang.pick("到场", "Att."), 7),
+        pad(lang.pick("场次转化", "Conv."), 10),
+        lang.pick("成交比", "Deal ratio")
+    );
+    for g in groups {
+        let c = &g.counts;
+        println!(
+            "  {}{}{}{}{}",
+            pad(&name(g), 14),
+            pad(&c.invited.to_string(), 7),
+            pad(&c.attended.to_string(), 7),
+            pad(&pct(c.session_conversion), 10),
+            pct(c.deal_ratio)
         );
     }
 }

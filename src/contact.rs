@@ -31,6 +31,14 @@ impl ContactRole {
             ContactRole::Staff => "staff",
         }
     }
+    pub fn label(self) -> (&'static str, &'static str) {
+        match self {
+            ContactRole::Owner => ("老板", "owner"),
+            ContactRole::OwnerSpouse => ("老板娘", "owner's spouse"),
+            ContactRole::Manager => ("店长", "manager"),
+            ContactRole::Staff => ("店员", "staff"),
+        }
+    }
     pub fn parse(s: &str) -> Option<ContactRole> {
         match s.trim() {
             "owner" | "老板" => Some(ContactRole::Owner),

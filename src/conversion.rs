@@ -11,7 +11,7 @@
 //! refunded. A closed deal is credited to the last seminar its store attended on or before the
 //! deal's day, if the deal falls within that seminar's attribution window.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::Connection;
@@ -20,6 +20,7 @@ use ts_rs::TS;
 use utoipa::ToSchema;
 
 use crate::app::App;
+use crate::contact::ContactRole;
 use crate::error::Result;
 use crate::seminar;
 use crate::store::IdInput;
@@ -34,19 +35,17 @@ pub const CONFIRMED_SQL: &str = "(i.status = 'confirmed' OR i.walk_in OR EXISTS 
 /// SQL: the deal `d` is closed.
 pub const CLOSED_DEAL_SQL: &str = "(d.state = 'active' AND d.payment IN ('deposit', 'full'))";
 
-/// A seminar's funnel and its rates. Rates are fractions 0–1; `null` when the denominator is 0.
+/// Counts of stores and their rates over a set of invitations (a seminar, or one group of it).
+/// Rates are fractions 0–1; `null` when the denominator is 0.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS, ToSchema)]
-pub struct Funnel {
-    pub seminar_id: i64,
+pub struct Counts {
     pub invited: i64,
     pub confirmed: i64,
     pub attended: i64,
     pub closed_at_event: i64,
     pub closed_in_followup: i64,
-    /// Closed deals credited to this seminar (at the event and in follow-up).
+    /// Closed deals credited to the seminar (at the event and in follow-up).
     pub closed_deals: i64,
-    /// Closed deals of this seminar's guests credited to a later seminar they attended.
-    pub credited_elsewhere: i64,
     pub confirm_rate: Option<f64>,
     pub show_rate: Option<f64>,
     pub event_close_rate: Option<f64>,
@@ -55,6 +54,42 @@ pub struct Funnel {
     pub session_conversion: Option<f64>,
     /// Closed deals / A: may exceed 1 (several deals per store).
     pub deal_ratio: Option<f64>,
+}
+
+/// A seminar's funnel.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS, ToSchema)]
+pub struct Funnel {
+    pub seminar_id: i64,
+    #[serde(flatten)]
+    #[ts(flatten)]
+    pub counts: Counts,
+    /// Closed deals of this seminar's guests credited to a later seminar they attended.
+    pub credited_elsewhere: i64,
+}
+
+/// One group of a breakdown: `key` identifies it (a staff id, a role, a city), `label` names it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS, ToSchema)]
+pub struct Group {
+    pub key: String,
+    pub label: String,
+    #[serde(flatten)]
+    #[ts(flatten)]
+    pub counts: Counts,
+}
+
+/// A seminar's funnel with its breakdowns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS, ToSchema)]
+pub struct SeminarReport {
+    #[serde(flatten)]
+    #[ts(flatten)]
+    pub funnel: Funnel,
+    /// By the inviter who owns the invitation.
+    pub by_inviter: Vec<Group>,
+    /// By the lead guest's role: the money-holder first (owner's spouse, owner, manager, staff)
+    /// among those who checked in, else among those invited.
+    pub by_role: Vec<Group>,
+    /// By the store's city.
+    pub by_city: Vec<Group>,
 }
 
 /// `n / d`, or `None` when `d` is 0.
@@ -83,16 +118,76 @@ fn credit(attended: &[Attendance], at: DateTime<Utc>) -> Option<(i64, bool)> {
     within.then_some((best.seminar_id, day == best.date))
 }
 
-pub fn funnel_in(conn: &Connection, seminar_id: i64) -> Result<Funnel> {
+/// What conversion needs to know of one invitation.
+#[derive(Debug, Default)]
+struct Facts {
+    store_id: i64,
+    inviter: Option<(i64, String)>,
+    role: Option<ContactRole>,
+    city: String,
+    confirmed: bool,
+    attended: bool,
+    /// A closed deal credited to the seminar on its day.
+    event: bool,
+    /// A closed deal credited to the seminar in the follow-up window.
+    followup: bool,
+    deals: i64,
+}
+
+/// The lead role among comma-separated role names: the money-holder first.
+fn lead_role(roles: Option<String>) -> Option<ContactRole> {
+    const ORDER: [ContactRole; 4] = [
+        ContactRole::OwnerSpouse,
+        ContactRole::Owner,
+        ContactRole::Manager,
+        ContactRole::Staff,
+    ];
+    let roles: Vec<ContactRole> = roles?.split(',').filter_map(ContactRole::parse).collect();
+    ORDER.into_iter().find(|r| roles.contains(r))
+}
+
+/// Each invitation of the seminar with its outcome, and the number of its guests' closed deals
+/// credited to a later seminar.
+fn facts(conn: &Connection, seminar_id: i64) -> Result<(Vec<Facts>, i64)> {
     seminar::get_in(conn, seminar_id)?;
-    let (invited, confirmed, attended): (i64, i64, i64) = conn.query_row(
-        &format!(
-            "SELECT count(*), coalesce(sum({CONFIRMED_SQL}), 0), coalesce(sum({ATTENDED_SQL}), 0)
-             FROM invitations i WHERE i.seminar_id = ?1"
-        ),
-        [seminar_id],
-        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-    )?;
+    let mut stmt = conn.prepare(&format!(
+        "SELECT i.store_id, i.inviter_id, f.name, s.city, {CONFIRMED_SQL}, {ATTENDED_SQL},
+            (SELECT group_concat(c.role) FROM checkins k JOIN contacts c ON c.id = k.contact_id
+              WHERE k.invitation_id = i.id AND k.undone_at IS NULL),
+            (SELECT group_concat(c.role) FROM invitation_guests g JOIN contacts c ON c.id = g.contact_id
+              WHERE g.invitation_id = i.id)
+         FROM invitations i JOIN stores s ON s.id = i.store_id LEFT JOIN staff f ON f.id = i.inviter_id
+         WHERE i.seminar_id = ?1 ORDER BY i.id"
+    ))?;
+    let mut facts: Vec<Facts> = stmt
+        .query_map([seminar_id], |r| {
+            let inviter: Option<i64> = r.get(1)?;
+            let came: Option<String> = r.get(6)?;
+            let named: Option<String> = r.get(7)?;
+            Ok(Facts {
+                store_id: r.get(0)?,
+                inviter: inviter.map(|id| {
+                    (
+                        id,
+                        r.get::<_, Option<String>>(2)
+                            .ok()
+                            .flatten()
+                            .unwrap_or_default(),
+                    )
+                }),
+                role: lead_role(came).or_else(|| lead_role(named)),
+                city: r.get(3)?,
+                confirmed: r.get(4)?,
+                attended: r.get(5)?,
+                ..Facts::default()
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let by_store: HashMap<i64, usize> = facts
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (f.store_id, i))
+        .collect();
 
     // Every attendance of the stores that came to this seminar, at any seminar.
     let mut attendances: HashMap<i64, Vec<Attendance>> = HashMap::new();
@@ -135,55 +230,131 @@ pub fn funnel_in(conn: &Connection, seminar_id: i64) -> Result<Funnel> {
     let deals = stmt.query_map([seminar_id], |r| {
         Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
     })?;
-    let (mut event_stores, mut followup_stores) = (HashSet::new(), HashSet::new());
-    let (mut closed_deals, mut credited_elsewhere) = (0, 0);
+    let mut credited_elsewhere = 0;
     for deal in deals {
         let (store, at) = deal?;
         let Ok(at) = DateTime::parse_from_rfc3339(&at) else {
             continue;
         };
-        match credit(
-            attendances
-                .get(&store)
-                .map(Vec::as_slice)
-                .unwrap_or_default(),
-            at.with_timezone(&Utc),
-        ) {
+        let attended = attendances
+            .get(&store)
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        match credit(attended, at.with_timezone(&Utc)) {
             Some((credited, at_event)) if credited == seminar_id => {
-                closed_deals += 1;
-                if at_event {
-                    event_stores.insert(store);
-                } else {
-                    followup_stores.insert(store);
+                if let Some(&i) = by_store.get(&store) {
+                    let f = &mut facts[i];
+                    f.deals += 1;
+                    if at_event {
+                        f.event = true;
+                    } else {
+                        f.followup = true;
+                    }
                 }
             }
             Some(_) => credited_elsewhere += 1,
             None => {}
         }
     }
-    let e = event_stores.len() as i64;
-    let f = followup_stores.difference(&event_stores).count() as i64;
-    Ok(Funnel {
-        seminar_id,
-        invited,
-        confirmed,
-        attended,
+    Ok((facts, credited_elsewhere))
+}
+
+/// Counts and rates over some invitations' facts.
+fn count<'a>(facts: impl IntoIterator<Item = &'a Facts>) -> Counts {
+    let (mut i, mut c, mut a, mut e, mut f, mut deals) = (0, 0, 0, 0, 0, 0);
+    for x in facts {
+        i += 1;
+        c += x.confirmed as i64;
+        if x.attended {
+            a += 1;
+            deals += x.deals;
+            if x.event {
+                e += 1;
+            } else if x.followup {
+                f += 1;
+            }
+        }
+    }
+    Counts {
+        invited: i,
+        confirmed: c,
+        attended: a,
         closed_at_event: e,
         closed_in_followup: f,
-        closed_deals,
+        closed_deals: deals,
+        confirm_rate: rate(c, i),
+        show_rate: rate(a, c),
+        event_close_rate: rate(e, a),
+        followup_close_rate: rate(f, a - e),
+        session_conversion: rate(e + f, a),
+        deal_ratio: rate(deals, a),
+    }
+}
+
+/// Groups facts by `key` (returning the group's key and label), biggest group first.
+fn breakdown(facts: &[Facts], key: impl Fn(&Facts) -> (String, String)) -> Vec<Group> {
+    let mut groups: Vec<(String, String, Vec<&Facts>)> = Vec::new();
+    for f in facts {
+        let (k, label) = key(f);
+        match groups.iter_mut().find(|g| g.0 == k) {
+            Some(g) => g.2.push(f),
+            None => groups.push((k, label, vec![f])),
+        }
+    }
+    let mut out: Vec<Group> = groups
+        .into_iter()
+        .map(|(key, label, members)| Group {
+            key,
+            label,
+            counts: count(members),
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        b.counts
+            .invited
+            .cmp(&a.counts.invited)
+            .then_with(|| a.key.cmp(&b.key))
+    });
+    out
+}
+
+pub fn funnel_in(conn: &Connection, seminar_id: i64) -> Result<Funnel> {
+    let (facts, credited_elsewhere) = facts(conn, seminar_id)?;
+    Ok(Funnel {
+        seminar_id,
+        counts: count(&facts),
         credited_elsewhere,
-        confirm_rate: rate(confirmed, invited),
-        show_rate: rate(attended, confirmed),
-        event_close_rate: rate(e, attended),
-        followup_close_rate: rate(f, attended - e),
-        session_conversion: rate(e + f, attended),
-        deal_ratio: rate(closed_deals, attended),
     })
 }
 
 /// The funnel of one seminar.
 pub fn funnel(app: &App, input: IdInput) -> Result<Funnel> {
     funnel_in(&app.db.conn(), input.id)
+}
+
+pub fn report_in(conn: &Connection, seminar_id: i64) -> Result<SeminarReport> {
+    let (facts, credited_elsewhere) = facts(conn, seminar_id)?;
+    Ok(SeminarReport {
+        funnel: Funnel {
+            seminar_id,
+            counts: count(&facts),
+            credited_elsewhere,
+        },
+        by_inviter: breakdown(&facts, |f| match &f.inviter {
+            Some((id, name)) => (id.to_string(), name.clone()),
+            None => ("none".into(), String::new()),
+        }),
+        by_role: breakdown(&facts, |f| {
+            let k = f.role.map(ContactRole::as_str).unwrap_or("none").to_owned();
+            (k.clone(), k)
+        }),
+        by_city: breakdown(&facts, |f| (f.city.clone(), f.city.clone())),
+    })
+}
+
+/// The funnel of one seminar with its breakdowns.
+pub fn report(app: &App, input: IdInput) -> Result<SeminarReport> {
+    report_in(&app.db.conn(), input.id)
 }
 
 #[cfg(test)]

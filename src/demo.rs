@@ -338,6 +338,17 @@ struct StoreRow {
     contacts: Vec<ContactRow>,
 }
 
+/// The invitation names the owner's spouse, who usually holds the money.
+fn holds_money(stores: &[StoreRow], inv: &Invited) -> bool {
+    let store = &stores[inv.store];
+    inv.guests.iter().any(|g| {
+        store
+            .contacts
+            .iter()
+            .any(|c| c.id == *g && c.role == ContactRole::OwnerSpouse)
+    })
+}
+
 struct ContactRow {
     id: i64,
     role: ContactRole,
@@ -1126,6 +1137,8 @@ impl<'c> Demo<'c> {
             .copied()
             .filter(|k| !buyers.contains(k) && !promised.contains(k))
             .collect();
+        // In follow-up too, the money-holder decides sooner.
+        not_bought.sort_by_key(|&k| !holds_money(stores, &invited[k]));
         not_bought.extend(promised);
         let converted = self.follow_ups(
             seminar_id,
@@ -1167,8 +1180,20 @@ impl<'c> Demo<'c> {
             note: &'static str,
         }
         let attended = arrived.len();
-        let mut order = arrived.to_vec();
-        order.shuffle(&mut self.rng);
+        // Who buys: chance, but the owner's spouse — who holds the money — tips the balance.
+        let mut order: Vec<(f64, usize)> = arrived
+            .iter()
+            .map(|&k| {
+                let bonus = if holds_money(stores, &invited[k]) {
+                    0.45
+                } else {
+                    0.0
+                };
+                (self.rng.random::<f64>() + bonus, k)
+            })
+            .collect();
+        order.sort_by(|a, b| b.0.total_cmp(&a.0));
+        let order: Vec<usize> = order.into_iter().map(|(_, k)| k).collect();
         let buyers_n = attended * 13 / 20;
         let (buyers, others) = order.split_at(buyers_n);
         let target = attended + attended / 10 + 1;

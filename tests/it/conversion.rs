@@ -1,6 +1,6 @@
 //! Conversion pinned on a hand-built seminar whose numbers are known.
 
-use huixiao::conversion::{funnel_in, Funnel};
+use huixiao::conversion::{funnel_in, report_in, Counts, Funnel};
 use huixiao::deal::{self, DealInput, Payment};
 use huixiao::invitation::{self, InvitationInput, InvitationStatus};
 use huixiao::{checkin, contact, product, seminar, store};
@@ -62,12 +62,18 @@ fn build(app: &huixiao::App) -> Built {
                     },
                     "2026-11-01T00:00:00Z",
                 )?;
+                // Stores 1–4 send the owner's spouse, stores 5–8 the owner.
+                let role = if n <= 4 {
+                    contact::ContactRole::OwnerSpouse
+                } else {
+                    contact::ContactRole::Owner
+                };
                 let c = contact::insert(
                     tx,
                     s,
                     contact::ContactInput {
-                        name: "老板娘".into(),
-                        role: contact::ContactRole::OwnerSpouse,
+                        name: "来宾".into(),
+                        role,
                         phone: None,
                         opted_out: false,
                     },
@@ -171,27 +177,29 @@ fn every_rate_of_a_hand_built_seminar() {
     let f = funnel_in(&app.db.conn(), b.s1).unwrap();
     let expect = Funnel {
         seminar_id: b.s1,
-        invited: 8,
-        confirmed: 7,          // 1, 2, 3, 4, 6 (walk-in), 7 (came), 8 — not 5 (declined)
-        attended: 6,           // 1, 2, 3, 6, 7, 8
-        closed_at_event: 2,    // 1 and 6; 2 only promised, 3 was refunded
-        closed_in_followup: 1, // 2 paid a deposit on day 3; 7 bought outside the window
-        closed_deals: 8,       // 5 (store 1) + 2 (store 6) + 1 (store 2)
         credited_elsewhere: 1, // store 8's deal belongs to the second seminar
-        confirm_rate: Some(7.0 / 8.0),
-        show_rate: Some(6.0 / 7.0),
-        event_close_rate: Some(2.0 / 6.0),
-        followup_close_rate: Some(1.0 / 4.0),
-        session_conversion: Some(3.0 / 6.0),
-        deal_ratio: Some(8.0 / 6.0),
+        counts: Counts {
+            invited: 8,
+            confirmed: 7, // 1, 2, 3, 4, 6 (walk-in), 7 (came), 8 — not 5 (declined)
+            attended: 6,  // 1, 2, 3, 6, 7, 8
+            closed_at_event: 2, // 1 and 6; 2 only promised, 3 was refunded
+            closed_in_followup: 1, // 2 paid a deposit on day 3; 7 bought outside the window
+            closed_deals: 8, // 5 (store 1) + 2 (store 6) + 1 (store 2)
+            confirm_rate: Some(7.0 / 8.0),
+            show_rate: Some(6.0 / 7.0),
+            event_close_rate: Some(2.0 / 6.0),
+            followup_close_rate: Some(1.0 / 4.0),
+            session_conversion: Some(3.0 / 6.0),
+            deal_ratio: Some(8.0 / 6.0),
+        },
     };
     assert_eq!(f, expect);
     assert!(
-        f.deal_ratio.unwrap() > 1.0,
+        f.counts.deal_ratio.unwrap() > 1.0,
         "more deals than attending stores"
     );
 
-    let second = funnel_in(&app.db.conn(), b.s2).unwrap();
+    let second = funnel_in(&app.db.conn(), b.s2).unwrap().counts;
     assert_eq!(
         (second.attended, second.closed_at_event, second.closed_deals),
         (1, 1, 1)
@@ -209,12 +217,12 @@ fn every_rate_of_a_hand_built_seminar() {
 fn zero_denominators_are_null_not_zero() {
     let app = app();
     let b = build(&app);
-    let empty = funnel_in(&app.db.conn(), b.empty).unwrap();
+    let empty = funnel_in(&app.db.conn(), b.empty).unwrap().counts;
     assert_eq!(
         (empty.invited, empty.confirm_rate, empty.session_conversion),
         (0, None, None)
     );
-    let no_shows = funnel_in(&app.db.conn(), b.no_shows).unwrap();
+    let no_shows = funnel_in(&app.db.conn(), b.no_shows).unwrap().counts;
     assert_eq!(no_shows.show_rate, Some(0.0));
     assert_eq!(
         (
@@ -236,4 +244,63 @@ fn the_demo_seminar_converts_above_100_percent_in_deals() {
     assert_eq!(f["attended"], 40);
     assert!(f["deal_ratio"].as_f64().unwrap() > 1.0, "{f}");
     assert!(f["session_conversion"].as_f64().unwrap() <= 1.0, "{f}");
+}
+
+#[test]
+fn conversion_by_invitee_role() {
+    let app = app();
+    let b = build(&app);
+    let r = report_in(&app.db.conn(), b.s1).unwrap();
+    let role = |k: &str| {
+        r.by_role
+            .iter()
+            .find(|g| g.key == k)
+            .unwrap()
+            .counts
+            .clone()
+    };
+    let spouse = role("owner_spouse"); // stores 1–4
+    assert_eq!(
+        (
+            spouse.invited,
+            spouse.confirmed,
+            spouse.attended,
+            spouse.closed_at_event,
+            spouse.closed_in_followup,
+            spouse.closed_deals
+        ),
+        (4, 4, 3, 1, 1, 6)
+    );
+    assert_eq!(spouse.session_conversion, Some(2.0 / 3.0));
+    let owner = role("owner"); // stores 5–8
+    assert_eq!(
+        (
+            owner.invited,
+            owner.confirmed,
+            owner.attended,
+            owner.closed_at_event,
+            owner.closed_in_followup,
+            owner.closed_deals
+        ),
+        (4, 3, 3, 1, 0, 2)
+    );
+    assert_eq!(owner.session_conversion, Some(1.0 / 3.0));
+    // Nobody owns these invitations, and every store is in 长沙: one group each, equal to the whole.
+    assert_eq!(r.by_inviter.len(), 1);
+    assert_eq!(r.by_city[0].counts, r.funnel.counts);
+}
+
+#[test]
+fn breakdowns_of_the_demo_add_up() {
+    let app = app();
+    call(&app, "demo.load", json!({"today": "2026-11-22"})).unwrap();
+    let r: huixiao::conversion::SeminarReport =
+        serde_json::from_value(call(&app, "seminars.report", json!({"id": 1})).unwrap()).unwrap();
+    for groups in [&r.by_inviter, &r.by_role, &r.by_city] {
+        let sum = |f: fn(&Counts) -> i64| groups.iter().map(|g| f(&g.counts)).sum::<i64>();
+        assert_eq!(sum(|c| c.invited), r.funnel.counts.invited);
+        assert_eq!(sum(|c| c.attended), r.funnel.counts.attended);
+        assert_eq!(sum(|c| c.closed_deals), r.funnel.counts.closed_deals);
+    }
+    assert!(r.by_inviter.len() >= 4, "the demo's four inviters");
 }

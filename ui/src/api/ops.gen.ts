@@ -23,6 +23,7 @@ export const OPS = {
   "seminars.create": { method: "POST", path: "/api/seminars" },
   "seminars.update": { method: "PUT", path: "/api/seminars/{id}" },
   "seminars.funnel": { method: "GET", path: "/api/seminars/{id}/funnel" },
+  "seminars.report": { method: "GET", path: "/api/seminars/{id}/report" },
   "seminars.set_status": { method: "POST", path: "/api/seminars/{id}/status" },
   "invitations.list": { method: "GET", path: "/api/seminars/{seminar_id}/invitations" },
   "invitations.create": { method: "POST", path: "/api/seminars/{seminar_id}/invitations" },
@@ -61,6 +62,7 @@ export interface OpTypes {
   "seminars.create": { input: T.SeminarInput; output: T.Seminar };
   "seminars.update": { input: T.SeminarUpdate; output: T.Seminar };
   "seminars.funnel": { input: T.IdInput; output: T.Funnel };
+  "seminars.report": { input: T.IdInput; output: T.SeminarReport };
   "seminars.set_status": { input: T.StatusChange; output: T.Seminar };
   "invitations.list": { input: T.SeminarScope; output: Array<T.Invitation> };
   "invitations.create": { input: T.InvitationInput; output: T.Invitation };

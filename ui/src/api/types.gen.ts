@@ -47,17 +47,34 @@ export type FollowUp = { id: number, seminar_id: number | null, store_id: number
 export type FollowUpOutcome = "closed" | "deposit" | "thinking" | "lost";
 
 /**
- * A seminar's funnel and its rates. Rates are fractions 0–1; `null` when the denominator is 0.
+ * A seminar's funnel.
  */
-export type Funnel = { seminar_id: number, invited: number, confirmed: number, attended: number, closed_at_event: number, closed_in_followup: number, 
-/**
- * Closed deals credited to this seminar (at the event and in follow-up).
- */
-closed_deals: number, 
+export type Funnel = { seminar_id: number, 
 /**
  * Closed deals of this seminar's guests credited to a later seminar they attended.
  */
-credited_elsewhere: number, confirm_rate: number | null, show_rate: number | null, event_close_rate: number | null, followup_close_rate: number | null, 
+credited_elsewhere: number, invited: number, confirmed: number, attended: number, closed_at_event: number, closed_in_followup: number, 
+/**
+ * Closed deals credited to the seminar (at the event and in follow-up).
+ */
+closed_deals: number, confirm_rate: number | null, show_rate: number | null, event_close_rate: number | null, followup_close_rate: number | null, 
+/**
+ * (E + F) / A, never above 1.
+ */
+session_conversion: number | null, 
+/**
+ * Closed deals / A: may exceed 1 (several deals per store).
+ */
+deal_ratio: number | null, };
+
+/**
+ * One group of a breakdown: `key` identifies it (a staff id, a role, a city), `label` names it.
+ */
+export type Group = { key: string, label: string, invited: number, confirmed: number, attended: number, closed_at_event: number, closed_in_followup: number, 
+/**
+ * Closed deals credited to the seminar (at the event and in follow-up).
+ */
+closed_deals: number, confirm_rate: number | null, show_rate: number | null, event_close_rate: number | null, followup_close_rate: number | null, 
 /**
  * (E + F) / A, never above 1.
  */
@@ -151,6 +168,40 @@ confirmed: number,
 attended: number, created_at: string, };
 
 export type SeminarInput = { title: string, date: string, start_time: string, timezone: string, venue: string, city: string, capacity: number, lecturer_id: number | null, layout: SeatingLayout, attribution_days: number, };
+
+/**
+ * A seminar's funnel with its breakdowns.
+ */
+export type SeminarReport = { 
+/**
+ * By the inviter who owns the invitation.
+ */
+by_inviter: Array<Group>, 
+/**
+ * By the lead guest's role: the money-holder first (owner's spouse, owner, manager, staff)
+ * among those who checked in, else among those invited.
+ */
+by_role: Array<Group>, 
+/**
+ * By the store's city.
+ */
+by_city: Array<Group>, seminar_id: number, 
+/**
+ * Closed deals of this seminar's guests credited to a later seminar they attended.
+ */
+credited_elsewhere: number, invited: number, confirmed: number, attended: number, closed_at_event: number, closed_in_followup: number, 
+/**
+ * Closed deals credited to the seminar (at the event and in follow-up).
+ */
+closed_deals: number, confirm_rate: number | null, show_rate: number | null, event_close_rate: number | null, followup_close_rate: number | null, 
+/**
+ * (E + F) / A, never above 1.
+ */
+session_conversion: number | null, 
+/**
+ * Closed deals / A: may exceed 1 (several deals per store).
+ */
+deal_ratio: number | null, };
 
 export type SeminarScope = { seminar_id: number, };
 
