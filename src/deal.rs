@@ -7,9 +7,11 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 use utoipa::ToSchema;
 
+use crate::api::Caller;
 use crate::app::App;
-use crate::error::{found, invalid, Result, Thing};
+use crate::error::{found, invalid, Error, Result, Thing};
 use crate::invitation::SeminarScope;
+use crate::store::IdInput;
 use crate::{product, seminar, store, validate};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
@@ -33,6 +35,32 @@ impl Payment {
             "deposit" => Payment::Deposit,
             "full" => Payment::Full,
             _ => Payment::Promised,
+        }
+    }
+}
+
+/// What a seminar does with a deal at a limited tier whose quota is taken: refuse it, or record
+/// it with a warning (the lecturer promised the price to everyone in the room, say).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum QuotaPolicy {
+    #[default]
+    Refuse,
+    Warn,
+}
+
+impl QuotaPolicy {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            QuotaPolicy::Refuse => "refuse",
+            QuotaPolicy::Warn => "warn",
+        }
+    }
+    pub fn parse(s: &str) -> QuotaPolicy {
+        if s == "warn" {
+            QuotaPolicy::Warn
+        } else {
+            QuotaPolicy::Refuse
         }
     }
 }
@@ -73,6 +101,8 @@ pub struct Deal {
     pub closed: bool,
     pub assistant_id: Option<i64>,
     pub note: String,
+    /// Why a deal was recorded for a store that did not attend.
+    pub reason: String,
     pub at: String,
 }
 
@@ -95,6 +125,9 @@ pub struct DealInput {
     pub assistant_id: Option<i64>,
     #[serde(default)]
     pub note: String,
+    /// Required when the store did not check in to the seminar (e.g. it came later).
+    #[serde(default)]
+    pub reason: String,
 }
 
 fn one() -> i64 {
@@ -102,7 +135,7 @@ fn one() -> i64 {
 }
 
 const SELECT: &str = "SELECT d.id, d.seminar_id, d.store_id, s.name, d.contact_id, d.product_id, d.tier_id, d.quantity,
-        d.amount_fen, d.payment, d.method, d.state, d.assistant_id, d.note, d.at
+        d.amount_fen, d.payment, d.method, d.state, d.assistant_id, d.note, d.reason, d.at
     FROM deals d JOIN stores s ON s.id = d.store_id";
 
 fn from_row(r: &Row) -> rusqlite::Result<Deal> {
@@ -124,7 +157,8 @@ fn from_row(r: &Row) -> rusqlite::Result<Deal> {
         closed: state == DealState::Active && payment != Payment::Promised,
         assistant_id: r.get(12)?,
         note: r.get(13)?,
-        at: r.get(14)?,
+        reason: r.get(14)?,
+        at: r.get(15)?,
     })
 }
 
@@ -148,30 +182,80 @@ pub fn list(app: &App, scope: SeminarScope) -> Result<Vec<Deal>> {
     Ok(rows)
 }
 
-/// Validates and writes a deal inside the caller's transaction.
-pub fn insert(conn: &Connection, d: &DealInput, at: &str) -> Result<i64> {
-    if let Some(sid) = d.seminar_id {
-        seminar::get_in(conn, sid)?;
-    }
+/// A deal as recorded, with what the recorder should know (the limited offer is over its quota
+/// and the seminar only warns).
+#[derive(Debug, Clone, Serialize, TS, ToSchema)]
+pub struct Recorded {
+    pub deal: Deal,
+    pub warnings: Vec<String>,
+}
+
+/// Validates and writes a deal inside the caller's transaction, with its first audit entry.
+/// Returns its id and warnings in both languages (zh, en).
+pub fn insert(
+    conn: &Connection,
+    d: &DealInput,
+    at: &str,
+    actor: &str,
+) -> Result<(i64, Vec<(String, String)>)> {
+    let mut warnings = Vec::new();
     store::get_in(conn, d.store_id)?;
     let product = product::get_in(conn, d.product_id)?;
-    if let Some(tier) = d.tier_id {
-        if !product.tiers.iter().any(|t| t.id == tier) {
-            return Err(invalid(
+    let tier = match d.tier_id {
+        Some(id) => Some(product.tiers.iter().find(|t| t.id == id).ok_or_else(|| {
+            invalid(
                 "tier_id",
-                format!("价格档（编号 {tier}）不属于产品“{}”。", product.name),
-                format!("Price tier {tier} is not a tier of “{}”.", product.name),
-            ));
-        }
-    }
+                format!("价格档（编号 {id}）不属于产品“{}”。", product.name),
+                format!("Price tier {id} is not a tier of “{}”.", product.name),
+            )
+        })?),
+        None => None,
+    };
     validate::range("quantity", ("数量", "quantity"), d.quantity, 1, 1000)?;
     validate::money("amount_fen", ("金额", "amount"), d.amount_fen)?;
     let method = validate::optional_text("method", ("付款方式", "payment method"), &d.method, 40)?;
     let note = validate::optional_text("note", ("备注", "note"), &d.note, 2000)?;
+    let reason = validate::optional_text("reason", ("原因", "reason"), &d.reason, 500)?;
+    if let Some(sid) = d.seminar_id {
+        let seminar = seminar::get_in(conn, sid)?;
+        let attended: bool = conn.query_row(
+            &format!(
+                "SELECT EXISTS (SELECT 1 FROM invitations i WHERE i.seminar_id = ?1 AND i.store_id = ?2 AND {})",
+                crate::conversion::ATTENDED_SQL
+            ),
+            [sid, d.store_id],
+            |r| r.get(0),
+        )?;
+        if !attended && reason.is_empty() {
+            return Err(invalid(
+                "reason",
+                format!("这家门店没有在“{}”签到。如果确实要记这笔成交（比如门店后来才到），请写明原因。", seminar.title),
+                format!("This store did not check in to “{}”. To record the deal anyway (say the store came later), give a reason.", seminar.title),
+            ));
+        }
+        if let Some(t) = tier {
+            if let Some(quota) = t.quota {
+                let taken: i64 = conn.query_row(
+                    "SELECT count(*) FROM deals WHERE seminar_id = ?1 AND tier_id = ?2 AND state = 'active'",
+                    [sid, t.id],
+                    |r| r.get(0),
+                )?;
+                if taken >= quota {
+                    let zh = format!("“{}”的名额已满（{taken}/{quota}）。", t.name);
+                    let en = format!("The “{}” places are all taken ({taken}/{quota}).", t.name);
+                    if seminar.quota_policy == QuotaPolicy::Warn {
+                        warnings.push((zh, en));
+                    } else {
+                        return Err(Error::Conflict { zh, en });
+                    }
+                }
+            }
+        }
+    }
     conn.execute(
         "INSERT INTO deals (seminar_id, store_id, contact_id, product_id, tier_id, quantity, amount_fen, payment, method,
-                            assistant_id, note, at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                            assistant_id, note, reason, at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
         params![
             d.seminar_id,
             d.store_id,
@@ -184,16 +268,179 @@ pub fn insert(conn: &Connection, d: &DealInput, at: &str) -> Result<i64> {
             method,
             d.assistant_id,
             note,
+            reason,
             at
         ],
     )?;
-    Ok(conn.last_insert_rowid())
+    let id = conn.last_insert_rowid();
+    let created = format!("{} {}", d.payment.as_str(), d.amount_fen);
+    let change = Change {
+        action: "create",
+        field: "",
+        old: "",
+        new: &created,
+    };
+    audit(conn, id, at, actor, change)?;
+    Ok((id, warnings))
 }
 
-pub fn create(app: &App, input: DealInput) -> Result<Deal> {
+/// One entry of a deal's audit trail: what was done, to which field, old → new.
+struct Change<'a> {
+    action: &'a str,
+    field: &'a str,
+    old: &'a str,
+    new: &'a str,
+}
+
+fn audit(conn: &Connection, deal: i64, at: &str, actor: &str, c: Change) -> Result<()> {
+    conn.execute(
+        "INSERT INTO deal_changes (deal_id, at, actor, action, field, old, new) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![deal, at, actor, c.action, c.field, c.old, c.new],
+    )?;
+    Ok(())
+}
+
+pub fn create(app: &App, caller: &Caller, input: DealInput) -> Result<Recorded> {
     let now = app.now_str();
     app.db.write(|tx| {
-        let id = insert(tx, &input, &now)?;
-        get_in(tx, id)
+        let (id, warnings) = insert(tx, &input, &now, &caller.actor)?;
+        Ok(Recorded {
+            deal: get_in(tx, id)?,
+            warnings: warnings
+                .into_iter()
+                .map(|(zh, en)| caller.lang.pick(&zh, &en).to_owned())
+                .collect(),
+        })
     })
+}
+
+/// What can be corrected on a recorded deal.
+#[derive(Debug, Clone, Deserialize, TS, ToSchema)]
+pub struct DealUpdate {
+    pub id: i64,
+    pub quantity: i64,
+    pub amount_fen: i64,
+    pub payment: Payment,
+    #[serde(default)]
+    pub method: String,
+    #[serde(default)]
+    pub note: String,
+}
+
+/// Corrects a deal; every changed field goes to the audit trail.
+pub fn update(app: &App, caller: &Caller, input: DealUpdate) -> Result<Deal> {
+    validate::range("quantity", ("数量", "quantity"), input.quantity, 1, 1000)?;
+    validate::money("amount_fen", ("金额", "amount"), input.amount_fen)?;
+    let method =
+        validate::optional_text("method", ("付款方式", "payment method"), &input.method, 40)?;
+    let note = validate::optional_text("note", ("备注", "note"), &input.note, 2000)?;
+    let now = app.now_str();
+    app.db.write(|tx| {
+        let old = get_in(tx, input.id)?;
+        refuse_if_ended(&old)?;
+        let changes = [
+            ("quantity", old.quantity.to_string(), input.quantity.to_string()),
+            ("amount_fen", old.amount_fen.to_string(), input.amount_fen.to_string()),
+            ("payment", old.payment.as_str().to_owned(), input.payment.as_str().to_owned()),
+            ("method", old.method.clone(), method.clone()),
+            ("note", old.note.clone(), note.clone()),
+        ];
+        for (field, before, after) in &changes {
+            if before != after {
+                let change = Change { action: "update", field, old: before, new: after };
+                audit(tx, input.id, &now, &caller.actor, change)?;
+            }
+        }
+        tx.execute(
+            "UPDATE deals SET quantity = ?2, amount_fen = ?3, payment = ?4, method = ?5, note = ?6 WHERE id = ?1",
+            params![input.id, input.quantity, input.amount_fen, input.payment.as_str(), method, note],
+        )?;
+        get_in(tx, input.id)
+    })
+}
+
+#[derive(Debug, Clone, Deserialize, TS, ToSchema)]
+pub struct DealEnd {
+    pub id: i64,
+    pub reason: String,
+}
+
+fn refuse_if_ended(d: &Deal) -> Result<()> {
+    let (zh, en) = match d.state {
+        DealState::Active => return Ok(()),
+        DealState::Cancelled => ("已取消", "cancelled"),
+        DealState::Refunded => ("已退款", "refunded"),
+    };
+    Err(Error::Conflict {
+        zh: format!("这笔成交{zh}，不能再修改。"),
+        en: format!("This deal was {en}; it cannot be changed any more."),
+    })
+}
+
+fn end(app: &App, caller: &Caller, input: DealEnd, state: DealState) -> Result<Deal> {
+    let reason = validate::text("reason", ("原因", "reason"), &input.reason, 500)?;
+    let now = app.now_str();
+    let (action, new) = match state {
+        DealState::Refunded => ("refund", "refunded"),
+        _ => ("cancel", "cancelled"),
+    };
+    app.db.write(|tx| {
+        let old = get_in(tx, input.id)?;
+        refuse_if_ended(&old)?;
+        tx.execute(
+            "UPDATE deals SET state = ?2 WHERE id = ?1",
+            params![input.id, new],
+        )?;
+        let ended = format!("{new}: {reason}");
+        let change = Change {
+            action,
+            field: "state",
+            old: "active",
+            new: &ended,
+        };
+        audit(tx, input.id, &now, &caller.actor, change)?;
+        get_in(tx, input.id)
+    })
+}
+
+/// Cancels a deal (it no longer counts); the reason is kept.
+pub fn cancel(app: &App, caller: &Caller, input: DealEnd) -> Result<Deal> {
+    end(app, caller, input, DealState::Cancelled)
+}
+
+/// Marks a deal refunded (it no longer counts); the reason is kept.
+pub fn refund(app: &App, caller: &Caller, input: DealEnd) -> Result<Deal> {
+    end(app, caller, input, DealState::Refunded)
+}
+
+/// One change in a deal's audit trail.
+#[derive(Debug, Clone, Serialize, TS, ToSchema)]
+pub struct DealChange {
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub field: String,
+    pub old: String,
+    pub new: String,
+}
+
+/// A deal's audit trail, oldest first.
+pub fn history(app: &App, input: IdInput) -> Result<Vec<DealChange>> {
+    let conn = app.db.conn();
+    get_in(&conn, input.id)?;
+    let mut stmt =
+        conn.prepare("SELECT at, actor, action, field, old, new FROM deal_changes WHERE deal_id = ?1 ORDER BY id")?;
+    let rows = stmt
+        .query_map([input.id], |r| {
+            Ok(DealChange {
+                at: r.get(0)?,
+                actor: r.get(1)?,
+                action: r.get(2)?,
+                field: r.get(3)?,
+                old: r.get(4)?,
+                new: r.get(5)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
 }

@@ -782,6 +782,7 @@ impl<'c> Demo<'c> {
             lecturer_id: Some(lecturer),
             layout: SeatingLayout::RoundTables,
             attribution_days: 30,
+            quota_policy: Default::default(),
         };
         // Written as an import of history: a past date is not refused here (only `create` refuses it).
         let clean = seminar::clean(self.conn, input)?;
@@ -1037,8 +1038,9 @@ impl<'c> Demo<'c> {
             method,
             assistant_id: Some(assistant),
             note: note.into(),
+            reason: String::new(),
         };
-        deal::insert(self.conn, &input, at)
+        deal::insert(self.conn, &input, at, "organizer").map(|(id, _)| id)
     }
 
     // --- the three seminars -------------------------------------------------------------------
@@ -1674,6 +1676,7 @@ mod tests {
                 lecturer_id: None,
                 layout: SeatingLayout::RoundTables,
                 attribution_days: 30,
+                quota_policy: Default::default(),
             },
         )
         .unwrap_err();

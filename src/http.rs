@@ -14,7 +14,7 @@ use axum::routing::{MethodFilter, MethodRouter};
 use axum::{Json, Router};
 use serde_json::Value;
 
-use crate::api::{self, Access, Input, Method, Op};
+use crate::api::{self, Access, Caller, Input, Method, Op};
 use crate::app::App;
 use crate::error::Error;
 use crate::i18n::Lang;
@@ -90,10 +90,14 @@ async fn handle(
     let app = s.app.clone();
     let result = tokio::task::spawn_blocking(move || {
         let started = std::time::Instant::now();
-        let out = op.call(&app, input);
-        api::log_call(op, started, &out);
         let lang =
             header_lang.unwrap_or_else(|| settings::language(&app.db.conn()).unwrap_or_default());
+        let caller = Caller {
+            lang,
+            ..Caller::default()
+        };
+        let out = op.call(&app, &caller, input);
+        api::log_call(op, started, &out);
         (out, lang)
     })
     .await;

@@ -8,6 +8,7 @@ use ts_rs::TS;
 use utoipa::ToSchema;
 
 use crate::app::App;
+use crate::deal::QuotaPolicy;
 use crate::error::{found, invalid, Error, Result, Thing};
 use crate::settings::{self, DEFAULT_TIMEZONE};
 use crate::staff::{self, StaffRole};
@@ -88,6 +89,8 @@ pub struct Seminar {
     pub layout: SeatingLayout,
     pub status: SeminarStatus,
     pub attribution_days: i64,
+    /// What happens to a deal at a limited tier once its quota is taken.
+    pub quota_policy: QuotaPolicy,
     /// Stores invited (walk-ins included).
     pub invited: i64,
     /// Stores confirmed (walk-ins count as confirmed).
@@ -115,6 +118,8 @@ pub struct SeminarInput {
     pub layout: SeatingLayout,
     #[serde(default = "default_attribution")]
     pub attribution_days: i64,
+    #[serde(default)]
+    pub quota_policy: QuotaPolicy,
 }
 
 fn default_tz() -> String {
@@ -146,7 +151,7 @@ fn select() -> String {
             (SELECT count(*) FROM invitations i WHERE i.seminar_id = m.id),
             (SELECT count(*) FROM invitations i WHERE i.seminar_id = m.id AND {confirmed}),
             (SELECT count(*) FROM invitations i WHERE i.seminar_id = m.id AND {attended}),
-            m.created_at
+            m.created_at, m.quota_policy
         FROM seminars m LEFT JOIN staff l ON l.id = m.lecturer_id",
         confirmed = conversion::CONFIRMED_SQL,
         attended = conversion::ATTENDED_SQL,
@@ -178,6 +183,7 @@ fn from_row(r: &Row) -> rusqlite::Result<Seminar> {
         confirmed: r.get(14)?,
         attended: r.get(15)?,
         created_at: r.get(16)?,
+        quota_policy: QuotaPolicy::parse(&r.get::<_, String>(17)?),
     })
 }
 
@@ -218,6 +224,7 @@ pub struct Clean {
     pub lecturer_id: Option<i64>,
     pub layout: SeatingLayout,
     pub attribution_days: i64,
+    pub quota_policy: QuotaPolicy,
 }
 
 impl Clean {
@@ -286,6 +293,7 @@ pub fn clean(conn: &Connection, input: SeminarInput) -> Result<Clean> {
         lecturer_id: input.lecturer_id,
         layout: input.layout,
         attribution_days,
+        quota_policy: input.quota_policy,
     })
 }
 
@@ -317,8 +325,8 @@ pub fn insert(
 ) -> Result<i64> {
     conn.execute(
         "INSERT INTO seminars (title, date, start_time, timezone, venue, city, capacity, lecturer_id, layout,
-                               status, attribution_days, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                               status, attribution_days, created_at, quota_policy)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
         params![
             c.title,
             c.date.format("%Y-%m-%d").to_string(),
@@ -331,7 +339,8 @@ pub fn insert(
             c.layout.as_str(),
             status.as_str(),
             c.attribution_days,
-            created_at
+            created_at,
+            c.quota_policy.as_str()
         ],
     )?;
     Ok(conn.last_insert_rowid())
@@ -361,7 +370,8 @@ pub fn update(app: &App, input: SeminarUpdate) -> Result<Seminar> {
         }
         tx.execute(
             "UPDATE seminars SET title = ?2, date = ?3, start_time = ?4, timezone = ?5, venue = ?6, city = ?7,
-                    capacity = ?8, lecturer_id = ?9, layout = ?10, attribution_days = ?11 WHERE id = ?1",
+                    capacity = ?8, lecturer_id = ?9, layout = ?10, attribution_days = ?11, quota_policy = ?12
+              WHERE id = ?1",
             params![
                 id,
                 c.title,
@@ -373,7 +383,8 @@ pub fn update(app: &App, input: SeminarUpdate) -> Result<Seminar> {
                 c.capacity,
                 c.lecturer_id,
                 c.layout.as_str(),
-                c.attribution_days
+                c.attribution_days,
+                c.quota_policy.as_str()
             ],
         )?;
         get_in(tx, id)

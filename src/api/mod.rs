@@ -18,6 +18,7 @@ use utoipa::ToSchema;
 
 use crate::app::App;
 use crate::error::{Error, Result};
+use crate::i18n::Lang;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum Method {
@@ -59,7 +60,24 @@ pub enum Input {
     Form(Vec<(String, String)>),
 }
 
-type Handler = Box<dyn Fn(&App, Input) -> Result<Value> + Send + Sync>;
+type Handler = Box<dyn Fn(&App, &Caller, Input) -> Result<Value> + Send + Sync>;
+
+/// Who is calling, as the transport knows it: the language to answer in, and the person
+/// (`organizer` for the admin session; a station will name its staff member).
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub lang: Lang,
+    pub actor: String,
+}
+
+impl Default for Caller {
+    fn default() -> Caller {
+        Caller {
+            lang: Lang::Zh,
+            actor: "organizer".into(),
+        }
+    }
+}
 
 /// One operation of the API.
 pub struct Op {
@@ -99,7 +117,41 @@ impl Op {
         I: DeserializeOwned + TS + ToSchema + 'static,
         O: Serialize + TS + ToSchema + 'static,
     {
-        let handler = move |app: &App, input: Input| -> Result<Value> {
+        Op::build(name, method, path, access, summary, move |app, _, input| {
+            f(app, input)
+        })
+    }
+
+    /// An operation whose handler needs to know who calls (to record who changed what, or to
+    /// word a warning in the caller's language).
+    fn with_caller<I, O>(
+        name: &'static str,
+        method: Method,
+        path: &'static str,
+        access: Access,
+        summary: &'static str,
+        f: fn(&App, &Caller, I) -> Result<O>,
+    ) -> Op
+    where
+        I: DeserializeOwned + TS + ToSchema + 'static,
+        O: Serialize + TS + ToSchema + 'static,
+    {
+        Op::build(name, method, path, access, summary, f)
+    }
+
+    fn build<I, O>(
+        name: &'static str,
+        method: Method,
+        path: &'static str,
+        access: Access,
+        summary: &'static str,
+        f: impl Fn(&App, &Caller, I) -> Result<O> + Send + Sync + 'static,
+    ) -> Op
+    where
+        I: DeserializeOwned + TS + ToSchema + 'static,
+        O: Serialize + TS + ToSchema + 'static,
+    {
+        let handler = move |app: &App, caller: &Caller, input: Input| -> Result<Value> {
             let input: I = match input {
                 Input::Json(Value::Null) => {
                     serde_json::from_value(Value::Object(Default::default()))
@@ -111,7 +163,7 @@ impl Op {
                 Input::Form(pairs) => serde_urlencoded::from_str(&form_urlencode(&pairs))
                     .map_err(|e| Error::BadInput(e.to_string()))?,
             };
-            let out = f(app, input)?;
+            let out = f(app, caller, input)?;
             Ok(serde_json::to_value(out).expect("outputs serialise"))
         };
         Op {
@@ -148,8 +200,8 @@ impl Op {
             .collect()
     }
 
-    pub fn call(&self, app: &App, input: Input) -> Result<Value> {
-        (self.handler)(app, input)
+    pub fn call(&self, app: &App, caller: &Caller, input: Input) -> Result<Value> {
+        (self.handler)(app, caller, input)
     }
 }
 
@@ -168,11 +220,16 @@ pub fn find(name: &str) -> Option<&'static Op> {
     OPS.iter().find(|op| op.name == name)
 }
 
-/// Runs operation `name` with a JSON input: the entry point of IPC and the CLI.
+/// Runs operation `name` with a JSON input as the organizer, answering in Chinese.
 pub fn dispatch(app: &App, name: &str, input: Value) -> Result<Value> {
+    dispatch_as(app, &Caller::default(), name, input)
+}
+
+/// Runs operation `name` with a JSON input for `caller`: the entry point of IPC and the CLI.
+pub fn dispatch_as(app: &App, caller: &Caller, name: &str, input: Value) -> Result<Value> {
     let op = find(name).ok_or_else(|| Error::UnknownOp(name.to_owned()))?;
     let started = std::time::Instant::now();
-    let out = op.call(app, Input::Json(input));
+    let out = op.call(app, caller, Input::Json(input));
     log_call(op, started, &out);
     out
 }

@@ -113,8 +113,9 @@ fn build(app: &huixiao::App) -> Built {
                     method: String::new(),
                     assistant_id: None,
                     note: String::new(),
+                    reason: String::new(),
                 };
-                deal::insert(tx, &d, at)
+                deal::insert(tx, &d, at, "organizer").map(|(id, _)| id)
             };
             use InvitationStatus::*;
             use Payment::*;

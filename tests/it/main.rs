@@ -3,6 +3,7 @@
 mod bad_input;
 mod cli;
 mod conversion;
+mod deals;
 mod http;
 mod store;
 mod support;

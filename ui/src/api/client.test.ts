@@ -68,7 +68,7 @@ describe("httpCall", () => {
     const f = stubFetch(422, { code: "validation", message: "Date is in the past", field: "date" });
     const err = await httpCall("seminars.create", {
       title: "t", date: "2000-01-01", start_time: "14:00", timezone: "Asia/Shanghai", venue: "v", city: "c",
-      capacity: 10, lecturer_id: null, layout: "round_tables", attribution_days: 30,
+      capacity: 10, lecturer_id: null, layout: "round_tables", attribution_days: 30, quota_policy: "refuse",
     }, opts(f)).catch((e) => e);
     expect(err).toBeInstanceOf(ApiError);
     expect(err.code).toBe("validation");

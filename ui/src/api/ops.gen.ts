@@ -37,6 +37,10 @@ export const OPS = {
   "checkins.list": { method: "GET", path: "/api/seminars/{seminar_id}/checkins" },
   "deals.list": { method: "GET", path: "/api/seminars/{seminar_id}/deals" },
   "deals.create": { method: "POST", path: "/api/deals" },
+  "deals.update": { method: "PUT", path: "/api/deals/{id}" },
+  "deals.cancel": { method: "POST", path: "/api/deals/{id}/cancel" },
+  "deals.refund": { method: "POST", path: "/api/deals/{id}/refund" },
+  "deals.history": { method: "GET", path: "/api/deals/{id}/history" },
   "followups.list": { method: "GET", path: "/api/seminars/{seminar_id}/followups" },
   "openapi": { method: "GET", path: "/api/openapi.json" },
   "demo.load": { method: "POST", path: "/api/demo" },
@@ -75,7 +79,11 @@ export interface OpTypes {
   "tickets.list": { input: T.SeminarScope; output: Array<T.Ticket> };
   "checkins.list": { input: T.SeminarScope; output: Array<T.CheckIn> };
   "deals.list": { input: T.SeminarScope; output: Array<T.Deal> };
-  "deals.create": { input: T.DealInput; output: T.Deal };
+  "deals.create": { input: T.DealInput; output: T.Recorded };
+  "deals.update": { input: T.DealUpdate; output: T.Deal };
+  "deals.cancel": { input: T.DealEnd; output: T.Deal };
+  "deals.refund": { input: T.DealEnd; output: T.Deal };
+  "deals.history": { input: T.IdInput; output: Array<T.DealChange> };
   "followups.list": { input: T.SeminarScope; output: Array<T.FollowUp> };
   "openapi": { input: T.Empty; output: T.OpenApiDoc };
   "demo.load": { input: T.DemoInput; output: T.DemoSummary };

@@ -23,11 +23,31 @@ export type Deal = { id: number, seminar_id: number | null, store_id: number, st
 /**
  * Deposit or full payment recorded and not cancelled or refunded.
  */
-closed: boolean, assistant_id: number | null, note: string, at: string, };
+closed: boolean, assistant_id: number | null, note: string, 
+/**
+ * Why a deal was recorded for a store that did not attend.
+ */
+reason: string, at: string, };
 
-export type DealInput = { seminar_id: number | null, store_id: number, contact_id: number | null, product_id: number, tier_id: number | null, quantity: number, amount_fen: number, payment: Payment, method: string, assistant_id: number | null, note: string, };
+/**
+ * One change in a deal's audit trail.
+ */
+export type DealChange = { at: string, actor: string, action: string, field: string, old: string, new: string, };
+
+export type DealEnd = { id: number, reason: string, };
+
+export type DealInput = { seminar_id: number | null, store_id: number, contact_id: number | null, product_id: number, tier_id: number | null, quantity: number, amount_fen: number, payment: Payment, method: string, assistant_id: number | null, note: string, 
+/**
+ * Required when the store did not check in to the seminar (e.g. it came later).
+ */
+reason: string, };
 
 export type DealState = "active" | "cancelled" | "refunded";
+
+/**
+ * What can be corrected on a recorded deal.
+ */
+export type DealUpdate = { id: number, quantity: number, amount_fen: number, payment: Payment, method: string, note: string, };
 
 export type DemoInput = { 
 /**
@@ -141,6 +161,18 @@ export type ProductInput = { name: string, description: string,
 tiers: Array<PriceTierInput>, };
 
 /**
+ * What a seminar does with a deal at a limited tier whose quota is taken: refuse it, or record
+ * it with a warning (the lecturer promised the price to everyone in the room, say).
+ */
+export type QuotaPolicy = "refuse" | "warn";
+
+/**
+ * A deal as recorded, with what the recorder should know (the limited offer is over its quota
+ * and the seminar only warns).
+ */
+export type Recorded = { deal: Deal, warnings: Array<string>, };
+
+/**
  * Round tables without desks convert best; classroom rows exist so organizers can compare.
  */
 export type SeatingLayout = "round_tables" | "classroom";
@@ -155,6 +187,10 @@ date: string,
  */
 start_time: string, timezone: string, venue: string, city: string, capacity: number, lecturer_id: number | null, lecturer_name: string | null, layout: SeatingLayout, status: SeminarStatus, attribution_days: number, 
 /**
+ * What happens to a deal at a limited tier once its quota is taken.
+ */
+quota_policy: QuotaPolicy, 
+/**
  * Stores invited (walk-ins included).
  */
 invited: number, 
@@ -167,7 +203,7 @@ confirmed: number,
  */
 attended: number, created_at: string, };
 
-export type SeminarInput = { title: string, date: string, start_time: string, timezone: string, venue: string, city: string, capacity: number, lecturer_id: number | null, layout: SeatingLayout, attribution_days: number, };
+export type SeminarInput = { title: string, date: string, start_time: string, timezone: string, venue: string, city: string, capacity: number, lecturer_id: number | null, layout: SeatingLayout, attribution_days: number, quota_policy: QuotaPolicy, };
 
 /**
  * A seminar's funnel with its breakdowns.
@@ -207,7 +243,7 @@ export type SeminarScope = { seminar_id: number, };
 
 export type SeminarStatus = "planning" | "inviting" | "live" | "closed";
 
-export type SeminarUpdate = { id: number, title: string, date: string, start_time: string, timezone: string, venue: string, city: string, capacity: number, lecturer_id: number | null, layout: SeatingLayout, attribution_days: number, };
+export type SeminarUpdate = { id: number, title: string, date: string, start_time: string, timezone: string, venue: string, city: string, capacity: number, lecturer_id: number | null, layout: SeatingLayout, attribution_days: number, quota_policy: QuotaPolicy, };
 
 export type Settings = { org_name: string, language: Lang, timezone: string, 
 /**

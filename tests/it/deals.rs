@@ -1,0 +1,275 @@
+//! Deals: the limited tier's quota (refused or warned, as the seminar says; exactly N under a
+//! race over HTTP), deals for stores that did not attend, and the audit trail.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use huixiao::http::{self, Server};
+use huixiao::App;
+use serde_json::{json, Value};
+
+use crate::support::{app, call, dump, world, World};
+
+/// A product whose third tier is limited to `quota` places, and the world's store checked in.
+fn setup(app: &App, quota: i64) -> (World, i64, i64) {
+    let w = world(app);
+    let product = call(
+        app,
+        "products.create",
+        json!({"name": "招生系统", "tiers": [
+            {"name": "原价", "price_fen": 1_980_000},
+            {"name": "会场价", "price_fen": 1_280_000},
+            {"name": "限时价", "price_fen": 980_000, "quota": quota}
+        ]}),
+    )
+    .unwrap();
+    let limited = product["tiers"][2]["id"].as_i64().unwrap();
+    let inv = call(
+        app,
+        "invitations.create",
+        json!({"seminar_id": w.seminar, "store_id": w.store, "contact_ids": [w.spouse]}),
+    )
+    .unwrap();
+    app.db
+        .write(|tx| {
+            huixiao::checkin::record(
+                tx,
+                inv["id"].as_i64().unwrap(),
+                None,
+                Some(w.spouse),
+                "2026-11-29T06:00:00Z",
+                "door",
+                0,
+            )
+        })
+        .unwrap();
+    (w, product["id"].as_i64().unwrap(), limited)
+}
+
+fn deal(w: &World, product: i64, tier: i64) -> Value {
+    json!({"seminar_id": w.seminar, "store_id": w.store, "product_id": product, "tier_id": tier,
+           "amount_fen": 980_000, "payment": "deposit", "method": "微信"})
+}
+
+#[test]
+fn with_a_quota_of_5_the_6th_deal_is_refused_and_nothing_is_written() {
+    let app = app();
+    let (w, product, limited) = setup(&app, 5);
+    for _ in 0..5 {
+        let r = call(&app, "deals.create", deal(&w, product, limited)).unwrap();
+        assert_eq!(r["warnings"], json!([]));
+    }
+    let before = dump(&app);
+    let err = call(&app, "deals.create", deal(&w, product, limited)).unwrap_err();
+    assert_eq!(err.code(), "conflict");
+    assert!(
+        err.message(huixiao::i18n::Lang::Zh)
+            .contains("“限时价”的名额已满（5/5）"),
+        "{err}"
+    );
+    assert_eq!(dump(&app), before);
+    // A cancelled deal frees its place.
+    let first =
+        call(&app, "deals.list", json!({"seminar_id": w.seminar})).unwrap()[0]["id"].clone();
+    call(
+        &app,
+        "deals.cancel",
+        json!({"id": first, "reason": "客户改主意"}),
+    )
+    .unwrap();
+    call(&app, "deals.create", deal(&w, product, limited)).unwrap();
+}
+
+#[test]
+fn a_seminar_may_warn_instead_of_refusing() {
+    let app = app();
+    let (w, product, limited) = setup(&app, 1);
+    let mut s = call(&app, "seminars.get", json!({"id": w.seminar})).unwrap();
+    s["quota_policy"] = json!("warn");
+    call(&app, "seminars.update", s).unwrap();
+    call(&app, "deals.create", deal(&w, product, limited)).unwrap();
+    let caller = huixiao::api::Caller {
+        lang: huixiao::i18n::Lang::En,
+        ..Default::default()
+    };
+    let second =
+        huixiao::api::dispatch_as(&app, &caller, "deals.create", deal(&w, product, limited))
+            .unwrap();
+    assert_eq!(
+        second["warnings"],
+        json!(["The “限时价” places are all taken (1/1)."])
+    );
+    assert_eq!(second["deal"]["state"], "active");
+}
+
+#[test]
+fn a_store_that_did_not_attend_needs_a_reason() {
+    let app = app();
+    let (w, product, limited) = setup(&app, 50);
+    let other = call(
+        &app,
+        "stores.create",
+        json!({"name": "晚到的母婴店", "city": "长沙"}),
+    )
+    .unwrap();
+    let mut d = deal(&w, product, limited);
+    d["store_id"] = other["id"].clone();
+    let before = dump(&app);
+    let err = call(&app, "deals.create", d.clone()).unwrap_err();
+    assert_eq!(err.field(), Some("reason"));
+    assert!(err
+        .message(huixiao::i18n::Lang::Zh)
+        .contains("没有在“幼儿园招生增长研讨会”签到"));
+    assert_eq!(dump(&app), before);
+    d["reason"] = json!("会后第二天到店补签");
+    let ok = call(&app, "deals.create", d).unwrap();
+    assert_eq!(ok["deal"]["reason"], "会后第二天到店补签");
+}
+
+#[test]
+fn negative_and_absurd_amounts_are_refused() {
+    let app = app();
+    let (w, product, limited) = setup(&app, 50);
+    for (amount, part) in [(-1, "不能为负数"), (10_000_000_000i64, "过大")] {
+        let mut d = deal(&w, product, limited);
+        d["amount_fen"] = json!(amount);
+        let err = call(&app, "deals.create", d).unwrap_err();
+        assert_eq!(err.field(), Some("amount_fen"));
+        assert!(err.message(huixiao::i18n::Lang::Zh).contains(part));
+    }
+}
+
+#[test]
+fn every_change_to_a_deal_is_in_its_audit_trail() {
+    let app = app();
+    let (w, product, limited) = setup(&app, 50);
+    let id = call(&app, "deals.create", deal(&w, product, limited)).unwrap()["deal"]["id"].clone();
+    call(&app, "deals.update", json!({"id": id, "quantity": 1, "amount_fen": 1_280_000, "payment": "full", "method": "微信", "note": "补齐尾款"})).unwrap();
+    call(
+        &app,
+        "deals.refund",
+        json!({"id": id, "reason": "产品不适合"}),
+    )
+    .unwrap();
+    let h = call(&app, "deals.history", json!({"id": id})).unwrap();
+    let rows: Vec<(String, String, String, String)> = h
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["action"].as_str().unwrap().into(),
+                c["field"].as_str().unwrap().into(),
+                c["old"].as_str().unwrap().into(),
+                c["new"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        vec![
+            (
+                "create".into(),
+                "".into(),
+                "".into(),
+                "deposit 980000".into()
+            ),
+            (
+                "update".into(),
+                "amount_fen".into(),
+                "980000".into(),
+                "1280000".into()
+            ),
+            (
+                "update".into(),
+                "payment".into(),
+                "deposit".into(),
+                "full".into()
+            ),
+            ("update".into(), "note".into(), "".into(), "补齐尾款".into()),
+            (
+                "refund".into(),
+                "state".into(),
+                "active".into(),
+                "refunded: 产品不适合".into()
+            ),
+        ]
+    );
+    assert!(h
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|c| c["actor"] == "organizer" && c["at"].as_str().unwrap().starts_with("2026-11-22")));
+    // A refunded deal stays as it is.
+    let before = dump(&app);
+    let again = call(&app, "deals.cancel", json!({"id": id, "reason": "x"})).unwrap_err();
+    assert_eq!(again.code(), "conflict");
+    assert_eq!(dump(&app), before);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn with_a_quota_of_50_a_thousand_concurrent_attempts_from_16_stations_accept_exactly_50() {
+    const TOKEN: &str = "quota-race-token";
+    let app = app();
+    let (w, product, limited) = setup(&app, 50);
+    let server = Arc::new(Server {
+        app: Arc::new(app),
+        admin_token: TOKEN.into(),
+    });
+    let (bound_tx, bound_rx) = tokio::sync::oneshot::channel::<SocketAddr>();
+    let (_stop, stop_rx) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(http::serve(
+        server.clone(),
+        "127.0.0.1:0".parse().unwrap(),
+        None,
+        move |a| bound_tx.send(a).unwrap(),
+        async {
+            let _ = stop_rx.await;
+        },
+    ));
+    let url = format!("http://{}/api/deals", bound_rx.await.unwrap());
+    let body = deal(&w, product, limited);
+    let stations: Vec<_> = (0..16)
+        .map(|_| {
+            let (url, body) = (url.clone(), body.clone());
+            tokio::spawn(async move {
+                let client = reqwest::Client::new();
+                let (mut ok, mut full) = (0, 0);
+                for _ in 0..1000 / 16 + 1 {
+                    let r = client
+                        .post(&url)
+                        .bearer_auth(TOKEN)
+                        .json(&body)
+                        .send()
+                        .await
+                        .unwrap();
+                    match r.status().as_u16() {
+                        200 => ok += 1,
+                        409 => full += 1,
+                        other => panic!("unexpected status {other}"),
+                    }
+                }
+                (ok, full)
+            })
+        })
+        .collect();
+    let (mut ok, mut full) = (0, 0);
+    for s in stations {
+        let (o, f) = s.await.unwrap();
+        ok += o;
+        full += f;
+    }
+    assert!(ok + full >= 1000);
+    assert_eq!(ok, 50, "exactly the quota is accepted");
+    let stored: i64 = server
+        .app
+        .db
+        .conn()
+        .query_row(
+            "SELECT count(*) FROM deals WHERE tier_id = ?1",
+            [limited],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(stored, 50);
+}
