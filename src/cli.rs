@@ -62,10 +62,24 @@ pub enum Command {
     },
     /// A seminar's funnel and conversion rates
     Report {
-        #[arg(long, value_name = "ID")]
-        seminar: i64,
+        /// A seminar's funnel, rates and breakdowns
+        #[arg(
+            long,
+            value_name = "ID",
+            required_unless_present = "territory",
+            conflicts_with = "territory"
+        )]
+        seminar: Option<i64>,
+        /// The four territory rates of a city: coverage, conversion, repurchase, penetration
+        #[arg(long, value_name = "CITY")]
+        territory: Option<String>,
         #[arg(long)]
         json: bool,
+    },
+    /// Deals
+    Deals {
+        #[command(subcommand)]
+        command: DealsCommand,
     },
     /// Call any API operation with a JSON input and print its JSON output
     Call {
@@ -95,6 +109,34 @@ pub enum SeminarsCommand {
     /// Show one seminar
     Show {
         id: i64,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum DealsCommand {
+    /// Record a deal
+    Add {
+        #[arg(long, value_name = "ID")]
+        seminar: i64,
+        #[arg(long, value_name = "ID")]
+        store: i64,
+        /// The price tier's id (its product follows from it)
+        #[arg(long, value_name = "ID")]
+        tier: i64,
+        /// Amount in fen (¥1 = 100)
+        #[arg(long, value_name = "FEN", allow_negative_numbers = true)]
+        amount: i64,
+        #[arg(long, value_parser = ["deposit", "full", "promised"])]
+        payment: String,
+        #[arg(long, default_value_t = 1)]
+        quantity: i64,
+        #[arg(long, default_value = "")]
+        method: String,
+        /// Why, when the store did not check in to the seminar
+        #[arg(long, default_value = "")]
+        reason: String,
         #[arg(long)]
         json: bool,
     },
@@ -202,7 +244,89 @@ fn execute(app: App, command: Command, lang: Lang) -> Result<()> {
                 Ok(())
             }
         },
-        Command::Report { seminar: id, json } => {
+        Command::Report {
+            territory: Some(city),
+            json,
+            ..
+        } => {
+            let t = conversion::territory(&app, conversion::TerritoryQuery { city })?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&t).expect("json"));
+            } else {
+                print_territory(&t, lang);
+            }
+            Ok(())
+        }
+        Command::Deals { command } => match command {
+            DealsCommand::Add {
+                seminar,
+                store,
+                tier,
+                amount,
+                payment,
+                quantity,
+                method,
+                reason,
+                json,
+            } => {
+                let product: Option<i64> = app
+                    .db
+                    .conn()
+                    .query_row(
+                        "SELECT product_id FROM price_tiers WHERE id = ?1",
+                        [tier],
+                        |r| r.get(0),
+                    )
+                    .ok();
+                let Some(product) = product else {
+                    return Err(crate::error::invalid(
+                        "tier",
+                        format!("价格档（编号 {tier}）不存在。"),
+                        format!("There is no price tier with id {tier}."),
+                    ));
+                };
+                let caller = api::Caller {
+                    lang,
+                    ..api::Caller::default()
+                };
+                let input = json!({
+                    "seminar_id": seminar, "store_id": store, "product_id": product, "tier_id": tier,
+                    "amount_fen": amount, "payment": payment, "quantity": quantity, "method": method, "reason": reason,
+                });
+                let out = api::dispatch_as(&app, &caller, "deals.create", input)?;
+                if json {
+                    println!("{}", serde_json::to_string_pretty(&out).expect("json"));
+                } else {
+                    println!(
+                        "{}",
+                        match lang {
+                            Lang::Zh => format!(
+                                "已记录成交 #{}：{}，¥{:.2}",
+                                out["deal"]["id"],
+                                out["deal"]["store_name"].as_str().unwrap_or_default(),
+                                amount as f64 / 100.0
+                            ),
+                            Lang::En => format!(
+                                "Deal #{} recorded: {}, ¥{:.2}",
+                                out["deal"]["id"],
+                                out["deal"]["store_name"].as_str().unwrap_or_default(),
+                                amount as f64 / 100.0
+                            ),
+                        }
+                    );
+                    for w in out["warnings"].as_array().into_iter().flatten() {
+                        eprintln!(
+                            "{}{}",
+                            lang.pick("注意：", "Warning: "),
+                            w.as_str().unwrap_or_default()
+                        );
+                    }
+                }
+                Ok(())
+            }
+        },
+        Command::Report { seminar, json, .. } => {
+            let id = seminar.unwrap_or_default();
             let r = conversion::report(&app, IdInput { id })?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&r).expect("json"));
@@ -514,6 +638,49 @@ fn print_groups(title: &str, groups: &[Group], lang: Lang, name: impl Fn(&Group)
             pad(&pct(c.session_conversion), 10),
             pct(c.deal_ratio)
         );
+    }
+}
+
+fn print_territory(t: &conversion::Territory, lang: Lang) {
+    let pct = |r: Option<f64>| {
+        r.map(|r| format!("{:.1}%", r * 100.0))
+            .unwrap_or_else(|| "—".into())
+    };
+    let line = |name: &str, r: &conversion::TerritoryRates| {
+        println!(
+            "  {}{}{}{}{}{}",
+            pad(name, 14),
+            pad(&r.stores.to_string(), 7),
+            pad(&pct(r.coverage), 9),
+            pad(&pct(r.territory_conversion), 9),
+            pad(&pct(r.repurchase), 9),
+            pct(r.penetration)
+        );
+    };
+    let head = || {
+        println!(
+            "  {}{}{}{}{}{}",
+            pad("", 14),
+            pad(lang.pick("门店", "Stores"), 7),
+            pad(lang.pick("覆盖率", "Cover."), 9),
+            pad(lang.pick("转换率", "Conv."), 9),
+            pad(lang.pick("复购率", "Repur."), 9),
+            lang.pick("渗透率", "Penetr.")
+        )
+    };
+    println!("{}", t.city);
+    head();
+    line(lang.pick("全部", "All"), &t.rates);
+    for (title, groups) in [
+        (lang.pick("按区县", "By district"), &t.by_district),
+        (lang.pick("按邀约员", "By inviter"), &t.by_inviter),
+    ] {
+        println!();
+        println!("{title}");
+        head();
+        for g in groups {
+            line(&g.label, &g.rates);
+        }
     }
 }
 

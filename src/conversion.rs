@@ -121,6 +121,7 @@ fn credit(attended: &[Attendance], at: DateTime<Utc>) -> Option<(i64, bool)> {
 /// What conversion needs to know of one invitation.
 #[derive(Debug, Default)]
 struct Facts {
+    seminar_id: i64,
     store_id: i64,
     inviter: Option<(i64, String)>,
     role: Option<ContactRole>,
@@ -146,58 +147,60 @@ fn lead_role(roles: Option<String>) -> Option<ContactRole> {
     ORDER.into_iter().find(|r| roles.contains(r))
 }
 
-/// Each invitation of the seminar with its outcome, and the number of its guests' closed deals
-/// credited to a later seminar.
-fn facts(conn: &Connection, seminar_id: i64) -> Result<(Vec<Facts>, i64)> {
-    seminar::get_in(conn, seminar_id)?;
+/// Each invitation of one seminar (or of every seminar) with its outcome, and the number of
+/// closed deals of its attending stores credited to a seminar outside that scope.
+fn facts(conn: &Connection, seminar: Option<i64>) -> Result<(Vec<Facts>, i64)> {
+    if let Some(id) = seminar {
+        seminar::get_in(conn, id)?;
+    }
+    // The scope as SQL on an invitation `i`; the one parameter is bound only for one seminar.
+    let scope = if seminar.is_some() {
+        "i.seminar_id = ?1"
+    } else {
+        "1"
+    };
+    let params: Vec<i64> = seminar.into_iter().collect();
+    let params = rusqlite::params_from_iter(params.iter());
     let mut stmt = conn.prepare(&format!(
-        "SELECT i.store_id, i.inviter_id, f.name, s.city, {CONFIRMED_SQL}, {ATTENDED_SQL},
+        "SELECT i.seminar_id, i.store_id, i.inviter_id, f.name, s.city, {CONFIRMED_SQL}, {ATTENDED_SQL},
             (SELECT group_concat(c.role) FROM checkins k JOIN contacts c ON c.id = k.contact_id
               WHERE k.invitation_id = i.id AND k.undone_at IS NULL),
             (SELECT group_concat(c.role) FROM invitation_guests g JOIN contacts c ON c.id = g.contact_id
               WHERE g.invitation_id = i.id)
          FROM invitations i JOIN stores s ON s.id = i.store_id LEFT JOIN staff f ON f.id = i.inviter_id
-         WHERE i.seminar_id = ?1 ORDER BY i.id"
+         WHERE {scope} ORDER BY i.id"
     ))?;
     let mut facts: Vec<Facts> = stmt
-        .query_map([seminar_id], |r| {
-            let inviter: Option<i64> = r.get(1)?;
-            let came: Option<String> = r.get(6)?;
-            let named: Option<String> = r.get(7)?;
+        .query_map(params.clone(), |r| {
+            let inviter: Option<i64> = r.get(2)?;
+            let name: Option<String> = r.get(3)?;
             Ok(Facts {
-                store_id: r.get(0)?,
-                inviter: inviter.map(|id| {
-                    (
-                        id,
-                        r.get::<_, Option<String>>(2)
-                            .ok()
-                            .flatten()
-                            .unwrap_or_default(),
-                    )
-                }),
-                role: lead_role(came).or_else(|| lead_role(named)),
-                city: r.get(3)?,
-                confirmed: r.get(4)?,
-                attended: r.get(5)?,
+                seminar_id: r.get(0)?,
+                store_id: r.get(1)?,
+                inviter: inviter.map(|id| (id, name.unwrap_or_default())),
+                role: lead_role(r.get(7)?).or_else(|| lead_role(r.get(8).ok().flatten())),
+                city: r.get(4)?,
+                confirmed: r.get(5)?,
+                attended: r.get(6)?,
                 ..Facts::default()
             })
         })?
         .collect::<rusqlite::Result<_>>()?;
-    let by_store: HashMap<i64, usize> = facts
+    let index: HashMap<(i64, i64), usize> = facts
         .iter()
         .enumerate()
-        .map(|(i, f)| (f.store_id, i))
+        .map(|(i, f)| ((f.seminar_id, f.store_id), i))
         .collect();
 
-    // Every attendance of the stores that came to this seminar, at any seminar.
+    // The stores that came to a seminar in scope, every seminar they came to, and their closed deals.
+    let came = format!("SELECT i.store_id FROM invitations i WHERE {scope} AND {ATTENDED_SQL}");
     let mut attendances: HashMap<i64, Vec<Attendance>> = HashMap::new();
     let mut stmt = conn.prepare(&format!(
         "SELECT i.store_id, m.id, m.date, m.timezone, m.attribution_days
          FROM invitations i JOIN seminars m ON m.id = i.seminar_id
-         WHERE {ATTENDED_SQL} AND i.store_id IN
-               (SELECT i.store_id FROM invitations i WHERE i.seminar_id = ?1 AND {ATTENDED_SQL})"
+         WHERE {ATTENDED_SQL} AND i.store_id IN ({came})"
     ))?;
-    let rows = stmt.query_map([seminar_id], |r| {
+    let rows = stmt.query_map(params.clone(), |r| {
         Ok((
             r.get::<_, i64>(0)?,
             r.get::<_, i64>(1)?,
@@ -221,13 +224,10 @@ fn facts(conn: &Connection, seminar_id: i64) -> Result<(Vec<Facts>, i64)> {
             window_days: window,
         });
     }
-
     let mut stmt = conn.prepare(&format!(
-        "SELECT d.store_id, d.at FROM deals d
-         WHERE {CLOSED_DEAL_SQL} AND d.store_id IN
-               (SELECT i.store_id FROM invitations i WHERE i.seminar_id = ?1 AND {ATTENDED_SQL})"
+        "SELECT d.store_id, d.at FROM deals d WHERE {CLOSED_DEAL_SQL} AND d.store_id IN ({came})"
     ))?;
-    let deals = stmt.query_map([seminar_id], |r| {
+    let deals = stmt.query_map(params, |r| {
         Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
     })?;
     let mut credited_elsewhere = 0;
@@ -240,20 +240,20 @@ fn facts(conn: &Connection, seminar_id: i64) -> Result<(Vec<Facts>, i64)> {
             .get(&store)
             .map(Vec::as_slice)
             .unwrap_or_default();
-        match credit(attended, at.with_timezone(&Utc)) {
-            Some((credited, at_event)) if credited == seminar_id => {
-                if let Some(&i) = by_store.get(&store) {
-                    let f = &mut facts[i];
-                    f.deals += 1;
-                    if at_event {
-                        f.event = true;
-                    } else {
-                        f.followup = true;
-                    }
+        let Some((credited, at_event)) = credit(attended, at.with_timezone(&Utc)) else {
+            continue;
+        };
+        match index.get(&(credited, store)) {
+            Some(&i) => {
+                let f = &mut facts[i];
+                f.deals += 1;
+                if at_event {
+                    f.event = true;
+                } else {
+                    f.followup = true;
                 }
             }
-            Some(_) => credited_elsewhere += 1,
-            None => {}
+            None => credited_elsewhere += 1,
         }
     }
     Ok((facts, credited_elsewhere))
@@ -319,7 +319,7 @@ fn breakdown(facts: &[Facts], key: impl Fn(&Facts) -> (String, String)) -> Vec<G
 }
 
 pub fn funnel_in(conn: &Connection, seminar_id: i64) -> Result<Funnel> {
-    let (facts, credited_elsewhere) = facts(conn, seminar_id)?;
+    let (facts, credited_elsewhere) = facts(conn, Some(seminar_id))?;
     Ok(Funnel {
         seminar_id,
         counts: count(&facts),
@@ -333,7 +333,7 @@ pub fn funnel(app: &App, input: IdInput) -> Result<Funnel> {
 }
 
 pub fn report_in(conn: &Connection, seminar_id: i64) -> Result<SeminarReport> {
-    let (facts, credited_elsewhere) = facts(conn, seminar_id)?;
+    let (facts, credited_elsewhere) = facts(conn, Some(seminar_id))?;
     Ok(SeminarReport {
         funnel: Funnel {
             seminar_id,
@@ -355,6 +355,498 @@ pub fn report_in(conn: &Connection, seminar_id: i64) -> Result<SeminarReport> {
 /// The funnel of one seminar with its breakdowns.
 pub fn report(app: &App, input: IdInput) -> Result<SeminarReport> {
     report_in(&app.db.conn(), input.id)
+}
+
+/// The three phases of a seminar's result (DESIGN.md: 60% before, 30% during, 10% after).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Phase {
+    /// Invitation and show-up: attended / invited (confirm rate × show rate).
+    PreEvent,
+    /// The talk and the tables: event close rate.
+    InEvent,
+    /// Follow-up: follow-up close rate.
+    PostEvent,
+}
+
+impl Phase {
+    const ALL: [Phase; 3] = [Phase::PreEvent, Phase::InEvent, Phase::PostEvent];
+
+    /// The phase's rate for some counts.
+    fn rate(self, c: &Counts) -> Option<f64> {
+        match self {
+            Phase::PreEvent => rate(c.attended, c.invited),
+            Phase::InEvent => c.event_close_rate,
+            Phase::PostEvent => c.followup_close_rate,
+        }
+    }
+
+    fn words(self) -> (&'static str, &'static str, &'static str, &'static str) {
+        match self {
+            Phase::PreEvent => (
+                "会前（邀约与到场）",
+                "before the event (invitations and show-up)",
+                "到场/邀约",
+                "attended/invited",
+            ),
+            Phase::InEvent => (
+                "会中（现场成交）",
+                "during the event (closing at the tables)",
+                "现场成交率",
+                "event close rate",
+            ),
+            Phase::PostEvent => (
+                "会后（跟进成交）",
+                "after the event (follow-up)",
+                "会后成交率",
+                "follow-up close rate",
+            ),
+        }
+    }
+}
+
+/// One seminar in the organisation's comparison.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS, ToSchema)]
+pub struct SeminarRow {
+    pub seminar_id: i64,
+    pub title: String,
+    pub date: String,
+    pub city: String,
+    pub status: crate::seminar::SeminarStatus,
+    #[serde(flatten)]
+    #[ts(flatten)]
+    pub counts: Counts,
+    /// For closed seminars: the phase that fell furthest below the organisation's median.
+    pub weakest: Option<Phase>,
+    /// That finding as a sentence, in the caller's language.
+    pub verdict: Option<String>,
+}
+
+/// The organisation's medians per phase, over its closed seminars.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS, ToSchema)]
+pub struct Medians {
+    pub pre_event: Option<f64>,
+    pub in_event: Option<f64>,
+    pub post_event: Option<f64>,
+    pub session_conversion: Option<f64>,
+    pub deal_ratio: Option<f64>,
+}
+
+/// Every seminar side by side (oldest first), the medians, and conversion by seating layout and
+/// by lecturer across closed seminars.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS, ToSchema)]
+pub struct Comparison {
+    pub seminars: Vec<SeminarRow>,
+    pub medians: Medians,
+    pub by_layout: Vec<Group>,
+    pub by_lecturer: Vec<Group>,
+}
+
+fn median(mut xs: Vec<f64>) -> Option<f64> {
+    if xs.is_empty() {
+        return None;
+    }
+    xs.sort_by(f64::total_cmp);
+    let n = xs.len();
+    Some(if n % 2 == 1 {
+        xs[n / 2]
+    } else {
+        (xs[n / 2 - 1] + xs[n / 2]) / 2.0
+    })
+}
+
+/// Where `c` lost most against the medians: the phase with the largest relative shortfall.
+fn weakest(c: &Counts, medians: &Medians) -> Option<(Phase, f64, f64)> {
+    Phase::ALL
+        .into_iter()
+        .filter_map(|p| {
+            let m = match p {
+                Phase::PreEvent => medians.pre_event,
+                Phase::InEvent => medians.in_event,
+                Phase::PostEvent => medians.post_event,
+            }?;
+            let r = p.rate(c)?;
+            (m > 0.0 && r < m).then_some((p, r, m))
+        })
+        .max_by(|a, b| ((a.2 - a.1) / a.2).total_cmp(&((b.2 - b.1) / b.2)))
+}
+
+fn verdict(found: Option<(Phase, f64, f64)>, lang: crate::i18n::Lang) -> String {
+    let pct = |x: f64| format!("{:.1}%", x * 100.0);
+    match (found, lang) {
+        (Some((p, r, m)), crate::i18n::Lang::Zh) => {
+            let (zh, _, measure, _) = p.words();
+            format!(
+                "与机构中位数相比，这场会销在{zh}损失最多：{measure} {}，中位数 {}。",
+                pct(r),
+                pct(m)
+            )
+        }
+        (Some((p, r, m)), crate::i18n::Lang::En) => {
+            let (_, en, _, measure) = p.words();
+            format!("Against the organisation's median, this seminar lost most {en}: {measure} {} vs a median of {}.", pct(r), pct(m))
+        }
+        (None, crate::i18n::Lang::Zh) => "这场会销每个阶段都不低于机构中位数。".into(),
+        (None, crate::i18n::Lang::En) => {
+            "This seminar is at or above the organisation's median in every phase.".into()
+        }
+    }
+}
+
+pub fn compare_in(conn: &Connection, lang: crate::i18n::Lang) -> Result<Comparison> {
+    let (facts, _) = facts(conn, None)?;
+    struct Meta {
+        title: String,
+        date: String,
+        city: String,
+        status: crate::seminar::SeminarStatus,
+        layout: String,
+        lecturer: Option<(i64, String)>,
+    }
+    let mut stmt = conn.prepare(
+        "SELECT m.id, m.title, m.date, m.city, m.status, m.layout, m.lecturer_id, l.name
+         FROM seminars m LEFT JOIN staff l ON l.id = m.lecturer_id ORDER BY m.date, m.start_time, m.id",
+    )?;
+    let metas: Vec<(i64, Meta)> = stmt
+        .query_map([], |r| {
+            let lecturer: Option<i64> = r.get(6)?;
+            let name: Option<String> = r.get(7)?;
+            Ok((
+                r.get(0)?,
+                Meta {
+                    title: r.get(1)?,
+                    date: r.get(2)?,
+                    city: r.get(3)?,
+                    status: crate::seminar::SeminarStatus::parse(&r.get::<_, String>(4)?)
+                        .unwrap_or(crate::seminar::SeminarStatus::Planning),
+                    layout: r.get(5)?,
+                    lecturer: lecturer.map(|id| (id, name.unwrap_or_default())),
+                },
+            ))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut by_seminar: HashMap<i64, Vec<&Facts>> = HashMap::new();
+    for f in &facts {
+        by_seminar.entry(f.seminar_id).or_default().push(f);
+    }
+    let rows: Vec<(i64, &Meta, Counts)> = metas
+        .iter()
+        .map(|(id, m)| {
+            (
+                *id,
+                m,
+                count(
+                    by_seminar
+                        .get(id)
+                        .map(|v| v.iter().copied())
+                        .into_iter()
+                        .flatten(),
+                ),
+            )
+        })
+        .collect();
+    let closed: Vec<&Counts> = rows
+        .iter()
+        .filter(|(_, m, _)| m.status == crate::seminar::SeminarStatus::Closed)
+        .map(|(_, _, c)| c)
+        .collect();
+    let collect =
+        |f: &dyn Fn(&Counts) -> Option<f64>| median(closed.iter().filter_map(|c| f(c)).collect());
+    let medians = Medians {
+        pre_event: collect(&|c| Phase::PreEvent.rate(c)),
+        in_event: collect(&|c| Phase::InEvent.rate(c)),
+        post_event: collect(&|c| Phase::PostEvent.rate(c)),
+        session_conversion: collect(&|c| c.session_conversion),
+        deal_ratio: collect(&|c| c.deal_ratio),
+    };
+    let seminars = rows
+        .into_iter()
+        .map(|(id, m, counts)| {
+            let judged = m.status == crate::seminar::SeminarStatus::Closed && counts.attended > 0;
+            let found = judged.then(|| weakest(&counts, &medians));
+            SeminarRow {
+                seminar_id: id,
+                title: m.title.clone(),
+                date: m.date.clone(),
+                city: m.city.clone(),
+                status: m.status,
+                weakest: found.flatten().map(|(p, _, _)| p),
+                verdict: found.map(|f| verdict(f, lang)),
+                counts,
+            }
+        })
+        .collect();
+    // Layouts and lecturers are compared over finished seminars only.
+    let meta: HashMap<i64, &Meta> = metas
+        .iter()
+        .filter(|(_, m)| m.status == crate::seminar::SeminarStatus::Closed)
+        .map(|(id, m)| (*id, m))
+        .collect();
+    let facts: Vec<Facts> = facts
+        .into_iter()
+        .filter(|f| meta.contains_key(&f.seminar_id))
+        .collect();
+    let by_layout = breakdown(&facts, |f| {
+        let layout = meta
+            .get(&f.seminar_id)
+            .map(|m| m.layout.clone())
+            .unwrap_or_default();
+        (layout.clone(), layout)
+    });
+    let by_lecturer = breakdown(&facts, |f| {
+        match meta.get(&f.seminar_id).and_then(|m| m.lecturer.clone()) {
+            Some((id, name)) => (id.to_string(), name),
+            None => ("none".into(), String::new()),
+        }
+    });
+    Ok(Comparison {
+        seminars,
+        medians,
+        by_layout,
+        by_lecturer,
+    })
+}
+
+/// The organisation's seminars side by side, with where each closed one lost most.
+pub fn compare(app: &App, caller: &crate::api::Caller, _: crate::api::Empty) -> Result<Comparison> {
+    compare_in(&app.db.conn(), caller.lang)
+}
+
+/// The four rates of field sales over a territory (never to be confused with session conversion).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS, ToSchema)]
+pub struct TerritoryRates {
+    /// Imported stores in the territory.
+    pub stores: i64,
+    /// Stores ever invited.
+    pub covered: i64,
+    /// Stores with a closed deal.
+    pub converted: i64,
+    /// Converted stores with a closed deal credited to a later seminar than their first.
+    pub repurchased: i64,
+    /// covered / stores
+    pub coverage: Option<f64>,
+    /// converted / covered
+    pub territory_conversion: Option<f64>,
+    /// repurchased / converted
+    pub repurchase: Option<f64>,
+    /// Distinct products bought / products in the catalogue, averaged over converted stores.
+    pub penetration: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS, ToSchema)]
+pub struct TerritoryGroup {
+    pub key: String,
+    pub label: String,
+    #[serde(flatten)]
+    #[ts(flatten)]
+    pub rates: TerritoryRates,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS, ToSchema)]
+pub struct Territory {
+    pub city: String,
+    #[serde(flatten)]
+    #[ts(flatten)]
+    pub rates: TerritoryRates,
+    pub by_district: Vec<TerritoryGroup>,
+    /// By inviter: the stores each inviter ever invited, against all the territory's stores.
+    pub by_inviter: Vec<TerritoryGroup>,
+}
+
+#[derive(Debug, Clone, Deserialize, TS, ToSchema)]
+pub struct TerritoryQuery {
+    pub city: String,
+}
+
+/// What the four rates need to know of one store.
+#[derive(Debug, Default)]
+struct StoreFacts {
+    district: String,
+    inviters: Vec<(i64, String)>,
+    covered: bool,
+    products: std::collections::HashSet<i64>,
+    credited_seminars: std::collections::HashSet<i64>,
+}
+
+fn territory_rates<'a>(
+    stores: impl IntoIterator<Item = &'a StoreFacts>,
+    all: i64,
+    catalogue: i64,
+) -> TerritoryRates {
+    let (mut n, mut covered, mut converted, mut repurchased, mut share) = (0, 0, 0, 0, 0.0);
+    for s in stores {
+        n += 1;
+        covered += s.covered as i64;
+        if !s.products.is_empty() {
+            converted += 1;
+            repurchased += (s.credited_seminars.len() >= 2) as i64;
+            share += s.products.len() as f64 / catalogue.max(1) as f64;
+        }
+    }
+    let denominator = if all > 0 { all } else { n };
+    TerritoryRates {
+        stores: denominator,
+        covered,
+        converted,
+        repurchased,
+        coverage: rate(covered, denominator),
+        territory_conversion: rate(converted, covered),
+        repurchase: rate(repurchased, converted),
+        penetration: (converted > 0 && catalogue > 0).then(|| share / converted as f64),
+    }
+}
+
+pub fn territory_in(conn: &Connection, city: &str) -> Result<Territory> {
+    let city = city.trim();
+    let mut stores: HashMap<i64, StoreFacts> = HashMap::new();
+    let mut stmt = conn.prepare("SELECT id, district FROM stores WHERE city = ?1")?;
+    for row in stmt.query_map([city], |r| {
+        Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
+    })? {
+        let (id, district) = row?;
+        stores.insert(
+            id,
+            StoreFacts {
+                district,
+                ..StoreFacts::default()
+            },
+        );
+    }
+    if stores.is_empty() {
+        return Err(crate::error::invalid(
+            "city",
+            format!("没有城市为“{city}”的门店。"),
+            format!("There are no stores in “{city}”."),
+        ));
+    }
+    let mut stmt = conn.prepare(
+        "SELECT i.store_id, i.inviter_id, f.name FROM invitations i JOIN stores s ON s.id = i.store_id
+         LEFT JOIN staff f ON f.id = i.inviter_id WHERE s.city = ?1",
+    )?;
+    for row in stmt.query_map([city], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, Option<i64>>(1)?,
+            r.get::<_, Option<String>>(2)?,
+        ))
+    })? {
+        let (store, inviter, name) = row?;
+        if let Some(s) = stores.get_mut(&store) {
+            s.covered = true;
+            if let Some(id) = inviter {
+                if !s.inviters.iter().any(|(i, _)| *i == id) {
+                    s.inviters.push((id, name.unwrap_or_default()));
+                }
+            }
+        }
+    }
+    let mut attendances: HashMap<i64, Vec<Attendance>> = HashMap::new();
+    let mut stmt = conn.prepare(&format!(
+        "SELECT i.store_id, m.id, m.date, m.timezone, m.attribution_days
+         FROM invitations i JOIN seminars m ON m.id = i.seminar_id JOIN stores s ON s.id = i.store_id
+         WHERE s.city = ?1 AND {ATTENDED_SQL}"
+    ))?;
+    let rows = stmt.query_map([city], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, i64>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, String>(3)?,
+            r.get::<_, i64>(4)?,
+        ))
+    })?;
+    for row in rows {
+        let (store, id, date, tz, window) = row?;
+        let (Ok(date), Ok(tz)) = (
+            NaiveDate::parse_from_str(&date, "%Y-%m-%d"),
+            tz.parse::<chrono_tz::Tz>(),
+        ) else {
+            continue;
+        };
+        attendances.entry(store).or_default().push(Attendance {
+            seminar_id: id,
+            date,
+            tz,
+            window_days: window,
+        });
+    }
+    let mut stmt = conn.prepare(&format!(
+        "SELECT d.store_id, d.product_id, d.at FROM deals d JOIN stores s ON s.id = d.store_id
+         WHERE s.city = ?1 AND {CLOSED_DEAL_SQL}"
+    ))?;
+    for row in stmt.query_map([city], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, i64>(1)?,
+            r.get::<_, String>(2)?,
+        ))
+    })? {
+        let (store, product, at) = row?;
+        let Some(s) = stores.get_mut(&store) else {
+            continue;
+        };
+        s.products.insert(product);
+        if let Ok(at) = DateTime::parse_from_rfc3339(&at) {
+            let attended = attendances
+                .get(&store)
+                .map(Vec::as_slice)
+                .unwrap_or_default();
+            if let Some((seminar, _)) = credit(attended, at.with_timezone(&Utc)) {
+                s.credited_seminars.insert(seminar);
+            }
+        }
+    }
+    let catalogue: i64 = conn.query_row("SELECT count(*) FROM products WHERE active", [], |r| {
+        r.get(0)
+    })?;
+    let all = stores.len() as i64;
+    let mut by_district: HashMap<String, Vec<&StoreFacts>> = HashMap::new();
+    let mut by_inviter: HashMap<(i64, String), Vec<&StoreFacts>> = HashMap::new();
+    for s in stores.values() {
+        by_district.entry(s.district.clone()).or_default().push(s);
+        for inviter in &s.inviters {
+            by_inviter.entry(inviter.clone()).or_default().push(s);
+        }
+    }
+    let mut by_district: Vec<TerritoryGroup> = by_district
+        .into_iter()
+        .map(|(d, members)| TerritoryGroup {
+            key: d.clone(),
+            label: d,
+            rates: territory_rates(members, 0, catalogue),
+        })
+        .collect();
+    by_district.sort_by(|a, b| {
+        b.rates
+            .stores
+            .cmp(&a.rates.stores)
+            .then_with(|| a.key.cmp(&b.key))
+    });
+    let mut by_inviter: Vec<TerritoryGroup> = by_inviter
+        .into_iter()
+        .map(|((id, name), members)| TerritoryGroup {
+            key: id.to_string(),
+            label: name,
+            rates: territory_rates(members, all, catalogue),
+        })
+        .collect();
+    by_inviter.sort_by(|a, b| {
+        b.rates
+            .covered
+            .cmp(&a.rates.covered)
+            .then_with(|| a.key.cmp(&b.key))
+    });
+    Ok(Territory {
+        city: city.to_owned(),
+        rates: territory_rates(stores.values(), all, catalogue),
+        by_district,
+        by_inviter,
+    })
+}
+
+/// The four territory rates of a city, per district and per inviter.
+pub fn territory(app: &App, q: TerritoryQuery) -> Result<Territory> {
+    territory_in(&app.db.conn(), &q.city)
 }
 
 #[cfg(test)]
@@ -388,6 +880,43 @@ mod tests {
         // Outside the window, and before any attendance: nobody.
         assert_eq!(credit(&a, at("2026-12-21T06:00:00Z")), None);
         assert_eq!(credit(&a, at("2026-10-31T06:00:00Z")), None);
+    }
+
+    #[test]
+    fn medians_and_the_weakest_phase() {
+        assert_eq!(median(vec![]), None);
+        assert_eq!(median(vec![0.3, 0.1, 0.2]), Some(0.2));
+        assert_eq!(median(vec![0.4, 0.1, 0.2, 0.3]), Some(0.25));
+        let medians = Medians {
+            pre_event: Some(0.6),
+            in_event: Some(0.5),
+            post_event: Some(0.2),
+            session_conversion: None,
+            deal_ratio: None,
+        };
+        let mut c = Counts {
+            invited: 10,
+            confirmed: 8,
+            attended: 5,
+            closed_at_event: 2,
+            closed_in_followup: 0,
+            closed_deals: 3,
+            confirm_rate: None,
+            show_rate: None,
+            event_close_rate: Some(0.4),
+            followup_close_rate: Some(0.0),
+            session_conversion: None,
+            deal_ratio: None,
+        };
+        // Pre-event 50% vs 60% (−17%), in-event 40% vs 50% (−20%), post-event 0% vs 20% (−100%).
+        assert_eq!(weakest(&c, &medians).map(|w| w.0), Some(Phase::PostEvent));
+        c.followup_close_rate = Some(0.25);
+        assert_eq!(weakest(&c, &medians).map(|w| w.0), Some(Phase::InEvent));
+        let sentence = verdict(weakest(&c, &medians), crate::i18n::Lang::Zh);
+        assert_eq!(sentence, "与机构中位数相比，这场会销在会中（现场成交）损失最多：现场成交率 40.0%，中位数 50.0%。");
+        c.event_close_rate = Some(0.9);
+        c.attended = 9;
+        assert_eq!(weakest(&c, &medians), None);
     }
 
     #[test]

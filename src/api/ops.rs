@@ -31,6 +31,8 @@ pub(super) fn all() -> Vec<Op> {
         Op::new("seminars.update", Put, "/api/seminars/{id}", Admin, "Edit a seminar", seminar::update),
         Op::new("seminars.funnel", Get, "/api/seminars/{id}/funnel", Admin, "A seminar's funnel and conversion rates", conversion::funnel),
         Op::new("seminars.report", Get, "/api/seminars/{id}/report", Admin, "A seminar's funnel with breakdowns by inviter, invitee role and city", conversion::report),
+        Op::with_caller("seminars.compare", Get, "/api/reports/seminars", Admin, "Every seminar side by side, medians, where each lost most, by layout and lecturer", conversion::compare),
+        Op::new("territory.report", Get, "/api/reports/territory", Admin, "Coverage, conversion, repurchase and penetration of a city, per district and inviter", conversion::territory),
         Op::new("seminars.set_status", Post, "/api/seminars/{id}/status", Admin, "Move a seminar along its life cycle", seminar::set_status),
         Op::new("invitations.list", Get, "/api/seminars/{seminar_id}/invitations", Admin, "A seminar's invitations", invitation::list),
         Op::new("invitations.create", Post, "/api/seminars/{seminar_id}/invitations", Admin, "Invite a store, naming who comes", invitation::create),

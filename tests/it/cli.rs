@@ -181,3 +181,91 @@ fn the_log_file_records_operations_without_phone_numbers() {
         "no phone number, valid or not, reaches the log: {logs}"
     );
 }
+
+#[test]
+fn report_and_deals_add_as_scripts_use_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("r.db");
+    let run = |args: &[&str]| huixiao().arg("--db").arg(&db).args(args).output().unwrap();
+    assert!(run(&["demo", "--today", "2026-11-22"]).status.success());
+
+    let out = run(&["report", "--seminar", "1", "--json"]);
+    assert!(out.status.success());
+    let r: Value = serde_json::from_slice(&out.stdout).unwrap();
+    for field in [
+        "invited",
+        "confirmed",
+        "attended",
+        "closed_at_event",
+        "closed_in_followup",
+        "session_conversion",
+        "deal_ratio",
+        "by_inviter",
+        "by_role",
+        "by_city",
+    ] {
+        assert!(r.get(field).is_some(), "report JSON lacks {field}: {r}");
+    }
+    assert!(r["deal_ratio"].as_f64().unwrap() > 1.0);
+
+    let out = run(&["report", "--territory", "长沙", "--json"]);
+    let t: Value = serde_json::from_slice(&out.stdout).unwrap();
+    for field in [
+        "coverage",
+        "territory_conversion",
+        "repurchase",
+        "penetration",
+    ] {
+        assert!(t[field].is_number(), "territory JSON lacks {field}: {t}");
+    }
+
+    // The live seminar (2) today: a store that checked in buys at the limited tier.
+    let store: i64 = rusqlite::Connection::open(&db)
+        .unwrap()
+        .query_row(
+            "SELECT i.store_id FROM invitations i JOIN checkins k ON k.invitation_id = i.id WHERE i.seminar_id = 2 LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let tier = "1";
+    let store = store.to_string();
+    let add = run(&[
+        "deals",
+        "add",
+        "--seminar",
+        "2",
+        "--store",
+        &store,
+        "--tier",
+        tier,
+        "--amount",
+        "1980000",
+        "--payment",
+        "deposit",
+        "--json",
+    ]);
+    assert!(
+        add.status.success(),
+        "{}",
+        String::from_utf8_lossy(&add.stderr)
+    );
+    let d: Value = serde_json::from_slice(&add.stdout).unwrap();
+    assert_eq!(d["deal"]["closed"], true);
+    let bad = run(&[
+        "deals",
+        "add",
+        "--seminar",
+        "2",
+        "--store",
+        &store,
+        "--tier",
+        tier,
+        "--amount",
+        "-5",
+        "--payment",
+        "full",
+    ]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("金额不能为负数"));
+}

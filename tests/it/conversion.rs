@@ -305,3 +305,68 @@ fn breakdowns_of_the_demo_add_up() {
     }
     assert!(r.by_inviter.len() >= 4, "the demo's four inviters");
 }
+
+#[test]
+fn the_four_territory_rates() {
+    let app = app();
+    let b = build(&app);
+    // Store 6 (己) comes back to the second seminar and buys again: a repurchase.
+    app.db
+        .write(|tx| {
+            let store: i64 = tx.query_row("SELECT id FROM stores WHERE name = '门店己'", [], |r| r.get(0))?;
+            let contact: i64 = tx.query_row("SELECT id FROM contacts WHERE store_id = ?1", [store], |r| r.get(0))?;
+            let product: i64 = tx.query_row("SELECT id FROM products", [], |r| r.get(0))?;
+            let input = InvitationInput { seminar_id: b.s2, store_id: store, inviter_id: None, contact_ids: vec![contact], walk_in: false, note: String::new() };
+            let inv = invitation::insert(tx, &input, InvitationStatus::Confirmed, "2026-11-30T00:00:00Z")?;
+            checkin::record(tx, inv, None, Some(contact), "2026-12-06T06:00:00Z", "door", 0)?;
+            let d = DealInput {
+                seminar_id: Some(b.s2),
+                store_id: store,
+                contact_id: None,
+                product_id: product,
+                tier_id: None,
+                quantity: 1,
+                amount_fen: 980_000,
+                payment: Payment::Full,
+                method: String::new(),
+                assistant_id: None,
+                note: String::new(),
+                reason: String::new(),
+            };
+            deal::insert(tx, &d, "2026-12-06T07:00:00Z", "organizer")?;
+            // Two stores in the city were never invited, and the catalogue has a second product.
+            for name in ["门店壬", "门店癸"] {
+                tx.execute("INSERT INTO stores (name, city, district, created_at) VALUES (?1, '长沙', '岳麓区', '2026-11-01T00:00:00Z')", [name])?;
+            }
+            tx.execute("INSERT INTO products (name, created_at) VALUES ('续费包', '2026-11-01T00:00:00Z')", [])?;
+            Ok(())
+        })
+        .unwrap();
+    let t = huixiao::conversion::territory_in(&app.db.conn(), "长沙").unwrap();
+    let r = &t.rates;
+    // 10 stores; 8 invited; converted: 1, 2, 6, 7 (closed, if outside any window) and 8 — not 3 (refunded).
+    assert_eq!(
+        (r.stores, r.covered, r.converted, r.repurchased),
+        (10, 8, 5, 1)
+    );
+    assert_eq!(r.coverage, Some(0.8));
+    assert_eq!(r.territory_conversion, Some(5.0 / 8.0));
+    assert_eq!(r.repurchase, Some(1.0 / 5.0));
+    // Each converted store bought one of the two products.
+    assert_eq!(r.penetration, Some(0.5));
+    let yuelu = t.by_district.iter().find(|g| g.key == "岳麓区").unwrap();
+    assert_eq!(
+        (
+            yuelu.rates.stores,
+            yuelu.rates.covered,
+            yuelu.rates.coverage
+        ),
+        (2, 0, Some(0.0))
+    );
+    assert_eq!(
+        yuelu.rates.territory_conversion, None,
+        "nothing covered: no conversion rate"
+    );
+    let err = huixiao::conversion::territory_in(&app.db.conn(), "火星").unwrap_err();
+    assert_eq!(err.field(), Some("city"));
+}

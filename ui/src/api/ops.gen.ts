@@ -24,6 +24,8 @@ export const OPS = {
   "seminars.update": { method: "PUT", path: "/api/seminars/{id}" },
   "seminars.funnel": { method: "GET", path: "/api/seminars/{id}/funnel" },
   "seminars.report": { method: "GET", path: "/api/seminars/{id}/report" },
+  "seminars.compare": { method: "GET", path: "/api/reports/seminars" },
+  "territory.report": { method: "GET", path: "/api/reports/territory" },
   "seminars.set_status": { method: "POST", path: "/api/seminars/{id}/status" },
   "invitations.list": { method: "GET", path: "/api/seminars/{seminar_id}/invitations" },
   "invitations.create": { method: "POST", path: "/api/seminars/{seminar_id}/invitations" },
@@ -67,6 +69,8 @@ export interface OpTypes {
   "seminars.update": { input: T.SeminarUpdate; output: T.Seminar };
   "seminars.funnel": { input: T.IdInput; output: T.Funnel };
   "seminars.report": { input: T.IdInput; output: T.SeminarReport };
+  "seminars.compare": { input: T.Empty; output: T.Comparison };
+  "territory.report": { input: T.TerritoryQuery; output: T.Territory };
   "seminars.set_status": { input: T.StatusChange; output: T.Seminar };
   "invitations.list": { input: T.SeminarScope; output: Array<T.Invitation> };
   "invitations.create": { input: T.InvitationInput; output: T.Invitation };

@@ -10,6 +10,12 @@ export type Channel = "call" | "message" | "visit";
 
 export type CheckIn = { id: number, invitation_id: number, store_name: string, contact_id: number | null, guest_name: string | null, at: string, station: string, companions: number, };
 
+/**
+ * Every seminar side by side (oldest first), the medians, and conversion by seating layout and
+ * by lecturer across closed seminars.
+ */
+export type Comparison = { seminars: Array<SeminarRow>, medians: Medians, by_layout: Array<Group>, by_lecturer: Array<Group>, };
+
 export type Contact = { id: number, store_id: number, name: string, role: ContactRole, phone: string | null, phone_kind: PhoneKind | null, opted_out: boolean, erased: boolean, };
 
 /**
@@ -127,6 +133,11 @@ export type InvitationStatusChange = { id: number, status: InvitationStatus, dec
 
 export type Lang = "zh-CN" | "en";
 
+/**
+ * The organisation's medians per phase, over its closed seminars.
+ */
+export type Medians = { pre_event: number | null, in_event: number | null, post_event: number | null, session_conversion: number | null, deal_ratio: number | null, };
+
 export type NewContact = { store_id: number, name: string, role: ContactRole, phone: string | null, opted_out: boolean, };
 
 export type NewTable = { seminar_id: number, number: number, shape: TableShape, seats: number, x: number, y: number, assistant_id: number | null, };
@@ -137,6 +148,11 @@ export type NewTable = { seminar_id: number, number: number, shape: TableShape, 
 export type OpenApiDoc = Record<string, unknown>;
 
 export type Payment = "deposit" | "full" | "promised";
+
+/**
+ * The three phases of a seminar's result (DESIGN.md: 60% before, 30% during, 10% after).
+ */
+export type Phase = "pre_event" | "in_event" | "post_event";
 
 export type PhoneKind = "mobile" | "landline";
 
@@ -239,6 +255,31 @@ session_conversion: number | null,
  */
 deal_ratio: number | null, };
 
+/**
+ * One seminar in the organisation's comparison.
+ */
+export type SeminarRow = { seminar_id: number, title: string, date: string, city: string, status: SeminarStatus, 
+/**
+ * For closed seminars: the phase that fell furthest below the organisation's median.
+ */
+weakest: Phase | null, 
+/**
+ * That finding as a sentence, in the caller's language.
+ */
+verdict: string | null, invited: number, confirmed: number, attended: number, closed_at_event: number, closed_in_followup: number, 
+/**
+ * Closed deals credited to the seminar (at the event and in follow-up).
+ */
+closed_deals: number, confirm_rate: number | null, show_rate: number | null, event_close_rate: number | null, followup_close_rate: number | null, 
+/**
+ * (E + F) / A, never above 1.
+ */
+session_conversion: number | null, 
+/**
+ * Closed deals / A: may exceed 1 (several deals per store).
+ */
+deal_ratio: number | null, };
+
 export type SeminarScope = { seminar_id: number, };
 
 export type SeminarStatus = "planning" | "inviting" | "live" | "closed";
@@ -290,5 +331,79 @@ export type Table = { id: number, seminar_id: number, number: number, shape: Tab
 export type TableShape = "round" | "rect";
 
 export type TableUpdate = { id: number, number: number, shape: TableShape, seats: number, x: number, y: number, assistant_id: number | null, };
+
+export type Territory = { city: string, by_district: Array<TerritoryGroup>, 
+/**
+ * By inviter: the stores each inviter ever invited, against all the territory's stores.
+ */
+by_inviter: Array<TerritoryGroup>, 
+/**
+ * Imported stores in the territory.
+ */
+stores: number, 
+/**
+ * Stores ever invited.
+ */
+covered: number, 
+/**
+ * Stores with a closed deal.
+ */
+converted: number, 
+/**
+ * Converted stores with a closed deal credited to a later seminar than their first.
+ */
+repurchased: number, 
+/**
+ * covered / stores
+ */
+coverage: number | null, 
+/**
+ * converted / covered
+ */
+territory_conversion: number | null, 
+/**
+ * repurchased / converted
+ */
+repurchase: number | null, 
+/**
+ * Distinct products bought / products in the catalogue, averaged over converted stores.
+ */
+penetration: number | null, };
+
+export type TerritoryGroup = { key: string, label: string, 
+/**
+ * Imported stores in the territory.
+ */
+stores: number, 
+/**
+ * Stores ever invited.
+ */
+covered: number, 
+/**
+ * Stores with a closed deal.
+ */
+converted: number, 
+/**
+ * Converted stores with a closed deal credited to a later seminar than their first.
+ */
+repurchased: number, 
+/**
+ * covered / stores
+ */
+coverage: number | null, 
+/**
+ * converted / covered
+ */
+territory_conversion: number | null, 
+/**
+ * repurchased / converted
+ */
+repurchase: number | null, 
+/**
+ * Distinct products bought / products in the catalogue, averaged over converted stores.
+ */
+penetration: number | null, };
+
+export type TerritoryQuery = { city: string, };
 
 export type Ticket = { id: number, code: string, invitation_id: number, store_id: number, store_name: string, contact_id: number | null, guest_name: string | null, issued_at: string, revoked: boolean, };
