@@ -7,7 +7,8 @@ const routes: RouteRecordRaw[] = [
   { path: "/", redirect: "/seminars" },
   { path: "/seminars", name: "seminars", component: () => import("./pages/SeminarList.vue") },
   { path: "/seminars/:id", name: "seminar", component: () => import("./pages/SeminarDetail.vue"), props: (r) => ({ id: Number(r.params.id) }) },
-  ...PHASES.map((phase) => ({
+  { path: "/data", name: "data", component: () => import("./pages/DashboardPage.vue") },
+  ...PHASES.filter((phase) => phase !== "data").map((phase) => ({
     path: `/${phase}`,
     name: phase,
     component: () => import("./pages/PhasePage.vue"),

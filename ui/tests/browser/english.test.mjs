@@ -94,13 +94,18 @@ test("switching to English translates every main screen and persists", async () 
   await assertEnglish(page, "seminar detail");
   await page.screenshot({ path: screenshotPath("seminar-detail-en.png"), fullPage: true });
 
-  for (const phase of ["invitations", "seating", "checkin", "talk", "closing", "data"]) {
+  for (const phase of ["invitations", "seating", "checkin", "talk", "closing"]) {
     await go(page, `#/${phase}`);
     await page.locator(`[data-phase=${phase}]`).waitFor();
     const body = await page.locator(`[data-phase=${phase}]`).innerText();
     assert.match(body, /later release/, `${phase} says it arrives later`);
     await assertEnglish(page, phase);
   }
+  await go(page, "#/data");
+  const compare = page.locator("[data-test=dashboard-compare] .compare-table .el-table__body");
+  await compare.waitFor();
+  assert.match(await compare.innerText(), /median/, "the core words its findings in English");
+  await assertEnglish(page, "data");
 
   await go(page, "#/stores");
   await page.locator("[data-test=store-table] .el-table__row").first().waitFor();

@@ -1,0 +1,68 @@
+// The dashboard (数据) on demo data: the closed seminar's funnel and verdict, seminars compared,
+// the four territory rates — and a deal recorded at the live seminar shows up after a reload.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { openBrowser, screenshotPath, startServer } from "./harness.mjs";
+
+let server;
+let b;
+
+before(async () => {
+  server = await startServer({ demo: true });
+  b = await openBrowser();
+});
+after(async () => {
+  await b?.browser.close();
+  await server?.stop();
+});
+
+async function api(method, path, body) {
+  const r = await fetch(`${server.base}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${server.token}`, "content-type": "application/json" },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const json = await r.json();
+  assert.ok(r.ok, `${method} ${path}: ${JSON.stringify(json)}`);
+  return json;
+}
+
+test("the dashboard shows the funnel, the verdict, the comparison and the territory", async () => {
+  const { page, errors } = b;
+  await page.goto(server.url);
+  await page.locator("[data-test=seminar-table]").waitFor();
+  await page.evaluate(() => (location.hash = "#/data"));
+  const seminar = page.locator("[data-test=dashboard-seminar]");
+  await seminar.waitFor();
+  const funnel = await seminar.locator("[data-test=funnel]").innerText();
+  const closed = (await api("GET", "/api/reports/seminars")).seminars.find((s) => s.status === "closed");
+  assert.ok(funnel.includes(String(closed.invited)) && funnel.includes(String(closed.attended)), funnel);
+  assert.match(await seminar.locator("[data-test=verdict]").innerText(), /中位数/);
+  const territory = page.locator("[data-test=dashboard-territory]");
+  await territory.locator(".el-statistic").first().waitFor();
+  assert.equal(await territory.locator(".el-statistic").count(), 4);
+  assert.ok((await page.locator("[data-test=dashboard-compare] svg").count()) > 0, "the comparison chart is drawn");
+  await page.screenshot({ path: screenshotPath("dashboard.png"), fullPage: true });
+  assert.deepEqual(errors, []);
+});
+
+test("a deal recorded at the live seminar changes the dashboard", async () => {
+  const { page } = b;
+  const live = (await api("GET", "/api/reports/seminars")).seminars.find((s) => s.status === "live");
+  const invitations = await api("GET", `/api/seminars/${live.seminar_id}/invitations`);
+  const checkins = await api("GET", `/api/seminars/${live.seminar_id}/checkins`);
+  const came = invitations.find((i) => checkins.some((c) => c.invitation_id === i.id));
+  const product = (await api("GET", "/api/products"))[0];
+  const row = page.locator("[data-test=dashboard-compare] .el-table__body tr", { hasText: live.title });
+  const before = await row.innerText();
+  await api("POST", "/api/deals", {
+    seminar_id: live.seminar_id, store_id: came.store_id, product_id: product.id, tier_id: product.tiers[1].id,
+    amount_fen: product.tiers[1].price_fen, payment: "full",
+  });
+  await page.reload();
+  await row.waitFor();
+  const after = await row.innerText();
+  assert.notEqual(after, before, "the live seminar's row changes");
+  const now = (await api("GET", "/api/reports/seminars")).seminars.find((s) => s.seminar_id === live.seminar_id);
+  assert.equal(now.closed_deals, live.closed_deals + 1);
+});
