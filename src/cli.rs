@@ -76,6 +76,13 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Export a seminar to Excel (funnel, invitations, check-ins, deals, follow-ups)
+    Export {
+        #[arg(long, value_name = "ID")]
+        seminar: i64,
+        #[arg(long, value_name = "FILE.xlsx")]
+        out: PathBuf,
+    },
     /// Deals
     Deals {
         #[command(subcommand)]
@@ -255,6 +262,12 @@ fn execute(app: App, command: Command, lang: Lang) -> Result<()> {
             } else {
                 print_territory(&t, lang);
             }
+            Ok(())
+        }
+        Command::Export { seminar, out } => {
+            let bytes = crate::export::seminar_xlsx(&app, seminar)?;
+            std::fs::write(&out, bytes)?;
+            println!("{}", out.display());
             Ok(())
         }
         Command::Deals { command } => match command {

@@ -11,6 +11,7 @@ pub mod db;
 pub mod deal;
 pub mod demo;
 pub mod error;
+pub mod export;
 pub mod followup;
 pub mod http;
 pub mod i18n;
