@@ -75,6 +75,9 @@ pub enum Command {
         territory: Option<String>,
         #[arg(long)]
         json: bool,
+        /// Write the seminar's session report as a PDF
+        #[arg(long, value_name = "FILE.pdf", requires = "seminar")]
+        pdf: Option<PathBuf>,
     },
     /// Export a seminar to Excel (funnel, invitations, check-ins, deals, follow-ups)
     Export {
@@ -338,6 +341,15 @@ fn execute(app: App, command: Command, lang: Lang) -> Result<()> {
                 Ok(())
             }
         },
+        Command::Report {
+            seminar: Some(id),
+            pdf: Some(out),
+            ..
+        } => {
+            std::fs::write(&out, crate::report::seminar_pdf(&app, id)?)?;
+            println!("{}", out.display());
+            Ok(())
+        }
         Command::Report { seminar, json, .. } => {
             let id = seminar.unwrap_or_default();
             let r = conversion::report(&app, IdInput { id })?;

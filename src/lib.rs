@@ -20,6 +20,7 @@ pub mod logging;
 pub mod pdf;
 pub mod phone;
 pub mod product;
+pub mod report;
 pub mod seating;
 pub mod seminar;
 pub mod settings;

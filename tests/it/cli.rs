@@ -269,3 +269,51 @@ fn report_and_deals_add_as_scripts_use_them() {
     assert_eq!(bad.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("金额不能为负数"));
 }
+
+#[test]
+fn the_session_report_pdf_and_the_excel_export() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("r.db");
+    let run = |args: &[&str]| huixiao().arg("--db").arg(&db).args(args).output().unwrap();
+    assert!(run(&["demo", "--today", "2026-11-22"]).status.success());
+    let pdf = dir.path().join("report.pdf");
+    let out = run(&["report", "--seminar", "1", "--pdf", pdf.to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let bytes = std::fs::read(&pdf).unwrap();
+    assert!(
+        bytes.starts_with(b"%PDF-") && bytes.len() < 200_000,
+        "{} bytes",
+        bytes.len()
+    );
+    // pdftotext (poppler-utils, installed by scripts/setup.sh) reads the Chinese back.
+    let text = Command::new("pdftotext")
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext is installed");
+    let text = String::from_utf8_lossy(&text.stdout);
+    for part in [
+        "会销报告",
+        "转化漏斗",
+        "场次转化率 77.5%",
+        "按参会人角色",
+        "老板娘",
+        "第2页",
+    ] {
+        assert!(text.contains(part), "the report lacks «{part}»:\n{text}");
+    }
+
+    let xlsx = dir.path().join("s.xlsx");
+    let out = run(&["export", "--seminar", "1", "--out", xlsx.to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let bytes = std::fs::read(&xlsx).unwrap();
+    assert!(bytes.starts_with(b"PK"), "an xlsx is a zip file");
+}

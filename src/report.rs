@@ -1,0 +1,366 @@
+//! The session report as a PDF: a one-page summary (the funnel and bar charts drawn as vectors,
+//! the key figures, where the seminar lost most) and a page of tables by inviter, role and city.
+
+use crate::app::App;
+use crate::contact::ContactRole;
+use crate::conversion::{self, Counts, Group};
+use crate::error::Result;
+use crate::i18n::Lang;
+use crate::pdf::{black, rgb, Align, Doc, Page, Style, A4};
+use crate::store::IdInput;
+use crate::{cli::format_date, seminar};
+
+const MARGIN: f32 = 18.0;
+const BLUE: (u8, u8, u8) = (91, 143, 249);
+const COLORS: [(u8, u8, u8); 4] = [
+    (91, 143, 249),
+    (246, 189, 22),
+    (90, 216, 166),
+    (232, 104, 74),
+];
+
+fn pct(r: Option<f64>) -> String {
+    r.map(|r| format!("{:.1}%", r * 100.0))
+        .unwrap_or_else(|| "—".into())
+}
+
+fn grey() -> printpdf::Color {
+    rgb(110, 110, 110)
+}
+
+/// The funnel as stacked trapezoids, widths proportional to the counts.
+fn funnel(p: &mut Page, top: f32, c: &Counts) -> f32 {
+    let steps = [
+        ("已邀约门店", c.invited, None),
+        ("已确认", c.confirmed, Some(c.confirm_rate)),
+        ("已到场", c.attended, Some(c.show_rate)),
+        (
+            "成交门店",
+            c.closed_at_event + c.closed_in_followup,
+            Some(c.session_conversion),
+        ),
+    ];
+    let (cx, full, h) = (A4.0 / 2.0 - 20.0, 110.0, 14.0);
+    let max = c.invited.max(1) as f32;
+    let width = |n: i64| (n as f32 / max).max(0.18) * full;
+    for (i, (label, n, rate)) in steps.iter().enumerate() {
+        let y = top + i as f32 * (h + 2.0);
+        let w_top = width(*n);
+        let w_bottom = steps.get(i + 1).map(|s| width(s.1)).unwrap_or(w_top * 0.8);
+        let (r, g, b) = COLORS[i];
+        p.polygon(
+            &[
+                (cx - w_top / 2.0, y),
+                (cx + w_top / 2.0, y),
+                (cx + w_bottom / 2.0, y + h),
+                (cx - w_bottom / 2.0, y + h),
+            ],
+            Some(rgb(r, g, b)),
+            None,
+        );
+        p.text(
+            cx,
+            y + h / 2.0 + 1.8,
+            &Style::new(11.0, Align::Center).color(rgb(255, 255, 255)),
+            &format!("{label} {n}"),
+        );
+        if let Some(rate) = rate {
+            let what = ["", "确认率", "到场率", "场次转化率"][i];
+            p.text(
+                cx + full / 2.0 + 8.0,
+                y + h / 2.0 + 1.5,
+                &Style::new(10.0, Align::Left).color(grey()),
+                &format!("{what} {}", pct(*rate)),
+            );
+        }
+    }
+    top + steps.len() as f32 * (h + 2.0)
+}
+
+/// Horizontal bars of session conversion for each group, with its count of attending stores.
+fn bars(
+    p: &mut Page,
+    top: f32,
+    title: &str,
+    groups: &[Group],
+    name: &dyn Fn(&Group) -> String,
+) -> f32 {
+    p.text(MARGIN, top, &Style::new(12.0, Align::Left), title);
+    let (label_w, bar_x, bar_w) = (34.0, MARGIN + 36.0, 80.0);
+    let mut y = top + 6.0;
+    for g in groups.iter().filter(|g| g.counts.attended > 0).take(8) {
+        let v = g.counts.session_conversion.unwrap_or(0.0) as f32;
+        p.text_fit(
+            MARGIN,
+            y + 4.0,
+            &Style::new(9.5, Align::Left),
+            7.0,
+            label_w,
+            &name(g),
+        );
+        p.rect(bar_x, y, bar_w, 5.5, Some(rgb(238, 241, 246)), None);
+        p.rect(
+            bar_x,
+            y,
+            bar_w * v.clamp(0.0, 1.0),
+            5.5,
+            Some(rgb(BLUE.0, BLUE.1, BLUE.2)),
+            None,
+        );
+        p.text(
+            bar_x + bar_w + 3.0,
+            y + 4.2,
+            &Style::new(9.0, Align::Left).color(grey()),
+            &format!(
+                "{}  （到场 {} 家，成交比 {}）",
+                pct(g.counts.session_conversion),
+                g.counts.attended,
+                pct(g.counts.deal_ratio)
+            ),
+        );
+        y += 8.0;
+    }
+    y + 4.0
+}
+
+/// A table of groups with their counts and rates.
+fn table(
+    p: &mut Page,
+    top: f32,
+    title: &str,
+    groups: &[Group],
+    name: &dyn Fn(&Group) -> String,
+) -> f32 {
+    p.text(MARGIN, top, &Style::new(12.0, Align::Left), title);
+    let cols: [(&str, f32); 8] = [
+        ("分组", 34.0),
+        ("邀约", 16.0),
+        ("确认", 16.0),
+        ("到场", 16.0),
+        ("现场成交", 20.0),
+        ("会后成交", 20.0),
+        ("场次转化率", 24.0),
+        ("成交比", 20.0),
+    ];
+    let mut y = top + 7.0;
+    let mut x = MARGIN;
+    p.rect(
+        MARGIN,
+        y - 4.5,
+        A4.0 - 2.0 * MARGIN,
+        6.5,
+        Some(rgb(242, 244, 247)),
+        None,
+    );
+    for (h, w) in cols {
+        p.text(x + 1.0, y, &Style::new(9.0, Align::Left).color(grey()), h);
+        x += w;
+    }
+    const ROWS: usize = 24;
+    for g in groups.iter().take(ROWS) {
+        y += 6.5;
+        let c = &g.counts;
+        let cells = [
+            name(g),
+            c.invited.to_string(),
+            c.confirmed.to_string(),
+            c.attended.to_string(),
+            c.closed_at_event.to_string(),
+            c.closed_in_followup.to_string(),
+            pct(c.session_conversion),
+            pct(c.deal_ratio),
+        ];
+        let mut x = MARGIN;
+        for ((_, w), v) in cols.iter().zip(cells) {
+            p.text_fit(x + 1.0, y, &Style::new(9.5, Align::Left), 7.0, w - 2.0, &v);
+            x += w;
+        }
+        p.line(
+            (MARGIN, y + 2.0),
+            (A4.0 - MARGIN, y + 2.0),
+            rgb(230, 230, 230),
+            0.4,
+        );
+    }
+    y + 10.0
+}
+
+fn role_name(g: &Group) -> String {
+    ContactRole::parse(&g.key)
+        .map(|r| r.label().0.to_owned())
+        .unwrap_or_else(|| "未指定".into())
+}
+
+fn label_or_none(g: &Group) -> String {
+    if g.label.is_empty() {
+        "未指定".into()
+    } else {
+        g.label.clone()
+    }
+}
+
+/// The session report of a seminar, in Chinese.
+pub fn seminar_pdf(app: &App, id: i64) -> Result<Vec<u8>> {
+    let s = seminar::get(app, IdInput { id })?;
+    let r = conversion::report(app, IdInput { id })?;
+    let verdict = conversion::compare_in(&app.db.conn(), Lang::Zh)?
+        .seminars
+        .into_iter()
+        .find(|row| row.seminar_id == id)
+        .and_then(|row| row.verdict);
+    let c = &r.funnel.counts;
+    let mut doc = Doc::new(&format!("会销报告：{}", s.title));
+
+    let mut p = doc.page(A4.0, A4.1);
+    p.rect(0.0, 0.0, A4.0, 8.0, Some(rgb(192, 57, 43)), None);
+    p.text(MARGIN, 24.0, &Style::new(18.0, Align::Left), "会销报告");
+    p.text_fit(
+        MARGIN,
+        34.0,
+        &Style::new(14.0, Align::Left),
+        9.0,
+        A4.0 - 2.0 * MARGIN,
+        &s.title,
+    );
+    let place = format!(
+        "{} {} · {} {} · 讲师 {}",
+        format_date(&s.date, Lang::Zh),
+        s.start_time,
+        s.city,
+        s.venue,
+        s.lecturer_name.clone().unwrap_or_else(|| "—".into())
+    );
+    p.text_fit(
+        MARGIN,
+        42.0,
+        &Style::new(10.0, Align::Left).color(grey()),
+        7.0,
+        A4.0 - 2.0 * MARGIN,
+        &place,
+    );
+
+    // Key figures.
+    let figures = [
+        ("场次转化率", pct(c.session_conversion)),
+        ("成交比", pct(c.deal_ratio)),
+        ("成交单数", c.closed_deals.to_string()),
+        ("到场门店", c.attended.to_string()),
+    ];
+    let box_w = (A4.0 - 2.0 * MARGIN - 3.0 * 4.0) / 4.0;
+    for (i, (label, value)) in figures.iter().enumerate() {
+        let x = MARGIN + i as f32 * (box_w + 4.0);
+        p.rect(x, 50.0, box_w, 20.0, Some(rgb(245, 247, 250)), None);
+        p.text(
+            x + box_w / 2.0,
+            61.0,
+            &Style::new(16.0, Align::Center).color(rgb(BLUE.0, BLUE.1, BLUE.2)),
+            value,
+        );
+        p.text(
+            x + box_w / 2.0,
+            67.5,
+            &Style::new(9.0, Align::Center).color(grey()),
+            label,
+        );
+    }
+
+    p.text(MARGIN, 82.0, &Style::new(12.0, Align::Left), "转化漏斗");
+    let mut y = funnel(&mut p, 87.0, c) + 4.0;
+    let rates = format!(
+        "现场成交率 {} · 会后成交率 {} · 现场成交 {} 家，会后成交 {} 家",
+        pct(c.event_close_rate),
+        pct(c.followup_close_rate),
+        c.closed_at_event,
+        c.closed_in_followup
+    );
+    p.text(
+        MARGIN,
+        y,
+        &Style::new(10.0, Align::Left).color(grey()),
+        &rates,
+    );
+    y += 8.0;
+    if let Some(v) = verdict {
+        p.rect(
+            MARGIN,
+            y - 5.0,
+            A4.0 - 2.0 * MARGIN,
+            9.0,
+            Some(rgb(253, 246, 236)),
+            None,
+        );
+        p.text_fit(
+            MARGIN + 3.0,
+            y + 1.0,
+            &Style::new(10.0, Align::Left),
+            7.0,
+            A4.0 - 2.0 * MARGIN - 6.0,
+            &v,
+        );
+        y += 12.0;
+    }
+    if r.funnel.credited_elsewhere > 0 {
+        let note = format!(
+            "另有 {} 单成交归属于这些门店之后参加的会销。",
+            r.funnel.credited_elsewhere
+        );
+        p.text(
+            MARGIN,
+            y,
+            &Style::new(9.0, Align::Left).color(grey()),
+            &note,
+        );
+        y += 8.0;
+    }
+    y = bars(
+        &mut p,
+        y + 4.0,
+        "按参会人角色：场次转化率",
+        &r.by_role,
+        &role_name,
+    );
+    bars(
+        &mut p,
+        y + 2.0,
+        "按邀约员：场次转化率",
+        &r.by_inviter,
+        &label_or_none,
+    );
+    footer(&mut p, 1);
+    doc.push(p);
+
+    let mut p = doc.page(A4.0, A4.1);
+    let mut y = table(&mut p, 22.0, "按邀约员", &r.by_inviter, &label_or_none);
+    y = table(&mut p, y + 4.0, "按参会人角色", &r.by_role, &role_name);
+    table(&mut p, y + 4.0, "按城市", &r.by_city, &label_or_none);
+    p.text(
+        MARGIN,
+        A4.1 - 24.0,
+        &Style::new(8.5, Align::Left).color(grey()),
+        "口径：到场 = 至少一人签到的门店；成交 = 已付定金或全款且未取消、未退款；会后成交计入归因期内最后一次到场的会销。",
+    );
+    footer(&mut p, 2);
+    doc.push(p);
+    Ok(doc.finish())
+}
+
+fn footer(p: &mut Page, n: u32) {
+    p.line(
+        (MARGIN, A4.1 - 14.0),
+        (A4.0 - MARGIN, A4.1 - 14.0),
+        rgb(220, 220, 220),
+        0.5,
+    );
+    p.text(
+        MARGIN,
+        A4.1 - 9.0,
+        &Style::new(8.0, Align::Left).color(grey()),
+        "会销助手 Huixiao",
+    );
+    p.text(
+        A4.0 - MARGIN,
+        A4.1 - 9.0,
+        &Style::new(8.0, Align::Right).color(black()),
+        &format!("第 {n} 页"),
+    );
+}
