@@ -1,0 +1,104 @@
+//! Conversion benchmarks (issue 7's targets), on a file database built here:
+//! - the report of one seminar of 500 guests with every breakdown (target ≤ 50 ms);
+//! - the organisation's comparison over 1,000 seminars and 500,000 invitations (target ≤ 200 ms).
+//!
+//! Run: `cargo bench --bench conversion`. Prints medians over repeated runs.
+
+use std::time::{Duration, Instant};
+
+use huixiao::conversion;
+use huixiao::App;
+use rusqlite::params;
+
+fn median(mut xs: Vec<Duration>) -> Duration {
+    xs.sort();
+    xs[xs.len() / 2]
+}
+
+fn time<T>(runs: usize, mut f: impl FnMut() -> T) -> Duration {
+    median(
+        (0..runs)
+            .map(|_| {
+                let t = Instant::now();
+                std::hint::black_box(f());
+                t.elapsed()
+            })
+            .collect(),
+    )
+}
+
+/// `seminars` seminars of `per` invitations each, over a pool of stores; 70% confirmed, 60% attend,
+/// a third of those buy at the event, a few in follow-up.
+fn build(app: &App, seminars: usize, per: usize) {
+    app.db
+        .write(|tx| {
+            tx.execute("INSERT INTO staff (name, roles, created_at) VALUES ('邀约员', '[\"inviter\"]', '2024-01-01T00:00:00Z')", [])?;
+            tx.execute("INSERT INTO products (name, created_at) VALUES ('系统', '2024-01-01T00:00:00Z')", [])?;
+            let stores = per * 4;
+            let mut store = tx.prepare("INSERT INTO stores (name, city, district, created_at) VALUES (?1, ?2, ?3, '2024-01-01T00:00:00Z')")?;
+            let mut contact = tx.prepare("INSERT INTO contacts (store_id, name, role, created_at) VALUES (?1, '客', ?2, '2024-01-01T00:00:00Z')")?;
+            for s in 1..=stores {
+                store.execute(params![format!("门店{s}"), if s % 2 == 0 { "长沙" } else { "株洲" }, format!("区{}", s % 9)])?;
+                contact.execute(params![s as i64, if s % 3 == 0 { "owner" } else { "owner_spouse" }])?;
+            }
+            let mut seminar = tx.prepare(
+                "INSERT INTO seminars (title, date, start_time, capacity, status, created_at) VALUES (?1, ?2, '14:00', 500, 'closed', '2024-01-01T00:00:00Z')",
+            )?;
+            let mut inv = tx.prepare(
+                "INSERT INTO invitations (seminar_id, store_id, inviter_id, status, created_at) VALUES (?1, ?2, 1, ?3, '2024-01-01T00:00:00Z')",
+            )?;
+            let mut guest = tx.prepare("INSERT INTO invitation_guests (invitation_id, contact_id) VALUES (?1, ?2)")?;
+            let mut checkin = tx.prepare("INSERT INTO checkins (invitation_id, contact_id, at) VALUES (?1, ?2, ?3)")?;
+            let mut deal = tx.prepare(
+                "INSERT INTO deals (seminar_id, store_id, product_id, amount_fen, payment, at) VALUES (?1, ?2, 1, 980000, 'full', ?3)",
+            )?;
+            let day0 = chrono::NaiveDate::from_ymd_opt(2023, 1, 1).unwrap();
+            for m in 0..seminars {
+                let date = day0 + chrono::Duration::days(m as i64);
+                seminar.execute(params![format!("研讨会 {m}"), date.format("%Y-%m-%d").to_string()])?;
+                let sid = tx.last_insert_rowid();
+                for k in 0..per {
+                    let s = ((m * 37 + k * 4) % stores + 1) as i64;
+                    let confirmed = k % 10 < 7;
+                    inv.execute(params![sid, s, if confirmed { "confirmed" } else { "invited" }])?;
+                    let iid = tx.last_insert_rowid();
+                    guest.execute(params![iid, s])?;
+                    if k % 10 < 6 {
+                        checkin.execute(params![iid, s, format!("{}T05:50:00Z", date.format("%Y-%m-%d"))])?;
+                        if k % 3 == 0 {
+                            deal.execute(params![sid, s, format!("{}T07:30:00Z", date.format("%Y-%m-%d"))])?;
+                        } else if k % 17 == 1 {
+                            deal.execute(params![sid, s, format!("{}T03:00:00Z", (date + chrono::Duration::days(3)).format("%Y-%m-%d"))])?;
+                        }
+                    }
+                }
+            }
+            Ok(())
+        })
+        .unwrap();
+}
+
+fn main() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bench.db");
+    let app = App::open(&path).unwrap();
+    let t = Instant::now();
+    build(&app, 1000, 500);
+    println!(
+        "built 1,000 seminars × 500 invitations in {:.1} s",
+        t.elapsed().as_secs_f64()
+    );
+    let conn = app.db.conn();
+    let one = time(21, || conversion::report_in(&conn, 500).unwrap());
+    println!(
+        "report of one 500-guest seminar, all breakdowns: median {:.1} ms (target ≤ 50 ms)",
+        one.as_secs_f64() * 1e3
+    );
+    let all = time(7, || {
+        conversion::compare_in(&conn, huixiao::i18n::Lang::Zh).unwrap()
+    });
+    println!(
+        "organisation dashboard, 1,000 seminars / 500,000 invitations: median {:.0} ms (target ≤ 200 ms)",
+        all.as_secs_f64() * 1e3
+    );
+}
