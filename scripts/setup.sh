@@ -26,10 +26,12 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
 
-# npm packages of the UI, exactly as locked.
+# npm packages of the UI, at the versions in package-lock.json. Not `npm ci`: with this machine's
+# `omit-lockfile-registry-resolved` the lock records only this platform's optional packages
+# (rollup's native binaries), and `npm ci` refuses such a lock as out of sync.
 if [ ! -d ui/node_modules ] || [ ui/package-lock.json -nt ui/node_modules/.package-lock.json ]; then
-  say "npm ci (ui)"
-  npm --prefix ui ci --no-audit --no-fund
+  say "npm install (ui, as locked)"
+  npm --prefix ui install --no-audit --no-fund
 fi
 
 if [ "$purpose" = test ]; then
