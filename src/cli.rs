@@ -252,7 +252,12 @@ fn seating_cmd(app: &App, command: SeatingCommand, lang: Lang) -> Result<()> {
     use crate::seating::{self, print::PrintKind};
     match command {
         SeatingCommand::Auto { seminar, json } => {
-            let r = seating::auto(app, crate::invitation::SeminarScope { seminar_id: seminar })?;
+            let r = seating::auto(
+                app,
+                crate::invitation::SeminarScope {
+                    seminar_id: seminar,
+                },
+            )?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&r).expect("json"));
                 return Ok(());
@@ -278,7 +283,10 @@ fn seating_cmd(app: &App, command: SeatingCommand, lang: Lang) -> Result<()> {
                 println!("! {}", said(v));
             }
             if !r.badly_seated.is_empty() {
-                println!("{}", lang.pick("座位不理想的客人：", "Badly seated guests:"));
+                println!(
+                    "{}",
+                    lang.pick("座位不理想的客人：", "Badly seated guests:")
+                );
             }
             for b in &r.badly_seated {
                 let why: Vec<String> = b.problems.iter().map(said).collect();
@@ -296,8 +304,12 @@ fn seating_cmd(app: &App, command: SeatingCommand, lang: Lang) -> Result<()> {
             let kind = PrintKind::parse(&kind).ok_or_else(|| {
                 crate::error::invalid(
                     "kind",
-                    format!("不认识的打印类型“{kind}”：可用 chart、cards、badges、list、assistant。"),
-                    format!("Unknown printout “{kind}”: use chart, cards, badges, list or assistant."),
+                    format!(
+                        "不认识的打印类型“{kind}”：可用 chart、cards、badges、list、assistant。"
+                    ),
+                    format!(
+                        "Unknown printout “{kind}”: use chart, cards, badges, list or assistant."
+                    ),
                 )
             })?;
             let bytes = seating::print::pdf(app, seminar, kind)?;

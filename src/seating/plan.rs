@@ -252,7 +252,11 @@ pub fn default_rules() -> Vec<Rule> {
     ]
 }
 
-fn settings_in(conn: &Connection, seminar_id: i64, tables: &[Table]) -> Result<(SeatingSettings, bool)> {
+fn settings_in(
+    conn: &Connection,
+    seminar_id: i64,
+    tables: &[Table],
+) -> Result<(SeatingSettings, bool)> {
     let row = conn.query_row(
         "SELECT stage_x, stage_y, max_tables_per_assistant, assign_assistants, seed, doors_closed_at
          FROM seating_plans WHERE seminar_id = ?1",
@@ -410,7 +414,11 @@ pub(crate) fn load(conn: &Connection, seminar_id: i64) -> Result<Loaded> {
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     let (mut guests, extra): (Vec<GuestIn>, Vec<GuestRow>) = rows.into_iter().unzip();
-    let g_index: HashMap<i64, usize> = guests.iter().enumerate().map(|(i, g)| (g.contact_id, i)).collect();
+    let g_index: HashMap<i64, usize> = guests
+        .iter()
+        .enumerate()
+        .map(|(i, g)| (g.contact_id, i))
+        .collect();
 
     let mut at = vec![None; guests.len()];
     let mut stmt = conn.prepare(
@@ -418,7 +426,12 @@ pub(crate) fn load(conn: &Connection, seminar_id: i64) -> Result<Loaded> {
     )?;
     let rows = stmt
         .query_map([seminar_id], |r| {
-            Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, i64>(2)?, r.get::<_, bool>(3)?))
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, i64>(2)?,
+                r.get::<_, bool>(3)?,
+            ))
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     for (c, t, seat, locked) in rows {
@@ -432,7 +445,11 @@ pub(crate) fn load(conn: &Connection, seminar_id: i64) -> Result<Loaded> {
     let mut assistant_seat = vec![None; tables.len()];
     for (ti, t) in tables.iter().enumerate() {
         assistant_seat[ti] = conn
-            .query_row("SELECT seat FROM table_assistant_seats WHERE table_id = ?1", [t.id], |r| r.get(0))
+            .query_row(
+                "SELECT seat FROM table_assistant_seats WHERE table_id = ?1",
+                [t.id],
+                |r| r.get(0),
+            )
             .ok();
     }
     let problem = Problem {
@@ -574,7 +591,11 @@ pub fn update_settings(app: &App, input: SettingsInput) -> Result<SeatingView> {
         2,
     )?;
     if !input.stage_x.is_finite() || !input.stage_y.is_finite() {
-        return Err(invalid("stage_x", "舞台位置无效。", "The stage position is not valid."));
+        return Err(invalid(
+            "stage_x",
+            "舞台位置无效。",
+            "The stage position is not valid.",
+        ));
     }
     app.db.write(|tx| {
         let l = load(tx, input.seminar_id)?;
@@ -595,7 +616,10 @@ pub fn update_settings(app: &App, input: SettingsInput) -> Result<SeatingView> {
 }
 
 fn save_rules(conn: &Connection, seminar_id: i64, rules: &[Rule]) -> Result<()> {
-    conn.execute("DELETE FROM seating_rules WHERE seminar_id = ?1", [seminar_id])?;
+    conn.execute(
+        "DELETE FROM seating_rules WHERE seminar_id = ?1",
+        [seminar_id],
+    )?;
     for r in rules {
         conn.execute(
             "INSERT INTO seating_rules (seminar_id, kind, hard, weight, contact_ids, seats) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -622,7 +646,8 @@ pub fn update_rules(app: &App, input: RulesInput) -> Result<SeatingView> {
                 format!("The weight of “{en}” must be between 0 and 100."),
             ));
         }
-        if matches!(r.kind, RuleKind::KeepTogether | RuleKind::KeepApart) && r.contact_ids.len() < 2 {
+        if matches!(r.kind, RuleKind::KeepTogether | RuleKind::KeepApart) && r.contact_ids.len() < 2
+        {
             return Err(invalid(
                 "rules",
                 format!("“{zh}”至少要选两位客人。"),
@@ -668,7 +693,9 @@ fn active_assistants(conn: &Connection) -> Result<Vec<i64>> {
     let mut stmt = conn.prepare(
         "SELECT id FROM staff WHERE active = 1 AND EXISTS (SELECT 1 FROM json_each(staff.roles) WHERE value = 'assistant') ORDER BY id",
     )?;
-    let rows = stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+    let rows = stmt
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
     Ok(rows)
 }
 
@@ -875,7 +902,10 @@ pub fn lock(app: &App, input: LockInput) -> Result<SeatingView> {
             return Err(invalid(
                 "contact_id",
                 format!("{} 还没有座位，无法锁定。", l.problem.guests[i].name),
-                format!("{} has no seat yet, so there is nothing to lock.", l.problem.guests[i].name),
+                format!(
+                    "{} has no seat yet, so there is nothing to lock.",
+                    l.problem.guests[i].name
+                ),
             ));
         }
         tx.execute(
@@ -916,7 +946,12 @@ fn open_proposal(conn: &Connection, seminar_id: i64) -> Result<Option<Proposal>>
         |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?)),
     );
     match row {
-        Ok((id, moves, created_at)) => Ok(Some(proposal_from(id, ProposalStatus::Open, &moves, created_at))),
+        Ok((id, moves, created_at)) => Ok(Some(proposal_from(
+            id,
+            ProposalStatus::Open,
+            &moves,
+            created_at,
+        ))),
         Err(rusqlite::Error::QueryReturnedNoRows) => Ok(None),
         Err(e) => Err(e.into()),
     }
@@ -953,7 +988,13 @@ fn present(conn: &Connection, l: &Loaded) -> Result<Vec<bool>> {
         .guests
         .iter()
         .enumerate()
-        .map(|(i, g)| Ok(stmt.query_row(params![l.extra[i].invitation_id, g.contact_id], |r| r.get(0))?))
+        .map(|(i, g)| {
+            Ok(
+                stmt.query_row(params![l.extra[i].invitation_id, g.contact_id], |r| {
+                    r.get(0)
+                })?,
+            )
+        })
         .collect()
 }
 

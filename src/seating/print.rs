@@ -61,7 +61,11 @@ pub struct PdfFile {
 pub fn pdf_op(app: &App, input: PdfInput) -> Result<PdfFile> {
     let bytes = pdf(app, input.seminar_id, input.kind)?;
     Ok(PdfFile {
-        file_name: format!("seminar-{}-{}.pdf", input.seminar_id, input.kind.file_part()),
+        file_name: format!(
+            "seminar-{}-{}.pdf",
+            input.seminar_id,
+            input.kind.file_part()
+        ),
         base64: base64(&bytes),
     })
 }
@@ -132,9 +136,19 @@ fn header(p: &mut Page, seminar: &Seminar, what: &str) {
         &Style::new(9.0, Align::Right).color(grey()),
         6.0,
         w * 0.55,
-        &format!("{} · {} {} · {}", seminar.title, seminar.date, seminar.start_time, seminar.venue),
+        &format!(
+            "{} · {} {} · {}",
+            seminar.title, seminar.date, seminar.start_time, seminar.venue
+        ),
     );
-    p.rect(12.0, 17.0, w - 24.0, 0.4, Some(rgb(RED.0, RED.1, RED.2)), None);
+    p.rect(
+        12.0,
+        17.0,
+        w - 24.0,
+        0.4,
+        Some(rgb(RED.0, RED.1, RED.2)),
+        None,
+    );
 }
 
 /// Where seat `s` (from 1) of a table of `n` seats sits, as a unit vector: seat 1 faces the stage
@@ -154,13 +168,18 @@ fn chart(view: &SeatingView, seminar: &Seminar) -> Vec<u8> {
     let stage = (view.settings.stage_x, view.settings.stage_y);
     let xs = view.tables.iter().map(|t| t.table.x).chain([stage.0]);
     let ys = view.tables.iter().map(|t| t.table.y).chain([stage.1]);
-    let (min_x, max_x) = xs.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), x| (a.min(x), b.max(x)));
-    let (min_y, max_y) = ys.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), y| (a.min(y), b.max(y)));
+    let (min_x, max_x) = xs.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), x| {
+        (a.min(x), b.max(x))
+    });
+    let (min_y, max_y) = ys.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), y| {
+        (a.min(y), b.max(y))
+    });
     // Room units between the nearest two tables set the table size.
     let mut spacing = f64::INFINITY;
     for (i, a) in view.tables.iter().enumerate() {
         for b in &view.tables[i + 1..] {
-            spacing = spacing.min(((a.table.x - b.table.x).powi(2) + (a.table.y - b.table.y).powi(2)).sqrt());
+            spacing = spacing
+                .min(((a.table.x - b.table.x).powi(2) + (a.table.y - b.table.y).powi(2)).sqrt());
         }
     }
     if !spacing.is_finite() || spacing <= 0.0 {
@@ -179,16 +198,46 @@ fn chart(view: &SeatingView, seminar: &Seminar) -> Vec<u8> {
     };
     let (stx, sty) = map(stage.0, stage.1);
     let stage_w = ((max_x - min_x).max(spacing) * scale * 0.5) as f32;
-    p.rect(stx - stage_w / 2.0, sty - 5.0, stage_w, 10.0, Some(rgb(250, 230, 226)), Some((rgb(RED.0, RED.1, RED.2), 0.8)));
-    p.text(stx, sty + 1.8, &Style::new(11.0, Align::Center).color(rgb(RED.0, RED.1, RED.2)), "舞台 Stage");
+    p.rect(
+        stx - stage_w / 2.0,
+        sty - 5.0,
+        stage_w,
+        10.0,
+        Some(rgb(250, 230, 226)),
+        Some((rgb(RED.0, RED.1, RED.2), 0.8)),
+    );
+    p.text(
+        stx,
+        sty + 1.8,
+        &Style::new(11.0, Align::Center).color(rgb(RED.0, RED.1, RED.2)),
+        "舞台 Stage",
+    );
     let r = (spacing * scale * 0.2) as f32;
     let names = view.guests.len() <= 400;
     for t in &view.tables {
         let (cx, cy) = map(t.table.x, t.table.y);
-        p.circle(cx, cy, r, Some(rgb(245, 245, 245)), Some((rgb(60, 60, 60), 0.6)));
-        p.text(cx, cy + r * 0.25, &Style::new((r * 1.2).clamp(5.0, 16.0), Align::Center), &t.table.number.to_string());
+        p.circle(
+            cx,
+            cy,
+            r,
+            Some(rgb(245, 245, 245)),
+            Some((rgb(60, 60, 60), 0.6)),
+        );
+        p.text(
+            cx,
+            cy + r * 0.25,
+            &Style::new((r * 1.2).clamp(5.0, 16.0), Align::Center),
+            &t.table.number.to_string(),
+        );
         if let Some(a) = &t.table.assistant_name {
-            p.text_fit(cx, cy + r * 0.7, &Style::new(5.0, Align::Center).color(grey()), 3.0, r * 1.6, &format!("助教 {a}"));
+            p.text_fit(
+                cx,
+                cy + r * 0.7,
+                &Style::new(5.0, Align::Center).color(grey()),
+                3.0,
+                r * 1.6,
+                &format!("助教 {a}"),
+            );
         }
         if !names {
             continue;
@@ -198,14 +247,29 @@ fn chart(view: &SeatingView, seminar: &Seminar) -> Vec<u8> {
         for s in 1..=t.table.seats {
             let (dx, dy) = seat_direction(t.table.x, t.table.y, stage, t.table.seats, s);
             let (px, py) = (cx + dx as f32 * (r + 2.0), cy + dy as f32 * (r + 2.0));
-            let align = if dx > 0.3 { Align::Left } else if dx < -0.3 { Align::Right } else { Align::Center };
+            let align = if dx > 0.3 {
+                Align::Left
+            } else if dx < -0.3 {
+                Align::Right
+            } else {
+                Align::Center
+            };
             let who = guests.iter().find(|g| g.seat == Some(s));
             let (text, color) = match who {
                 Some(g) => (g.name.clone(), rgb(20, 20, 20)),
-                None if t.assistant_seat == Some(s) => ("助教".to_owned(), rgb(RED.0, RED.1, RED.2)),
+                None if t.assistant_seat == Some(s) => {
+                    ("助教".to_owned(), rgb(RED.0, RED.1, RED.2))
+                }
                 None => ("·".to_owned(), grey()),
             };
-            p.text_fit(px, py + 1.0, &Style::new(6.0, align).color(color), 3.5, label_w, &text);
+            p.text_fit(
+                px,
+                py + 1.0,
+                &Style::new(6.0, align).color(color),
+                3.5,
+                label_w,
+                &text,
+            );
         }
     }
     doc.push(p);
@@ -217,14 +281,40 @@ fn chart(view: &SeatingView, seminar: &Seminar) -> Vec<u8> {
         let (cw, chh) = ((A4.0 - 24.0) / 3.0, (A4.1 - 26.0) / 4.0);
         for (k, t) in chunk.iter().enumerate() {
             let (x, y) = (12.0 + (k % 3) as f32 * cw, 22.0 + (k / 3) as f32 * chh);
-            p.rect(x + 1.0, y + 1.0, cw - 2.0, chh - 2.0, None, Some((rgb(200, 200, 200), 0.5)));
-            p.text(x + 4.0, y + 9.0, &Style::new(13.0, Align::Left), &format!("{} 号桌", t.table.number));
+            p.rect(
+                x + 1.0,
+                y + 1.0,
+                cw - 2.0,
+                chh - 2.0,
+                None,
+                Some((rgb(200, 200, 200), 0.5)),
+            );
+            p.text(
+                x + 4.0,
+                y + 9.0,
+                &Style::new(13.0, Align::Left),
+                &format!("{} 号桌", t.table.number),
+            );
             if let Some(a) = &t.table.assistant_name {
-                p.text_fit(x + cw - 4.0, y + 9.0, &Style::new(8.0, Align::Right).color(rgb(RED.0, RED.1, RED.2)), 5.0, cw * 0.45, &format!("助教 {a}"));
+                p.text_fit(
+                    x + cw - 4.0,
+                    y + 9.0,
+                    &Style::new(8.0, Align::Right).color(rgb(RED.0, RED.1, RED.2)),
+                    5.0,
+                    cw * 0.45,
+                    &format!("助教 {a}"),
+                );
             }
             for (j, g) in guests_at(view, t.table.id).iter().enumerate() {
                 let line = format!("{:>2}  {} · {}", g.seat.unwrap_or(0), g.name, g.store_name);
-                p.text_fit(x + 4.0, y + 15.0 + j as f32 * 4.6, &Style::new(7.5, Align::Left), 5.0, cw - 8.0, &line);
+                p.text_fit(
+                    x + 4.0,
+                    y + 15.0 + j as f32 * 4.6,
+                    &Style::new(7.5, Align::Left),
+                    5.0,
+                    cw - 8.0,
+                    &line,
+                );
             }
         }
         doc.push(p);
@@ -238,13 +328,42 @@ fn cards(view: &SeatingView, seminar: &Seminar) -> Vec<u8> {
     let (w, h) = (210.0, 148.0);
     for t in &view.tables {
         let mut p = doc.page(w, h);
-        p.rect(6.0, 6.0, w - 12.0, h - 12.0, None, Some((rgb(RED.0, RED.1, RED.2), 1.2)));
-        p.text(w / 2.0, 92.0, &Style::new(170.0, Align::Center), &t.table.number.to_string());
-        p.text(w / 2.0, 116.0, &Style::new(26.0, Align::Center).color(rgb(RED.0, RED.1, RED.2)), "号桌");
+        p.rect(
+            6.0,
+            6.0,
+            w - 12.0,
+            h - 12.0,
+            None,
+            Some((rgb(RED.0, RED.1, RED.2), 1.2)),
+        );
+        p.text(
+            w / 2.0,
+            92.0,
+            &Style::new(170.0, Align::Center),
+            &t.table.number.to_string(),
+        );
+        p.text(
+            w / 2.0,
+            116.0,
+            &Style::new(26.0, Align::Center).color(rgb(RED.0, RED.1, RED.2)),
+            "号桌",
+        );
         if let Some(a) = &t.table.assistant_name {
-            p.text(w / 2.0, 132.0, &Style::new(12.0, Align::Center).color(grey()), &format!("助教 {a}"));
+            p.text(
+                w / 2.0,
+                132.0,
+                &Style::new(12.0, Align::Center).color(grey()),
+                &format!("助教 {a}"),
+            );
         }
-        p.text_fit(w / 2.0, 20.0, &Style::new(11.0, Align::Center).color(grey()), 7.0, w - 30.0, &seminar.title);
+        p.text_fit(
+            w / 2.0,
+            20.0,
+            &Style::new(11.0, Align::Center).color(grey()),
+            7.0,
+            w - 30.0,
+            &seminar.title,
+        );
         doc.push(p);
     }
     doc.finish()
@@ -263,17 +382,52 @@ fn badges(view: &SeatingView, seminar: &Seminar) -> Vec<u8> {
             let (x, y) = (ox + (k % 2) as f32 * bw, oy + (k / 2) as f32 * bh);
             p.rect(x, y, bw, bh, None, Some((rgb(190, 190, 190), 0.3)));
             p.rect(x, y, bw, 7.0, Some(rgb(RED.0, RED.1, RED.2)), None);
-            p.text_fit(x + bw / 2.0, y + 5.0, &Style::new(7.0, Align::Center).color(rgb(255, 255, 255)), 5.0, bw - 6.0, &seminar.title);
-            p.text_fit(x + bw / 2.0, y + 24.0, &Style::new(24.0, Align::Center), 12.0, bw - 8.0, &g.name);
-            p.text_fit(x + bw / 2.0, y + 33.0, &Style::new(10.0, Align::Center).color(grey()), 6.0, bw - 8.0, &format!("{} · {}", g.store_name, role_zh(g.role)));
-            p.text(x + bw / 2.0, y + 47.0, &Style::new(14.0, Align::Center).color(rgb(RED.0, RED.1, RED.2)), &format!("{} 号桌  {} 座", g.table_number.unwrap_or(0), g.seat.unwrap_or(0)));
+            p.text_fit(
+                x + bw / 2.0,
+                y + 5.0,
+                &Style::new(7.0, Align::Center).color(rgb(255, 255, 255)),
+                5.0,
+                bw - 6.0,
+                &seminar.title,
+            );
+            p.text_fit(
+                x + bw / 2.0,
+                y + 24.0,
+                &Style::new(24.0, Align::Center),
+                12.0,
+                bw - 8.0,
+                &g.name,
+            );
+            p.text_fit(
+                x + bw / 2.0,
+                y + 33.0,
+                &Style::new(10.0, Align::Center).color(grey()),
+                6.0,
+                bw - 8.0,
+                &format!("{} · {}", g.store_name, role_zh(g.role)),
+            );
+            p.text(
+                x + bw / 2.0,
+                y + 47.0,
+                &Style::new(14.0, Align::Center).color(rgb(RED.0, RED.1, RED.2)),
+                &format!(
+                    "{} 号桌  {} 座",
+                    g.table_number.unwrap_or(0),
+                    g.seat.unwrap_or(0)
+                ),
+            );
         }
         doc.push(p);
     }
     if seated.is_empty() {
         let mut p = doc.page(A4.0, A4.1);
         header(&mut p, seminar, "胸牌 Badges");
-        p.text(20.0, 40.0, &Style::new(12.0, Align::Left), "还没有安排座位。No one is seated yet.");
+        p.text(
+            20.0,
+            40.0,
+            &Style::new(12.0, Align::Left),
+            "还没有安排座位。No one is seated yet.",
+        );
         doc.push(p);
     }
     doc.finish()
@@ -286,7 +440,14 @@ struct Columns<'a> {
 
 fn row(p: &mut Page, y: f32, cols: &Columns, cells: &[String], size: f32) {
     for (k, c) in cells.iter().enumerate() {
-        p.text_fit(cols.x[k], y, &Style::new(size, Align::Left), 5.0, cols.w[k] - 1.5, c);
+        p.text_fit(
+            cols.x[k],
+            y,
+            &Style::new(size, Align::Left),
+            5.0,
+            cols.w[k] - 1.5,
+            c,
+        );
     }
 }
 
@@ -296,7 +457,9 @@ fn list(view: &SeatingView, seminar: &Seminar) -> Vec<u8> {
         x: &[12.0, 26.0, 38.0, 72.0, 132.0, 154.0],
         w: &[14.0, 12.0, 34.0, 60.0, 22.0, 44.0],
     };
-    let head: Vec<String> = ["桌号", "座位", "姓名", "门店", "角色", "邀约员"].map(str::to_owned).to_vec();
+    let head: Vec<String> = ["桌号", "座位", "姓名", "门店", "角色", "邀约员"]
+        .map(str::to_owned)
+        .to_vec();
     let mut guests: Vec<&SeatedGuest> = view.guests.iter().collect();
     guests.sort_by_key(|g| (g.table_number.unwrap_or(i64::MAX), g.seat, g.contact_id));
     let per_page = 50;
@@ -310,11 +473,20 @@ fn list(view: &SeatingView, seminar: &Seminar) -> Vec<u8> {
         for (k, g) in chunk.iter().enumerate() {
             let y = 31.0 + k as f32 * 5.2;
             if last != Some(g.table_number) && k > 0 {
-                p.rect(12.0, y - 4.0, A4.0 - 24.0, 0.2, Some(rgb(200, 200, 200)), None);
+                p.rect(
+                    12.0,
+                    y - 4.0,
+                    A4.0 - 24.0,
+                    0.2,
+                    Some(rgb(200, 200, 200)),
+                    None,
+                );
             }
             last = Some(g.table_number);
             let cells = [
-                g.table_number.map(|t| t.to_string()).unwrap_or_else(|| "—".into()),
+                g.table_number
+                    .map(|t| t.to_string())
+                    .unwrap_or_else(|| "—".into()),
                 g.seat.map(|s| s.to_string()).unwrap_or_default(),
                 g.name.clone(),
                 g.store_name.clone(),
@@ -323,7 +495,12 @@ fn list(view: &SeatingView, seminar: &Seminar) -> Vec<u8> {
             ];
             row(&mut p, y, &cols, &cells, 8.5);
         }
-        p.text(A4.0 / 2.0, A4.1 - 8.0, &Style::new(7.0, Align::Center).color(grey()), &format!("{} / {total}", n + 1));
+        p.text(
+            A4.0 / 2.0,
+            A4.1 - 8.0,
+            &Style::new(7.0, Align::Center).color(grey()),
+            &format!("{} / {total}", n + 1),
+        );
         doc.push(p);
     }
     if pages.is_empty() {
@@ -360,7 +537,11 @@ fn assistant_sheets(view: &SeatingView, seminar: &Seminar) -> Vec<u8> {
     let mut doc = Doc::new(&format!("{} 助教名单", seminar.title));
     let mut by: Vec<(String, Vec<&super::plan::TableView>)> = Vec::new();
     for t in &view.tables {
-        let name = t.table.assistant_name.clone().unwrap_or_else(|| "（未安排助教）".into());
+        let name = t
+            .table
+            .assistant_name
+            .clone()
+            .unwrap_or_else(|| "（未安排助教）".into());
         match by.iter_mut().find(|(n, _)| *n == name) {
             Some((_, ts)) => ts.push(t),
             None => by.push((name, vec![t])),
@@ -371,14 +552,27 @@ fn assistant_sheets(view: &SeatingView, seminar: &Seminar) -> Vec<u8> {
         w: &[10.0, 22.0, 44.0, 18.0, 24.0, 68.0],
     };
     for (name, tables) in by {
-        let guests: Vec<&SeatedGuest> = tables.iter().flat_map(|t| guests_at(view, t.table.id)).collect();
+        let guests: Vec<&SeatedGuest> = tables
+            .iter()
+            .flat_map(|t| guests_at(view, t.table.id))
+            .collect();
         if guests.is_empty() {
             continue;
         }
-        let nums = tables.iter().map(|t| t.table.number.to_string()).collect::<Vec<_>>().join("、");
+        let nums = tables
+            .iter()
+            .map(|t| t.table.number.to_string())
+            .collect::<Vec<_>>()
+            .join("、");
         let mut p = doc.page(A4.0, A4.1);
         header(&mut p, seminar, &format!("助教 {name} · {nums} 号桌"));
-        row(&mut p, 26.0, &cols, &["座位", "姓名", "门店", "角色", "邀约员", "邀约备注"].map(str::to_owned), 9.0);
+        row(
+            &mut p,
+            26.0,
+            &cols,
+            &["座位", "姓名", "门店", "角色", "邀约员", "邀约备注"].map(str::to_owned),
+            9.0,
+        );
         let mut y = 33.0;
         for g in guests {
             let note = wrap(&g.note, 8.0, cols.w[5] - 1.5);
@@ -399,16 +593,40 @@ fn assistant_sheets(view: &SeatingView, seminar: &Seminar) -> Vec<u8> {
                 &mut p,
                 y,
                 &cols,
-                &[seat, format!("{}{key}", g.name), g.store_name.clone(), role_zh(g.role).to_owned(), g.inviter_name.clone().unwrap_or_default(), String::new()],
+                &[
+                    seat,
+                    format!("{}{key}", g.name),
+                    g.store_name.clone(),
+                    role_zh(g.role).to_owned(),
+                    g.inviter_name.clone().unwrap_or_default(),
+                    String::new(),
+                ],
                 8.5,
             );
             for (k, line) in note.iter().enumerate() {
-                p.text(cols.x[5], y + k as f32 * 4.2, &Style::new(8.0, Align::Left).color(rgb(60, 60, 60)), line);
+                p.text(
+                    cols.x[5],
+                    y + k as f32 * 4.2,
+                    &Style::new(8.0, Align::Left).color(rgb(60, 60, 60)),
+                    line,
+                );
             }
             y += need;
-            p.rect(12.0, y - 4.2, A4.0 - 24.0, 0.15, Some(rgb(215, 215, 215)), None);
+            p.rect(
+                12.0,
+                y - 4.2,
+                A4.0 - 24.0,
+                0.15,
+                Some(rgb(215, 215, 215)),
+                None,
+            );
         }
-        p.text(12.0, A4.1 - 8.0, &Style::new(7.0, Align::Left).color(grey()), "★ 重点客户 key customer · 助教坐在客人中间，不坐最靠后的位置。");
+        p.text(
+            12.0,
+            A4.1 - 8.0,
+            &Style::new(7.0, Align::Left).color(grey()),
+            "★ 重点客户 key customer · 助教坐在客人中间，不坐最靠后的位置。",
+        );
         doc.push(p);
     }
     doc.finish()
@@ -419,11 +637,21 @@ pub fn base64(bytes: &[u8]) -> String {
     const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
     for c in bytes.chunks(3) {
-        let n = (c[0] as u32) << 16 | (*c.get(1).unwrap_or(&0) as u32) << 8 | *c.get(2).unwrap_or(&0) as u32;
+        let n = (c[0] as u32) << 16
+            | (*c.get(1).unwrap_or(&0) as u32) << 8
+            | *c.get(2).unwrap_or(&0) as u32;
         out.push(T[(n >> 18) as usize & 63] as char);
         out.push(T[(n >> 12) as usize & 63] as char);
-        out.push(if c.len() > 1 { T[(n >> 6) as usize & 63] as char } else { '=' });
-        out.push(if c.len() > 2 { T[n as usize & 63] as char } else { '=' });
+        out.push(if c.len() > 1 {
+            T[(n >> 6) as usize & 63] as char
+        } else {
+            '='
+        });
+        out.push(if c.len() > 2 {
+            T[n as usize & 63] as char
+        } else {
+            '='
+        });
     }
     out
 }

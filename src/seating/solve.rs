@@ -388,7 +388,10 @@ impl<'a> Model<'a> {
             };
             if !matches!(
                 r.kind,
-                RuleKind::ByInviter | RuleKind::ByIndustry | RuleKind::ByDistrict | RuleKind::ByLevel
+                RuleKind::ByInviter
+                    | RuleKind::ByIndustry
+                    | RuleKind::ByDistrict
+                    | RuleKind::ByLevel
             ) || r.weight == 0.0
             {
                 continue;
@@ -593,8 +596,14 @@ impl<'a> Model<'a> {
                 if let Some(&other) = taken.get(&(t, seat)) {
                     return Err(invalid(
                         "locks",
-                        format!("{} 和 {} 锁定在同一个座位（{} 号桌 {seat} 座）。", p.guests[other].name, g.name, p.tables[t].number),
-                        format!("{} and {} are locked to the same seat (table {}, seat {seat}).", p.guests[other].name, g.name, p.tables[t].number),
+                        format!(
+                            "{} 和 {} 锁定在同一个座位（{} 号桌 {seat} 座）。",
+                            p.guests[other].name, g.name, p.tables[t].number
+                        ),
+                        format!(
+                            "{} and {} are locked to the same seat (table {}, seat {seat}).",
+                            p.guests[other].name, g.name, p.tables[t].number
+                        ),
                     ));
                 }
                 taken.insert((t, seat), i);
@@ -605,8 +614,20 @@ impl<'a> Model<'a> {
             if locked_at[t].len() > self.cap[t] {
                 return Err(invalid(
                     "locks",
-                    format!("{} 号桌锁定了 {} 位客人（{}），但只有 {} 个座位可给客人。", p.tables[t].number, locked_at[t].len(), names(p, &locked_at[t]), self.cap[t]),
-                    format!("Table {} has {} locked guests ({}) but only {} seats for guests.", p.tables[t].number, locked_at[t].len(), names(p, &locked_at[t]), self.cap[t]),
+                    format!(
+                        "{} 号桌锁定了 {} 位客人（{}），但只有 {} 个座位可给客人。",
+                        p.tables[t].number,
+                        locked_at[t].len(),
+                        names(p, &locked_at[t]),
+                        self.cap[t]
+                    ),
+                    format!(
+                        "Table {} has {} locked guests ({}) but only {} seats for guests.",
+                        p.tables[t].number,
+                        locked_at[t].len(),
+                        names(p, &locked_at[t]),
+                        self.cap[t]
+                    ),
                 ));
             }
         }
@@ -626,8 +647,16 @@ impl<'a> Model<'a> {
                         Some(t0) if t0 != t => {
                             return Err(invalid(
                                 "rules",
-                                format!("{} 必须同桌，但他们被锁定在不同的桌子（{}）。", names(p, members), table_numbers(p, &[t0, t])),
-                                format!("{} must sit together but are locked to different tables ({}).", names(p, members), table_numbers(p, &[t0, t])),
+                                format!(
+                                    "{} 必须同桌，但他们被锁定在不同的桌子（{}）。",
+                                    names(p, members),
+                                    table_numbers(p, &[t0, t])
+                                ),
+                                format!(
+                                    "{} must sit together but are locked to different tables ({}).",
+                                    names(p, members),
+                                    table_numbers(p, &[t0, t])
+                                ),
                             ));
                         }
                         _ => block_lock[b] = Some(t),
@@ -784,7 +813,10 @@ impl<'a> Model<'a> {
         for pr in self.pairs.iter().filter(|pr| pr.hard) {
             let (a, b) = (&p.guests[pr.a].name, &p.guests[pr.b].name);
             let (rz, re) = pr.kind.label();
-            let apart = matches!(pr.kind, RuleKind::KeepApart | RuleKind::KeepApartCompetitors);
+            let apart = matches!(
+                pr.kind,
+                RuleKind::KeepApart | RuleKind::KeepApartCompetitors
+            );
             let same = tab[pr.a].is_some() && tab[pr.a] == tab[pr.b];
             if apart && same {
                 out.push(said(
@@ -947,9 +979,7 @@ pub fn solve_model(m: &Model) -> Result<Solution> {
     front_first.sort_by(|&a, &b| dist(a).total_cmp(&dist(b)).then(a.cmp(&b)));
 
     // Greedy: locked blocks, then the largest and most constrained first.
-    let mut order: Vec<(usize, u64)> = (0..m.blocks.len())
-        .map(|b| (b, rng.next_u64()))
-        .collect();
+    let mut order: Vec<(usize, u64)> = (0..m.blocks.len()).map(|b| (b, rng.next_u64())).collect();
     order.sort_by_key(|&(b, r)| {
         let apart: usize = m.blocks[b].iter().map(|&i| m.hard_apart[i].len()).sum();
         (
@@ -1189,7 +1219,9 @@ pub fn explain(p: &Problem, m: &Model, tab: &[Option<usize>]) -> Vec<GuestReport
     let max_seats = p.tables.iter().map(|t| t.seats).max().unwrap_or(1).max(1) as f64;
     for i in 0..n {
         let Some(t) = tab[i] else {
-            out[i].problems.push(said("还没有座位。", "Not seated yet."));
+            out[i]
+                .problems
+                .push(said("还没有座位。", "Not seated yet."));
             continue;
         };
         let g = &p.guests[i];
@@ -1214,8 +1246,14 @@ pub fn explain(p: &Problem, m: &Model, tab: &[Option<usize>]) -> Vec<GuestReport
             }
             let r = match a.kind {
                 RuleKind::ByInviter => said(
-                    format!("与邀约员{}的客人同桌（{here} 位）", g.inviter_name.clone().unwrap_or_default()),
-                    format!("with inviter {}'s guests ({here})", g.inviter_name.clone().unwrap_or_default()),
+                    format!(
+                        "与邀约员{}的客人同桌（{here} 位）",
+                        g.inviter_name.clone().unwrap_or_default()
+                    ),
+                    format!(
+                        "with inviter {}'s guests ({here})",
+                        g.inviter_name.clone().unwrap_or_default()
+                    ),
                 ),
                 RuleKind::ByIndustry => said(
                     format!("同行业：{}（{here} 位）", g.industry),
@@ -1236,14 +1274,24 @@ pub fn explain(p: &Problem, m: &Model, tab: &[Option<usize>]) -> Vec<GuestReport
             out[i].possible += m.key_w[i];
             out[i].earned += m.key_w[i] * tier_value(m.tier[t]);
             match m.tier[t] {
-                0 => out[i].reasons.push(said("靠近舞台：重点客户", "near the stage: key customer")),
-                1 => out[i].reasons.push(said("重点客户，坐在中排", "key customer, middle row")),
-                _ => out[i].problems.push(said("重点客户却坐在后排", "key customer seated at the back")),
+                0 => out[i]
+                    .reasons
+                    .push(said("靠近舞台：重点客户", "near the stage: key customer")),
+                1 => out[i]
+                    .reasons
+                    .push(said("重点客户，坐在中排", "key customer, middle row")),
+                _ => out[i].problems.push(said(
+                    "重点客户却坐在后排",
+                    "key customer seated at the back",
+                )),
             }
         }
     }
     for pr in &m.pairs {
-        let apart = matches!(pr.kind, RuleKind::KeepApart | RuleKind::KeepApartCompetitors);
+        let apart = matches!(
+            pr.kind,
+            RuleKind::KeepApart | RuleKind::KeepApartCompetitors
+        );
         let (Some(ta), Some(tb)) = (tab[pr.a], tab[pr.b]) else {
             continue;
         };
@@ -1258,12 +1306,30 @@ pub fn explain(p: &Problem, m: &Model, tab: &[Option<usize>]) -> Vec<GuestReport
                 }
             }
             let text = match (pr.kind, kept) {
-                (RuleKind::KeepStoreTogether, true) => said(format!("与同店的{}同桌", o.name), format!("with {} of the same store", o.name)),
-                (RuleKind::KeepReferrerTogether, true) => said(format!("与介绍关系的{}（{}）同桌", o.name, o.store_name), format!("with {} ({}) of the referral", o.name, o.store_name)),
-                (RuleKind::KeepTogether, true) => said(format!("按指定与{}同桌", o.name), format!("with {} as asked", o.name)),
+                (RuleKind::KeepStoreTogether, true) => said(
+                    format!("与同店的{}同桌", o.name),
+                    format!("with {} of the same store", o.name),
+                ),
+                (RuleKind::KeepReferrerTogether, true) => said(
+                    format!("与介绍关系的{}（{}）同桌", o.name, o.store_name),
+                    format!("with {} ({}) of the referral", o.name, o.store_name),
+                ),
+                (RuleKind::KeepTogether, true) => said(
+                    format!("按指定与{}同桌", o.name),
+                    format!("with {} as asked", o.name),
+                ),
                 (RuleKind::KeepApartCompetitors, true) | (RuleKind::KeepApart, true) => continue,
-                (_, false) if apart => said(format!("与{}（{}）同桌，违反“{rz}”", o.name, o.store_name), format!("at the same table as {} ({}), against “{re}”", o.name, o.store_name)),
-                _ => said(format!("没有与{}同桌（{rz}）", o.name), format!("not with {} ({re})", o.name)),
+                (_, false) if apart => said(
+                    format!("与{}（{}）同桌，违反“{rz}”", o.name, o.store_name),
+                    format!(
+                        "at the same table as {} ({}), against “{re}”",
+                        o.name, o.store_name
+                    ),
+                ),
+                _ => said(
+                    format!("没有与{}同桌（{rz}）", o.name),
+                    format!("not with {} ({re})", o.name),
+                ),
             };
             if kept {
                 if !out[me].reasons.contains(&text) {
@@ -1281,10 +1347,16 @@ pub fn explain(p: &Problem, m: &Model, tab: &[Option<usize>]) -> Vec<GuestReport
         }
         let has_apart = m.pairs.iter().any(|pr| {
             (pr.a == i || pr.b == i)
-                && matches!(pr.kind, RuleKind::KeepApartCompetitors | RuleKind::KeepApart)
+                && matches!(
+                    pr.kind,
+                    RuleKind::KeepApartCompetitors | RuleKind::KeepApart
+                )
         });
         if has_apart && r.problems.is_empty() {
-            r.reasons.push(said("与竞争对手/需分开的人不同桌", "apart from competitors and those to keep apart"));
+            r.reasons.push(said(
+                "与竞争对手/需分开的人不同桌",
+                "apart from competitors and those to keep apart",
+            ));
         }
     }
     out
@@ -1330,7 +1402,10 @@ pub fn assign_assistants(
     }
     for &t in &occupied {
         if out[t].is_none() {
-            if let Some(&a) = assistants.iter().find(|a| load.get(a).is_some_and(|l| l.is_empty())) {
+            if let Some(&a) = assistants
+                .iter()
+                .find(|a| load.get(a).is_some_and(|l| l.is_empty()))
+            {
                 out[t] = Some(a);
                 load.entry(a).or_default().push(t);
             }
@@ -1393,7 +1468,8 @@ pub fn check_assistants(
             .map(|&t| tables[t].number.to_string())
             .collect::<Vec<_>>()
             .join("、");
-        let pair_ok = ts.len() == 2 && max_per_assistant >= 2 && adjacent_small(tables, ts[0], ts[1]);
+        let pair_ok =
+            ts.len() == 2 && max_per_assistant >= 2 && adjacent_small(tables, ts[0], ts[1]);
         if ts.len() > 1 && !pair_ok {
             let name = name_of(a);
             return Err(Error::Invalid {

@@ -3,6 +3,7 @@
 mod bad_input;
 mod cli;
 mod http;
+mod seating;
 mod store;
 mod support;
 mod tsgen;
