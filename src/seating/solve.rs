@@ -761,14 +761,7 @@ impl<'a> Model<'a> {
 
     /// An upper bound of the score: every term at its own best.
     pub fn upper_bound(&self) -> f64 {
-        let c = self
-            .p
-            .tables
-            .iter()
-            .map(|t| t.seats as usize)
-            .max()
-            .unwrap_or(0)
-            .max(1);
+        let c = self.cap.iter().copied().max().unwrap_or(0).max(1);
         let pairs = |k: usize| (k * k.saturating_sub(1) / 2) as f64;
         let mut s = 0.0;
         for a in &self.attrs {
@@ -943,12 +936,13 @@ impl<'m, 'a> State<'m, 'a> {
         }
     }
 
-    /// Whether block `b` may sit at `t` as far as hard keep-apart goes, ignoring block `except`.
-    fn apart_ok(&self, b: usize, t: usize, except: usize) -> bool {
+    /// Whether block `b` may sit at `t` as far as hard keep-apart goes, ignoring blocks `except`
+    /// (those about to leave).
+    fn apart_ok(&self, b: usize, t: usize, except: &[usize]) -> bool {
         self.m.blocks[b].iter().all(|&i| {
             self.m.hard_apart[i]
                 .iter()
-                .all(|&j| self.tab[j] != t || self.m.block_of[j] == except)
+                .all(|&j| self.tab[j] != t || except.contains(&self.m.block_of[j]))
         })
     }
 }
@@ -997,7 +991,7 @@ pub fn solve_model(m: &Model) -> Result<Solution> {
         } else {
             let mut best: Option<(f64, usize)> = None;
             for &t in &front_first {
-                if st.g[t] + size > m.cap[t] || !st.apart_ok(b, t, usize::MAX) {
+                if st.g[t] + size > m.cap[t] || !st.apart_ok(b, t, &[]) {
                     continue;
                 }
                 let mut d: f64 = m.blocks[b].iter().map(|&i| st.gain(i, t)).sum();
@@ -1025,7 +1019,8 @@ pub fn solve_model(m: &Model) -> Result<Solution> {
         ));
     }
 
-    // Simulated annealing over block moves and swaps.
+    // Simulated annealing over block moves and (multi-block) swaps, restarted a few times from
+    // the greedy seating on small problems; the best seating found wins.
     let movable: Vec<usize> = (0..m.blocks.len())
         .filter(|&b| m.block_lock[b].is_none())
         .collect();
@@ -1043,70 +1038,23 @@ pub fn solve_model(m: &Model) -> Result<Solution> {
         } else {
             weights.iter().sum::<f64>() / weights.len() as f64
         };
-        let iters = (m.n * 300).clamp(40_000, 600_000);
-        let (t0, t1) = (1.5 * mean_w, 0.01 * mean_w);
-        let cool = (t1 / t0).powf(1.0 / iters as f64);
-        let mut temp = t0;
-        for _ in 0..iters {
-            temp *= cool;
-            let x = movable[rng.below(movable.len())];
-            let first = m.blocks[x][0];
-            let a = st.tab[first];
-            let b = if rng.below(2) == 0 {
-                rng.below(m.nt)
-            } else {
-                // Toward a guest this one relates to, or any guest.
-                let i = m.blocks[x][rng.below(m.blocks[x].len())];
-                let j = if !m.adj[i].is_empty() && rng.below(2) == 0 {
-                    m.adj[i][rng.below(m.adj[i].len())].0
-                } else {
-                    rng.below(m.n)
-                };
-                st.tab[j]
-            };
-            if b == a || b == UNSEATED {
-                continue;
-            }
-            let sx = m.blocks[x].len();
-            let before = st.score;
-            if st.g[b] + sx <= m.cap[b] {
-                if !st.apart_ok(x, b, usize::MAX) {
-                    continue;
-                }
-                st.move_block(x, b);
-                let d = st.score - before;
-                if d < -1e-9 && rng.unit() >= (d / temp).exp() {
-                    st.move_block(x, a);
-                    st.score = before;
-                    continue;
-                }
-            } else {
-                if st.members[b].is_empty() {
-                    continue;
-                }
-                let y = m.block_of[st.members[b][rng.below(st.members[b].len())]];
-                let sy = m.blocks[y].len();
-                if m.block_lock[y].is_some()
-                    || st.g[b] - sy + sx > m.cap[b]
-                    || st.g[a] - sx + sy > m.cap[a]
-                    || !st.apart_ok(x, b, y)
-                    || !st.apart_ok(y, a, x)
-                {
-                    continue;
-                }
-                st.move_block(x, b);
-                st.move_block(y, a);
-                let d = st.score - before;
-                if d < -1e-9 && rng.unit() >= (d / temp).exp() {
-                    st.move_block(y, b);
-                    st.move_block(x, a);
-                    st.score = before;
-                    continue;
+        let budget = (m.n * 300).clamp(120_000, 600_000);
+        let runs = if m.n <= 200 { 4 } else { 1 };
+        let greedy_tab = st.tab.clone();
+        for run in 0..runs {
+            if run > 0 {
+                // Back to the greedy seating.
+                for i in 0..m.n {
+                    if st.tab[i] != greedy_tab[i] {
+                        st.remove(i);
+                        st.add(i, greedy_tab[i]);
+                    }
                 }
             }
-            if st.score > best + 1e-9 {
-                best = st.score;
-                best_tab.clone_from(&st.tab);
+            let (cur_best, cur_tab) = anneal(m, &mut st, &movable, budget / runs, mean_w, &mut rng);
+            if cur_best > best + 1e-9 {
+                best = cur_best;
+                best_tab = cur_tab;
             }
         }
     }
@@ -1114,6 +1062,91 @@ pub fn solve_model(m: &Model) -> Result<Solution> {
         table_of: best_tab,
         score: best,
     })
+}
+
+/// One annealing run from the current state; returns the best score seen and its seating.
+fn anneal(
+    m: &Model,
+    st: &mut State,
+    movable: &[usize],
+    iters: usize,
+    mean_w: f64,
+    rng: &mut Rng,
+) -> (f64, Vec<usize>) {
+    let mut best = st.score;
+    let mut best_tab = st.tab.clone();
+    let (t0, t1) = (1.5 * mean_w, 0.01 * mean_w);
+    let cool = (t1 / t0).powf(1.0 / iters.max(1) as f64);
+    let mut temp = t0;
+    let mut ys: Vec<usize> = Vec::new();
+    for _ in 0..iters {
+        temp *= cool;
+        let x = movable[rng.below(movable.len())];
+        let a = st.tab[m.blocks[x][0]];
+        let b = if rng.below(2) == 0 {
+            rng.below(m.nt)
+        } else {
+            // Toward a guest this one relates to, or any guest.
+            let i = m.blocks[x][rng.below(m.blocks[x].len())];
+            let j = if !m.adj[i].is_empty() && rng.below(2) == 0 {
+                m.adj[i][rng.below(m.adj[i].len())].0
+            } else {
+                rng.below(m.n)
+            };
+            st.tab[j]
+        };
+        if b == a || b == UNSEATED {
+            continue;
+        }
+        let sx = m.blocks[x].len();
+        let before = st.score;
+        // Blocks sent from b to a to make room for x (none when x fits).
+        ys.clear();
+        let need = (st.g[b] + sx).saturating_sub(m.cap[b]);
+        if need > 0 {
+            let len = st.members[b].len();
+            if len == 0 {
+                continue;
+            }
+            let start = rng.below(len);
+            let mut sent = 0;
+            for k in 0..len {
+                let y = m.block_of[st.members[b][(start + k) % len]];
+                if m.block_lock[y].is_some() || ys.contains(&y) {
+                    continue;
+                }
+                ys.push(y);
+                sent += m.blocks[y].len();
+                if sent >= need {
+                    break;
+                }
+            }
+            if sent < need || st.g[a] - sx + sent > m.cap[a] {
+                continue;
+            }
+        }
+        if !st.apart_ok(x, b, &ys) || !ys.iter().all(|&y| st.apart_ok(y, a, &[x])) {
+            continue;
+        }
+        st.move_block(x, b);
+        for &y in &ys {
+            st.move_block(y, a);
+        }
+        let d = st.score - before;
+        if d < -1e-9 && rng.unit() >= (d / temp).exp() {
+            for &y in &ys {
+                st.move_block(y, b);
+            }
+            st.move_block(x, a);
+            st.score = before;
+            continue;
+        }
+        if st.score > best + 1e-9 {
+            best = st.score;
+            best_tab.clone_from(&st.tab);
+        }
+    }
+    (best, best_tab)
 }
 
 /// Seat numbers (from 1) for everyone at each table, and the assistant's seat.

@@ -4,6 +4,7 @@ mod bad_input;
 mod cli;
 mod http;
 mod seating;
+mod seating_quality;
 mod store;
 mod support;
 mod tsgen;
