@@ -32,7 +32,7 @@ pub struct SeatingSettings {
 }
 
 #[derive(Debug, Clone, Deserialize, TS, ToSchema)]
-pub struct SettingsInput {
+pub struct SeatingSettingsInput {
     pub seminar_id: i64,
     pub stage_x: f64,
     pub stage_y: f64,
@@ -582,7 +582,7 @@ pub fn get(app: &App, scope: SeminarScope) -> Result<SeatingView> {
     load(&conn, scope.seminar_id)?.view(&conn)
 }
 
-pub fn update_settings(app: &App, input: SettingsInput) -> Result<SeatingView> {
+pub fn update_settings(app: &App, input: SeatingSettingsInput) -> Result<SeatingView> {
     crate::validate::range(
         "max_tables_per_assistant",
         ("每位助教的桌数", "tables per assistant"),

@@ -1179,7 +1179,7 @@ pub fn seat_numbers(
         let back = back_seats(n);
         let unlocked = here.iter().filter(|&&i| seat[i] == 0).count();
         let free = used.iter().filter(|u| !**u).count();
-        let want_assistant = m.assistant_seat[t] == 1 && free > unlocked;
+        let want_assistant = m.assistant_seat[t] == 1 && free > unlocked && !here.is_empty();
         let pref = n / 4;
         let mut a_seat = None;
         if want_assistant {

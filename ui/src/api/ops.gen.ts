@@ -77,7 +77,7 @@ export interface OpTypes {
   "tables.create": { input: T.NewTable; output: T.Table };
   "tables.update": { input: T.TableUpdate; output: T.Table };
   "seating.get": { input: T.SeminarScope; output: T.SeatingView };
-  "seating.settings": { input: T.SettingsInput; output: T.SeatingView };
+  "seating.settings": { input: T.SeatingSettingsInput; output: T.SeatingView };
   "seating.rules": { input: T.RulesInput; output: T.SeatingView };
   "seating.auto": { input: T.SeminarScope; output: T.AutoResult };
   "seating.move": { input: T.MoveInput; output: T.MoveResult };

@@ -248,6 +248,8 @@ assign_assistants: boolean,
  */
 seed: number, doors_closed_at: string | null, };
 
+export type SeatingSettingsInput = { seminar_id: number, stage_x: number, stage_y: number, max_tables_per_assistant: number, assign_assistants: boolean, seed: number, };
+
 export type SeatingView = { seminar_id: number, layout: SeatingLayout, settings: SeatingSettings, rules: Array<SeatingRule>, tables: Array<TableView>, guests: Array<SeatedGuest>, seated: number, unseated: number, score: number, max_score: number, hard_violations: Array<Said>, proposal: Proposal | null, };
 
 export type Seminar = { id: number, title: string, 
@@ -286,7 +288,7 @@ export type Settings = { org_name: string, language: Lang, timezone: string,
  */
 database_empty: boolean, };
 
-export type SettingsInput = { seminar_id: number, stage_x: number, stage_y: number, max_tables_per_assistant: number, assign_assistants: boolean, seed: number, };
+export type SettingsInput = { org_name: string, language: Lang, timezone: string, };
 
 export type Staff = { id: number, name: string, phone: string | null, roles: Array<StaffRole>, active: boolean, };
 
