@@ -566,14 +566,29 @@ fn assistant_sheets(view: &SeatingView, seminar: &Seminar) -> Vec<u8> {
             .join("、");
         let mut p = doc.page(A4.0, A4.1);
         header(&mut p, seminar, &format!("助教 {name} · {nums} 号桌"));
+        let own: Vec<String> = tables
+            .iter()
+            .filter_map(|t| {
+                t.assistant_seat
+                    .map(|s| format!("{} 号桌 {s} 座", t.table.number))
+            })
+            .collect();
+        if !own.is_empty() {
+            let red = rgb(RED.0, RED.1, RED.2);
+            let text = format!(
+                "您的座位：{}（坐在客人中间，不坐最靠后的位置）",
+                own.join("、")
+            );
+            p.text(12.0, 24.5, &Style::new(9.0, Align::Left).color(red), &text);
+        }
         row(
             &mut p,
-            26.0,
+            31.0,
             &cols,
             &["座位", "姓名", "门店", "角色", "邀约员", "邀约备注"].map(str::to_owned),
             9.0,
         );
-        let mut y = 33.0;
+        let mut y = 38.0;
         for g in guests {
             let note = wrap(&g.note, 8.0, cols.w[5] - 1.5);
             let need = 5.5 * note.len().max(1) as f32 + 1.5;
