@@ -110,7 +110,7 @@ pub fn role_zh(r: ContactRole) -> &'static str {
     }
 }
 
-fn guests_at<'a>(view: &'a SeatingView, table_id: i64) -> Vec<&'a SeatedGuest> {
+fn guests_at(view: &SeatingView, table_id: i64) -> Vec<&SeatedGuest> {
     let mut g: Vec<&SeatedGuest> = view
         .guests
         .iter()

@@ -42,7 +42,7 @@ fn small(seed: u64) -> Problem {
         let street = ["麓山路", "五一路", "八一路"][r.below(3)].to_owned();
         let level = ["A", "B", "C"][r.below(3)].to_owned();
         let key = r.below(4) == 0;
-        let inviter = Some(1 + r.below(3) as i64);
+        let inviter = 1 + r.below(3) as i64;
         let referrer = if store > 1 && r.below(3) == 0 {
             Some(1 + r.below(store - 1) as i64)
         } else {
@@ -54,8 +54,8 @@ fn small(seed: u64) -> Problem {
                 name: format!("客{}", guests.len() + 1),
                 store_id: store as i64,
                 store_name: format!("店{store}"),
-                inviter_id: inviter,
-                inviter_name: Some(format!("邀约{}", inviter.unwrap_or(0))),
+                inviter_id: Some(inviter),
+                inviter_name: Some(format!("邀约{inviter}")),
                 industry: industry.clone(),
                 district: district.clone(),
                 street: street.clone(),
@@ -73,10 +73,14 @@ fn small(seed: u64) -> Problem {
         rule(RuleKind::ByDistrict, false, w(&mut r)),
         rule(RuleKind::ByLevel, false, w(&mut r)),
         rule(RuleKind::KeyNearStage, false, w(&mut r)),
-        rule(RuleKind::KeepStoreTogether, seed % 2 == 0, w(&mut r)),
+        rule(
+            RuleKind::KeepStoreTogether,
+            seed.is_multiple_of(2),
+            w(&mut r),
+        ),
         rule(RuleKind::KeepReferrerTogether, false, w(&mut r)),
         rule(RuleKind::KeepApartCompetitors, false, w(&mut r)),
-        rule(RuleKind::AssistantSeat, seed % 3 != 0, w(&mut r)),
+        rule(RuleKind::AssistantSeat, !seed.is_multiple_of(3), w(&mut r)),
     ];
     let mut walk_in = rule(RuleKind::WalkInReserve, false, w(&mut r));
     walk_in.seats = 1 + r.below(2) as i64;
@@ -202,7 +206,11 @@ fn planted(seed: u64) -> (Problem, Vec<usize>) {
         rule(RuleKind::ByDistrict, false, w(&mut r)),
         rule(RuleKind::ByLevel, false, w(&mut r)),
         rule(RuleKind::KeyNearStage, false, w(&mut r)),
-        rule(RuleKind::KeepStoreTogether, seed % 2 == 0, w(&mut r)),
+        rule(
+            RuleKind::KeepStoreTogether,
+            seed.is_multiple_of(2),
+            w(&mut r),
+        ),
         rule(RuleKind::KeepReferrerTogether, false, w(&mut r)),
         rule(RuleKind::KeepApartCompetitors, seed % 4 == 3, w(&mut r)),
         rule(RuleKind::AssistantSeat, true, 1.0),
