@@ -91,6 +91,11 @@ pub enum Command {
         #[command(subcommand)]
         command: DealsCommand,
     },
+    /// Seating: automatic seating and printouts
+    Seating {
+        #[command(subcommand)]
+        command: SeatingCommand,
+    },
     /// Call any API operation with a JSON input and print its JSON output
     Call {
         /// Operation name, e.g. seminars.list (see `huixiao call --list`)
@@ -149,6 +154,28 @@ pub enum DealsCommand {
         reason: String,
         #[arg(long)]
         json: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum SeatingCommand {
+    /// Seat the confirmed guests automatically (locked seats kept, hard rules never broken)
+    Auto {
+        #[arg(long, value_name = "ID")]
+        seminar: i64,
+        /// Print JSON: seated, unseated, hard_violations, score, badly_seated
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write a printout as PDF
+    Pdf {
+        #[arg(long, value_name = "ID")]
+        seminar: i64,
+        /// chart | cards | badges | list | assistant
+        #[arg(long, value_name = "KIND")]
+        kind: String,
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
     },
 }
 
@@ -388,6 +415,7 @@ fn execute(app: App, command: Command, lang: Lang) -> Result<()> {
             }
             Ok(())
         }
+        Command::Seating { command } => seating_cmd(&app, command, lang),
         Command::Call { op, input, list } => {
             if list || op.is_none() {
                 for op in api::all() {
@@ -412,6 +440,78 @@ fn execute(app: App, command: Command, lang: Lang) -> Result<()> {
             Ok(())
         }
         Command::Dev { command } => dev(&command),
+    }
+}
+
+fn seating_cmd(app: &App, command: SeatingCommand, lang: Lang) -> Result<()> {
+    use crate::seating::{self, print::PrintKind};
+    match command {
+        SeatingCommand::Auto { seminar, json } => {
+            let r = seating::auto(
+                app,
+                crate::invitation::SeminarScope {
+                    seminar_id: seminar,
+                },
+            )?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&r).expect("json"));
+                return Ok(());
+            }
+            let said = |s: &crate::seating::solve::Said| match lang {
+                Lang::Zh => s.zh.clone(),
+                Lang::En => s.en.clone(),
+            };
+            println!(
+                "{}",
+                match lang {
+                    Lang::Zh => format!(
+                        "已安排 {} 位客人，未安排 {} 位；得分 {}（上限 {}）。",
+                        r.seated, r.unseated, r.score, r.max_score
+                    ),
+                    Lang::En => format!(
+                        "Seated {} guests, {} unseated; score {} (upper bound {}).",
+                        r.seated, r.unseated, r.score, r.max_score
+                    ),
+                }
+            );
+            for v in &r.hard_violations {
+                println!("! {}", said(v));
+            }
+            if !r.badly_seated.is_empty() {
+                println!(
+                    "{}",
+                    lang.pick("座位不理想的客人：", "Badly seated guests:")
+                );
+            }
+            for b in &r.badly_seated {
+                let why: Vec<String> = b.problems.iter().map(said).collect();
+                println!(
+                    "  {} ({} {}): {}",
+                    b.name,
+                    lang.pick("桌", "table"),
+                    b.table_number.unwrap_or(0),
+                    why.join(lang.pick("；", "; "))
+                );
+            }
+            Ok(())
+        }
+        SeatingCommand::Pdf { seminar, kind, out } => {
+            let kind = PrintKind::parse(&kind).ok_or_else(|| {
+                crate::error::invalid(
+                    "kind",
+                    format!(
+                        "不认识的打印类型“{kind}”：可用 chart、cards、badges、list、assistant。"
+                    ),
+                    format!(
+                        "Unknown printout “{kind}”: use chart, cards, badges, list or assistant."
+                    ),
+                )
+            })?;
+            let bytes = seating::print::pdf(app, seminar, kind)?;
+            std::fs::write(&out, bytes)?;
+            println!("{}", out.display());
+            Ok(())
+        }
     }
 }
 

@@ -14,6 +14,10 @@ use crate::error::{Error, Result};
 /// A released migration is never edited. `tests` checks this list against `migrations/`.
 pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0001_init", include_str!("../migrations/0001_init.sql")),
+    (
+        "0003_seating",
+        include_str!("../migrations/0003_seating.sql"),
+    ),
     ("0004_deals", include_str!("../migrations/0004_deals.sql")),
 ];
 

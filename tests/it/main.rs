@@ -5,6 +5,8 @@ mod cli;
 mod conversion;
 mod deals;
 mod http;
+mod seating;
+mod seating_quality;
 mod store;
 mod support;
 mod tsgen;

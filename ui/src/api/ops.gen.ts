@@ -33,6 +33,16 @@ export const OPS = {
   "tables.list": { method: "GET", path: "/api/seminars/{seminar_id}/tables" },
   "tables.create": { method: "POST", path: "/api/seminars/{seminar_id}/tables" },
   "tables.update": { method: "PUT", path: "/api/tables/{id}" },
+  "seating.get": { method: "GET", path: "/api/seminars/{seminar_id}/seating" },
+  "seating.settings": { method: "PUT", path: "/api/seminars/{seminar_id}/seating/settings" },
+  "seating.rules": { method: "PUT", path: "/api/seminars/{seminar_id}/seating/rules" },
+  "seating.auto": { method: "POST", path: "/api/seminars/{seminar_id}/seating/auto" },
+  "seating.move": { method: "POST", path: "/api/seminars/{seminar_id}/seating/move" },
+  "seating.lock": { method: "POST", path: "/api/seminars/{seminar_id}/seating/lock" },
+  "seating.close_doors": { method: "POST", path: "/api/seminars/{seminar_id}/seating/close-doors" },
+  "seating.reseat": { method: "POST", path: "/api/seminars/{seminar_id}/seating/reseat" },
+  "seating.reseat_decide": { method: "POST", path: "/api/reseat/{id}/decide" },
+  "seating.pdf": { method: "GET", path: "/api/seminars/{seminar_id}/seating/pdf" },
   "products.list": { method: "GET", path: "/api/products" },
   "products.create": { method: "POST", path: "/api/products" },
   "tickets.list": { method: "GET", path: "/api/seminars/{seminar_id}/tickets" },
@@ -78,6 +88,16 @@ export interface OpTypes {
   "tables.list": { input: T.SeminarScope; output: Array<T.Table> };
   "tables.create": { input: T.NewTable; output: T.Table };
   "tables.update": { input: T.TableUpdate; output: T.Table };
+  "seating.get": { input: T.SeminarScope; output: T.SeatingView };
+  "seating.settings": { input: T.SeatingSettingsInput; output: T.SeatingView };
+  "seating.rules": { input: T.RulesInput; output: T.SeatingView };
+  "seating.auto": { input: T.SeminarScope; output: T.AutoResult };
+  "seating.move": { input: T.MoveInput; output: T.MoveResult };
+  "seating.lock": { input: T.LockInput; output: T.SeatingView };
+  "seating.close_doors": { input: T.SeminarScope; output: T.SeatingView };
+  "seating.reseat": { input: T.SeminarScope; output: T.Proposal };
+  "seating.reseat_decide": { input: T.DecideInput; output: T.SeatingView };
+  "seating.pdf": { input: T.PdfInput; output: T.PdfFile };
   "products.list": { input: T.Empty; output: Array<T.Product> };
   "products.create": { input: T.ProductInput; output: T.Product };
   "tickets.list": { input: T.SeminarScope; output: Array<T.Ticket> };

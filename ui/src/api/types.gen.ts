@@ -6,6 +6,17 @@
  */
 export type ApiError = { code: string, message: string, field: string | null, };
 
+/**
+ * What automatic seating did.
+ */
+export type AutoResult = { seated: number, unseated: number, hard_violations: Array<Said>, score: number, 
+/**
+ * An upper bound of the score (every rule at its best at once; often unreachable).
+ */
+max_score: number, badly_seated: Array<BadGuest>, };
+
+export type BadGuest = { contact_id: number, name: string, table_number: number | null, problems: Array<Said>, };
+
 export type Channel = "call" | "message" | "visit";
 
 export type CheckIn = { id: number, invitation_id: number, store_name: string, contact_id: number | null, guest_name: string | null, at: string, station: string, companions: number, };
@@ -54,6 +65,8 @@ export type DealState = "active" | "cancelled" | "refunded";
  * What can be corrected on a recorded deal.
  */
 export type DealUpdate = { id: number, quantity: number, amount_fen: number, payment: Payment, method: string, note: string, };
+
+export type DecideInput = { id: number, accept: boolean, };
 
 export type DemoInput = { 
 /**
@@ -133,10 +146,40 @@ export type InvitationStatusChange = { id: number, status: InvitationStatus, dec
 
 export type Lang = "zh-CN" | "en";
 
+export type LockInput = { seminar_id: number, contact_id: number, locked: boolean, };
+
 /**
  * The organisation's medians per phase, over its closed seminars.
  */
 export type Medians = { pre_event: number | null, in_event: number | null, post_event: number | null, session_conversion: number | null, deal_ratio: number | null, };
+
+export type MoveInput = { seminar_id: number, contact_id: number, 
+/**
+ * The target table; none to unseat.
+ */
+table_id: number | null, 
+/**
+ * The target seat; none for the table's first free seat.
+ */
+seat: number | null, 
+/**
+ * Apply even though the move breaks a hard rule (after a warning).
+ */
+confirm: boolean, 
+/**
+ * Lock or unlock the moved guest; none keeps their lock as it was.
+ */
+lock: boolean | null, };
+
+export type MoveResult = { applied: boolean, 
+/**
+ * Hard rules the move breaks: shown to the organizer, who confirms or cancels.
+ */
+warnings: Array<Said>, 
+/**
+ * The guest who took the mover's old seat (a swap).
+ */
+swapped_with: number | null, };
 
 export type NewContact = { store_id: number, name: string, role: ContactRole, phone: string | null, opted_out: boolean, };
 
@@ -148,6 +191,14 @@ export type NewTable = { seminar_id: number, number: number, shape: TableShape, 
 export type OpenApiDoc = Record<string, unknown>;
 
 export type Payment = "deposit" | "full" | "promised";
+
+export type PdfFile = { file_name: string, 
+/**
+ * The PDF, base64-encoded.
+ */
+base64: string, };
+
+export type PdfInput = { seminar_id: number, kind: PrintKind, };
 
 /**
  * The three phases of a seminar's result (DESIGN.md: 60% before, 30% during, 10% after).
@@ -168,6 +219,8 @@ quota: number | null, };
 
 export type PriceTierInput = { name: string, price_fen: number, quota: number | null, };
 
+export type PrintKind = "chart" | "cards" | "badges" | "list" | "assistant";
+
 export type Product = { id: number, name: string, description: string, active: boolean, tiers: Array<PriceTier>, };
 
 export type ProductInput = { name: string, description: string, 
@@ -175,6 +228,14 @@ export type ProductInput = { name: string, description: string,
  * One to three tiers, in the order they are revealed.
  */
 tiers: Array<PriceTierInput>, };
+
+export type Proposal = { id: number, status: ProposalStatus, moves: Array<ReseatMove>, 
+/**
+ * Tables left empty by the proposal.
+ */
+tables_freed: Array<number>, kept_with_assistant: number, created_at: string, };
+
+export type ProposalStatus = "open" | "accepted" | "rejected";
 
 /**
  * What a seminar does with a deal at a limited tier whose quota is taken: refuse it, or record
@@ -188,10 +249,94 @@ export type QuotaPolicy = "refuse" | "warn";
  */
 export type Recorded = { deal: Deal, warnings: Array<string>, };
 
+export type ReseatMove = { contact_id: number, name: string, from_table_id: number, from_table_number: number, from_seat: number, table_id: number, table_number: number, seat: number, keeps_assistant: boolean, };
+
+/**
+ * One grouping rule of a seminar.
+ */
+export type Rule = { kind: RuleKind, 
+/**
+ * A hard rule is never broken; a soft one earns `weight` when kept.
+ */
+hard: boolean, weight: number, 
+/**
+ * The guests (contact ids) of a hand-made keep-together or keep-apart rule.
+ */
+contact_ids: Array<number>, 
+/**
+ * Walk-in reserve: how many free seats to keep.
+ */
+seats: number, };
+
+/**
+ * The kinds of grouping rules (客户分组).
+ */
+export type RuleKind = "by_inviter" | "by_industry" | "by_district" | "by_level" | "key_near_stage" | "keep_store_together" | "keep_referrer_together" | "keep_apart_competitors" | "keep_together" | "keep_apart" | "assistant_seat" | "walk_in_reserve";
+
+export type RulesInput = { seminar_id: number, rules: Array<Rule>, };
+
+/**
+ * A sentence in both languages.
+ */
+export type Said = { zh: string, en: string, };
+
+/**
+ * A guest of the seminar and where they sit.
+ */
+export type SeatedGuest = { contact_id: number, invitation_id: number, name: string, role: ContactRole, store_id: number, store_name: string, inviter_id: number | null, inviter_name: string | null, industry: string, district: string, level: string, key_customer: boolean, 
+/**
+ * Notes from the invitation calls.
+ */
+note: string, table_id: number | null, table_number: number | null, seat: number | null, locked: boolean, 
+/**
+ * Why the guest sits there.
+ */
+reasons: Array<Said>, 
+/**
+ * What the seating fails to give them.
+ */
+problems: Array<Said>, badly_seated: boolean, };
+
 /**
  * Round tables without desks convert best; classroom rows exist so organizers can compare.
  */
 export type SeatingLayout = "round_tables" | "classroom";
+
+export type SeatingRule = { id: number, kind: RuleKind, 
+/**
+ * A hard rule is never broken; a soft one earns `weight` when kept.
+ */
+hard: boolean, weight: number, 
+/**
+ * The guests (contact ids) of a hand-made keep-together or keep-apart rule.
+ */
+contact_ids: Array<number>, 
+/**
+ * Walk-in reserve: how many free seats to keep.
+ */
+seats: number, };
+
+export type SeatingSettings = { 
+/**
+ * Where the stage is, in the floor plan's coordinates (the tables' x, y).
+ */
+stage_x: number, stage_y: number, 
+/**
+ * 1, or 2 to let one assistant cover two adjacent small tables.
+ */
+max_tables_per_assistant: number, 
+/**
+ * Automatic seating also chooses each table's assistant.
+ */
+assign_assistants: boolean, 
+/**
+ * The seed of the search: the same seed and data give the same seating.
+ */
+seed: number, doors_closed_at: string | null, };
+
+export type SeatingSettingsInput = { seminar_id: number, stage_x: number, stage_y: number, max_tables_per_assistant: number, assign_assistants: boolean, seed: number, };
+
+export type SeatingView = { seminar_id: number, layout: SeatingLayout, settings: SeatingSettings, rules: Array<SeatingRule>, tables: Array<TableView>, guests: Array<SeatedGuest>, seated: number, unseated: number, score: number, max_score: number, hard_violations: Array<Said>, proposal: Proposal | null, };
 
 export type Seminar = { id: number, title: string, 
 /**
@@ -331,6 +476,16 @@ export type Table = { id: number, seminar_id: number, number: number, shape: Tab
 export type TableShape = "round" | "rect";
 
 export type TableUpdate = { id: number, number: number, shape: TableShape, seats: number, x: number, y: number, assistant_id: number | null, };
+
+export type TableView = { 
+/**
+ * The seat kept for the assistant, if any.
+ */
+assistant_seat: number | null, 
+/**
+ * The seat nearest the back (seat 1 faces the stage).
+ */
+back_seat: number, id: number, seminar_id: number, number: number, shape: TableShape, seats: number, x: number, y: number, assistant_id: number | null, assistant_name: string | null, };
 
 export type Territory = { city: string, by_district: Array<TerritoryGroup>, 
 /**

@@ -12,6 +12,15 @@ use crate::invitation::SeminarScope;
 use crate::staff::{self, StaffRole};
 use crate::{seminar, validate};
 
+pub mod plan;
+pub mod print;
+pub mod solve;
+
+pub use plan::{
+    auto, close_doors, decide_reseat, get as get_plan, lock, move_guest, propose_reseat,
+    update_rules, update_settings,
+};
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum TableShape {
@@ -102,11 +111,16 @@ pub fn get_in(conn: &Connection, id: i64) -> Result<Table> {
 pub fn list(app: &App, scope: SeminarScope) -> Result<Vec<Table>> {
     let conn = app.db.conn();
     seminar::get_in(&conn, scope.seminar_id)?;
-    let mut stmt = conn.prepare(&format!(
+    list_in(&conn, scope.seminar_id)
+}
+
+/// A seminar's tables by number.
+pub fn list_in(conn: &Connection, seminar_id: i64) -> Result<Vec<Table>> {
+    let mut stmt = conn.prepare_cached(&format!(
         "{SELECT} WHERE t.seminar_id = ?1 ORDER BY t.number"
     ))?;
     let rows = stmt
-        .query_map([scope.seminar_id], from_row)?
+        .query_map([seminar_id], from_row)?
         .collect::<rusqlite::Result<_>>()?;
     Ok(rows)
 }
@@ -178,7 +192,38 @@ pub fn insert(conn: &Connection, seminar_id: i64, t: &TableInput) -> Result<i64>
 pub fn create(app: &App, input: NewTable) -> Result<Table> {
     app.db.write(|tx| {
         let id = insert(tx, input.seminar_id, &input.input)?;
+        check_assistant_load(tx, input.seminar_id)?;
         get_in(tx, id)
+    })
+}
+
+/// Refuses (inside the caller's transaction) an assistant on more tables than the plan allows.
+fn check_assistant_load(conn: &Connection, seminar_id: i64) -> Result<()> {
+    let tables = list_in(conn, seminar_id)?;
+    let max: i64 = conn
+        .query_row(
+            "SELECT max_tables_per_assistant FROM seating_plans WHERE seminar_id = ?1",
+            [seminar_id],
+            |r| r.get(0),
+        )
+        .unwrap_or(1);
+    let ins: Vec<solve::TableIn> = tables
+        .iter()
+        .map(|t| solve::TableIn {
+            id: t.id,
+            number: t.number,
+            seats: t.seats,
+            x: t.x,
+            y: t.y,
+        })
+        .collect();
+    let assistants: Vec<Option<i64>> = tables.iter().map(|t| t.assistant_id).collect();
+    solve::check_assistants(&ins, &assistants, max.max(1) as usize, |a| {
+        tables
+            .iter()
+            .find(|t| t.assistant_id == Some(a))
+            .and_then(|t| t.assistant_name.clone())
+            .unwrap_or_default()
     })
 }
 
@@ -200,6 +245,8 @@ pub fn update(app: &App, input: TableUpdate) -> Result<Table> {
             ],
         )
         .map_err(|e| duplicate_number(e, t.number))?;
-        get_in(tx, input.id)
+        let table = get_in(tx, input.id)?;
+        check_assistant_load(tx, table.seminar_id)?;
+        Ok(table)
     })
 }
