@@ -12,8 +12,13 @@ use crate::error::{Error, Result};
 
 /// Migrations in order; the number is the `user_version` after applying it.
 /// A released migration is never edited. `tests` checks this list against `migrations/`.
-pub const MIGRATIONS: &[(&str, &str)] =
-    &[("0001_init", include_str!("../migrations/0001_init.sql"))];
+pub const MIGRATIONS: &[(&str, &str)] = &[
+    ("0001_init", include_str!("../migrations/0001_init.sql")),
+    (
+        "0002_invitations",
+        include_str!("../migrations/0002_invitations.sql"),
+    ),
+];
 
 /// The schema version this build of the app writes.
 pub fn latest_version() -> i64 {

@@ -13,6 +13,7 @@ pub mod error;
 pub mod followup;
 pub mod http;
 pub mod i18n;
+pub mod import;
 pub mod invitation;
 pub mod logging;
 pub mod pdf;

@@ -4,8 +4,8 @@ use super::Access::{Admin, Public};
 use super::Method::{Get, Post, Put};
 use super::{Empty, Op};
 use crate::{
-    checkin, contact, deal, demo, followup, invitation, product, seating, seminar, settings, staff,
-    store, ticket,
+    checkin, contact, deal, demo, followup, import, invitation, product, seating, seminar,
+    settings, staff, store, ticket,
 };
 
 #[rustfmt::skip]
@@ -22,6 +22,8 @@ pub(super) fn all() -> Vec<Op> {
         Op::new("stores.get", Get, "/api/stores/{id}", Admin, "A store with its contacts", store::get),
         Op::new("stores.create", Post, "/api/stores", Admin, "Add a store", store::create),
         Op::new("stores.update", Put, "/api/stores/{id}", Admin, "Edit a store", store::update),
+        Op::new("imports.preview", Post, "/api/imports/stores/preview", Admin, "Check a store list (xlsx, xls, csv) and show what importing it would do", import::preview),
+        Op::new("imports.stores", Post, "/api/imports/stores", Admin, "Import a store list: all rows, or the valid ones only", import::import),
         Op::new("contacts.create", Post, "/api/stores/{store_id}/contacts", Admin, "Add a contact to a store", contact::create),
         Op::new("contacts.update", Put, "/api/contacts/{id}", Admin, "Edit a contact", contact::update),
         Op::new("contacts.erase", Post, "/api/contacts/{id}/erase", Admin, "Erase a contact's personal data on request", contact::erase),

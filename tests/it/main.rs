@@ -3,6 +3,7 @@
 mod bad_input;
 mod cli;
 mod http;
+mod import;
 mod store;
 mod support;
 mod tsgen;

@@ -15,6 +15,8 @@ export const OPS = {
   "stores.get": { method: "GET", path: "/api/stores/{id}" },
   "stores.create": { method: "POST", path: "/api/stores" },
   "stores.update": { method: "PUT", path: "/api/stores/{id}" },
+  "imports.preview": { method: "POST", path: "/api/imports/stores/preview" },
+  "imports.stores": { method: "POST", path: "/api/imports/stores" },
   "contacts.create": { method: "POST", path: "/api/stores/{store_id}/contacts" },
   "contacts.update": { method: "PUT", path: "/api/contacts/{id}" },
   "contacts.erase": { method: "POST", path: "/api/contacts/{id}/erase" },
@@ -52,6 +54,8 @@ export interface OpTypes {
   "stores.get": { input: T.IdInput; output: T.StoreDetail };
   "stores.create": { input: T.StoreInput; output: T.Store };
   "stores.update": { input: T.StoreUpdate; output: T.Store };
+  "imports.preview": { input: T.ImportFile; output: T.ImportPreview };
+  "imports.stores": { input: T.ImportRequest; output: T.ImportReport };
   "contacts.create": { input: T.NewContact; output: T.Contact };
   "contacts.update": { input: T.ContactUpdate; output: T.Contact };
   "contacts.erase": { input: T.IdInput; output: T.Contact };

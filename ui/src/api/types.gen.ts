@@ -10,6 +10,8 @@ export type Channel = "call" | "message" | "visit";
 
 export type CheckIn = { id: number, invitation_id: number, store_name: string, contact_id: number | null, guest_name: string | null, at: string, station: string, companions: number, };
 
+export type ColumnInfo = { index: number, letter: string, header: string, field: ImportField | null, };
+
 export type Contact = { id: number, store_id: number, name: string, role: ContactRole, phone: string | null, phone_kind: PhoneKind | null, opted_out: boolean, erased: boolean, };
 
 /**
@@ -55,6 +57,87 @@ export type Health = { ok: boolean, version: string, };
 
 export type IdInput = { id: number, };
 
+/**
+ * What a column of the file holds.
+ */
+export type ImportField = "store_name" | "contact_name" | "phone" | "role" | "city" | "district" | "address" | "industry" | "level" | "source" | "referrer" | "commission" | "note";
+
+/**
+ * The file as the user chose it: its name (for messages) and its bytes, base64-encoded so that
+ * the same JSON input travels over IPC, HTTP and the CLI.
+ */
+export type ImportFile = { file_name: string, data_base64: string, 
+/**
+ * The user's column mapping, one entry per column (null: ignore the column). Without it the
+ * headers decide.
+ */
+mapping: Array<ImportField | null> | null, 
+/**
+ * Which row holds the headers (as the spreadsheet numbers it). Without it, found by content.
+ */
+header_row: number | null, };
+
+/**
+ * What the import would do, before anything is written.
+ */
+export type ImportPreview = { 
+/**
+ * "xlsx", "xls", "csv (UTF-8)", "csv (UTF-8 BOM)", "csv (GBK)".
+ */
+format: string, header_row: number, columns: Array<ColumnInfo>, 
+/**
+ * Store name and phone have a column: the import can run. Otherwise the user maps columns.
+ */
+mapping_complete: boolean, missing: Array<ImportField>, 
+/**
+ * Data rows (blank rows not counted).
+ */
+rows: number, new_stores: number, merged: number, invalid_rows: number, landlines: number, errors: Array<RowError>, merges: Array<Merge>, 
+/**
+ * The first data rows as text, for the preview table.
+ */
+sample: Array<SampleRow>, };
+
+/**
+ * The result of an import (or a dry run).
+ */
+export type ImportReport = { rows: number, 
+/**
+ * Rows that created a store (in a dry run: that would).
+ */
+imported: number, 
+/**
+ * Rows merged into an existing store or one created by an earlier row.
+ */
+merged: number, errors: Array<RowError>, 
+/**
+ * Whether anything was written.
+ */
+written: boolean, 
+/**
+ * Rows skipped for errors, as a CSV (UTF-8 with BOM) to fix and import again.
+ */
+skipped_csv: string | null, };
+
+export type ImportRequest = { 
+/**
+ * Write the valid rows and skip the others (default: nothing is written unless all are valid).
+ */
+skip_invalid: boolean, 
+/**
+ * Check everything, write nothing.
+ */
+dry_run: boolean, file_name: string, data_base64: string, 
+/**
+ * The user's column mapping, one entry per column (null: ignore the column). Without it the
+ * headers decide.
+ */
+mapping: Array<ImportField | null> | null, 
+/**
+ * Which row holds the headers (as the spreadsheet numbers it). Without it, found by content.
+ */
+header_row: number | null, };
+
 export type Invitation = { id: number, seminar_id: number, store_id: number, store_name: string, inviter_id: number | null, inviter_name: string | null, status: InvitationStatus, walk_in: boolean, guests: Array<Guest>, decline_reason: string, note: string, created_at: string, };
 
 export type InvitationInput = { seminar_id: number, store_id: number, inviter_id: number | null, 
@@ -68,6 +151,25 @@ export type InvitationStatus = "invited" | "confirmed" | "declined" | "cancelled
 export type InvitationStatusChange = { id: number, status: InvitationStatus, decline_reason: string, };
 
 export type Lang = "zh-CN" | "en";
+
+/**
+ * A row that joins a store instead of creating one.
+ */
+export type Merge = { row: number, store_name: string, reason: MergeReason, 
+/**
+ * The store already in the database it joins…
+ */
+store_id: number | null, 
+/**
+ * …or the earlier row of this file that creates it.
+ */
+first_row: number | null, 
+/**
+ * Whether the row adds a new contact to the store (a phone the store does not have yet).
+ */
+adds_contact: boolean, };
+
+export type MergeReason = "phone" | "name_city";
 
 export type NewContact = { store_id: number, name: string, role: ContactRole, phone: string | null, opted_out: boolean, };
 
@@ -101,6 +203,18 @@ export type ProductInput = { name: string, description: string,
  * One to three tiers, in the order they are revealed.
  */
 tiers: Array<PriceTierInput>, };
+
+/**
+ * A problem in one cell (or row) of the file: `row` as the spreadsheet shows it (header = 1 in
+ * a plain list), `column` the header of the column as written in the file.
+ */
+export type RowError = { row: number, column: string, 
+/**
+ * The column's letter (A, B, … AA).
+ */
+letter: string, zh: string, en: string, };
+
+export type SampleRow = { row: number, cells: Array<string>, };
 
 /**
  * Round tables without desks convert best; classroom rows exist so organizers can compare.
