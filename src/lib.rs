@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod app;
+pub mod cadence;
 pub mod checkin;
 pub mod cli;
 pub mod contact;

@@ -98,6 +98,28 @@ pub fn issue(
     Ok(code)
 }
 
+/// Issues a ticket to each guest of an invitation who has no valid one yet (inside the caller's
+/// transaction); returns the new codes.
+pub fn issue_for_guests(
+    conn: &Connection,
+    invitation_id: i64,
+    issued_at: &str,
+) -> Result<Vec<String>> {
+    let guests: Vec<i64> = conn
+        .prepare_cached(
+            "SELECT g.contact_id FROM invitation_guests g WHERE g.invitation_id = ?1
+               AND NOT EXISTS (SELECT 1 FROM tickets t WHERE t.invitation_id = ?1
+                               AND t.contact_id = g.contact_id AND t.revoked_at IS NULL)
+             ORDER BY g.contact_id",
+        )?
+        .query_map([invitation_id], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    guests
+        .into_iter()
+        .map(|c| issue(conn, invitation_id, Some(c), issued_at))
+        .collect()
+}
+
 /// Writes a ticket with a code made by the caller (e.g. from [`code_from_rng`]); returns its id.
 pub fn insert_code(
     conn: &Connection,

@@ -4,7 +4,7 @@ use super::Access::{Admin, Public};
 use super::Method::{Get, Post, Put};
 use super::{Empty, Op};
 use crate::{
-    checkin, contact, deal, demo, followup, import, invitation, product, seating, seminar,
+    cadence, checkin, contact, deal, demo, followup, import, invitation, product, seating, seminar,
     settings, staff, store, ticket,
 };
 
@@ -35,12 +35,22 @@ pub(super) fn all() -> Vec<Op> {
         Op::new("invitations.list", Get, "/api/seminars/{seminar_id}/invitations", Admin, "A seminar's invitations", invitation::list),
         Op::new("invitations.create", Post, "/api/seminars/{seminar_id}/invitations", Admin, "Invite a store, naming who comes", invitation::create),
         Op::new("invitations.set_status", Post, "/api/invitations/{id}/status", Admin, "Confirm, decline or cancel an invitation", invitation::set_status),
+        Op::new("invitations.progress", Get, "/api/seminars/{seminar_id}/invitations/progress", Admin, "Invitation progress per inviter against capacity", cadence::progress),
+        Op::new("cadence.get", Get, "/api/seminars/{seminar_id}/cadence", Admin, "A seminar's invitation cadence with the date of each step", cadence::get),
+        Op::new("cadence.set", Put, "/api/seminars/{seminar_id}/cadence", Admin, "Edit a seminar's cadence (optionally saved as a template)", cadence::set),
+        Op::new("cadence.templates", Get, "/api/cadence-templates", Admin, "Saved cadence templates, the default first", |app, _: Empty| cadence::templates(app)),
+        Op::new("touches.today", Get, "/api/touches/today", Admin, "Today's due and overdue touches, messages filled in", cadence::today),
+        Op::new("touches.record", Post, "/api/touches/{id}/outcome", Admin, "Record a touch's outcome (confirming issues tickets)", cadence::record),
         Op::new("tables.list", Get, "/api/seminars/{seminar_id}/tables", Admin, "A seminar's tables", seating::list),
         Op::new("tables.create", Post, "/api/seminars/{seminar_id}/tables", Admin, "Add a table", seating::create),
         Op::new("tables.update", Put, "/api/tables/{id}", Admin, "Edit a table", seating::update),
         Op::new("products.list", Get, "/api/products", Admin, "Products and their price tiers", |app, _: Empty| product::list(app)),
         Op::new("products.create", Post, "/api/products", Admin, "Add a product with one to three price tiers", product::create),
         Op::new("tickets.list", Get, "/api/seminars/{seminar_id}/tickets", Admin, "A seminar's ticket codes with their guests", ticket::list),
+        Op::new("tickets.verify", Get, "/api/tickets/{code}", Admin, "Check a ticket code", ticket::check),
+        Op::new("tickets.qr", Get, "/api/tickets/{code}/qr", Admin, "A ticket's QR code as a PNG image (base64)", ticket::qr_image),
+        Op::new("tickets.pdf", Get, "/api/tickets/{code}/pdf", Admin, "A ticket as a printable PDF (base64)", ticket::ticket_pdf),
+        Op::new("tickets.seminar_pdf", Get, "/api/seminars/{seminar_id}/tickets/pdf", Admin, "All tickets of a seminar as one PDF (base64)", ticket::seminar_pdf),
         Op::new("checkins.list", Get, "/api/seminars/{seminar_id}/checkins", Admin, "A seminar's check-ins", checkin::list),
         Op::new("deals.list", Get, "/api/seminars/{seminar_id}/deals", Admin, "A seminar's deals", deal::list),
         Op::new("deals.create", Post, "/api/deals", Admin, "Record a deal", deal::create),

@@ -6,9 +6,32 @@
  */
 export type ApiError = { code: string, message: string, field: string | null, };
 
+export type CadenceInput = { seminar_id: number, name: string, steps: Array<Step>, 
+/**
+ * Also save these steps as a template under this name.
+ */
+save_as_template: string | null, };
+
+export type CadenceTemplate = { 
+/**
+ * None for the built-in default.
+ */
+id: number | null, name: string, steps: Array<Step>, };
+
+/**
+ * A seminar's cadence with the date each step falls on.
+ */
+export type CadenceView = { seminar_id: number, name: string, steps: Array<Step>, 
+/**
+ * The venue-local date of each step.
+ */
+dates: Array<string>, variables: Array<string>, };
+
 export type Channel = "call" | "message" | "visit";
 
 export type CheckIn = { id: number, invitation_id: number, store_name: string, contact_id: number | null, guest_name: string | null, at: string, station: string, companions: number, };
+
+export type CodeInput = { code: string, };
 
 export type ColumnInfo = { index: number, letter: string, header: string, field: ImportField | null, };
 
@@ -43,6 +66,11 @@ export type DemoSummary = { seminars: number, stores: number, };
  * The input of operations that take none.
  */
 export type Empty = Record<symbol, never>;
+
+/**
+ * A file for the UI to save: name, MIME type and base64 content.
+ */
+export type FileOut = { file_name: string, mime: string, data_base64: string, };
 
 export type FollowUp = { id: number, seminar_id: number | null, store_id: number, store_name: string, owner_id: number | null, owner_name: string | null, channel: Channel, due_date: string, outcome: FollowUpOutcome | null, note: string, done_at: string | null, };
 
@@ -150,6 +178,19 @@ export type InvitationStatus = "invited" | "confirmed" | "declined" | "cancelled
 
 export type InvitationStatusChange = { id: number, status: InvitationStatus, decline_reason: string, };
 
+/**
+ * One inviter's figures for a seminar.
+ */
+export type InviterProgress = { inviter_id: number | null, inviter_name: string | null, invited: number, 
+/**
+ * Spoken to at least once (reached, confirmed, declined, or asked to be called back).
+ */
+reached: number, confirmed: number, declined: number, 
+/**
+ * People coming with the confirmed stores.
+ */
+confirmed_guests: number, due_today: number, overdue: number, };
+
 export type Lang = "zh-CN" | "en";
 
 /**
@@ -180,6 +221,8 @@ export type NewTable = { seminar_id: number, number: number, shape: TableShape, 
  */
 export type OpenApiDoc = Record<string, unknown>;
 
+export type Outcome = "reached" | "no_answer" | "confirmed" | "declined" | "call_back" | "skipped";
+
 export type Payment = "deposit" | "full" | "promised";
 
 export type PhoneKind = "mobile" | "landline";
@@ -203,6 +246,8 @@ export type ProductInput = { name: string, description: string,
  * One to three tiers, in the order they are revealed.
  */
 tiers: Array<PriceTierInput>, };
+
+export type Progress = { seminar_id: number, capacity: number, invited: number, reached: number, confirmed: number, declined: number, confirmed_guests: number, inviters: Array<InviterProgress>, };
 
 /**
  * A problem in one cell (or row) of the file: `row` as the spreadsheet shows it (header = 1 in
@@ -269,6 +314,27 @@ export type StaffUpdate = { id: number, name: string, phone: string | null, role
 
 export type StatusChange = { id: number, status: SeminarStatus, };
 
+/**
+ * One step of a cadence.
+ */
+export type Step = { 
+/**
+ * Days relative to the seminar's date: -10 is "D-10", 0 the day itself, 3 three days after.
+ */
+offset_days: number, kind: TouchKind, channel: Channel, 
+/**
+ * The message or call script, with variables {姓名} {店名} {时间} {地址} {桌号} {票码} {行业} {邀约人}.
+ */
+message: string, 
+/**
+ * Only until the guest confirms (the first call, the confirmation call): skipped after.
+ */
+until_confirmed: boolean, 
+/**
+ * Send the e-ticket with it.
+ */
+with_ticket: boolean, };
+
 export type Store = { id: number, name: string, city: string, district: string, address: string, industry: string, level: StoreLevel, key_customer: boolean, referrer_id: number | null, referrer_name: string | null, note: string, contact_count: number, created_at: string, };
 
 export type StoreDetail = { store: Store, contacts: Array<Contact>, };
@@ -298,3 +364,71 @@ export type TableShape = "round" | "rect";
 export type TableUpdate = { id: number, number: number, shape: TableShape, seats: number, x: number, y: number, assistant_id: number | null, };
 
 export type Ticket = { id: number, code: string, invitation_id: number, store_id: number, store_name: string, contact_id: number | null, guest_name: string | null, issued_at: string, revoked: boolean, };
+
+/**
+ * Everything printed on a ticket.
+ */
+export type TicketView = { code: string, guest_name: string, role: ContactRole | null, store_name: string, seminar_title: string, 
+/**
+ * Venue-local date and start, `YYYY-MM-DD HH:MM`.
+ */
+starts: string, address: string, 
+/**
+ * The guest's table once seated.
+ */
+table: number | null, };
+
+export type TodayQuery = { 
+/**
+ * One inviter's touches; all inviters' when absent (the organizer).
+ */
+inviter_id: number | null, seminar_id: number | null, };
+
+/**
+ * A touch due today or overdue, ready to act on.
+ */
+export type TodayTouch = { touch_id: number, invitation_id: number, invitation_status: InvitationStatus, seminar_id: number, seminar_title: string, seminar_date: string, due_date: string, 
+/**
+ * 0 when due today.
+ */
+overdue_days: number, 
+/**
+ * A call-back the guest asked for; `call_back_at` is its time (HH:MM) when they gave one.
+ */
+call_back: boolean, call_back_at: string | null, kind: TouchKind, channel: Channel, store_id: number, store_name: string, inviter_id: number | null, inviter_name: string | null, 
+/**
+ * The guest to contact: the one who holds the money first (老板娘), opted-out ones last.
+ */
+contact_id: number | null, contact_name: string | null, role: ContactRole | null, phone: string | null, phone_kind: PhoneKind | null, 
+/**
+ * The message with its variables filled in.
+ */
+message: string, with_ticket: boolean, ticket_code: string | null, };
+
+export type TouchKind = "invite" | "purpose" | "confirm" | "reminder" | "morning" | "custom";
+
+export type TouchOutcome = { id: number, outcome: Outcome, note: string, 
+/**
+ * Required when declined.
+ */
+decline_reason: string, 
+/**
+ * For "call back": the venue-local date, and optionally the time (HH:MM).
+ */
+call_back_date: string | null, call_back_time: string | null, 
+/**
+ * Who did it.
+ */
+staff_id: number | null, };
+
+export type TouchRecorded = { touch_id: number, invitation: Invitation, 
+/**
+ * Tickets issued by this outcome (on confirming).
+ */
+tickets: Array<string>, 
+/**
+ * The call-back touch created, if any.
+ */
+call_back_touch_id: number | null, };
+
+export type Verified = { ticket: TicketView, };
