@@ -10,7 +10,7 @@ const routes: RouteRecordRaw[] = [
   ...PHASES.map((phase) => ({
     path: `/${phase}`,
     name: phase,
-    component: () => import("./pages/PhasePage.vue"),
+    component: phase === "invitations" ? () => import("./pages/InvitationsPage.vue") : () => import("./pages/PhasePage.vue"),
     props: { phase },
   })),
   { path: "/stores", name: "stores", component: () => import("./pages/StoreList.vue") },

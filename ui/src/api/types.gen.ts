@@ -335,11 +335,23 @@ until_confirmed: boolean,
  */
 with_ticket: boolean, };
 
-export type Store = { id: number, name: string, city: string, district: string, address: string, industry: string, level: StoreLevel, key_customer: boolean, referrer_id: number | null, referrer_name: string | null, note: string, contact_count: number, created_at: string, };
+export type Store = { id: number, name: string, city: string, district: string, address: string, industry: string, level: StoreLevel, key_customer: boolean, referrer_id: number | null, referrer_name: string | null, 
+/**
+ * The referrer's commission on this store, in basis points (1% = 100).
+ */
+referral_commission_bp: number, 
+/**
+ * Where the store came from (来源), e.g. 地推, 转介绍, an imported list.
+ */
+source: string, note: string, contact_count: number, created_at: string, };
 
 export type StoreDetail = { store: Store, contacts: Array<Contact>, };
 
-export type StoreInput = { name: string, city: string, district: string, address: string, industry: string, level: StoreLevel, key_customer: boolean, referrer_id: number | null, note: string, };
+export type StoreInput = { name: string, city: string, district: string, address: string, industry: string, level: StoreLevel, key_customer: boolean, referrer_id: number | null, 
+/**
+ * The referrer's commission in basis points (1% = 100); 0 without a referrer.
+ */
+referral_commission_bp: number, source: string, note: string, };
 
 export type StoreLevel = "A" | "B" | "C";
 
@@ -355,7 +367,11 @@ q: string | null, city: string | null,
  */
 page: number | null, page_size: number | null, };
 
-export type StoreUpdate = { id: number, name: string, city: string, district: string, address: string, industry: string, level: StoreLevel, key_customer: boolean, referrer_id: number | null, note: string, };
+export type StoreUpdate = { id: number, name: string, city: string, district: string, address: string, industry: string, level: StoreLevel, key_customer: boolean, referrer_id: number | null, 
+/**
+ * The referrer's commission in basis points (1% = 100); 0 without a referrer.
+ */
+referral_commission_bp: number, source: string, note: string, };
 
 export type Table = { id: number, seminar_id: number, number: number, shape: TableShape, seats: number, x: number, y: number, assistant_id: number | null, assistant_name: string | null, };
 
