@@ -618,20 +618,26 @@ fn today_in(app: &App, conn: &Connection, q: &TodayQuery) -> Result<Vec<TodayTou
             WHERE (?1 IS NULL OR i.inviter_id = ?1) AND (?2 IS NULL OR i.seminar_id = ?2)
               AND i.status IN ('invited', 'confirmed') AND t.done_at IS NULL AND t.due_date <= ?3
          ),
+         inv AS (SELECT DISTINCT iid FROM due),
          pick AS (
-            SELECT due.*, (SELECT c.id FROM invitation_guests g JOIN contacts c ON c.id = g.contact_id
-                           WHERE g.invitation_id = due.iid AND c.erased_at IS NULL
-                           ORDER BY c.opted_out, CASE c.role WHEN 'owner_spouse' THEN 0 WHEN 'owner' THEN 1
-                                    WHEN 'manager' THEN 2 ELSE 3 END, c.id LIMIT 1) AS cid
-            FROM due
+            SELECT inv.iid, (SELECT c.id FROM invitation_guests g JOIN contacts c ON c.id = g.contact_id
+                             WHERE g.invitation_id = inv.iid AND c.erased_at IS NULL
+                             ORDER BY c.opted_out, CASE c.role WHEN 'owner_spouse' THEN 0 WHEN 'owner' THEN 1
+                                      WHEN 'manager' THEN 2 ELSE 3 END, c.id LIMIT 1) AS cid
+            FROM inv
+         ),
+         picked AS (
+            SELECT pick.iid, pick.cid,
+                   (SELECT k.code FROM tickets k WHERE k.invitation_id = pick.iid AND k.revoked_at IS NULL
+                    ORDER BY k.contact_id IS NOT pick.cid, k.id LIMIT 1) AS code
+            FROM pick
          )
-         SELECT pick.tid, pick.iid, pick.step, pick.kind, pick.channel, pick.due_date, pick.call_back_at,
-                pick.seminar_id, pick.status, pick.store_id, s.name, s.industry, pick.inviter_id, f.name,
-                c.id, c.name, c.role, c.phone, c.phone_kind, c.opted_out,
-                (SELECT k.code FROM tickets k WHERE k.invitation_id = pick.iid AND k.revoked_at IS NULL
-                 ORDER BY k.contact_id IS NOT pick.cid, k.id LIMIT 1)
-         FROM pick JOIN stores s ON s.id = pick.store_id LEFT JOIN staff f ON f.id = pick.inviter_id
-         LEFT JOIN contacts c ON c.id = pick.cid",
+         SELECT due.tid, due.iid, due.step, due.kind, due.channel, due.due_date, due.call_back_at,
+                due.seminar_id, due.status, due.store_id, s.name, s.industry, due.inviter_id, f.name,
+                c.id, c.name, c.role, c.phone, c.phone_kind, c.opted_out, picked.code
+         FROM due JOIN picked ON picked.iid = due.iid JOIN stores s ON s.id = due.store_id
+         LEFT JOIN staff f ON f.id = due.inviter_id
+         LEFT JOIN contacts c ON c.id = picked.cid",
     )?;
     let mut out = Vec::new();
     let mut rows = stmt.query(params![q.inviter_id, q.seminar_id, max_today.to_string()])?;
@@ -743,24 +749,38 @@ pub struct Vars<'a> {
 /// Fills a template's variables. A table not yet assigned reads "签到时安排"; a ticket not yet
 /// issued "确认后发送".
 pub fn fill(template: &str, v: &Vars) -> String {
-    let table = v
-        .table
-        .map(|n| format!("{n}号桌"))
-        .unwrap_or_else(|| "签到时安排".into());
+    let table = match v.table {
+        Some(n) => format!("{n}号桌"),
+        None => "签到时安排".to_owned(),
+    };
     let industry = if v.industry.is_empty() {
         "门店"
     } else {
         v.industry
     };
-    template
-        .replace("{姓名}", v.name)
-        .replace("{店名}", v.store)
-        .replace("{时间}", v.time)
-        .replace("{地址}", v.address)
-        .replace("{桌号}", &table)
-        .replace("{票码}", v.code.unwrap_or("确认后发送"))
-        .replace("{行业}", industry)
-        .replace("{邀约人}", v.inviter)
+    // One pass over the template (today's list fills thousands of messages).
+    let mut out = String::with_capacity(template.len() + 64);
+    let mut rest = template;
+    while let Some(start) = rest.find('{') {
+        out.push_str(&rest[..start]);
+        let tail = &rest[start..];
+        let end = tail.find('}').map(|e| e + 1).unwrap_or(tail.len());
+        let value = match &tail[..end] {
+            "{姓名}" => v.name,
+            "{店名}" => v.store,
+            "{时间}" => v.time,
+            "{地址}" => v.address,
+            "{桌号}" => table.as_str(),
+            "{票码}" => v.code.unwrap_or("确认后发送"),
+            "{行业}" => industry,
+            "{邀约人}" => v.inviter,
+            other => other,
+        };
+        out.push_str(value);
+        rest = &tail[end..];
+    }
+    out.push_str(rest);
+    out
 }
 
 #[derive(Debug, Clone, Deserialize, TS, ToSchema)]

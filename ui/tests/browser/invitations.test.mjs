@@ -93,6 +93,7 @@ test("work through today's touches: copy, confirm (tickets), decline with a reas
   const first = touches.first();
   assert.match(await first.locator("[data-test=touch-message]").innerText(), /您好/);
   assert.doesNotMatch(await first.locator("[data-test=touch-message]").innerText(), /\{/, "variables filled in");
+  await page.waitForTimeout(600); // let the tags finish fading in
   await page.screenshot({ path: screenshotPath("inviter-day.png") });
 
   await first.locator("[data-test=copy]").click();
