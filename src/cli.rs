@@ -96,6 +96,16 @@ pub enum Command {
         #[command(subcommand)]
         command: SeatingCommand,
     },
+    /// Import data from files
+    Import {
+        #[command(subcommand)]
+        command: ImportCommand,
+    },
+    /// Tickets (QR codes) of a seminar
+    Tickets {
+        #[command(subcommand)]
+        command: TicketsCommand,
+    },
     /// Call any API operation with a JSON input and print its JSON output
     Call {
         /// Operation name, e.g. seminars.list (see `huixiao call --list`)
@@ -176,6 +186,46 @@ pub enum SeatingCommand {
         kind: String,
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ImportCommand {
+    /// Import a store list (.xlsx, .xls, .csv in UTF-8 or GBK): all rows or nothing, unless --skip-invalid
+    Stores {
+        /// The file to import (at most 50 MB)
+        file: PathBuf,
+        /// Check and count, write nothing
+        #[arg(long)]
+        dry_run: bool,
+        /// Import the valid rows and write the others to FILE.skipped.csv to fix
+        #[arg(long)]
+        skip_invalid: bool,
+        /// Print {rows, imported, merged, errors} as JSON
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum TicketsCommand {
+    /// List a seminar's ticket codes with their guests
+    List {
+        #[arg(long, value_name = "ID")]
+        seminar: i64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Export a seminar's tickets as one printable PDF and/or a folder of QR PNGs
+    Export {
+        #[arg(long, value_name = "ID")]
+        seminar: i64,
+        /// Write all tickets as one PDF here
+        #[arg(long, value_name = "FILE")]
+        pdf: Option<PathBuf>,
+        /// Write one QR PNG per ticket into this folder
+        #[arg(long, value_name = "DIR")]
+        png_dir: Option<PathBuf>,
     },
 }
 
@@ -416,6 +466,15 @@ fn execute(app: App, command: Command, lang: Lang) -> Result<()> {
             Ok(())
         }
         Command::Seating { command } => seating_cmd(&app, command, lang),
+        Command::Import { command } => match command {
+            ImportCommand::Stores {
+                file,
+                dry_run,
+                skip_invalid,
+                json,
+            } => import_stores(&app, &file, dry_run, skip_invalid, json, lang),
+        },
+        Command::Tickets { command } => tickets(&app, command, lang),
         Command::Call { op, input, list } => {
             if list || op.is_none() {
                 for op in api::all() {
@@ -814,5 +873,172 @@ pub fn format_date(iso: &str, lang: Lang) -> String {
     match (lang, chrono::NaiveDate::parse_from_str(iso, "%Y-%m-%d")) {
         (Lang::Zh, Ok(d)) => d.format("%Y年%m月%d日").to_string(),
         _ => iso.to_owned(),
+    }
+}
+
+fn import_stores(
+    app: &App,
+    file: &std::path::Path,
+    dry_run: bool,
+    skip_invalid: bool,
+    json: bool,
+    lang: Lang,
+) -> Result<()> {
+    use crate::import;
+    let size = std::fs::metadata(file)?.len();
+    if size > import::read::MAX_BYTES as u64 {
+        return Err(import::read::too_large(size));
+    }
+    let bytes = std::fs::read(file)?;
+    let req = import::ImportRequest {
+        file: import::ImportFile {
+            file_name: file.display().to_string(),
+            data_base64: String::new(),
+            mapping: None,
+            header_row: None,
+        },
+        skip_invalid,
+        dry_run,
+    };
+    let report = import::import_bytes(app, &bytes, &req)?;
+    let pick = |e: &import::RowError| lang.pick(&e.zh, &e.en).to_owned();
+    if json {
+        let errors: Vec<_> = report
+            .errors
+            .iter()
+            .map(|e| json!({"row": e.row, "column": e.column, "message": pick(e)}))
+            .collect();
+        let out = json!({
+            "rows": report.rows,
+            "imported": report.imported,
+            "merged": report.merged,
+            "errors": errors,
+        });
+        println!("{}", serde_json::to_string_pretty(&out).expect("json"));
+    } else {
+        println!(
+            "{}",
+            match lang {
+                Lang::Zh => format!(
+                    "共 {} 行：{} 家新门店，{} 行合并到已有门店，{} 个错误。",
+                    report.rows,
+                    report.imported,
+                    report.merged,
+                    report.errors.len()
+                ),
+                Lang::En => format!(
+                    "{} rows: {} new stores, {} merged into existing stores, {} errors.",
+                    report.rows,
+                    report.imported,
+                    report.merged,
+                    report.errors.len()
+                ),
+            }
+        );
+        for e in report.errors.iter().take(50) {
+            let col = if e.column.is_empty() {
+                e.letter.clone()
+            } else {
+                format!("{} {}", e.letter, e.column)
+            };
+            println!("  {} {}, {col}: {}", lang.pick("第", "row"), e.row, pick(e));
+        }
+    }
+    if let Some(csv) = &report.skipped_csv {
+        let out = file.with_extension("skipped.csv");
+        std::fs::write(&out, csv)?;
+        eprintln!(
+            "{}{}",
+            lang.pick(
+                "有错误的行已跳过，写入了：",
+                "Rows with errors were skipped and written to: "
+            ),
+            out.display()
+        );
+    }
+    if !report.written && !report.errors.is_empty() && !dry_run {
+        let n = report.errors.len();
+        return Err(crate::error::invalid(
+            "file",
+            format!("有 {n} 个错误，没有导入任何门店（全部导入或全部不导入）。改正后重试，或用 --skip-invalid 只导入正确的行。"),
+            format!("{n} errors: no store was imported (all or nothing). Fix them and try again, or use --skip-invalid to import the valid rows only."),
+        ));
+    }
+    if dry_run {
+        eprintln!(
+            "{}",
+            lang.pick(
+                "试运行：没有写入任何数据。",
+                "Dry run: nothing was written."
+            )
+        );
+    }
+    Ok(())
+}
+
+fn tickets(app: &App, command: TicketsCommand, lang: Lang) -> Result<()> {
+    use crate::invitation::SeminarScope;
+    use crate::ticket;
+    match command {
+        TicketsCommand::List { seminar, json } => {
+            let list = ticket::list(
+                app,
+                SeminarScope {
+                    seminar_id: seminar,
+                },
+            )?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&list).expect("json"));
+            } else if list.is_empty() {
+                println!(
+                    "{}",
+                    lang.pick("这场会销还没有票。", "No tickets for this seminar yet.")
+                );
+            } else {
+                for t in &list {
+                    println!(
+                        "{}  {}  {}{}",
+                        t.code,
+                        pad(&t.store_name, 28),
+                        t.guest_name.as_deref().unwrap_or("—"),
+                        if t.revoked {
+                            lang.pick("（已作废）", " (revoked)")
+                        } else {
+                            ""
+                        }
+                    );
+                }
+            }
+            Ok(())
+        }
+        TicketsCommand::Export {
+            seminar,
+            pdf,
+            png_dir,
+        } => {
+            if pdf.is_none() && png_dir.is_none() {
+                return Err(crate::error::invalid(
+                    "pdf",
+                    "请用 --pdf 文件 或 --png-dir 文件夹 说明导出到哪里。",
+                    "Say where to export with --pdf FILE or --png-dir DIR.",
+                ));
+            }
+            if let Some(path) = pdf {
+                let bytes = ticket::seminar_pdf_bytes(&app.db.conn(), seminar)?;
+                std::fs::write(&path, bytes)?;
+                println!("{}", path.display());
+            }
+            if let Some(dir) = png_dir {
+                let n = ticket::write_pngs(&app.db.conn(), seminar, &dir)?;
+                println!(
+                    "{}",
+                    match lang {
+                        Lang::Zh => format!("已写入 {n} 张二维码图片：{}", dir.display()),
+                        Lang::En => format!("{n} QR images written to {}", dir.display()),
+                    }
+                );
+            }
+            Ok(())
+        }
     }
 }

@@ -15,6 +15,10 @@ use crate::error::{Error, Result};
 pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0001_init", include_str!("../migrations/0001_init.sql")),
     (
+        "0002_invitations",
+        include_str!("../migrations/0002_invitations.sql"),
+    ),
+    (
         "0003_seating",
         include_str!("../migrations/0003_seating.sql"),
     ),

@@ -584,6 +584,8 @@ impl<'c> Demo<'c> {
             level: StoreLevel::parse(level).unwrap_or_default(),
             key_customer,
             referrer_id: referrer,
+            referral_commission_bp: if referrer.is_some() { 500 } else { 0 },
+            source: String::new(),
             note: note.to_owned(),
         };
         store::insert(self.conn, input, created)?;
@@ -1598,6 +1600,8 @@ mod tests {
                 level: crate::store::StoreLevel::B,
                 key_customer: false,
                 referrer_id: None,
+                referral_commission_bp: 0,
+                source: String::new(),
                 note: String::new(),
             },
         )

@@ -55,6 +55,10 @@ pub fn router(server: Arc<Server>, ui_dir: Option<PathBuf>) -> Router {
         router = router.route(path, methods);
     }
     router = router.route("/api/{*rest}", axum::routing::any(unknown_api));
+    // Imports carry a spreadsheet of up to 50 MB as base64 (4/3 of it) inside the JSON body.
+    router = router.layer(axum::extract::DefaultBodyLimit::max(
+        crate::import::read::MAX_BYTES / 3 * 4 + 1024 * 1024,
+    ));
     let router = match ui_dir.filter(|d| d.join("index.html").is_file()) {
         Some(dir) => {
             let index = dir.join("index.html");

@@ -223,6 +223,7 @@ pub fn create(app: &App, input: InvitationInput) -> Result<Invitation> {
             InvitationStatus::Invited
         };
         let id = insert(tx, &input, status, &now)?;
+        crate::cadence::schedule(tx, id, &now)?;
         get_in(tx, id)
     })
 }
@@ -234,12 +235,17 @@ pub fn set_status(app: &App, input: InvitationStatusChange) -> Result<Invitation
         &input.decline_reason,
         500,
     )?;
+    let now = app.now_str();
     app.db.write(|tx| {
-        get_in(tx, input.id)?;
+        let before = get_in(tx, input.id)?;
         tx.execute(
             "UPDATE invitations SET status = ?2, decline_reason = ?3 WHERE id = ?1",
             params![input.id, input.status.as_str(), reason],
         )?;
+        // The sequence follows: confirming issues tickets, declining ends the touches.
+        if before.status != input.status {
+            crate::cadence::on_status(tx, input.id, input.status, &now)?;
+        }
         get_in(tx, input.id)
     })
 }

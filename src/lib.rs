@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod app;
+pub mod cadence;
 pub mod checkin;
 pub mod cli;
 pub mod contact;
@@ -15,6 +16,7 @@ pub mod export;
 pub mod followup;
 pub mod http;
 pub mod i18n;
+pub mod import;
 pub mod invitation;
 pub mod logging;
 pub mod pdf;

@@ -48,6 +48,10 @@ pub struct Store {
     pub key_customer: bool,
     pub referrer_id: Option<i64>,
     pub referrer_name: Option<String>,
+    /// The referrer's commission on this store, in basis points (1% = 100).
+    pub referral_commission_bp: i64,
+    /// Where the store came from (来源), e.g. 地推, 转介绍, an imported list.
+    pub source: String,
     pub note: String,
     pub contact_count: i64,
     pub created_at: String,
@@ -70,6 +74,11 @@ pub struct StoreInput {
     pub key_customer: bool,
     #[serde(default)]
     pub referrer_id: Option<i64>,
+    /// The referrer's commission in basis points (1% = 100); 0 without a referrer.
+    #[serde(default)]
+    pub referral_commission_bp: i64,
+    #[serde(default)]
+    pub source: String,
     #[serde(default)]
     pub note: String,
 }
@@ -119,7 +128,7 @@ const SELECT: &str =
     "SELECT s.id, s.name, s.city, s.district, s.address, s.industry, s.level, s.key_customer,
         s.referrer_id, r.name, s.note,
         (SELECT count(*) FROM contacts c WHERE c.store_id = s.id AND c.erased_at IS NULL),
-        s.created_at
+        s.created_at, s.referral_commission_bp, s.source
     FROM stores s LEFT JOIN stores r ON r.id = s.referrer_id";
 
 fn from_row(r: &Row) -> rusqlite::Result<Store> {
@@ -135,6 +144,8 @@ fn from_row(r: &Row) -> rusqlite::Result<Store> {
         key_customer: r.get(7)?,
         referrer_id: r.get(8)?,
         referrer_name: r.get(9)?,
+        referral_commission_bp: r.get(13)?,
+        source: r.get(14)?,
         note: r.get(10)?,
         contact_count: r.get(11)?,
         created_at: r.get(12)?,
@@ -222,6 +233,8 @@ struct Clean {
     level: StoreLevel,
     key_customer: bool,
     referrer_id: Option<i64>,
+    referral_commission_bp: i64,
+    source: String,
     note: String,
 }
 
@@ -251,16 +264,38 @@ fn clean(conn: &Connection, input: StoreInput, own_id: Option<i64>) -> Result<Cl
         level: input.level,
         key_customer: input.key_customer,
         referrer_id: input.referrer_id,
+        referral_commission_bp: commission(&input)?,
+        source: validate::optional_text("source", ("来源", "source"), &input.source, 40)?,
         note: validate::optional_text("note", ("备注", "note"), &input.note, 2000)?,
     })
+}
+
+/// The referral commission: 0–100% in basis points, and only with a referrer.
+fn commission(input: &StoreInput) -> Result<i64> {
+    let bp = validate::range(
+        "referral_commission_bp",
+        ("佣金比例（万分之）", "commission (basis points)"),
+        input.referral_commission_bp,
+        0,
+        10_000,
+    )?;
+    if bp > 0 && input.referrer_id.is_none() {
+        return Err(invalid(
+            "referral_commission_bp",
+            "没有介绍人就没有佣金：请先选择介绍人。",
+            "A commission needs a referrer: choose the referring store first.",
+        ));
+    }
+    Ok(bp)
 }
 
 /// Validates and writes a store inside the caller's transaction.
 pub fn insert(conn: &Connection, input: StoreInput, created_at: &str) -> Result<i64> {
     let c = clean(conn, input, None)?;
     conn.execute(
-        "INSERT INTO stores (name, city, district, address, industry, level, key_customer, referrer_id, note, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        "INSERT INTO stores (name, city, district, address, industry, level, key_customer, referrer_id, note, created_at,
+                             referral_commission_bp, source)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
         params![
             c.name,
             c.city,
@@ -271,7 +306,9 @@ pub fn insert(conn: &Connection, input: StoreInput, created_at: &str) -> Result<
             c.key_customer,
             c.referrer_id,
             c.note,
-            created_at
+            created_at,
+            c.referral_commission_bp,
+            c.source
         ],
     )?;
     Ok(conn.last_insert_rowid())
@@ -292,8 +329,10 @@ pub fn update(app: &App, input: StoreUpdate) -> Result<Store> {
         let c = clean(tx, input.input, Some(id))?;
         tx.execute(
             "UPDATE stores SET name = ?2, city = ?3, district = ?4, address = ?5, industry = ?6, level = ?7,
-                    key_customer = ?8, referrer_id = ?9, note = ?10 WHERE id = ?1",
-            params![id, c.name, c.city, c.district, c.address, c.industry, c.level.as_str(), c.key_customer, c.referrer_id, c.note],
+                    key_customer = ?8, referrer_id = ?9, note = ?10, referral_commission_bp = ?11, source = ?12
+             WHERE id = ?1",
+            params![id, c.name, c.city, c.district, c.address, c.industry, c.level.as_str(), c.key_customer, c.referrer_id, c.note,
+                    c.referral_commission_bp, c.source],
         )?;
         get_in(tx, id)
     })

@@ -2,16 +2,19 @@
 //! database), of digits and upper-case letters only so they survive any keyboard layout and
 //! encode in QR alphanumeric mode.
 
+use std::path::Path;
+
 use rand::RngCore;
-use rusqlite::{params, Connection, Row};
+use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 use utoipa::ToSchema;
 
 use crate::app::App;
-use crate::error::Result;
+use crate::contact::ContactRole;
+use crate::error::{invalid, Result};
 use crate::invitation::SeminarScope;
-use crate::seminar;
+use crate::{pdf, seminar};
 
 /// Crockford's base-32 alphabet: no I, L, O, U, so codes read aloud without confusion.
 const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
@@ -95,6 +98,28 @@ pub fn issue(
     Ok(code)
 }
 
+/// Issues a ticket to each guest of an invitation who has no valid one yet (inside the caller's
+/// transaction); returns the new codes.
+pub fn issue_for_guests(
+    conn: &Connection,
+    invitation_id: i64,
+    issued_at: &str,
+) -> Result<Vec<String>> {
+    let guests: Vec<i64> = conn
+        .prepare_cached(
+            "SELECT g.contact_id FROM invitation_guests g WHERE g.invitation_id = ?1
+               AND NOT EXISTS (SELECT 1 FROM tickets t WHERE t.invitation_id = ?1
+                               AND t.contact_id = g.contact_id AND t.revoked_at IS NULL)
+             ORDER BY g.contact_id",
+        )?
+        .query_map([invitation_id], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    guests
+        .into_iter()
+        .map(|c| issue(conn, invitation_id, Some(c), issued_at))
+        .collect()
+}
+
 /// Writes a ticket with a code made by the caller (e.g. from [`code_from_rng`]); returns its id.
 pub fn insert_code(
     conn: &Connection,
@@ -108,6 +133,381 @@ pub fn insert_code(
         params![invitation_id, contact_id, code, issued_at],
     )?;
     Ok(conn.last_insert_rowid())
+}
+
+/// Whether a code is well-formed: 26 characters of the ticket alphabet (after trimming and
+/// upper-casing what a scanner or a keyboard typed).
+pub fn well_formed(code: &str) -> Option<String> {
+    let c = code.trim().to_ascii_uppercase();
+    (c.len() == 26 && c.bytes().all(|b| ALPHABET.contains(&b))).then_some(c)
+}
+
+/// Checks a scanned or typed code against the database: the ticket's id when it is a valid,
+/// unrevoked ticket. Any other code — one character changed included — is refused.
+pub fn verify(conn: &Connection, code: &str) -> Result<i64> {
+    let refused = || {
+        invalid(
+            "code",
+            "票码无效：不是本系统发出的票，或已作废。请核对后重试，或按姓名、电话查找。",
+            "Invalid ticket code: not issued here, or revoked. Check it, or search by name or phone.",
+        )
+    };
+    let code = well_formed(code).ok_or_else(refused)?;
+    let found: Option<i64> = conn
+        .query_row(
+            "SELECT id FROM tickets WHERE code = ?1 AND revoked_at IS NULL",
+            [&code],
+            |r| r.get(0),
+        )
+        .optional()?;
+    found.ok_or_else(refused)
+}
+
+/// Everything printed on a ticket.
+#[derive(Debug, Clone, Serialize, TS, ToSchema)]
+pub struct TicketView {
+    pub code: String,
+    pub guest_name: String,
+    pub role: Option<ContactRole>,
+    pub store_name: String,
+    pub seminar_title: String,
+    /// Venue-local date and start, `YYYY-MM-DD HH:MM`.
+    pub starts: String,
+    pub address: String,
+    /// The guest's table once seated.
+    pub table: Option<i64>,
+}
+
+const VIEW: &str =
+    "SELECT t.code, coalesce(c.name, ''), c.role, s.name, m.title, m.date || ' ' || m.start_time,
+        trim(m.city || ' ' || m.venue), t.contact_id, m.id
+    FROM tickets t JOIN invitations i ON i.id = t.invitation_id JOIN stores s ON s.id = i.store_id
+    JOIN seminars m ON m.id = i.seminar_id LEFT JOIN contacts c ON c.id = t.contact_id";
+
+fn view_rows(
+    conn: &Connection,
+    filter: &str,
+    arg: &dyn rusqlite::ToSql,
+) -> Result<Vec<TicketView>> {
+    let mut stmt = conn.prepare(&format!("{VIEW} WHERE {filter} ORDER BY s.name, t.id"))?;
+    let rows: Vec<(TicketView, Option<i64>, i64)> = stmt
+        .query_map([arg], |r| {
+            let role: Option<String> = r.get(2)?;
+            Ok((
+                TicketView {
+                    code: r.get(0)?,
+                    guest_name: r.get(1)?,
+                    role: role.as_deref().and_then(ContactRole::parse),
+                    store_name: r.get(3)?,
+                    seminar_title: r.get(4)?,
+                    starts: r.get(5)?,
+                    address: r.get(6)?,
+                    table: None,
+                },
+                r.get(7)?,
+                r.get(8)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut out = Vec::with_capacity(rows.len());
+    for (mut v, contact, seminar) in rows {
+        if let Some(c) = contact {
+            v.table = table_of(conn, seminar, c)?;
+        }
+        out.push(v);
+    }
+    Ok(out)
+}
+
+/// The guest's table number once the seating plan has placed them (the seating issue's
+/// `seat_assignments`; none before it exists).
+pub fn table_of(conn: &Connection, seminar_id: i64, contact_id: i64) -> Result<Option<i64>> {
+    let has: bool = conn
+        .prepare_cached(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'seat_assignments'",
+        )?
+        .exists([])?;
+    if !has {
+        return Ok(None);
+    }
+    Ok(conn
+        .query_row(
+            "SELECT t.number FROM seat_assignments a JOIN venue_tables t ON t.id = a.table_id
+             WHERE a.seminar_id = ?1 AND a.contact_id = ?2",
+            [seminar_id, contact_id],
+            |r| r.get(0),
+        )
+        .optional()?)
+}
+
+pub fn view(conn: &Connection, code: &str) -> Result<TicketView> {
+    let id = verify(conn, code)?;
+    view_rows(conn, "t.id = ?1", &id)?
+        .pop()
+        .ok_or(crate::error::Error::NotFound {
+            what: crate::error::Thing::Ticket,
+            id,
+        })
+}
+
+/// The QR code of a ticket as a PNG: black modules on white, a 4-module quiet zone, `scale`
+/// pixels per module. The QR carries only the code.
+pub fn qr_png(code: &str, scale: u32) -> Result<Vec<u8>> {
+    let qr =
+        qrcode::QrCode::with_error_correction_level(code, qrcode::EcLevel::M).map_err(|e| {
+            invalid(
+                "code",
+                format!("无法生成二维码：{e}"),
+                format!("Cannot make a QR code: {e}"),
+            )
+        })?;
+    let n = qr.width() as u32;
+    let quiet = 4;
+    let size = (n + 2 * quiet) * scale;
+    let colors = qr.to_colors();
+    let mut pixels = vec![255u8; (size * size) as usize];
+    for y in 0..n {
+        for x in 0..n {
+            if colors[(y * n + x) as usize] == qrcode::Color::Dark {
+                for dy in 0..scale {
+                    let row = ((y + quiet) * scale + dy) * size;
+                    let start = (row + (x + quiet) * scale) as usize;
+                    pixels[start..start + scale as usize].fill(0);
+                }
+            }
+        }
+    }
+    let mut out = Vec::new();
+    {
+        let mut enc = png::Encoder::new(&mut out, size, size);
+        enc.set_color(png::ColorType::Grayscale);
+        enc.set_depth(png::BitDepth::Eight);
+        let mut w = enc
+            .write_header()
+            .map_err(|e| std::io::Error::other(e.to_string()))?;
+        w.write_image_data(&pixels)
+            .map_err(|e| std::io::Error::other(e.to_string()))?;
+    }
+    Ok(out)
+}
+
+fn role_zh(role: Option<ContactRole>) -> &'static str {
+    match role {
+        Some(ContactRole::Owner) => "老板",
+        Some(ContactRole::OwnerSpouse) => "老板娘",
+        Some(ContactRole::Manager) => "店长",
+        Some(ContactRole::Staff) => "店员",
+        None => "",
+    }
+}
+
+/// Draws one ticket on an A6 page (105 × 148 mm).
+fn draw(doc: &mut pdf::Doc, t: &TicketView) -> Result<()> {
+    use pdf::{rgb, Align, Style};
+    let mut p = doc.page(105.0, 148.0);
+    let red = rgb(192, 57, 43);
+    let grey = rgb(110, 110, 110);
+    p.rect(0.0, 0.0, 105.0, 16.0, Some(red.clone()), None);
+    p.text(
+        52.5,
+        10.5,
+        &Style::new(15.0, Align::Center).color(rgb(255, 255, 255)),
+        "入场券 · ADMISSION",
+    );
+    p.text_fit(
+        52.5,
+        26.0,
+        &Style::new(14.0, Align::Center),
+        8.0,
+        95.0,
+        &t.seminar_title,
+    );
+    p.text_fit(
+        52.5,
+        33.0,
+        &Style::new(10.0, Align::Center).color(grey.clone()),
+        7.0,
+        95.0,
+        &format!("{}   {}", t.starts, t.address),
+    );
+    p.qr(25.0, 37.0, 55.0, &t.code).map_err(|e| {
+        invalid(
+            "code",
+            format!("无法生成二维码：{e}"),
+            format!("Cannot make a QR code: {e}"),
+        )
+    })?;
+    let who = format!("{} {}", t.guest_name, role_zh(t.role))
+        .trim()
+        .to_owned();
+    p.text_fit(
+        52.5,
+        101.0,
+        &Style::new(16.0, Align::Center),
+        9.0,
+        95.0,
+        &who,
+    );
+    p.text_fit(
+        52.5,
+        109.0,
+        &Style::new(11.0, Align::Center),
+        7.0,
+        95.0,
+        &t.store_name,
+    );
+    let table = match t.table {
+        Some(n) => format!("{n} 号桌 · Table {n}"),
+        None => "桌号入场时安排 · Table assigned at the door".to_owned(),
+    };
+    p.text_fit(
+        52.5,
+        118.0,
+        &Style::new(11.0, Align::Center).color(red.clone()),
+        7.0,
+        95.0,
+        &table,
+    );
+    p.line((10.0, 124.0), (95.0, 124.0), grey.clone(), 0.5);
+    p.text(
+        52.5,
+        131.0,
+        &Style::new(8.0, Align::Center).color(grey.clone()),
+        &t.code,
+    );
+    p.text(
+        52.5,
+        139.0,
+        &Style::new(7.0, Align::Center).color(grey),
+        "凭此码签到，请勿转发他人 · Show this code at the door",
+    );
+    doc.push(p);
+    Ok(())
+}
+
+/// A printable PDF of the given tickets, one A6 page each.
+pub fn pdf_of(tickets: &[TicketView]) -> Result<Vec<u8>> {
+    let mut doc = pdf::Doc::new("入场券 Tickets");
+    for t in tickets {
+        draw(&mut doc, t)?;
+    }
+    Ok(doc.finish())
+}
+
+/// Every valid ticket of a seminar as one PDF.
+pub fn seminar_pdf_bytes(conn: &Connection, seminar_id: i64) -> Result<Vec<u8>> {
+    seminar::get_in(conn, seminar_id)?;
+    let tickets = view_rows(
+        conn,
+        "i.seminar_id = ?1 AND t.revoked_at IS NULL",
+        &seminar_id,
+    )?;
+    if tickets.is_empty() {
+        return Err(crate::error::Error::Conflict {
+            zh: "这场会销还没有票：确认邀约后才会出票。".into(),
+            en: "This seminar has no tickets yet: tickets are issued when invitations are confirmed.".into(),
+        });
+    }
+    pdf_of(&tickets)
+}
+
+/// One QR PNG per valid ticket of a seminar, named `店名-姓名-CODE.png`; returns how many.
+pub fn write_pngs(conn: &Connection, seminar_id: i64, dir: &Path) -> Result<usize> {
+    seminar::get_in(conn, seminar_id)?;
+    let tickets = view_rows(
+        conn,
+        "i.seminar_id = ?1 AND t.revoked_at IS NULL",
+        &seminar_id,
+    )?;
+    std::fs::create_dir_all(dir)?;
+    for t in &tickets {
+        std::fs::write(dir.join(png_name(t)), qr_png(&t.code, 8)?)?;
+    }
+    Ok(tickets.len())
+}
+
+fn png_name(t: &TicketView) -> String {
+    let safe = |s: &str| -> String {
+        s.chars()
+            .map(|c| {
+                if c.is_alphanumeric() || c > '\u{7f}' {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect()
+    };
+    format!(
+        "{}-{}-{}.png",
+        safe(&t.store_name),
+        safe(&t.guest_name),
+        t.code
+    )
+}
+
+/// A file for the UI to save: name, MIME type and base64 content.
+#[derive(Debug, Clone, Serialize, TS, ToSchema)]
+pub struct FileOut {
+    pub file_name: String,
+    pub mime: String,
+    pub data_base64: String,
+}
+
+#[derive(Debug, Clone, Deserialize, TS, ToSchema)]
+pub struct CodeInput {
+    pub code: String,
+}
+
+fn file(name: String, mime: &str, bytes: &[u8]) -> FileOut {
+    use base64::Engine;
+    FileOut {
+        file_name: name,
+        mime: mime.into(),
+        data_base64: base64::engine::general_purpose::STANDARD.encode(bytes),
+    }
+}
+
+/// A ticket's QR code as a PNG image, to send with a WeChat message.
+pub fn qr_image(app: &App, input: CodeInput) -> Result<FileOut> {
+    let conn = app.db.conn();
+    let t = view(&conn, &input.code)?;
+    Ok(file(png_name(&t), "image/png", &qr_png(&t.code, 10)?))
+}
+
+/// One ticket as a printable PDF.
+pub fn ticket_pdf(app: &App, input: CodeInput) -> Result<FileOut> {
+    let conn = app.db.conn();
+    let t = view(&conn, &input.code)?;
+    let bytes = pdf_of(std::slice::from_ref(&t))?;
+    Ok(file(
+        png_name(&t).replace(".png", ".pdf"),
+        "application/pdf",
+        &bytes,
+    ))
+}
+
+/// All tickets of a seminar as one printable PDF.
+pub fn seminar_pdf(app: &App, scope: SeminarScope) -> Result<FileOut> {
+    let bytes = seminar_pdf_bytes(&app.db.conn(), scope.seminar_id)?;
+    Ok(file(
+        format!("tickets-{}.pdf", scope.seminar_id),
+        "application/pdf",
+        &bytes,
+    ))
+}
+
+#[derive(Debug, Clone, Serialize, TS, ToSchema)]
+pub struct Verified {
+    pub ticket: TicketView,
+}
+
+/// Checks a code: the ticket it belongs to, or a refusal.
+pub fn check(app: &App, input: CodeInput) -> Result<Verified> {
+    let conn = app.db.conn();
+    Ok(Verified {
+        ticket: view(&conn, &input.code)?,
+    })
 }
 
 #[cfg(test)]

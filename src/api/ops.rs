@@ -4,8 +4,8 @@ use super::Access::{Admin, Public};
 use super::Method::{Get, Post, Put};
 use super::{Empty, Op};
 use crate::{
-    checkin, contact, conversion, deal, demo, followup, invitation, product, seating, seminar,
-    settings, staff, store, ticket,
+    cadence, checkin, contact, conversion, deal, demo, followup, import, invitation, product,
+    seating, seminar, settings, staff, store, ticket,
 };
 
 #[rustfmt::skip]
@@ -22,6 +22,8 @@ pub(super) fn all() -> Vec<Op> {
         Op::new("stores.get", Get, "/api/stores/{id}", Admin, "A store with its contacts", store::get),
         Op::new("stores.create", Post, "/api/stores", Admin, "Add a store", store::create),
         Op::new("stores.update", Put, "/api/stores/{id}", Admin, "Edit a store", store::update),
+        Op::new("imports.preview", Post, "/api/imports/stores/preview", Admin, "Check a store list (xlsx, xls, csv) and show what importing it would do", import::preview),
+        Op::new("imports.stores", Post, "/api/imports/stores", Admin, "Import a store list: all rows, or the valid ones only", import::import),
         Op::new("contacts.create", Post, "/api/stores/{store_id}/contacts", Admin, "Add a contact to a store", contact::create),
         Op::new("contacts.update", Put, "/api/contacts/{id}", Admin, "Edit a contact", contact::update),
         Op::new("contacts.erase", Post, "/api/contacts/{id}/erase", Admin, "Erase a contact's personal data on request", contact::erase),
@@ -37,6 +39,12 @@ pub(super) fn all() -> Vec<Op> {
         Op::new("invitations.list", Get, "/api/seminars/{seminar_id}/invitations", Admin, "A seminar's invitations", invitation::list),
         Op::new("invitations.create", Post, "/api/seminars/{seminar_id}/invitations", Admin, "Invite a store, naming who comes", invitation::create),
         Op::new("invitations.set_status", Post, "/api/invitations/{id}/status", Admin, "Confirm, decline or cancel an invitation", invitation::set_status),
+        Op::new("invitations.progress", Get, "/api/seminars/{seminar_id}/invitations/progress", Admin, "Invitation progress per inviter against capacity", cadence::progress),
+        Op::new("cadence.get", Get, "/api/seminars/{seminar_id}/cadence", Admin, "A seminar's invitation cadence with the date of each step", cadence::get),
+        Op::new("cadence.set", Put, "/api/seminars/{seminar_id}/cadence", Admin, "Edit a seminar's cadence (optionally saved as a template)", cadence::set),
+        Op::new("cadence.templates", Get, "/api/cadence-templates", Admin, "Saved cadence templates, the default first", |app, _: Empty| cadence::templates(app)),
+        Op::new("touches.today", Get, "/api/touches/today", Admin, "Today's due and overdue touches, messages filled in", cadence::today),
+        Op::new("touches.record", Post, "/api/touches/{id}/outcome", Admin, "Record a touch's outcome (confirming issues tickets)", cadence::record),
         Op::new("tables.list", Get, "/api/seminars/{seminar_id}/tables", Admin, "A seminar's tables", seating::list),
         Op::new("tables.create", Post, "/api/seminars/{seminar_id}/tables", Admin, "Add a table", seating::create),
         Op::new("tables.update", Put, "/api/tables/{id}", Admin, "Edit a table", seating::update),
@@ -53,6 +61,10 @@ pub(super) fn all() -> Vec<Op> {
         Op::new("products.list", Get, "/api/products", Admin, "Products and their price tiers", |app, _: Empty| product::list(app)),
         Op::new("products.create", Post, "/api/products", Admin, "Add a product with one to three price tiers", product::create),
         Op::new("tickets.list", Get, "/api/seminars/{seminar_id}/tickets", Admin, "A seminar's ticket codes with their guests", ticket::list),
+        Op::new("tickets.verify", Get, "/api/tickets/{code}", Admin, "Check a ticket code", ticket::check),
+        Op::new("tickets.qr", Get, "/api/tickets/{code}/qr", Admin, "A ticket's QR code as a PNG image (base64)", ticket::qr_image),
+        Op::new("tickets.pdf", Get, "/api/tickets/{code}/pdf", Admin, "A ticket as a printable PDF (base64)", ticket::ticket_pdf),
+        Op::new("tickets.seminar_pdf", Get, "/api/seminars/{seminar_id}/tickets/pdf", Admin, "All tickets of a seminar as one PDF (base64)", ticket::seminar_pdf),
         Op::new("checkins.list", Get, "/api/seminars/{seminar_id}/checkins", Admin, "A seminar's check-ins", checkin::list),
         Op::new("deals.list", Get, "/api/seminars/{seminar_id}/deals", Admin, "A seminar's deals", deal::list),
         Op::with_caller("deals.create", Post, "/api/deals", Admin, "Record a deal (the limited tier's quota is enforced as the seminar says)", deal::create),

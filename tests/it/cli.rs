@@ -317,3 +317,69 @@ fn the_session_report_pdf_and_the_excel_export() {
     let bytes = std::fs::read(&xlsx).unwrap();
     assert!(bytes.starts_with(b"PK"), "an xlsx is a zip file");
 }
+
+#[test]
+fn import_stores_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("i.db");
+    let file = dir.path().join("名单.csv");
+    let (gbk, _, _) = encoding_rs::GBK.encode(
+        "门店名称,联系人,电话,城市\n小太阳幼儿园,刘丽,13800138001,长沙\n坏店,李五,123,长沙\n好运超市,李四,13600000000,长沙\n",
+    );
+    std::fs::write(&file, &gbk).unwrap();
+    let run = |args: &[&str]| {
+        huixiao()
+            .arg("--db")
+            .arg(&db)
+            .args(["--lang", "zh-CN", "import", "stores"])
+            .arg(&file)
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    // All or nothing: one bad row, nothing written, exit 1, the errors in JSON.
+    let out = run(&["--json"]);
+    assert!(!out.status.success());
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let keys: Vec<&String> = v.as_object().unwrap().keys().collect();
+    assert_eq!(keys, ["errors", "imported", "merged", "rows"]);
+    assert_eq!(v["rows"], 3);
+    assert_eq!(v["imported"], 0);
+    assert_eq!(
+        v["errors"][0]
+            .as_object()
+            .unwrap()
+            .keys()
+            .collect::<Vec<_>>(),
+        ["column", "message", "row"]
+    );
+    assert_eq!(v["errors"][0]["row"], 3);
+    assert_eq!(v["errors"][0]["column"], "电话");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("没有导入任何门店"));
+
+    // A dry run with --skip-invalid says what would be imported.
+    let out = run(&["--json", "--dry-run", "--skip-invalid"]);
+    assert!(out.status.success());
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        (v["imported"].as_i64(), v["merged"].as_i64()),
+        (Some(2), Some(0))
+    );
+
+    let out = run(&["--json", "--skip-invalid"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let skipped = std::fs::read_to_string(dir.path().join("名单.skipped.csv")).unwrap();
+    assert!(skipped.contains("坏店,李五,123"), "{skipped}");
+    let list = huixiao()
+        .arg("--db")
+        .arg(&db)
+        .args(["call", "stores.list", "{}"])
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&list.stdout).unwrap();
+    assert_eq!(v["total"], 2);
+}

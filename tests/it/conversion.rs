@@ -59,6 +59,8 @@ fn build(app: &huixiao::App) -> Built {
                         key_customer: false,
                         referrer_id: None,
                         note: String::new(),
+                        referral_commission_bp: 0,
+                        source: String::new(),
                     },
                     "2026-11-01T00:00:00Z",
                 )?;

@@ -3,15 +3,20 @@ import { createRouter, createWebHashHistory, type RouteRecordRaw } from "vue-rou
 export const PHASES = ["invitations", "seating", "checkin", "talk", "closing", "data"] as const;
 export type Phase = (typeof PHASES)[number];
 
+/** Phases with a page of their own; the others show the generic phase page (which hosts seating). */
+const PHASE_PAGES: Partial<Record<Phase, RouteRecordRaw["component"]>> = {
+  invitations: () => import("./pages/InvitationsPage.vue"),
+  data: () => import("./pages/DashboardPage.vue"),
+};
+
 const routes: RouteRecordRaw[] = [
   { path: "/", redirect: "/seminars" },
   { path: "/seminars", name: "seminars", component: () => import("./pages/SeminarList.vue") },
   { path: "/seminars/:id", name: "seminar", component: () => import("./pages/SeminarDetail.vue"), props: (r) => ({ id: Number(r.params.id) }) },
-  { path: "/data", name: "data", component: () => import("./pages/DashboardPage.vue") },
-  ...PHASES.filter((phase) => phase !== "data").map((phase) => ({
+  ...PHASES.map((phase) => ({
     path: `/${phase}`,
     name: phase,
-    component: () => import("./pages/PhasePage.vue"),
+    component: PHASE_PAGES[phase] ?? (() => import("./pages/PhasePage.vue")),
     props: { phase },
   })),
   { path: "/stores", name: "stores", component: () => import("./pages/StoreList.vue") },

@@ -15,6 +15,8 @@ export const OPS = {
   "stores.get": { method: "GET", path: "/api/stores/{id}" },
   "stores.create": { method: "POST", path: "/api/stores" },
   "stores.update": { method: "PUT", path: "/api/stores/{id}" },
+  "imports.preview": { method: "POST", path: "/api/imports/stores/preview" },
+  "imports.stores": { method: "POST", path: "/api/imports/stores" },
   "contacts.create": { method: "POST", path: "/api/stores/{store_id}/contacts" },
   "contacts.update": { method: "PUT", path: "/api/contacts/{id}" },
   "contacts.erase": { method: "POST", path: "/api/contacts/{id}/erase" },
@@ -30,6 +32,12 @@ export const OPS = {
   "invitations.list": { method: "GET", path: "/api/seminars/{seminar_id}/invitations" },
   "invitations.create": { method: "POST", path: "/api/seminars/{seminar_id}/invitations" },
   "invitations.set_status": { method: "POST", path: "/api/invitations/{id}/status" },
+  "invitations.progress": { method: "GET", path: "/api/seminars/{seminar_id}/invitations/progress" },
+  "cadence.get": { method: "GET", path: "/api/seminars/{seminar_id}/cadence" },
+  "cadence.set": { method: "PUT", path: "/api/seminars/{seminar_id}/cadence" },
+  "cadence.templates": { method: "GET", path: "/api/cadence-templates" },
+  "touches.today": { method: "GET", path: "/api/touches/today" },
+  "touches.record": { method: "POST", path: "/api/touches/{id}/outcome" },
   "tables.list": { method: "GET", path: "/api/seminars/{seminar_id}/tables" },
   "tables.create": { method: "POST", path: "/api/seminars/{seminar_id}/tables" },
   "tables.update": { method: "PUT", path: "/api/tables/{id}" },
@@ -46,6 +54,10 @@ export const OPS = {
   "products.list": { method: "GET", path: "/api/products" },
   "products.create": { method: "POST", path: "/api/products" },
   "tickets.list": { method: "GET", path: "/api/seminars/{seminar_id}/tickets" },
+  "tickets.verify": { method: "GET", path: "/api/tickets/{code}" },
+  "tickets.qr": { method: "GET", path: "/api/tickets/{code}/qr" },
+  "tickets.pdf": { method: "GET", path: "/api/tickets/{code}/pdf" },
+  "tickets.seminar_pdf": { method: "GET", path: "/api/seminars/{seminar_id}/tickets/pdf" },
   "checkins.list": { method: "GET", path: "/api/seminars/{seminar_id}/checkins" },
   "deals.list": { method: "GET", path: "/api/seminars/{seminar_id}/deals" },
   "deals.create": { method: "POST", path: "/api/deals" },
@@ -70,6 +82,8 @@ export interface OpTypes {
   "stores.get": { input: T.IdInput; output: T.StoreDetail };
   "stores.create": { input: T.StoreInput; output: T.Store };
   "stores.update": { input: T.StoreUpdate; output: T.Store };
+  "imports.preview": { input: T.ImportFile; output: T.ImportPreview };
+  "imports.stores": { input: T.ImportRequest; output: T.ImportReport };
   "contacts.create": { input: T.NewContact; output: T.Contact };
   "contacts.update": { input: T.ContactUpdate; output: T.Contact };
   "contacts.erase": { input: T.IdInput; output: T.Contact };
@@ -85,6 +99,12 @@ export interface OpTypes {
   "invitations.list": { input: T.SeminarScope; output: Array<T.Invitation> };
   "invitations.create": { input: T.InvitationInput; output: T.Invitation };
   "invitations.set_status": { input: T.InvitationStatusChange; output: T.Invitation };
+  "invitations.progress": { input: T.SeminarScope; output: T.Progress };
+  "cadence.get": { input: T.SeminarScope; output: T.CadenceView };
+  "cadence.set": { input: T.CadenceInput; output: T.CadenceView };
+  "cadence.templates": { input: T.Empty; output: Array<T.CadenceTemplate> };
+  "touches.today": { input: T.TodayQuery; output: Array<T.TodayTouch> };
+  "touches.record": { input: T.TouchOutcome; output: T.TouchRecorded };
   "tables.list": { input: T.SeminarScope; output: Array<T.Table> };
   "tables.create": { input: T.NewTable; output: T.Table };
   "tables.update": { input: T.TableUpdate; output: T.Table };
@@ -101,6 +121,10 @@ export interface OpTypes {
   "products.list": { input: T.Empty; output: Array<T.Product> };
   "products.create": { input: T.ProductInput; output: T.Product };
   "tickets.list": { input: T.SeminarScope; output: Array<T.Ticket> };
+  "tickets.verify": { input: T.CodeInput; output: T.Verified };
+  "tickets.qr": { input: T.CodeInput; output: T.FileOut };
+  "tickets.pdf": { input: T.CodeInput; output: T.FileOut };
+  "tickets.seminar_pdf": { input: T.SeminarScope; output: T.FileOut };
   "checkins.list": { input: T.SeminarScope; output: Array<T.CheckIn> };
   "deals.list": { input: T.SeminarScope; output: Array<T.Deal> };
   "deals.create": { input: T.DealInput; output: T.Recorded };

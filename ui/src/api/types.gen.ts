@@ -17,9 +17,34 @@ max_score: number, badly_seated: Array<BadGuest>, };
 
 export type BadGuest = { contact_id: number, name: string, table_number: number | null, problems: Array<Said>, };
 
+export type CadenceInput = { seminar_id: number, name: string, steps: Array<Step>, 
+/**
+ * Also save these steps as a template under this name.
+ */
+save_as_template: string | null, };
+
+export type CadenceTemplate = { 
+/**
+ * None for the built-in default.
+ */
+id: number | null, name: string, steps: Array<Step>, };
+
+/**
+ * A seminar's cadence with the date each step falls on.
+ */
+export type CadenceView = { seminar_id: number, name: string, steps: Array<Step>, 
+/**
+ * The venue-local date of each step.
+ */
+dates: Array<string>, variables: Array<string>, };
+
 export type Channel = "call" | "message" | "visit";
 
 export type CheckIn = { id: number, invitation_id: number, store_name: string, contact_id: number | null, guest_name: string | null, at: string, station: string, companions: number, };
+
+export type CodeInput = { code: string, };
+
+export type ColumnInfo = { index: number, letter: string, header: string, field: ImportField | null, };
 
 /**
  * Every seminar side by side (oldest first), the medians, and conversion by seating layout and
@@ -81,6 +106,11 @@ export type DemoSummary = { seminars: number, stores: number, };
  */
 export type Empty = Record<symbol, never>;
 
+/**
+ * A file for the UI to save: name, MIME type and base64 content.
+ */
+export type FileOut = { file_name: string, mime: string, data_base64: string, };
+
 export type FollowUp = { id: number, seminar_id: number | null, store_id: number, store_name: string, owner_id: number | null, owner_name: string | null, channel: Channel, due_date: string, outcome: FollowUpOutcome | null, note: string, done_at: string | null, };
 
 export type FollowUpOutcome = "closed" | "deposit" | "thinking" | "lost";
@@ -132,6 +162,87 @@ export type Health = { ok: boolean, version: string, };
 
 export type IdInput = { id: number, };
 
+/**
+ * What a column of the file holds.
+ */
+export type ImportField = "store_name" | "contact_name" | "phone" | "role" | "city" | "district" | "address" | "industry" | "level" | "source" | "referrer" | "commission" | "note";
+
+/**
+ * The file as the user chose it: its name (for messages) and its bytes, base64-encoded so that
+ * the same JSON input travels over IPC, HTTP and the CLI.
+ */
+export type ImportFile = { file_name: string, data_base64: string, 
+/**
+ * The user's column mapping, one entry per column (null: ignore the column). Without it the
+ * headers decide.
+ */
+mapping: Array<ImportField | null> | null, 
+/**
+ * Which row holds the headers (as the spreadsheet numbers it). Without it, found by content.
+ */
+header_row: number | null, };
+
+/**
+ * What the import would do, before anything is written.
+ */
+export type ImportPreview = { 
+/**
+ * "xlsx", "xls", "csv (UTF-8)", "csv (UTF-8 BOM)", "csv (GBK)".
+ */
+format: string, header_row: number, columns: Array<ColumnInfo>, 
+/**
+ * Store name and phone have a column: the import can run. Otherwise the user maps columns.
+ */
+mapping_complete: boolean, missing: Array<ImportField>, 
+/**
+ * Data rows (blank rows not counted).
+ */
+rows: number, new_stores: number, merged: number, invalid_rows: number, landlines: number, errors: Array<RowError>, merges: Array<Merge>, 
+/**
+ * The first data rows as text, for the preview table.
+ */
+sample: Array<SampleRow>, };
+
+/**
+ * The result of an import (or a dry run).
+ */
+export type ImportReport = { rows: number, 
+/**
+ * Rows that created a store (in a dry run: that would).
+ */
+imported: number, 
+/**
+ * Rows merged into an existing store or one created by an earlier row.
+ */
+merged: number, errors: Array<RowError>, 
+/**
+ * Whether anything was written.
+ */
+written: boolean, 
+/**
+ * Rows skipped for errors, as a CSV (UTF-8 with BOM) to fix and import again.
+ */
+skipped_csv: string | null, };
+
+export type ImportRequest = { 
+/**
+ * Write the valid rows and skip the others (default: nothing is written unless all are valid).
+ */
+skip_invalid: boolean, 
+/**
+ * Check everything, write nothing.
+ */
+dry_run: boolean, file_name: string, data_base64: string, 
+/**
+ * The user's column mapping, one entry per column (null: ignore the column). Without it the
+ * headers decide.
+ */
+mapping: Array<ImportField | null> | null, 
+/**
+ * Which row holds the headers (as the spreadsheet numbers it). Without it, found by content.
+ */
+header_row: number | null, };
+
 export type Invitation = { id: number, seminar_id: number, store_id: number, store_name: string, inviter_id: number | null, inviter_name: string | null, status: InvitationStatus, walk_in: boolean, guests: Array<Guest>, decline_reason: string, note: string, created_at: string, };
 
 export type InvitationInput = { seminar_id: number, store_id: number, inviter_id: number | null, 
@@ -144,6 +255,19 @@ export type InvitationStatus = "invited" | "confirmed" | "declined" | "cancelled
 
 export type InvitationStatusChange = { id: number, status: InvitationStatus, decline_reason: string, };
 
+/**
+ * One inviter's figures for a seminar.
+ */
+export type InviterProgress = { inviter_id: number | null, inviter_name: string | null, invited: number, 
+/**
+ * Spoken to at least once (reached, confirmed, declined, or asked to be called back).
+ */
+reached: number, confirmed: number, declined: number, 
+/**
+ * People coming with the confirmed stores.
+ */
+confirmed_guests: number, due_today: number, overdue: number, };
+
 export type Lang = "zh-CN" | "en";
 
 export type LockInput = { seminar_id: number, contact_id: number, locked: boolean, };
@@ -152,6 +276,25 @@ export type LockInput = { seminar_id: number, contact_id: number, locked: boolea
  * The organisation's medians per phase, over its closed seminars.
  */
 export type Medians = { pre_event: number | null, in_event: number | null, post_event: number | null, session_conversion: number | null, deal_ratio: number | null, };
+
+/**
+ * A row that joins a store instead of creating one.
+ */
+export type Merge = { row: number, store_name: string, reason: MergeReason, 
+/**
+ * The store already in the database it joins…
+ */
+store_id: number | null, 
+/**
+ * …or the earlier row of this file that creates it.
+ */
+first_row: number | null, 
+/**
+ * Whether the row adds a new contact to the store (a phone the store does not have yet).
+ */
+adds_contact: boolean, };
+
+export type MergeReason = "phone" | "name_city";
 
 export type MoveInput = { seminar_id: number, contact_id: number, 
 /**
@@ -189,6 +332,8 @@ export type NewTable = { seminar_id: number, number: number, shape: TableShape, 
  * The OpenAPI document as JSON.
  */
 export type OpenApiDoc = Record<string, unknown>;
+
+export type Outcome = "reached" | "no_answer" | "confirmed" | "declined" | "call_back" | "skipped";
 
 export type Payment = "deposit" | "full" | "promised";
 
@@ -229,6 +374,8 @@ export type ProductInput = { name: string, description: string,
  */
 tiers: Array<PriceTierInput>, };
 
+export type Progress = { seminar_id: number, capacity: number, invited: number, reached: number, confirmed: number, declined: number, confirmed_guests: number, inviters: Array<InviterProgress>, };
+
 export type Proposal = { id: number, status: ProposalStatus, moves: Array<ReseatMove>, 
 /**
  * Tables left empty by the proposal.
@@ -250,6 +397,16 @@ export type QuotaPolicy = "refuse" | "warn";
 export type Recorded = { deal: Deal, warnings: Array<string>, };
 
 export type ReseatMove = { contact_id: number, name: string, from_table_id: number, from_table_number: number, from_seat: number, table_id: number, table_number: number, seat: number, keeps_assistant: boolean, };
+
+/**
+ * A problem in one cell (or row) of the file: `row` as the spreadsheet shows it (header = 1 in
+ * a plain list), `column` the header of the column as written in the file.
+ */
+export type RowError = { row: number, column: string, 
+/**
+ * The column's letter (A, B, … AA).
+ */
+letter: string, zh: string, en: string, };
 
 /**
  * One grouping rule of a seminar.
@@ -279,6 +436,8 @@ export type RulesInput = { seminar_id: number, rules: Array<Rule>, };
  * A sentence in both languages.
  */
 export type Said = { zh: string, en: string, };
+
+export type SampleRow = { row: number, cells: Array<string>, };
 
 /**
  * A guest of the seminar and where they sit.
@@ -449,11 +608,44 @@ export type StaffUpdate = { id: number, name: string, phone: string | null, role
 
 export type StatusChange = { id: number, status: SeminarStatus, };
 
-export type Store = { id: number, name: string, city: string, district: string, address: string, industry: string, level: StoreLevel, key_customer: boolean, referrer_id: number | null, referrer_name: string | null, note: string, contact_count: number, created_at: string, };
+/**
+ * One step of a cadence.
+ */
+export type Step = { 
+/**
+ * Days relative to the seminar's date: -10 is "D-10", 0 the day itself, 3 three days after.
+ */
+offset_days: number, kind: TouchKind, channel: Channel, 
+/**
+ * The message or call script, with variables {姓名} {店名} {时间} {地址} {桌号} {票码} {行业} {邀约人}.
+ */
+message: string, 
+/**
+ * Only until the guest confirms (the first call, the confirmation call): skipped after.
+ */
+until_confirmed: boolean, 
+/**
+ * Send the e-ticket with it.
+ */
+with_ticket: boolean, };
+
+export type Store = { id: number, name: string, city: string, district: string, address: string, industry: string, level: StoreLevel, key_customer: boolean, referrer_id: number | null, referrer_name: string | null, 
+/**
+ * The referrer's commission on this store, in basis points (1% = 100).
+ */
+referral_commission_bp: number, 
+/**
+ * Where the store came from (来源), e.g. 地推, 转介绍, an imported list.
+ */
+source: string, note: string, contact_count: number, created_at: string, };
 
 export type StoreDetail = { store: Store, contacts: Array<Contact>, };
 
-export type StoreInput = { name: string, city: string, district: string, address: string, industry: string, level: StoreLevel, key_customer: boolean, referrer_id: number | null, note: string, };
+export type StoreInput = { name: string, city: string, district: string, address: string, industry: string, level: StoreLevel, key_customer: boolean, referrer_id: number | null, 
+/**
+ * The referrer's commission in basis points (1% = 100); 0 without a referrer.
+ */
+referral_commission_bp: number, source: string, note: string, };
 
 export type StoreLevel = "A" | "B" | "C";
 
@@ -469,7 +661,11 @@ q: string | null, city: string | null,
  */
 page: number | null, page_size: number | null, };
 
-export type StoreUpdate = { id: number, name: string, city: string, district: string, address: string, industry: string, level: StoreLevel, key_customer: boolean, referrer_id: number | null, note: string, };
+export type StoreUpdate = { id: number, name: string, city: string, district: string, address: string, industry: string, level: StoreLevel, key_customer: boolean, referrer_id: number | null, 
+/**
+ * The referrer's commission in basis points (1% = 100); 0 without a referrer.
+ */
+referral_commission_bp: number, source: string, note: string, };
 
 export type Table = { id: number, seminar_id: number, number: number, shape: TableShape, seats: number, x: number, y: number, assistant_id: number | null, assistant_name: string | null, };
 
@@ -562,3 +758,71 @@ penetration: number | null, };
 export type TerritoryQuery = { city: string, };
 
 export type Ticket = { id: number, code: string, invitation_id: number, store_id: number, store_name: string, contact_id: number | null, guest_name: string | null, issued_at: string, revoked: boolean, };
+
+/**
+ * Everything printed on a ticket.
+ */
+export type TicketView = { code: string, guest_name: string, role: ContactRole | null, store_name: string, seminar_title: string, 
+/**
+ * Venue-local date and start, `YYYY-MM-DD HH:MM`.
+ */
+starts: string, address: string, 
+/**
+ * The guest's table once seated.
+ */
+table: number | null, };
+
+export type TodayQuery = { 
+/**
+ * One inviter's touches; all inviters' when absent (the organizer).
+ */
+inviter_id: number | null, seminar_id: number | null, };
+
+/**
+ * A touch due today or overdue, ready to act on.
+ */
+export type TodayTouch = { touch_id: number, invitation_id: number, invitation_status: InvitationStatus, seminar_id: number, seminar_title: string, seminar_date: string, due_date: string, 
+/**
+ * 0 when due today.
+ */
+overdue_days: number, 
+/**
+ * A call-back the guest asked for; `call_back_at` is its time (HH:MM) when they gave one.
+ */
+call_back: boolean, call_back_at: string | null, kind: TouchKind, channel: Channel, store_id: number, store_name: string, inviter_id: number | null, inviter_name: string | null, 
+/**
+ * The guest to contact: the one who holds the money first (老板娘), opted-out ones last.
+ */
+contact_id: number | null, contact_name: string | null, role: ContactRole | null, phone: string | null, phone_kind: PhoneKind | null, 
+/**
+ * The message with its variables filled in.
+ */
+message: string, with_ticket: boolean, ticket_code: string | null, };
+
+export type TouchKind = "invite" | "purpose" | "confirm" | "reminder" | "morning" | "custom";
+
+export type TouchOutcome = { id: number, outcome: Outcome, note: string, 
+/**
+ * Required when declined.
+ */
+decline_reason: string, 
+/**
+ * For "call back": the venue-local date, and optionally the time (HH:MM).
+ */
+call_back_date: string | null, call_back_time: string | null, 
+/**
+ * Who did it.
+ */
+staff_id: number | null, };
+
+export type TouchRecorded = { touch_id: number, invitation: Invitation, 
+/**
+ * Tickets issued by this outcome (on confirming).
+ */
+tickets: Array<string>, 
+/**
+ * The call-back touch created, if any.
+ */
+call_back_touch_id: number | null, };
+
+export type Verified = { ticket: TicketView, };

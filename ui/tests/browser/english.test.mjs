@@ -94,7 +94,12 @@ test("switching to English translates every main screen and persists", async () 
   await assertEnglish(page, "seminar detail");
   await page.screenshot({ path: screenshotPath("seminar-detail-en.png"), fullPage: true });
 
-  for (const phase of ["invitations", "seating", "checkin", "talk", "closing"]) {
+  await go(page, "#/invitations");
+  await page.locator("[data-test=today]").waitFor();
+  await page.locator("[data-test=touch]").first().waitFor();
+  await assertEnglish(page, "invitations");
+
+  for (const phase of ["seating", "checkin", "talk", "closing"]) {
     await go(page, `#/${phase}`);
     await page.locator(`[data-phase=${phase}]`).waitFor();
     if (phase === "seating") {
