@@ -58,6 +58,8 @@ before(async () => {
   driver = spawn("tauri-driver", ["--port", String(port), "--native-driver", "/usr/bin/WebKitWebDriver"], {
     env: { ...process.env, HUIXIAO_DB: db, HUIXIAO_DATA_DIR: work },
     stdio: ["ignore", "inherit", "inherit"],
+    // Its own process group: the driver, WebKitWebDriver and the app all end with it.
+    detached: true,
   });
   await until("tauri-driver", () => wd("GET", "/status").then(() => true));
   const created = await wd("POST", "/session", {
@@ -68,7 +70,13 @@ before(async () => {
 
 after(async () => {
   if (session) await wd("DELETE", `/session/${session}`).catch(() => {});
-  driver?.kill();
+  if (driver?.pid) {
+    try {
+      process.kill(-driver.pid, "SIGTERM");
+    } catch {
+      /* already gone */
+    }
+  }
 });
 
 test("the window opens and the seminar list shows the demo data", async () => {

@@ -314,8 +314,29 @@ fn the_session_report_pdf_and_the_excel_export() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let bytes = std::fs::read(&xlsx).unwrap();
-    assert!(bytes.starts_with(b"PK"), "an xlsx is a zip file");
+    use calamine::{Reader, Xlsx};
+    let mut book: Xlsx<_> = calamine::open_workbook(&xlsx).unwrap();
+    assert_eq!(book.sheet_names(), ["转化", "邀约", "签到", "成交", "跟进"]);
+    let funnel = book.worksheet_range("转化").unwrap();
+    let header: Vec<String> = funnel
+        .rows()
+        .next()
+        .unwrap()
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    assert_eq!(&header[..4], ["分组", "邀约门店", "确认门店", "到场门店"]);
+    let first = funnel.rows().nth(1).unwrap();
+    assert_eq!(
+        first[1].to_string(),
+        "62",
+        "the closed demo seminar's invited stores"
+    );
+    let deals = book.worksheet_range("成交").unwrap();
+    assert!(
+        deals.height() > 50,
+        "every deal of the seminar, and a header"
+    );
 }
 
 #[test]
