@@ -250,3 +250,66 @@ pub fn update(app: &App, input: TableUpdate) -> Result<Table> {
         Ok(table)
     })
 }
+
+/// Tables to add to a room, placed on the grid after the tables it already has.
+#[derive(Debug, Clone, Deserialize, TS, ToSchema)]
+pub struct TableGrid {
+    pub seminar_id: i64,
+    /// How many tables to add (1–100).
+    pub count: i64,
+    /// Seats at each (default 10).
+    #[serde(default = "ten")]
+    pub seats: i64,
+}
+
+/// Grid of the room, in the floor plan's units: four tables a row below the stage.
+const GRID: (f64, f64, f64, f64, i64) = (160.0, 200.0, 220.0, 200.0, 4);
+
+/// Adds `count` round tables numbered after the highest, continuing the grid. All or none.
+pub fn add_grid(app: &App, input: TableGrid) -> Result<Vec<Table>> {
+    validate::range("count", ("桌数", "number of tables"), input.count, 1, 100)?;
+    app.db.write(|tx| {
+        let existing = list_in(tx, input.seminar_id)?;
+        let first = existing.iter().map(|t| t.number).max().unwrap_or(0) + 1;
+        let (x0, y0, dx, dy, per_row) = GRID;
+        for i in 0..input.count {
+            let k = existing.len() as i64 + i;
+            let t = TableInput {
+                number: first + i,
+                shape: TableShape::Round,
+                seats: input.seats,
+                x: x0 + (k % per_row) as f64 * dx,
+                y: y0 + (k / per_row) as f64 * dy,
+                assistant_id: None,
+            };
+            insert(tx, input.seminar_id, &t)?;
+        }
+        list_in(tx, input.seminar_id)
+    })
+}
+
+/// Removes an empty table; one with guests seated at it is refused (move them first).
+pub fn delete(app: &App, input: crate::store::IdInput) -> Result<Vec<Table>> {
+    app.db.write(|tx| {
+        let t = get_in(tx, input.id)?;
+        let seated: i64 = tx.query_row(
+            "SELECT count(*) FROM seat_assignments WHERE table_id = ?1",
+            [t.id],
+            |r| r.get(0),
+        )?;
+        if seated > 0 {
+            return Err(Error::Conflict {
+                zh: format!(
+                    "{} 号桌已有 {seated} 位客人入座，请先把他们移到别的桌。",
+                    t.number
+                ),
+                en: format!(
+                    "Table {} has {seated} guests seated; move them to other tables first.",
+                    t.number
+                ),
+            });
+        }
+        tx.execute("DELETE FROM venue_tables WHERE id = ?1", [t.id])?;
+        list_in(tx, t.seminar_id)
+    })
+}

@@ -731,3 +731,52 @@ fn cli_seating_auto_and_pdf() {
     assert_eq!(bad.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("chart"));
 }
+
+#[test]
+fn tables_are_added_on_the_grid_and_only_empty_ones_removed() {
+    let app = crate::support::app();
+    let w = crate::support::world(&app);
+    let call = |op: &str, input: serde_json::Value| crate::support::call(&app, op, input);
+    let tables = call(
+        "tables.add_grid",
+        serde_json::json!({"seminar_id": w.seminar, "count": 6, "seats": 8}),
+    )
+    .unwrap();
+    let t = tables.as_array().unwrap();
+    assert_eq!(t.len(), 6);
+    assert_eq!(
+        (t[0]["number"].as_i64(), t[5]["number"].as_i64()),
+        (Some(1), Some(6))
+    );
+    assert!(t.iter().all(|x| x["seats"] == 8));
+    // Four to a row: the fifth starts the second row.
+    assert_eq!(t[4]["x"], t[0]["x"]);
+    assert!(t[4]["y"].as_f64() > t[0]["y"].as_f64());
+    let more = call(
+        "tables.add_grid",
+        serde_json::json!({"seminar_id": w.seminar, "count": 1}),
+    )
+    .unwrap();
+    assert_eq!(more.as_array().unwrap().last().unwrap()["number"], 7);
+    assert_eq!(
+        more.as_array().unwrap().last().unwrap()["seats"],
+        10,
+        "ten seats by default"
+    );
+
+    let before = crate::support::dump(&app);
+    let err = call(
+        "tables.add_grid",
+        serde_json::json!({"seminar_id": w.seminar, "count": 2, "seats": 0}),
+    )
+    .unwrap_err();
+    assert_eq!(err.field(), Some("seats"));
+    assert_eq!(
+        crate::support::dump(&app),
+        before,
+        "no table of the two was added"
+    );
+
+    let gone = call("tables.delete", serde_json::json!({"id": t[5]["id"]})).unwrap();
+    assert_eq!(gone.as_array().unwrap().len(), 6);
+}

@@ -41,6 +41,8 @@ export const OPS = {
   "tables.list": { method: "GET", path: "/api/seminars/{seminar_id}/tables" },
   "tables.create": { method: "POST", path: "/api/seminars/{seminar_id}/tables" },
   "tables.update": { method: "PUT", path: "/api/tables/{id}" },
+  "tables.add_grid": { method: "POST", path: "/api/seminars/{seminar_id}/tables/grid" },
+  "tables.delete": { method: "POST", path: "/api/tables/{id}/delete" },
   "seating.get": { method: "GET", path: "/api/seminars/{seminar_id}/seating" },
   "seating.settings": { method: "PUT", path: "/api/seminars/{seminar_id}/seating/settings" },
   "seating.rules": { method: "PUT", path: "/api/seminars/{seminar_id}/seating/rules" },
@@ -108,6 +110,8 @@ export interface OpTypes {
   "tables.list": { input: T.SeminarScope; output: Array<T.Table> };
   "tables.create": { input: T.NewTable; output: T.Table };
   "tables.update": { input: T.TableUpdate; output: T.Table };
+  "tables.add_grid": { input: T.TableGrid; output: Array<T.Table> };
+  "tables.delete": { input: T.IdInput; output: Array<T.Table> };
   "seating.get": { input: T.SeminarScope; output: T.SeatingView };
   "seating.settings": { input: T.SeatingSettingsInput; output: T.SeatingView };
   "seating.rules": { input: T.RulesInput; output: T.SeatingView };

@@ -669,6 +669,19 @@ referral_commission_bp: number, source: string, note: string, };
 
 export type Table = { id: number, seminar_id: number, number: number, shape: TableShape, seats: number, x: number, y: number, assistant_id: number | null, assistant_name: string | null, };
 
+/**
+ * Tables to add to a room, placed on the grid after the tables it already has.
+ */
+export type TableGrid = { seminar_id: number, 
+/**
+ * How many tables to add (1–100).
+ */
+count: number, 
+/**
+ * Seats at each (default 10).
+ */
+seats: number, };
+
 export type TableShape = "round" | "rect";
 
 export type TableUpdate = { id: number, number: number, shape: TableShape, seats: number, x: number, y: number, assistant_id: number | null, };

@@ -86,3 +86,36 @@ test("drag a guest onto an occupied seat: they swap, and it persists", async () 
   await page.screenshot({ path: screenshotPath("seating-swap-zh.png") });
   assert.deepEqual(errors, []);
 });
+
+test("a new seminar's room: add tables on the grid, then drag one to a new place", async () => {
+  const { page, errors } = b;
+  const seminar = await api("POST", "/api/seminars", {
+    title: "新会场布置测试", date: "2030-06-01", start_time: "14:00", capacity: 60,
+  });
+  await page.evaluate((id) => localStorage.setItem("huixiao.currentSeminar", String(id)), seminar.id);
+  await page.goto(`${server.base}/#/seating`);
+  await page.reload();
+  await page.locator("[data-test=seating-board]").waitFor();
+  await page.click("[data-test=seating-tables-open]");
+  const dialog = page.locator("[data-test=tables-dialog]");
+  await dialog.waitFor();
+  await dialog.locator("[data-test=tables-count] input").fill("3");
+  await dialog.locator("[data-test=tables-add]").click();
+  await page.locator("[data-test=table-3]").waitFor();
+  await page.keyboard.press("Escape");
+  await dialog.waitFor({ state: "hidden" });
+
+  const top = page.locator("[data-test=table-1] .table-top");
+  const box = await top.boundingBox();
+  const [before] = await api("GET", `/api/seminars/${seminar.id}/tables`);
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width / 2 + 40, box.y + box.height / 2 + 60, { steps: 8 });
+  await page.mouse.up();
+  await page.waitForTimeout(600);
+  const [after] = await api("GET", `/api/seminars/${seminar.id}/tables`);
+  assert.ok(after.x !== before.x || after.y !== before.y, `table 1 moved: ${JSON.stringify([before, after])}`);
+  await page.reload();
+  await page.locator("[data-test=table-1]").waitFor();
+  assert.deepEqual(errors, []);
+});
