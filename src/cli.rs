@@ -462,6 +462,25 @@ fn execute(app: App, command: Command, lang: Lang) -> Result<()> {
                 print_groups(lang.pick("按城市", "By city"), &r.by_city, lang, |g| {
                     unnamed(&g.label)
                 });
+                let table_label = |g: &Group| match g.key.as_str() {
+                    "none" => lang.pick("未入座", "not seated").to_owned(),
+                    n => match lang {
+                        Lang::Zh => format!("{n} 号桌"),
+                        Lang::En => format!("Table {n}"),
+                    },
+                };
+                print_groups(
+                    lang.pick("按桌", "By table"),
+                    &r.by_table,
+                    lang,
+                    table_label,
+                );
+                print_groups(
+                    lang.pick("按助教", "By assistant"),
+                    &r.by_assistant,
+                    lang,
+                    |g| unnamed(&g.label),
+                );
             }
             Ok(())
         }

@@ -90,6 +90,10 @@ pub struct SeminarReport {
     pub by_role: Vec<Group>,
     /// By the store's city.
     pub by_city: Vec<Group>,
+    /// By the table its guests sat at (`key` is the table number; "none" when not seated).
+    pub by_table: Vec<Group>,
+    /// By the assistant of that table.
+    pub by_assistant: Vec<Group>,
 }
 
 /// `n / d`, or `None` when `d` is 0.
@@ -123,6 +127,10 @@ fn credit(attended: &[Attendance], at: DateTime<Utc>) -> Option<(i64, bool)> {
 struct Facts {
     seminar_id: i64,
     store_id: i64,
+    /// The number of the table its guests sit at, once seated.
+    table: Option<i64>,
+    /// That table's assistant.
+    assistant: Option<(i64, String)>,
     inviter: Option<(i64, String)>,
     role: Option<ContactRole>,
     city: String,
@@ -161,12 +169,23 @@ fn facts(conn: &Connection, seminar: Option<i64>) -> Result<(Vec<Facts>, i64)> {
     };
     let params: Vec<i64> = seminar.into_iter().collect();
     let params = rusqlite::params_from_iter(params.iter());
+    // Roles and tables matter for one seminar's breakdowns; across all seminars they are skipped.
+    let detail = if seminar.is_some() {
+        "(SELECT group_concat(c.role) FROM checkins k JOIN contacts c ON c.id = k.contact_id
+           WHERE k.invitation_id = i.id AND k.undone_at IS NULL),
+         (SELECT group_concat(c.role) FROM invitation_guests g JOIN contacts c ON c.id = g.contact_id
+           WHERE g.invitation_id = i.id),
+         (SELECT t.number FROM seat_assignments a JOIN venue_tables t ON t.id = a.table_id
+           WHERE a.invitation_id = i.id ORDER BY a.contact_id LIMIT 1),
+         (SELECT t.assistant_id FROM seat_assignments a JOIN venue_tables t ON t.id = a.table_id
+           WHERE a.invitation_id = i.id ORDER BY a.contact_id LIMIT 1),
+         (SELECT m.name FROM seat_assignments a JOIN venue_tables t ON t.id = a.table_id
+           JOIN staff m ON m.id = t.assistant_id WHERE a.invitation_id = i.id ORDER BY a.contact_id LIMIT 1)"
+    } else {
+        "NULL, NULL, NULL, NULL, NULL"
+    };
     let mut stmt = conn.prepare(&format!(
-        "SELECT i.seminar_id, i.store_id, i.inviter_id, f.name, s.city, {CONFIRMED_SQL}, {ATTENDED_SQL},
-            (SELECT group_concat(c.role) FROM checkins k JOIN contacts c ON c.id = k.contact_id
-              WHERE k.invitation_id = i.id AND k.undone_at IS NULL),
-            (SELECT group_concat(c.role) FROM invitation_guests g JOIN contacts c ON c.id = g.contact_id
-              WHERE g.invitation_id = i.id)
+        "SELECT i.seminar_id, i.store_id, i.inviter_id, f.name, s.city, {CONFIRMED_SQL}, {ATTENDED_SQL}, {detail}
          FROM invitations i JOIN stores s ON s.id = i.store_id LEFT JOIN staff f ON f.id = i.inviter_id
          WHERE {scope} ORDER BY i.id"
     ))?;
@@ -179,6 +198,14 @@ fn facts(conn: &Connection, seminar: Option<i64>) -> Result<(Vec<Facts>, i64)> {
                 store_id: r.get(1)?,
                 inviter: inviter.map(|id| (id, name.unwrap_or_default())),
                 role: lead_role(r.get(7)?).or_else(|| lead_role(r.get(8).ok().flatten())),
+                table: r.get(9)?,
+                assistant: match (
+                    r.get::<_, Option<i64>>(10)?,
+                    r.get::<_, Option<String>>(11)?,
+                ) {
+                    (Some(id), name) => Some((id, name.unwrap_or_default())),
+                    _ => None,
+                },
                 city: r.get(4)?,
                 confirmed: r.get(5)?,
                 attended: r.get(6)?,
@@ -349,6 +376,14 @@ pub fn report_in(conn: &Connection, seminar_id: i64) -> Result<SeminarReport> {
             (k.clone(), k)
         }),
         by_city: breakdown(&facts, |f| (f.city.clone(), f.city.clone())),
+        by_table: breakdown(&facts, |f| match f.table {
+            Some(n) => (n.to_string(), n.to_string()),
+            None => ("none".into(), String::new()),
+        }),
+        by_assistant: breakdown(&facts, |f| match &f.assistant {
+            Some((id, name)) => (id.to_string(), name.clone()),
+            None => ("none".into(), String::new()),
+        }),
     })
 }
 

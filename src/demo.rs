@@ -792,7 +792,13 @@ impl<'c> Demo<'c> {
     }
 
     /// Round tables of ten in rows of four, each with an assistant; returns the assistant per table.
-    fn tables(&mut self, seminar_id: i64, count: usize, assistants: &[i64]) -> Result<Vec<i64>> {
+    /// Round tables with their assistants: (table id, assistant id) each.
+    fn tables(
+        &mut self,
+        seminar_id: i64,
+        count: usize,
+        assistants: &[i64],
+    ) -> Result<Vec<(i64, i64)>> {
         let mut out = Vec::new();
         for i in 0..count {
             let assistant = assistants[i % assistants.len()];
@@ -804,10 +810,46 @@ impl<'c> Demo<'c> {
                 y: 200.0 + (i / 4) as f64 * 200.0,
                 assistant_id: Some(assistant),
             };
-            seating::insert(self.conn, seminar_id, &table)?;
-            out.push(assistant);
+            let id = seating::insert(self.conn, seminar_id, &table)?;
+            out.push((id, assistant));
         }
         Ok(out)
+    }
+
+    /// Seats the guests of the arrived invitations table by table in arrival order, keeping seat 3
+    /// of each table for its assistant; a guest who finds their table full stays unseated.
+    fn seat(
+        &mut self,
+        seminar_id: i64,
+        tables: &[(i64, i64)],
+        invited: &[Invited],
+        arrived: &[usize],
+    ) -> Result<()> {
+        const ASSISTANT_SEAT: i64 = 3;
+        let mut next = vec![1i64; tables.len()];
+        for &(table, _) in tables {
+            self.conn.execute(
+                "INSERT INTO table_assistant_seats (table_id, seat) VALUES (?1, ?2)",
+                params![table, ASSISTANT_SEAT],
+            )?;
+        }
+        for (pos, &k) in arrived.iter().enumerate() {
+            let t = pos % tables.len();
+            for &contact in &invited[k].guests {
+                if next[t] == ASSISTANT_SEAT {
+                    next[t] += 1;
+                }
+                if next[t] > 10 {
+                    break;
+                }
+                self.conn.execute(
+                    "INSERT INTO seat_assignments (seminar_id, invitation_id, contact_id, table_id, seat) VALUES (?1, ?2, ?3, ?4, ?5)",
+                    params![seminar_id, invited[k].id, contact, tables[t].0, next[t]],
+                )?;
+                next[t] += 1;
+            }
+        }
+        Ok(())
     }
 
     /// The stores of `city` most worth inviting first: A-level and key customers ahead, with chance.
@@ -1067,7 +1109,7 @@ impl<'c> Demo<'c> {
             SeminarStatus::Closed,
             &created,
         )?;
-        let table_assistants = self.tables(seminar_id, 8, &staff.assistants)?;
+        let tables = self.tables(seminar_id, 8, &staff.assistants)?;
 
         let chosen = self.choose_stores(stores, CHANGSHA, &HashSet::new(), 62);
         let (invitees, walk_ins) = chosen.split_at(60);
@@ -1121,9 +1163,10 @@ impl<'c> Demo<'c> {
 
         let arrived = self.check_in(&invited, &coming, date)?;
         // Seated in arrival order around the tables; a store's assistant is its table's.
+        self.seat(seminar_id, &tables, &invited, &arrived)?;
         let assistant_of = |k: usize| {
             let pos = arrived.iter().position(|&a| a == k).expect("arrived");
-            table_assistants[pos % table_assistants.len()]
+            tables[pos % tables.len()].1
         };
         let (buyers, promised) = self.event_deals(
             seminar_id,

@@ -299,13 +299,29 @@ fn breakdowns_of_the_demo_add_up() {
     call(&app, "demo.load", json!({"today": "2026-11-22"})).unwrap();
     let r: huixiao::conversion::SeminarReport =
         serde_json::from_value(call(&app, "seminars.report", json!({"id": 1})).unwrap()).unwrap();
-    for groups in [&r.by_inviter, &r.by_role, &r.by_city] {
+    for groups in [
+        &r.by_inviter,
+        &r.by_role,
+        &r.by_city,
+        &r.by_table,
+        &r.by_assistant,
+    ] {
         let sum = |f: fn(&Counts) -> i64| groups.iter().map(|g| f(&g.counts)).sum::<i64>();
         assert_eq!(sum(|c| c.invited), r.funnel.counts.invited);
         assert_eq!(sum(|c| c.attended), r.funnel.counts.attended);
         assert_eq!(sum(|c| c.closed_deals), r.funnel.counts.closed_deals);
     }
     assert!(r.by_inviter.len() >= 4, "the demo's four inviters");
+    let tables = r.by_table.iter().filter(|g| g.counts.attended > 0).count();
+    assert_eq!(
+        tables, 8,
+        "every guest who came sat at one of the eight tables"
+    );
+    assert!(r
+        .by_assistant
+        .iter()
+        .filter(|g| g.counts.attended > 0)
+        .all(|g| !g.label.is_empty()));
 }
 
 #[test]

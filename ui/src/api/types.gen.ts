@@ -541,7 +541,15 @@ by_role: Array<Group>,
 /**
  * By the store's city.
  */
-by_city: Array<Group>, seminar_id: number, 
+by_city: Array<Group>, 
+/**
+ * By the table its guests sat at (`key` is the table number; "none" when not seated).
+ */
+by_table: Array<Group>, 
+/**
+ * By the assistant of that table.
+ */
+by_assistant: Array<Group>, seminar_id: number, 
 /**
  * Closed deals of this seminar's guests credited to a later seminar they attended.
  */
