@@ -22,6 +22,7 @@ pub mod logging;
 pub mod pdf;
 pub mod phone;
 pub mod product;
+pub mod referral;
 pub mod report;
 pub mod seating;
 pub mod seminar;

@@ -5,7 +5,7 @@ use super::Method::{Get, Post, Put};
 use super::{Empty, Op};
 use crate::{
     cadence, checkin, contact, conversion, deal, demo, followup, import, invitation, product,
-    seating, seminar, settings, staff, store, ticket,
+    referral, seating, seminar, settings, staff, store, ticket,
 };
 
 #[rustfmt::skip]
@@ -75,6 +75,7 @@ pub(super) fn all() -> Vec<Op> {
         Op::with_caller("deals.refund", Post, "/api/deals/{id}/refund", Admin, "Mark a deal refunded, with the reason", deal::refund),
         Op::new("deals.history", Get, "/api/deals/{id}/history", Admin, "A deal's audit trail: who, when, old → new", deal::history),
         Op::new("followups.list", Get, "/api/seminars/{seminar_id}/followups", Admin, "A seminar's follow-ups", followup::list),
+        Op::new("referrals.commissions", Get, "/api/reports/commissions", Admin, "Per referring partner: referred stores, their closed deals, the commission owed", referral::commissions),
         Op::new("openapi", Get, "/api/openapi.json", Admin, "This API as an OpenAPI 3 document", openapi_doc),
         Op::new("demo.load", Post, "/api/demo", Admin, "Fill an empty database with demo data", demo::load),
     ]

@@ -273,3 +273,46 @@ async fn with_a_quota_of_50_a_thousand_concurrent_attempts_from_16_stations_acce
         .unwrap();
     assert_eq!(stored, 50);
 }
+
+#[test]
+fn referral_commissions_at_each_referrals_rate() {
+    let app = app();
+    let (w, product, limited) = setup(&app, 50);
+    // The world's store referred two stores: one at 5%, one at 2.5%.
+    let referred = |name: &str, bp: i64| {
+        call(&app, "stores.create", json!({"name": name, "city": "长沙", "referrer_id": w.store, "referral_commission_bp": bp})).unwrap()["id"].as_i64().unwrap()
+    };
+    let a = referred("介绍来的母婴店", 500);
+    let b = referred("介绍来的便利店", 250);
+    for (store, amount, payment) in [
+        (a, 1_000_000, "full"),
+        (a, 333_333, "deposit"),
+        (b, 980_000, "full"),
+        (b, 500_000, "promised"),
+    ] {
+        let mut d = deal(&w, product, limited);
+        d["store_id"] = json!(store);
+        d["amount_fen"] = json!(amount);
+        d["payment"] = json!(payment);
+        d["reason"] = json!("会后到店成交");
+        call(&app, "deals.create", d).unwrap();
+    }
+    let c = call(&app, "referrals.commissions", json!({})).unwrap();
+    let partner = &c[0];
+    assert_eq!(partner["partner_id"], w.store);
+    assert_eq!(
+        (
+            partner["referred_stores"].as_i64(),
+            partner["converted_stores"].as_i64(),
+            partner["closed_deals"].as_i64()
+        ),
+        (Some(2), Some(2), Some(3))
+    );
+    assert_eq!(
+        partner["amount_fen"],
+        1_000_000 + 333_333 + 980_000,
+        "the promised-only deal does not count"
+    );
+    // 5% of 1,333,333 = 66,666.65 and 2.5% of 980,000 = 24,500: 91,166.65 fen, rounded.
+    assert_eq!(partner["commission_fen"], 91_167);
+}

@@ -68,6 +68,7 @@ export const OPS = {
   "deals.refund": { method: "POST", path: "/api/deals/{id}/refund" },
   "deals.history": { method: "GET", path: "/api/deals/{id}/history" },
   "followups.list": { method: "GET", path: "/api/seminars/{seminar_id}/followups" },
+  "referrals.commissions": { method: "GET", path: "/api/reports/commissions" },
   "openapi": { method: "GET", path: "/api/openapi.json" },
   "demo.load": { method: "POST", path: "/api/demo" },
 } as const satisfies Record<string, { method: Method; path: string }>;
@@ -137,6 +138,7 @@ export interface OpTypes {
   "deals.refund": { input: T.DealEnd; output: T.Deal };
   "deals.history": { input: T.IdInput; output: Array<T.DealChange> };
   "followups.list": { input: T.SeminarScope; output: Array<T.FollowUp> };
+  "referrals.commissions": { input: T.Empty; output: Array<T.Commission> };
   "openapi": { input: T.Empty; output: T.OpenApiDoc };
   "demo.load": { input: T.DemoInput; output: T.DemoSummary };
 }

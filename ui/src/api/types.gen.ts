@@ -46,6 +46,24 @@ export type CodeInput = { code: string, };
 
 export type ColumnInfo = { index: number, letter: string, header: string, field: ImportField | null, };
 
+export type Commission = { 
+/**
+ * The referring store (the partner).
+ */
+partner_id: number, partner_name: string, referred_stores: number, 
+/**
+ * Referred stores with at least one closed deal.
+ */
+converted_stores: number, closed_deals: number, 
+/**
+ * What the referred stores paid in closed deals, in fen.
+ */
+amount_fen: number, 
+/**
+ * Owed to the partner: each deal's amount at its store's referral rate, rounded to the fen.
+ */
+commission_fen: number, };
+
 /**
  * Every seminar side by side (oldest first), the medians, and conversion by seating layout and
  * by lecturer across closed seminars.
