@@ -221,36 +221,7 @@ fn facts(conn: &Connection, seminar: Option<i64>) -> Result<(Vec<Facts>, i64)> {
 
     // The stores that came to a seminar in scope, every seminar they came to, and their closed deals.
     let came = format!("SELECT i.store_id FROM invitations i WHERE {scope} AND {ATTENDED_SQL}");
-    let mut attendances: HashMap<i64, Vec<Attendance>> = HashMap::new();
-    let mut stmt = conn.prepare(&format!(
-        "SELECT i.store_id, m.id, m.date, m.timezone, m.attribution_days
-         FROM invitations i JOIN seminars m ON m.id = i.seminar_id
-         WHERE {ATTENDED_SQL} AND i.store_id IN ({came})"
-    ))?;
-    let rows = stmt.query_map(params.clone(), |r| {
-        Ok((
-            r.get::<_, i64>(0)?,
-            r.get::<_, i64>(1)?,
-            r.get::<_, String>(2)?,
-            r.get::<_, String>(3)?,
-            r.get::<_, i64>(4)?,
-        ))
-    })?;
-    for row in rows {
-        let (store, id, date, tz, window) = row?;
-        let (Ok(date), Ok(tz)) = (
-            NaiveDate::parse_from_str(&date, "%Y-%m-%d"),
-            tz.parse::<chrono_tz::Tz>(),
-        ) else {
-            continue;
-        };
-        attendances.entry(store).or_default().push(Attendance {
-            seminar_id: id,
-            date,
-            tz,
-            window_days: window,
-        });
-    }
+    let attendances = attendances(conn, &format!("i.store_id IN ({came})"), params.clone())?;
     let mut stmt = conn.prepare(&format!(
         "SELECT d.store_id, d.at FROM deals d WHERE {CLOSED_DEAL_SQL} AND d.store_id IN ({came})"
     ))?;
@@ -343,6 +314,38 @@ fn breakdown(facts: &[Facts], key: impl Fn(&Facts) -> (String, String)) -> Vec<G
             .then_with(|| a.key.cmp(&b.key))
     });
     out
+}
+
+/// Every seminar attended by the stores an invitation `i` filter selects, by store: what
+/// attribution needs.
+fn attendances(
+    conn: &Connection,
+    stores: &str,
+    params: impl rusqlite::Params,
+) -> Result<HashMap<i64, Vec<Attendance>>> {
+    let mut out: HashMap<i64, Vec<Attendance>> = HashMap::new();
+    let mut stmt = conn.prepare(&format!(
+        "SELECT i.store_id, m.id, m.date, m.timezone, m.attribution_days
+         FROM invitations i JOIN seminars m ON m.id = i.seminar_id
+         WHERE {ATTENDED_SQL} AND {stores}"
+    ))?;
+    let mut rows = stmt.query(params)?;
+    while let Some(r) = rows.next()? {
+        let (date, tz): (String, String) = (r.get(2)?, r.get(3)?);
+        let (Ok(date), Ok(tz)) = (
+            NaiveDate::parse_from_str(&date, "%Y-%m-%d"),
+            tz.parse::<chrono_tz::Tz>(),
+        ) else {
+            continue;
+        };
+        out.entry(r.get(0)?).or_default().push(Attendance {
+            seminar_id: r.get(1)?,
+            date,
+            tz,
+            window_days: r.get(4)?,
+        });
+    }
+    Ok(out)
 }
 
 pub fn funnel_in(conn: &Connection, seminar_id: i64) -> Result<Funnel> {
@@ -775,36 +778,11 @@ pub fn territory_in(conn: &Connection, city: &str) -> Result<Territory> {
             }
         }
     }
-    let mut attendances: HashMap<i64, Vec<Attendance>> = HashMap::new();
-    let mut stmt = conn.prepare(&format!(
-        "SELECT i.store_id, m.id, m.date, m.timezone, m.attribution_days
-         FROM invitations i JOIN seminars m ON m.id = i.seminar_id JOIN stores s ON s.id = i.store_id
-         WHERE s.city = ?1 AND {ATTENDED_SQL}"
-    ))?;
-    let rows = stmt.query_map([city], |r| {
-        Ok((
-            r.get::<_, i64>(0)?,
-            r.get::<_, i64>(1)?,
-            r.get::<_, String>(2)?,
-            r.get::<_, String>(3)?,
-            r.get::<_, i64>(4)?,
-        ))
-    })?;
-    for row in rows {
-        let (store, id, date, tz, window) = row?;
-        let (Ok(date), Ok(tz)) = (
-            NaiveDate::parse_from_str(&date, "%Y-%m-%d"),
-            tz.parse::<chrono_tz::Tz>(),
-        ) else {
-            continue;
-        };
-        attendances.entry(store).or_default().push(Attendance {
-            seminar_id: id,
-            date,
-            tz,
-            window_days: window,
-        });
-    }
+    let attendances = attendances(
+        conn,
+        "i.store_id IN (SELECT id FROM stores WHERE city = ?1)",
+        [city],
+    )?;
     let mut stmt = conn.prepare(&format!(
         "SELECT d.store_id, d.product_id, d.at FROM deals d JOIN stores s ON s.id = d.store_id
          WHERE s.city = ?1 AND {CLOSED_DEAL_SQL}"
