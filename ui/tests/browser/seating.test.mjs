@@ -32,10 +32,17 @@ test("drag a guest onto an occupied seat: they swap, and it persists", async () 
   const seminars = await api("GET", "/api/seminars");
   const live = seminars.find((s) => s.status === "live");
   await page.goto(server.url);
+  // The app has started (and kept the token) before we move on.
+  await page.locator("[data-test=seminar-table]").waitFor();
   await page.evaluate((id) => localStorage.setItem("huixiao.currentSeminar", String(id)), live.id);
-  await page.goto(`${server.base}/#/seating`);
+  await page.evaluate(() => (location.hash = "#/seating"));
   await page.reload();
-  await page.locator("[data-test=seating-board]").waitFor();
+  try {
+    await page.locator("[data-test=seating-board]").waitFor({ timeout: 60_000 });
+  } catch (e) {
+    await page.screenshot({ path: screenshotPath("seating-board-missing.png"), fullPage: true });
+    throw e;
+  }
   await page.click("[data-test=seating-auto]");
   await page.locator("[data-test=floor-plan] .seat.occupied").first().waitFor();
   await page.waitForTimeout(300);
