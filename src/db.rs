@@ -23,6 +23,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         include_str!("../migrations/0003_seating.sql"),
     ),
     ("0004_deals", include_str!("../migrations/0004_deals.sql")),
+    (
+        "0005_followups",
+        include_str!("../migrations/0005_followups.sql"),
+    ),
 ];
 
 /// The schema version this build of the app writes.

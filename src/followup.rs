@@ -7,34 +7,10 @@ use ts_rs::TS;
 use utoipa::ToSchema;
 
 use crate::app::App;
+pub use crate::cadence::Channel;
 use crate::error::Result;
 use crate::invitation::SeminarScope;
 use crate::seminar;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Channel {
-    Call,
-    Message,
-    Visit,
-}
-
-impl Channel {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Channel::Call => "call",
-            Channel::Message => "message",
-            Channel::Visit => "visit",
-        }
-    }
-    fn parse(s: &str) -> Channel {
-        match s {
-            "message" => Channel::Message,
-            "visit" => Channel::Visit,
-            _ => Channel::Call,
-        }
-    }
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -65,6 +41,16 @@ impl FollowUpOutcome {
     }
 }
 
+/// What a follow-up is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum FollowUpKind {
+    /// A store that came and did not buy at the event: owned by the assistant who sat with them.
+    AfterEvent,
+    /// A confirmed store that did not come: owned by its inviter, to invite it to the next seminar.
+    NoShow,
+}
+
 #[derive(Debug, Clone, Serialize, TS, ToSchema)]
 pub struct FollowUp {
     pub id: i64,
@@ -73,40 +59,268 @@ pub struct FollowUp {
     pub store_name: String,
     pub owner_id: Option<i64>,
     pub owner_name: Option<String>,
+    pub kind: FollowUpKind,
     pub channel: Channel,
     pub due_date: String,
     pub outcome: Option<FollowUpOutcome>,
     pub note: String,
+    pub lost_reason: String,
     pub done_at: Option<String>,
+}
+
+const SELECT: &str = "SELECT f.id, f.seminar_id, f.store_id, s.name, f.owner_id, o.name, f.channel, f.due_date, f.outcome,
+        f.note, f.done_at, f.kind, f.lost_reason
+    FROM followups f JOIN stores s ON s.id = f.store_id LEFT JOIN staff o ON o.id = f.owner_id";
+
+fn from_row(r: &rusqlite::Row) -> rusqlite::Result<FollowUp> {
+    let outcome: Option<String> = r.get(8)?;
+    let kind: String = r.get(11)?;
+    Ok(FollowUp {
+        id: r.get(0)?,
+        seminar_id: r.get(1)?,
+        store_id: r.get(2)?,
+        store_name: r.get(3)?,
+        owner_id: r.get(4)?,
+        owner_name: r.get(5)?,
+        channel: Channel::parse(&r.get::<_, String>(6)?).unwrap_or(Channel::Call),
+        due_date: r.get(7)?,
+        outcome: outcome.as_deref().and_then(FollowUpOutcome::parse),
+        note: r.get(9)?,
+        done_at: r.get(10)?,
+        kind: if kind == "no_show" {
+            FollowUpKind::NoShow
+        } else {
+            FollowUpKind::AfterEvent
+        },
+        lost_reason: r.get(12)?,
+    })
+}
+
+fn get_in(conn: &Connection, id: i64) -> Result<FollowUp> {
+    crate::error::found(
+        conn.query_row(&format!("{SELECT} WHERE f.id = ?1"), [id], from_row),
+        crate::error::Thing::FollowUp,
+        id,
+    )
 }
 
 pub fn list(app: &App, scope: SeminarScope) -> Result<Vec<FollowUp>> {
     let conn = app.db.conn();
     seminar::get_in(&conn, scope.seminar_id)?;
-    let mut stmt = conn.prepare(
-        "SELECT f.id, f.seminar_id, f.store_id, s.name, f.owner_id, o.name, f.channel, f.due_date, f.outcome, f.note, f.done_at
-         FROM followups f JOIN stores s ON s.id = f.store_id LEFT JOIN staff o ON o.id = f.owner_id
-         WHERE f.seminar_id = ?1 ORDER BY f.due_date, f.id",
-    )?;
+    let mut stmt = conn.prepare(&format!(
+        "{SELECT} WHERE f.seminar_id = ?1 ORDER BY f.due_date, f.id"
+    ))?;
     let rows = stmt
-        .query_map([scope.seminar_id], |r| {
-            let outcome: Option<String> = r.get(8)?;
-            Ok(FollowUp {
-                id: r.get(0)?,
-                seminar_id: r.get(1)?,
-                store_id: r.get(2)?,
-                store_name: r.get(3)?,
-                owner_id: r.get(4)?,
-                owner_name: r.get(5)?,
-                channel: Channel::parse(&r.get::<_, String>(6)?),
-                due_date: r.get(7)?,
-                outcome: outcome.as_deref().and_then(FollowUpOutcome::parse),
-                note: r.get(9)?,
-                done_at: r.get(10)?,
+        .query_map([scope.seminar_id], from_row)?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}
+
+#[derive(Debug, Clone, Deserialize, TS, ToSchema)]
+pub struct FollowUpTodayQuery {
+    /// Whose follow-ups (all staff when null).
+    #[serde(default)]
+    pub owner_id: Option<i64>,
+    /// `YYYY-MM-DD`; today in Shanghai when null.
+    #[serde(default)]
+    pub date: Option<String>,
+}
+
+/// Open follow-ups due on or before the day, oldest first: a staff member's work for today.
+pub fn today(app: &App, q: FollowUpTodayQuery) -> Result<Vec<FollowUp>> {
+    let day = match q.date.as_deref() {
+        Some(d) => parse_day(d, "date")?,
+        None => app
+            .now()
+            .with_timezone(&chrono_tz::Asia::Shanghai)
+            .date_naive(),
+    };
+    let conn = app.db.conn();
+    let mut stmt = conn.prepare(&format!(
+        "{SELECT} WHERE f.done_at IS NULL AND f.due_date <= ?1 AND (?2 IS NULL OR f.owner_id = ?2)
+         ORDER BY f.due_date, f.id"
+    ))?;
+    let rows = stmt
+        .query_map(
+            params![day.format("%Y-%m-%d").to_string(), q.owner_id],
+            from_row,
+        )?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}
+
+fn parse_day(s: &str, field: &'static str) -> Result<chrono::NaiveDate> {
+    chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| {
+        crate::error::invalid(
+            field,
+            format!("日期“{s}”无效，请使用 2026-11-22 这样的格式。"),
+            format!("Date “{s}” is not valid; use the form 2026-11-22."),
+        )
+    })
+}
+
+/// One step of a sequence: days after the seminar, channel, what to do.
+type Step = (i64, Channel, &'static str);
+
+/// The default sequences.
+const AFTER_EVENT: [Step; 3] = [
+    (1, Channel::Call, "会后第一天电话回访：解答疑问，约时间。"),
+    (3, Channel::Visit, "上门拜访或发资料：用同行案例推动决定。"),
+    (7, Channel::Call, "最后一次电话：给出明确答复的期限。"),
+];
+const NO_SHOW: [Step; 1] = [(1, Channel::Call, "未到场：了解原因，邀请参加下一场。")];
+
+/// Writes the follow-up sequences of a seminar that has just closed, inside its transaction:
+/// attending stores without a closed deal at the event (owner: their table's assistant, else the
+/// inviter) and confirmed stores that did not come (owner: the inviter). Returns how many.
+pub fn plan_after_close(conn: &Connection, seminar_id: i64, created_at: &str) -> Result<usize> {
+    use crate::conversion::{ATTENDED_SQL, CLOSED_DEAL_SQL};
+    let date: String = conn.query_row(
+        "SELECT date FROM seminars WHERE id = ?1",
+        [seminar_id],
+        |r| r.get(0),
+    )?;
+    let date = parse_day(&date, "date")?;
+    let mut stmt = conn.prepare(&format!(
+        "SELECT i.store_id,
+            coalesce((SELECT t.assistant_id FROM seat_assignments a JOIN venue_tables t ON t.id = a.table_id
+                      WHERE a.invitation_id = i.id ORDER BY a.contact_id LIMIT 1), i.inviter_id),
+            {ATTENDED_SQL},
+            EXISTS (SELECT 1 FROM deals d WHERE d.seminar_id = i.seminar_id AND d.store_id = i.store_id AND {CLOSED_DEAL_SQL}),
+            i.inviter_id, i.status = 'confirmed' OR i.walk_in
+         FROM invitations i WHERE i.seminar_id = ?1 ORDER BY i.id"
+    ))?;
+    struct Row {
+        store: i64,
+        assistant: Option<i64>,
+        attended: bool,
+        bought: bool,
+        inviter: Option<i64>,
+        confirmed: bool,
+    }
+    let rows: Vec<Row> = stmt
+        .query_map([seminar_id], |r| {
+            Ok(Row {
+                store: r.get(0)?,
+                assistant: r.get(1)?,
+                attended: r.get(2)?,
+                bought: r.get(3)?,
+                inviter: r.get(4)?,
+                confirmed: r.get(5)?,
             })
         })?
         .collect::<rusqlite::Result<_>>()?;
-    Ok(rows)
+    let mut n = 0;
+    for row in rows {
+        let (plan, owner, kind): (&[Step], _, _) = match (row.attended, row.bought, row.confirmed) {
+            (true, false, _) => (&AFTER_EVENT, row.assistant, "after_event"),
+            (false, _, true) => (&NO_SHOW, row.inviter, "no_show"),
+            _ => continue,
+        };
+        let store = row.store;
+        for (days, channel, note) in plan {
+            let due = (date + chrono::Duration::days(*days))
+                .format("%Y-%m-%d")
+                .to_string();
+            conn.execute(
+                "INSERT INTO followups (seminar_id, store_id, owner_id, channel, due_date, note, kind, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                params![seminar_id, store, owner, channel.as_str(), due, note, kind, created_at],
+            )?;
+            n += 1;
+        }
+    }
+    Ok(n)
+}
+
+/// Why a store was lost.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum LostReason {
+    Price,
+    Timing,
+    NoNeed,
+    Competitor,
+    Other,
+}
+
+/// The outcome of a follow-up as the staff member records it.
+#[derive(Debug, Clone, Deserialize, TS, ToSchema)]
+pub struct FollowUpRecord {
+    pub id: i64,
+    pub outcome: FollowUpOutcome,
+    #[serde(default)]
+    pub note: String,
+    /// For `thinking`: when to follow up again (`YYYY-MM-DD`).
+    #[serde(default)]
+    pub next_date: Option<String>,
+    /// For `lost`: why.
+    #[serde(default)]
+    pub lost_reason: Option<LostReason>,
+}
+
+/// Records a follow-up's outcome. `closed` and `deposit` end the store's sequence (the deal is
+/// recorded as a deal); `thinking` schedules the next follow-up; `lost` ends it with a reason.
+pub fn record(app: &App, input: FollowUpRecord) -> Result<FollowUp> {
+    let note = crate::validate::optional_text("note", ("备注", "note"), &input.note, 2000)?;
+    let now = app.now_str();
+    let today = app
+        .now()
+        .with_timezone(&chrono_tz::Asia::Shanghai)
+        .date_naive();
+    app.db.write(|tx| {
+        let f = get_in(tx, input.id)?;
+        if f.done_at.is_some() {
+            return Err(crate::error::Error::Conflict {
+                zh: "这条跟进已经记录过结果了。".into(),
+                en: "This follow-up already has an outcome.".into(),
+            });
+        }
+        let closed: bool = tx.query_row(
+            "SELECT EXISTS (SELECT 1 FROM followups WHERE seminar_id IS ?1 AND store_id = ?2 AND outcome IN ('closed', 'deposit'))",
+            params![f.seminar_id, f.store_id],
+            |r| r.get(0),
+        )?;
+        if closed {
+            return Err(crate::error::Error::Conflict {
+                zh: format!("{}已经成交，不需要再跟进。", f.store_name),
+                en: format!("{} has already closed; no more follow-up is needed.", f.store_name),
+            });
+        }
+        let lost_reason = match (input.outcome, input.lost_reason) {
+            (FollowUpOutcome::Lost, None) => {
+                return Err(crate::error::invalid("lost_reason", "请选择流失原因。", "Choose why the store was lost."))
+            }
+            (FollowUpOutcome::Lost, Some(r)) => serde_json::to_value(r).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default(),
+            _ => String::new(),
+        };
+        if input.outcome == FollowUpOutcome::Thinking {
+            let Some(next) = input.next_date.as_deref() else {
+                return Err(crate::error::invalid("next_date", "请填写下次跟进的日期。", "Give the date of the next follow-up."));
+            };
+            let next = parse_day(next, "next_date")?;
+            if next < today {
+                return Err(crate::error::invalid("next_date", "下次跟进的日期不能早于今天。", "The next follow-up cannot be before today."));
+            }
+            tx.execute(
+                "INSERT INTO followups (seminar_id, store_id, owner_id, channel, due_date, note, kind, created_at)
+                 SELECT seminar_id, store_id, owner_id, 'call', ?2, '客户考虑中，再次跟进。', kind, ?3 FROM followups WHERE id = ?1",
+                params![f.id, next.format("%Y-%m-%d").to_string(), now],
+            )?;
+        }
+        tx.execute(
+            "UPDATE followups SET outcome = ?2, note = CASE WHEN ?3 = '' THEN note ELSE ?3 END, lost_reason = ?4, done_at = ?5 WHERE id = ?1",
+            params![f.id, input.outcome.as_str(), note, lost_reason, now],
+        )?;
+        if matches!(input.outcome, FollowUpOutcome::Closed | FollowUpOutcome::Deposit | FollowUpOutcome::Lost) {
+            // The rest of the store's sequence is no longer needed.
+            tx.execute(
+                "UPDATE followups SET done_at = ?3 WHERE seminar_id IS ?1 AND store_id = ?2 AND done_at IS NULL",
+                params![f.seminar_id, f.store_id, now],
+            )?;
+        }
+        get_in(tx, f.id)
+    })
 }
 
 /// A follow-up to write, inside the caller's transaction.

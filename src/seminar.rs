@@ -414,6 +414,9 @@ pub fn set_status(app: &App, input: StatusChange) -> Result<Seminar> {
             "UPDATE seminars SET status = ?2 WHERE id = ?1",
             params![input.id, to.as_str()],
         )?;
+        if to == SeminarStatus::Closed && from != SeminarStatus::Closed {
+            crate::followup::plan_after_close(tx, input.id, &app.now_str())?;
+        }
         tracing::info!(
             seminar = input.id,
             from = from.as_str(),

@@ -74,6 +74,8 @@ pub(super) fn all() -> Vec<Op> {
         Op::with_caller("deals.cancel", Post, "/api/deals/{id}/cancel", Admin, "Cancel a deal, with the reason", deal::cancel),
         Op::with_caller("deals.refund", Post, "/api/deals/{id}/refund", Admin, "Mark a deal refunded, with the reason", deal::refund),
         Op::new("deals.history", Get, "/api/deals/{id}/history", Admin, "A deal's audit trail: who, when, old → new", deal::history),
+        Op::new("followups.today", Get, "/api/followups/today", Admin, "Open follow-ups due today or overdue, for one staff member or all", followup::today),
+        Op::new("followups.record", Post, "/api/followups/{id}/outcome", Admin, "Record a follow-up's outcome (closed, deposit, thinking with the next date, lost with the reason)", followup::record),
         Op::new("followups.list", Get, "/api/seminars/{seminar_id}/followups", Admin, "A seminar's follow-ups", followup::list),
         Op::new("referrals.commissions", Get, "/api/reports/commissions", Admin, "Per referring partner: referred stores, their closed deals, the commission owed", referral::commissions),
         Op::new("openapi", Get, "/api/openapi.json", Admin, "This API as an OpenAPI 3 document", openapi_doc),

@@ -23,6 +23,9 @@ pub struct Collector {
     cfg: Config,
     seen: HashSet<TypeId>,
     decls: BTreeMap<String, String>,
+    /// Which Rust type each TypeScript name was declared for, to catch two types with one name.
+    owners: std::collections::HashMap<String, TypeId>,
+    clashes: Vec<String>,
 }
 
 impl Collector {
@@ -37,6 +40,14 @@ impl TypeVisitor for Collector {
             return;
         }
         if T::output_path().is_some() {
+            let ident = T::ident(&self.cfg);
+            if let Some(&other) = self.owners.get(&ident) {
+                if other != TypeId::of::<T>() {
+                    self.clashes
+                        .push(format!("{ident} ({})", std::any::type_name::<T>()));
+                }
+            }
+            self.owners.insert(ident, TypeId::of::<T>());
             let mut decl = String::new();
             if let Some(docs) = T::docs() {
                 decl.push_str(&docs);
@@ -50,17 +61,29 @@ impl TypeVisitor for Collector {
     }
 }
 
-/// The contents of `types.gen.ts`.
-pub fn types_ts() -> String {
+fn collect() -> Collector {
     let mut c = Collector {
         cfg: config(),
         seen: HashSet::new(),
         decls: BTreeMap::new(),
+        owners: Default::default(),
+        clashes: Vec::new(),
     };
     c.visit_root::<crate::error::ApiError>();
     for op in all() {
         (op.types.ts_collect)(&mut c);
     }
+    c
+}
+
+/// TypeScript names declared by two different Rust types (one would silently replace the other).
+pub fn name_clashes() -> Vec<String> {
+    collect().clashes
+}
+
+/// The contents of `types.gen.ts`.
+pub fn types_ts() -> String {
+    let c = collect();
     let mut out = String::from(HEADER);
     for decl in c.decls.values() {
         out.push('\n');

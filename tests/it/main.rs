@@ -5,6 +5,7 @@ mod cadence;
 mod cli;
 mod conversion;
 mod deals;
+mod followups;
 mod http;
 mod import;
 mod seating;

@@ -39,3 +39,12 @@ fn every_operation_has_typed_bindings() {
         "ids are plain numbers in TypeScript"
     );
 }
+
+#[test]
+fn no_two_rust_types_share_a_typescript_name() {
+    assert_eq!(
+        tsgen::name_clashes(),
+        Vec::<String>::new(),
+        "rename one of them"
+    );
+}

@@ -67,6 +67,8 @@ export const OPS = {
   "deals.cancel": { method: "POST", path: "/api/deals/{id}/cancel" },
   "deals.refund": { method: "POST", path: "/api/deals/{id}/refund" },
   "deals.history": { method: "GET", path: "/api/deals/{id}/history" },
+  "followups.today": { method: "GET", path: "/api/followups/today" },
+  "followups.record": { method: "POST", path: "/api/followups/{id}/outcome" },
   "followups.list": { method: "GET", path: "/api/seminars/{seminar_id}/followups" },
   "referrals.commissions": { method: "GET", path: "/api/reports/commissions" },
   "openapi": { method: "GET", path: "/api/openapi.json" },
@@ -137,6 +139,8 @@ export interface OpTypes {
   "deals.cancel": { input: T.DealEnd; output: T.Deal };
   "deals.refund": { input: T.DealEnd; output: T.Deal };
   "deals.history": { input: T.IdInput; output: Array<T.DealChange> };
+  "followups.today": { input: T.FollowUpTodayQuery; output: Array<T.FollowUp> };
+  "followups.record": { input: T.FollowUpRecord; output: T.FollowUp };
   "followups.list": { input: T.SeminarScope; output: Array<T.FollowUp> };
   "referrals.commissions": { input: T.Empty; output: Array<T.Commission> };
   "openapi": { input: T.Empty; output: T.OpenApiDoc };

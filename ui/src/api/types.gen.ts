@@ -129,9 +129,37 @@ export type Empty = Record<symbol, never>;
  */
 export type FileOut = { file_name: string, mime: string, data_base64: string, };
 
-export type FollowUp = { id: number, seminar_id: number | null, store_id: number, store_name: string, owner_id: number | null, owner_name: string | null, channel: Channel, due_date: string, outcome: FollowUpOutcome | null, note: string, done_at: string | null, };
+export type FollowUp = { id: number, seminar_id: number | null, store_id: number, store_name: string, owner_id: number | null, owner_name: string | null, kind: FollowUpKind, channel: Channel, due_date: string, outcome: FollowUpOutcome | null, note: string, lost_reason: string, done_at: string | null, };
+
+/**
+ * What a follow-up is for.
+ */
+export type FollowUpKind = "after_event" | "no_show";
 
 export type FollowUpOutcome = "closed" | "deposit" | "thinking" | "lost";
+
+/**
+ * The outcome of a follow-up as the staff member records it.
+ */
+export type FollowUpRecord = { id: number, outcome: FollowUpOutcome, note: string, 
+/**
+ * For `thinking`: when to follow up again (`YYYY-MM-DD`).
+ */
+next_date: string | null, 
+/**
+ * For `lost`: why.
+ */
+lost_reason: LostReason | null, };
+
+export type FollowUpTodayQuery = { 
+/**
+ * Whose follow-ups (all staff when null).
+ */
+owner_id: number | null, 
+/**
+ * `YYYY-MM-DD`; today in Shanghai when null.
+ */
+date: string | null, };
 
 /**
  * A seminar's funnel.
@@ -289,6 +317,11 @@ confirmed_guests: number, due_today: number, overdue: number, };
 export type Lang = "zh-CN" | "en";
 
 export type LockInput = { seminar_id: number, contact_id: number, locked: boolean, };
+
+/**
+ * Why a store was lost.
+ */
+export type LostReason = "price" | "timing" | "no_need" | "competitor" | "other";
 
 /**
  * The organisation's medians per phase, over its closed seminars.

@@ -1,0 +1,193 @@
+//! After the event: closing a seminar plans the follow-ups; staff see today's and record outcomes.
+
+use huixiao::checkin;
+use serde_json::{json, Value};
+
+use crate::support::{app, call, dump, world};
+
+#[test]
+fn closing_a_seminar_plans_follow_ups_and_outcomes_move_them_on() {
+    let app = app();
+    let w = world(&app);
+    let id = |v: Value| v["id"].as_i64().unwrap();
+    // A second and a third store: one confirmed that stays away, one that buys at the event.
+    let store = |name: &str| {
+        let s = id(call(&app, "stores.create", json!({"name": name, "city": "长沙"})).unwrap());
+        let c = id(call(
+            &app,
+            "contacts.create",
+            json!({"store_id": s, "name": "老板娘", "role": "owner_spouse"}),
+        )
+        .unwrap());
+        (s, c)
+    };
+    let (no_show, no_show_contact) = store("没来的花店");
+    let (buyer, buyer_contact) = store("当场买的药店");
+    let invite = |s: i64, c: i64| {
+        let inv = call(&app, "invitations.create", json!({"seminar_id": w.seminar, "store_id": s, "inviter_id": w.inviter, "contact_ids": [c]})).unwrap();
+        call(
+            &app,
+            "invitations.set_status",
+            json!({"id": inv["id"], "status": "confirmed"}),
+        )
+        .unwrap();
+        id(inv)
+    };
+    let came = invite(w.store, w.spouse);
+    invite(no_show, no_show_contact);
+    let bought = invite(buyer, buyer_contact);
+    // The world's store sits at table 1, whose assistant is 赵磊.
+    let tables = call(
+        &app,
+        "tables.add_grid",
+        json!({"seminar_id": w.seminar, "count": 1}),
+    )
+    .unwrap();
+    let table = tables[0]["id"].as_i64().unwrap();
+    let mut t = tables[0].clone();
+    t["assistant_id"] = json!(w.assistant);
+    call(&app, "tables.update", t).unwrap();
+    app.db
+        .write(|tx| {
+            tx.execute(
+                "INSERT INTO seat_assignments (seminar_id, invitation_id, contact_id, table_id, seat) VALUES (?1, ?2, ?3, ?4, 1)",
+                [w.seminar, came, w.spouse, table],
+            )?;
+            checkin::record(tx, came, None, Some(w.spouse), "2026-11-29T05:55:00Z", "door", 0)?;
+            checkin::record(tx, bought, None, Some(buyer_contact), "2026-11-29T05:58:00Z", "door", 1)?;
+            Ok(())
+        })
+        .unwrap();
+    let product = call(
+        &app,
+        "products.create",
+        json!({"name": "系统", "tiers": [{"name": "会场价", "price_fen": 980_000}]}),
+    )
+    .unwrap();
+    call(&app, "deals.create", json!({"seminar_id": w.seminar, "store_id": buyer, "product_id": product["id"], "amount_fen": 980_000, "payment": "full"})).unwrap();
+
+    for status in ["inviting", "live", "closed"] {
+        call(
+            &app,
+            "seminars.set_status",
+            json!({"id": w.seminar, "status": status}),
+        )
+        .unwrap();
+    }
+    let list = call(&app, "followups.list", json!({"seminar_id": w.seminar})).unwrap();
+    let of = |s: i64| -> Vec<Value> {
+        list.as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["store_id"] == s)
+            .cloned()
+            .collect()
+    };
+    let mine = of(w.store);
+    assert_eq!(
+        mine.iter()
+            .map(|f| f["due_date"].as_str().unwrap())
+            .collect::<Vec<_>>(),
+        ["2026-11-30", "2026-12-02", "2026-12-06"]
+    );
+    assert!(
+        mine.iter()
+            .all(|f| f["owner_id"] == w.assistant && f["kind"] == "after_event"),
+        "owned by the table's assistant"
+    );
+    let theirs = of(no_show);
+    assert_eq!(theirs.len(), 1);
+    assert_eq!(
+        (theirs[0]["owner_id"].as_i64(), theirs[0]["kind"].as_str()),
+        (Some(w.inviter), Some("no_show"))
+    );
+    assert!(
+        of(buyer).is_empty(),
+        "a store that bought at the event needs no follow-up"
+    );
+    // Closing again plans nothing twice.
+    call(
+        &app,
+        "seminars.set_status",
+        json!({"id": w.seminar, "status": "closed"}),
+    )
+    .unwrap();
+    assert_eq!(
+        call(&app, "followups.list", json!({"seminar_id": w.seminar}))
+            .unwrap()
+            .as_array()
+            .unwrap()
+            .len(),
+        4
+    );
+
+    // The assistant's work on 2026-12-02: the two due so far.
+    let today = call(
+        &app,
+        "followups.today",
+        json!({"owner_id": w.assistant, "date": "2026-12-02"}),
+    )
+    .unwrap();
+    assert_eq!(today.as_array().unwrap().len(), 2);
+
+    // Thinking needs the next date; lost needs a reason: nothing is written without them.
+    let first = mine[0]["id"].clone();
+    let before = dump(&app);
+    assert_eq!(
+        call(
+            &app,
+            "followups.record",
+            json!({"id": first, "outcome": "thinking"})
+        )
+        .unwrap_err()
+        .field(),
+        Some("next_date")
+    );
+    assert_eq!(
+        call(
+            &app,
+            "followups.record",
+            json!({"id": first, "outcome": "lost"})
+        )
+        .unwrap_err()
+        .field(),
+        Some("lost_reason")
+    );
+    assert_eq!(dump(&app), before);
+    call(&app, "followups.record", json!({"id": first, "outcome": "thinking", "next_date": "2026-12-01", "note": "要和老公商量"})).unwrap();
+    assert_eq!(
+        call(&app, "followups.list", json!({"seminar_id": w.seminar}))
+            .unwrap()
+            .as_array()
+            .unwrap()
+            .len(),
+        5
+    );
+
+    // Closed: the rest of the store's sequence ends; recording on it again is refused.
+    let second = mine[1]["id"].clone();
+    let done = call(
+        &app,
+        "followups.record",
+        json!({"id": second, "outcome": "closed"}),
+    )
+    .unwrap();
+    assert_eq!(done["outcome"], "closed");
+    let open = call(
+        &app,
+        "followups.today",
+        json!({"owner_id": w.assistant, "date": "2026-12-31"}),
+    )
+    .unwrap();
+    assert!(
+        open.as_array().unwrap().is_empty(),
+        "nothing left to do for that store: {open}"
+    );
+    let again = call(
+        &app,
+        "followups.record",
+        json!({"id": mine[2]["id"], "outcome": "thinking", "next_date": "2026-12-20"}),
+    )
+    .unwrap_err();
+    assert_eq!(again.code(), "conflict");
+}
