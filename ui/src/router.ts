@@ -6,6 +6,7 @@ export type Phase = (typeof PHASES)[number];
 /** Phases with a page of their own; the others show the generic phase page (which hosts seating). */
 const PHASE_PAGES: Partial<Record<Phase, RouteRecordRaw["component"]>> = {
   invitations: () => import("./pages/InvitationsPage.vue"),
+  closing: () => import("./pages/ClosingPage.vue"),
   data: () => import("./pages/DashboardPage.vue"),
 };
 

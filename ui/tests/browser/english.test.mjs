@@ -99,7 +99,11 @@ test("switching to English translates every main screen and persists", async () 
   await page.locator("[data-test=touch]").first().waitFor();
   await assertEnglish(page, "invitations");
 
-  for (const phase of ["seating", "checkin", "talk", "closing"]) {
+  await go(page, "#/closing");
+  await page.locator("[data-test=followups-today]").waitFor();
+  await assertEnglish(page, "closing");
+
+  for (const phase of ["seating", "checkin", "talk"]) {
     await go(page, `#/${phase}`);
     await page.locator(`[data-phase=${phase}]`).waitFor();
     if (phase === "seating") {
