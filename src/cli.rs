@@ -730,10 +730,7 @@ fn print_seminar(s: &Seminar, lang: Lang) {
 
 fn print_funnel(funnel: &Funnel, lang: Lang) {
     let f = &funnel.counts;
-    let pct = |r: Option<f64>| {
-        r.map(|r| format!("{:.1}%", r * 100.0))
-            .unwrap_or_else(|| "—".into())
-    };
+    let pct = crate::conversion::percent;
     let rows: [(&str, &str, String, String); 6] = [
         (
             "邀约门店",
@@ -817,10 +814,7 @@ fn print_funnel(funnel: &Funnel, lang: Lang) {
 }
 
 fn print_groups(title: &str, groups: &[Group], lang: Lang, name: impl Fn(&Group) -> String) {
-    let pct = |r: Option<f64>| {
-        r.map(|r| format!("{:.1}%", r * 100.0))
-            .unwrap_or_else(|| "—".into())
-    };
+    let pct = crate::conversion::percent;
     println!();
     println!("{title}");
     println!(
@@ -845,10 +839,7 @@ fn print_groups(title: &str, groups: &[Group], lang: Lang, name: impl Fn(&Group)
 }
 
 fn print_territory(t: &conversion::Territory, lang: Lang) {
-    let pct = |r: Option<f64>| {
-        r.map(|r| format!("{:.1}%", r * 100.0))
-            .unwrap_or_else(|| "—".into())
-    };
+    let pct = crate::conversion::percent;
     let line = |name: &str, r: &conversion::TerritoryRates| {
         println!(
             "  {}{}{}{}{}{}",

@@ -96,6 +96,12 @@ pub struct SeminarReport {
     pub by_assistant: Vec<Group>,
 }
 
+/// A rate as people read it: `0.775` → `77.5%`, `None` → `—`.
+pub fn percent(rate: Option<f64>) -> String {
+    rate.map(|r| format!("{:.1}%", r * 100.0))
+        .unwrap_or_else(|| "—".into())
+}
+
 /// `n / d`, or `None` when `d` is 0.
 pub fn rate(n: i64, d: i64) -> Option<f64> {
     (d != 0).then(|| n as f64 / d as f64)
@@ -510,7 +516,7 @@ fn weakest(c: &Counts, medians: &Medians) -> Option<(Phase, f64, f64)> {
 }
 
 fn verdict(found: Option<(Phase, f64, f64)>, lang: crate::i18n::Lang) -> String {
-    let pct = |x: f64| format!("{:.1}%", x * 100.0);
+    let pct = |x: f64| percent(Some(x));
     match (found, lang) {
         (Some((p, r, m)), crate::i18n::Lang::Zh) => {
             let (zh, _, measure, _) = p.words();

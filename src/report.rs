@@ -19,10 +19,7 @@ const COLORS: [(u8, u8, u8); 4] = [
     (232, 104, 74),
 ];
 
-fn pct(r: Option<f64>) -> String {
-    r.map(|r| format!("{:.1}%", r * 100.0))
-        .unwrap_or_else(|| "—".into())
-}
+use crate::conversion::percent as pct;
 
 fn grey() -> printpdf::Color {
     rgb(110, 110, 110)
