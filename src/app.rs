@@ -6,9 +6,12 @@ use chrono::{DateTime, Utc};
 
 use crate::db::Db;
 use crate::error::Result;
+use crate::station::Bus;
 
 pub struct App {
     pub db: Db,
+    /// Changes stations hear about at once (see [`crate::station`]).
+    pub events: Bus,
     clock: Clock,
 }
 
@@ -23,6 +26,7 @@ impl App {
     pub fn open(path: &Path) -> Result<App> {
         Ok(App {
             db: Db::open(path)?,
+            events: Bus::default(),
             clock: Clock::System,
         })
     }
@@ -30,6 +34,7 @@ impl App {
     pub fn in_memory() -> Result<App> {
         Ok(App {
             db: Db::in_memory()?,
+            events: Bus::default(),
             clock: Clock::System,
         })
     }

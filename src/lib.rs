@@ -28,6 +28,7 @@ pub mod seating;
 pub mod seminar;
 pub mod settings;
 pub mod staff;
+pub mod station;
 pub mod store;
 pub mod ticket;
 pub mod validate;

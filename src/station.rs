@@ -1,0 +1,61 @@
+//! Stations (the `station` piece): devices at the venue or in the office that act for one staff
+//! member in one role, and the push channel that tells them what happened.
+//!
+//! This first part is the push channel: every change a station should hear about is published as
+//! an [`Event`] on the app's bus; the HTTP transport streams it to paired stations.
+
+use serde::Serialize;
+use tokio::sync::broadcast;
+use ts_rs::TS;
+use utoipa::ToSchema;
+
+use crate::app::App;
+
+/// Something a station may need to show at once.
+#[derive(Debug, Clone, Serialize, TS, ToSchema)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Event {
+    /// A guest was checked in (or a check-in undone): the table's assistant and the boards update.
+    Arrival {
+        seminar_id: i64,
+        table_id: Option<i64>,
+        checkin_id: i64,
+        undone: bool,
+    },
+    /// The lecturer reached the "start closing" cue: assistants begin at their tables.
+    StartClosing { seminar_id: i64 },
+    /// A deal was recorded, changed or cancelled: the lecturer's ticker and the dashboard update.
+    Deal { seminar_id: i64, deal_id: i64 },
+}
+
+impl Event {
+    pub fn seminar_id(&self) -> i64 {
+        match self {
+            Event::Arrival { seminar_id, .. }
+            | Event::StartClosing { seminar_id }
+            | Event::Deal { seminar_id, .. } => *seminar_id,
+        }
+    }
+}
+
+/// The bus: a bounded broadcast channel. A station that falls behind loses old events and
+/// re-reads the state it shows (every event is a hint to refresh, not the state itself).
+pub struct Bus(broadcast::Sender<Event>);
+
+impl Default for Bus {
+    fn default() -> Bus {
+        Bus(broadcast::channel(1024).0)
+    }
+}
+
+impl Bus {
+    pub fn subscribe(&self) -> broadcast::Receiver<Event> {
+        self.0.subscribe()
+    }
+}
+
+/// Tells every listening station. Call it after the change is committed.
+pub fn publish(app: &App, event: Event) {
+    // No listener is not an error: nobody has a station open.
+    let _ = app.events.0.send(event);
+}
