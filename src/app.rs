@@ -1,17 +1,23 @@
 //! The application context every operation receives: the store and the clock.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
 use crate::db::Db;
 use crate::error::Result;
+use crate::lan::Lan;
 use crate::station::Bus;
 
+/// Cheap to clone: every clone shares the store, the bus and the LAN server.
+#[derive(Clone)]
 pub struct App {
-    pub db: Db,
+    pub db: Arc<Db>,
     /// Changes stations hear about at once (see [`crate::station`]).
     pub events: Bus,
+    /// The LAN server for stations, off until the organizer turns it on.
+    pub lan: Arc<Lan>,
     clock: Clock,
 }
 
@@ -25,7 +31,8 @@ pub enum Clock {
 impl App {
     pub fn open(path: &Path) -> Result<App> {
         Ok(App {
-            db: Db::open(path)?,
+            db: Arc::new(Db::open(path)?),
+            lan: Arc::default(),
             events: Bus::default(),
             clock: Clock::System,
         })
@@ -33,7 +40,8 @@ impl App {
 
     pub fn in_memory() -> Result<App> {
         Ok(App {
-            db: Db::in_memory()?,
+            db: Arc::new(Db::in_memory()?),
+            lan: Arc::default(),
             events: Bus::default(),
             clock: Clock::System,
         })

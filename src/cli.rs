@@ -7,7 +7,6 @@ use std::sync::Arc;
 use clap::{Parser, Subcommand};
 use serde_json::json;
 
-use crate::api;
 use crate::app::{self, App};
 use crate::contact::ContactRole;
 use crate::conversion::{self, Funnel, Group};
@@ -17,6 +16,7 @@ use crate::i18n::Lang;
 use crate::seminar::{self, Seminar};
 use crate::settings;
 use crate::store::IdInput;
+use crate::{api, lan};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -37,11 +37,14 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
-    /// Serve the app in a browser (and the HTTP API) on loopback
+    /// Serve the app in a browser (and the HTTP API) on loopback; with --lan, also to stations
     Serve {
-        /// Address to bind; loopback only
-        #[arg(long, default_value = "127.0.0.1:7315")]
-        addr: SocketAddr,
+        /// Address to bind (default 127.0.0.1:7315; with --lan 0.0.0.0:7316)
+        #[arg(long)]
+        addr: Option<SocketAddr>,
+        /// Serve LAN stations over HTTPS (self-signed certificate) instead of loopback HTTP
+        #[arg(long)]
+        lan: bool,
         /// Admin token to require (default: a new random one, printed in the URL)
         #[arg(long, value_name = "TOKEN")]
         admin_token: Option<String>,
@@ -291,9 +294,22 @@ fn execute(app: App, command: Command, lang: Lang) -> Result<()> {
     match command {
         Command::Serve {
             addr,
+            lan,
             admin_token,
             ui_dir,
-        } => serve(app, addr, admin_token, ui_dir, lang),
+        } => {
+            let ui = ui_dir
+                .or_else(default_ui_dir)
+                .map_or(http::Ui::None, http::Ui::Dir);
+            let token = admin_token.unwrap_or_else(http::new_token);
+            if lan {
+                let addr = addr.unwrap_or(SocketAddr::from(([0, 0, 0, 0], lan::DEFAULT_PORT)));
+                serve_lan(app, addr, token, ui, lang)
+            } else {
+                let addr = addr.unwrap_or(SocketAddr::from(([127, 0, 0, 1], 7315)));
+                serve(app, addr, token, ui, lang)
+            }
+        }
         Command::Demo { today } => {
             let out = api::dispatch(&app, "demo.load", json!({ "today": today }))?;
             println!(
@@ -593,22 +609,14 @@ fn seating_cmd(app: &App, command: SeatingCommand, lang: Lang) -> Result<()> {
     }
 }
 
-fn serve(
-    app: App,
-    addr: SocketAddr,
-    admin_token: Option<String>,
-    ui_dir: Option<PathBuf>,
-    lang: Lang,
-) -> Result<()> {
+fn serve(app: App, addr: SocketAddr, token: String, ui: http::Ui, lang: Lang) -> Result<()> {
     if !addr.ip().is_loopback() {
         return Err(crate::error::invalid(
             "addr",
-            format!("{addr} 不是本机回环地址：浏览器模式只监听 127.0.0.1，局域网工作站需由组织者单独开启。"),
-            format!("{addr} is not a loopback address: browser mode listens on 127.0.0.1 only; LAN stations are turned on separately by the organizer."),
+            format!("{addr} 不是本机回环地址：浏览器模式只监听 127.0.0.1；局域网工作站请用 --lan 开启。"),
+            format!("{addr} is not a loopback address: browser mode listens on 127.0.0.1 only; turn LAN stations on with --lan."),
         ));
     }
-    let token = admin_token.unwrap_or_else(http::new_token);
-    let ui_dir = ui_dir.or_else(default_ui_dir);
     let server = Arc::new(http::Server {
         app: Arc::new(app),
         admin_token: token.clone(),
@@ -619,7 +627,7 @@ fn serve(
     rt.block_on(http::serve(
         server,
         addr,
-        ui_dir,
+        ui,
         |bound| {
             println!(
                 "{}http://{bound}/?token={token}",
@@ -635,6 +643,46 @@ fn serve(
             let _ = tokio::signal::ctrl_c().await;
         },
     ))?;
+    Ok(())
+}
+
+/// The headless hub: the LAN server (HTTPS) until Ctrl-C. The organizer's link works on this
+/// computer only; stations pair with the codes from `stations.create`.
+fn serve_lan(app: App, addr: SocketAddr, token: String, ui: http::Ui, lang: Lang) -> Result<()> {
+    let status = lan::start(
+        &app,
+        lan::LanConfig {
+            addr,
+            admin_token: token.clone(),
+            ui,
+        },
+    )?;
+    let port = status.port.unwrap_or(addr.port());
+    println!(
+        "{}https://127.0.0.1:{port}/?token={token}",
+        lang.pick(
+            "Huixiao 已启动，请在本机浏览器中打开：",
+            "Huixiao is running; open on this computer: "
+        )
+    );
+    for url in &status.urls {
+        println!("{}{url}", lang.pick("局域网地址：", "LAN address: "));
+    }
+    if let Some(fp) = &status.cert_sha256 {
+        println!(
+            "{}{fp}",
+            lang.pick("证书指纹 SHA-256：", "Certificate SHA-256: ")
+        );
+    }
+    use std::io::Write;
+    let _ = std::io::stdout().flush();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    rt.block_on(async {
+        let _ = tokio::signal::ctrl_c().await;
+    });
+    app.lan.stop();
     Ok(())
 }
 

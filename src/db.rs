@@ -27,6 +27,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0005_followups",
         include_str!("../migrations/0005_followups.sql"),
     ),
+    (
+        "0006_stations",
+        include_str!("../migrations/0006_stations.sql"),
+    ),
 ];
 
 /// The schema version this build of the app writes.

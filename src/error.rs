@@ -22,10 +22,12 @@ pub enum Error {
     /// The request is well-formed but conflicts with the current state.
     #[error("{en}")]
     Conflict { zh: String, en: String },
-    #[error("missing or invalid token")]
-    Unauthorized,
-    #[error("this station may not use this operation")]
-    Forbidden,
+    /// No token, or one that is unknown, expired or revoked (401).
+    #[error("token refused: {0:?}")]
+    Unauthorized(crate::station::Refusal),
+    /// A valid caller that may not do this (403): a station outside its role or seminar.
+    #[error("{en}")]
+    Forbidden { zh: String, en: String },
     #[error("unknown operation {0}")]
     UnknownOp(String),
     /// The request body did not match the operation's input type.
@@ -53,6 +55,8 @@ pub enum Thing {
     Ticket,
     Deal,
     FollowUp,
+    Station,
+    CheckIn,
 }
 
 impl Thing {
@@ -68,6 +72,8 @@ impl Thing {
             Thing::Ticket => "票",
             Thing::Deal => "成交",
             Thing::FollowUp => "跟进",
+            Thing::Station => "工作站",
+            Thing::CheckIn => "签到记录",
         }
     }
     fn en(self) -> &'static str {
@@ -82,6 +88,8 @@ impl Thing {
             Thing::Ticket => "ticket",
             Thing::Deal => "deal",
             Thing::FollowUp => "follow-up",
+            Thing::Station => "station",
+            Thing::CheckIn => "check-in",
         }
     }
 }
@@ -93,6 +101,16 @@ impl std::fmt::Display for Thing {
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    /// A refusal of a valid caller (403), with the reason in both languages.
+    pub fn forbidden(zh: impl Into<String>, en: impl Into<String>) -> Error {
+        Error::Forbidden {
+            zh: zh.into(),
+            en: en.into(),
+        }
+    }
+}
 
 /// Shorthand for a validation error on one field.
 pub fn invalid(field: &'static str, zh: impl Into<String>, en: impl Into<String>) -> Error {
@@ -118,8 +136,8 @@ impl Error {
             Error::Invalid { .. } => "validation",
             Error::NotFound { .. } => "not_found",
             Error::Conflict { .. } => "conflict",
-            Error::Unauthorized => "unauthorized",
-            Error::Forbidden => "forbidden",
+            Error::Unauthorized(_) => "unauthorized",
+            Error::Forbidden { .. } => "forbidden",
             Error::UnknownOp(_) => "unknown_operation",
             Error::BadInput(_) => "bad_request",
             Error::Database { .. } => "database",
@@ -130,8 +148,8 @@ impl Error {
     pub fn http_status(&self) -> u16 {
         match self {
             Error::Invalid { .. } | Error::BadInput(_) => 400,
-            Error::Unauthorized => 401,
-            Error::Forbidden => 403,
+            Error::Unauthorized(_) => 401,
+            Error::Forbidden { .. } => 403,
             Error::NotFound { .. } | Error::UnknownOp(_) => 404,
             Error::Conflict { .. } => 409,
             Error::Database { .. } | Error::Sqlite(_) | Error::Io(_) => 500,
@@ -144,6 +162,7 @@ impl Error {
         match self {
             Error::Invalid { zh: z, en, .. }
             | Error::Conflict { zh: z, en }
+            | Error::Forbidden { zh: z, en }
             | Error::Database { zh: z, en } => {
                 if zh {
                     z.clone()
@@ -158,20 +177,8 @@ impl Error {
                     format!("No {} with id {id}; it may have been deleted.", what.en())
                 }
             }
-            Error::Unauthorized => {
-                if zh {
-                    "缺少或无效的访问令牌，请重新打开应用给出的链接或重新配对。".into()
-                } else {
-                    "Missing or invalid access token: open the link the app printed, or pair again."
-                        .into()
-                }
-            }
-            Error::Forbidden => {
-                if zh {
-                    "此工作站的角色无权执行该操作。".into()
-                } else {
-                    "This station's role may not do that.".into()
-                }
+            Error::Unauthorized(refusal) => {
+                lang.pick(refusal.message().0, refusal.message().1).into()
             }
             Error::UnknownOp(op) => {
                 if zh {

@@ -1,5 +1,9 @@
-//! The HTTP transport: every operation of [`crate::api`] as a JSON route, the built UI as static
-//! files, and token checks. Browser mode binds loopback only.
+//! The HTTP transport: every operation of [`crate::api`] as a JSON route, the push stream of
+//! station events, the built UI as static files, and token checks. Browser mode binds loopback
+//! only; the LAN server ([`crate::lan`]) serves the same router over HTTPS.
+//!
+//! Who calls: the organizer's admin token (accepted from loopback only) or a station's token
+//! (see [`crate::station`]), whose role limits the routes it reaches.
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
@@ -7,8 +11,8 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use axum::body::Bytes;
-use axum::extract::{RawPathParams, RawQuery, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::extract::{ConnectInfo, RawPathParams, RawQuery, State};
+use axum::http::{header, Extensions, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodFilter, MethodRouter};
 use axum::{Json, Router};
@@ -19,6 +23,7 @@ use crate::app::App;
 use crate::error::Error;
 use crate::i18n::Lang;
 use crate::settings;
+use crate::station::{self, Event, Identity, Refusal, StationRole};
 
 /// What the server shares between requests.
 pub struct Server {
@@ -26,8 +31,40 @@ pub struct Server {
     pub admin_token: String,
 }
 
-/// The router: API routes from the one operation list, then the UI.
-pub fn router(server: Arc<Server>, ui_dir: Option<PathBuf>) -> Router {
+/// The desktop shell's UI files: path → (bytes, MIME type).
+pub type AssetFn = dyn Fn(&str) -> Option<(Vec<u8>, String)> + Send + Sync;
+
+/// Where the UI's files come from.
+#[derive(Clone, Default)]
+pub enum Ui {
+    /// No UI: a page that says how to build it.
+    #[default]
+    None,
+    /// The built UI in a directory (`ui/dist`).
+    Dir(PathBuf),
+    /// The UI as the desktop shell holds it: path → (bytes, MIME type).
+    Assets(Arc<AssetFn>),
+}
+
+/// The push stream stations listen to (server-sent events).
+pub const EVENTS_PATH: &str = "/api/events";
+
+/// Every route with the access it needs: the operations, then the event stream. Tests walk it.
+pub fn routes() -> Vec<(Method, &'static str, Access)> {
+    let mut out: Vec<_> = api::all()
+        .iter()
+        .map(|op| (op.method, op.path, op.access))
+        .collect();
+    out.push((
+        Method::Get,
+        EVENTS_PATH,
+        Access::Stations(&StationRole::ALL),
+    ));
+    out
+}
+
+/// The router: API routes from the one operation list, the event stream, then the UI.
+pub fn router(server: Arc<Server>, ui: Ui) -> Router {
     let mut by_path: BTreeMap<&'static str, MethodRouter<Arc<Server>>> = BTreeMap::new();
     for op in api::all() {
         let filter = match op.method {
@@ -38,6 +75,7 @@ pub fn router(server: Arc<Server>, ui_dir: Option<PathBuf>) -> Router {
         };
         let handler = move |State(s): State<Arc<Server>>,
                             headers: HeaderMap,
+                            ext: Extensions,
                             params: RawPathParams,
                             RawQuery(query): RawQuery,
                             body: Bytes| {
@@ -45,12 +83,12 @@ pub fn router(server: Arc<Server>, ui_dir: Option<PathBuf>) -> Router {
                 .iter()
                 .map(|(k, v)| (k.to_owned(), v.to_owned()))
                 .collect();
-            handle(s, op, headers, params, query, body)
+            handle(s, op, headers, peer(&ext), params, query, body)
         };
         let entry = by_path.remove(op.path).unwrap_or_default();
         by_path.insert(op.path, entry.on(filter, handler));
     }
-    let mut router = Router::new();
+    let mut router = Router::new().route(EVENTS_PATH, axum::routing::get(events));
     for (path, methods) in by_path {
         router = router.route(path, methods);
     }
@@ -59,23 +97,88 @@ pub fn router(server: Arc<Server>, ui_dir: Option<PathBuf>) -> Router {
     router = router.layer(axum::extract::DefaultBodyLimit::max(
         crate::import::read::MAX_BYTES / 3 * 4 + 1024 * 1024,
     ));
-    let router = match ui_dir.filter(|d| d.join("index.html").is_file()) {
-        Some(dir) => {
+    let router = match ui {
+        Ui::Dir(dir) if dir.join("index.html").is_file() => {
             let index = dir.join("index.html");
             router.fallback_service(
                 tower_http::services::ServeDir::new(dir)
                     .fallback(tower_http::services::ServeFile::new(index)),
             )
         }
-        None => router.fallback(no_ui),
+        Ui::Assets(get) => router.fallback(move |uri: axum::http::Uri| {
+            let get = get.clone();
+            async move { asset(&*get, uri.path()) }
+        }),
+        _ => router.fallback(no_ui),
     };
     router.with_state(server)
+}
+
+fn asset(get: &AssetFn, path: &str) -> Response {
+    let path = path.trim_start_matches('/');
+    let found = if path.is_empty() { None } else { get(path) };
+    match found.or_else(|| get("index.html")) {
+        Some((bytes, mime)) => ([(header::CONTENT_TYPE, mime)], bytes).into_response(),
+        None => no_ui_response(),
+    }
+}
+
+/// The peer's address when the server records it (the LAN server does; tests may not).
+fn peer(ext: &Extensions) -> Option<SocketAddr> {
+    ext.get::<ConnectInfo<SocketAddr>>().map(|c| c.0)
+}
+
+/// Who is calling, from the bearer token.
+enum Who {
+    Admin,
+    Station(Identity),
+}
+
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+}
+
+/// Checks the token: the organizer (from this computer only) or a paired station.
+fn identify(s: &Server, headers: &HeaderMap, peer: Option<SocketAddr>) -> Result<Who, Error> {
+    let token = bearer(headers).ok_or(Error::Unauthorized(Refusal::Missing))?;
+    if constant_time_eq(token.as_bytes(), s.admin_token.as_bytes()) {
+        return match peer {
+            Some(p) if !p.ip().is_loopback() => Err(Error::forbidden(
+                "组织者令牌只能在本机使用，工作站请扫码配对。",
+                "The organizer's token works on this computer only; stations pair by QR.",
+            )),
+            _ => Ok(Who::Admin),
+        };
+    }
+    station::authenticate(&s.app, token)
+        .map(Who::Station)
+        .map_err(Error::Unauthorized)
+}
+
+/// Whether `who` may reach a route that needs `access`.
+fn permit(access: Access, who: &Who) -> Result<(), Error> {
+    match (access, who) {
+        (Access::Public, _) | (_, Who::Admin) => Ok(()),
+        (Access::Stations(roles), Who::Station(id)) if roles.contains(&id.role) => Ok(()),
+        (_, Who::Station(id)) => {
+            let (zh, en) = id.role.label();
+            Err(Error::forbidden(
+                format!("“{zh}”工作站无权执行此操作。"),
+                format!("A {en} station may not do this."),
+            ))
+        }
+    }
 }
 
 async fn handle(
     s: Arc<Server>,
     op: &'static Op,
     headers: HeaderMap,
+    peer: Option<SocketAddr>,
     params: Vec<(String, String)>,
     query: Option<String>,
     body: Bytes,
@@ -84,23 +187,37 @@ async fn handle(
         .get(header::ACCEPT_LANGUAGE)
         .and_then(|v| v.to_str().ok())
         .and_then(Lang::parse);
-    if op.access != Access::Public && !authorized(&s, &headers) {
-        return error_response(&Error::Unauthorized, header_lang.unwrap_or_default());
-    }
     let input = match build_input(op, params, query, &body) {
         Ok(i) => i,
         Err(e) => return error_response(&e, header_lang.unwrap_or_default()),
     };
-    let app = s.app.clone();
     let result = tokio::task::spawn_blocking(move || {
         let started = std::time::Instant::now();
-        let lang =
-            header_lang.unwrap_or_else(|| settings::language(&app.db.conn()).unwrap_or_default());
-        let caller = Caller {
-            lang,
-            ..Caller::default()
+        let app = &s.app;
+        let lang = || {
+            header_lang.unwrap_or_else(|| settings::language(&app.db.conn()).unwrap_or_default())
         };
-        let out = op.call(&app, &caller, input);
+        let station = if op.access == Access::Public {
+            None
+        } else {
+            match identify(&s, &headers, peer).and_then(|who| {
+                permit(op.access, &who)?;
+                Ok(who)
+            }) {
+                Ok(Who::Station(id)) => Some(id),
+                Ok(Who::Admin) => None,
+                Err(e) => return (Err(e), lang()),
+            }
+        };
+        let lang = lang();
+        let caller = match station {
+            Some(id) => Caller::station(lang, id),
+            None => Caller {
+                lang,
+                ..Caller::default()
+            },
+        };
+        let out = op.call(app, &caller, input);
         api::log_call(op, started, &out);
         (out, lang)
     })
@@ -115,6 +232,71 @@ async fn handle(
                 header_lang.unwrap_or_default(),
             )
         }
+    }
+}
+
+/// The push stream: station events as server-sent events, filtered to what the caller's role
+/// needs (an assistant hears of arrivals at their own tables only). A comment every 15 s keeps
+/// the connection open through Wi-Fi routers.
+async fn events(State(s): State<Arc<Server>>, headers: HeaderMap, ext: Extensions) -> Response {
+    let lang = headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(Lang::parse)
+        .unwrap_or_default();
+    let peer = peer(&ext);
+    let s2 = s.clone();
+    let who = tokio::task::spawn_blocking(move || identify(&s2, &headers, peer)).await;
+    let who = match who {
+        Ok(Ok(w)) => w,
+        Ok(Err(e)) => return error_response(&e, lang),
+        Err(_) => return error_response(&Error::BadInput("internal error".into()), lang),
+    };
+    let rx = s.app.events.subscribe();
+    let stream = futures_util::stream::unfold((rx, who), |(mut rx, who)| async move {
+        loop {
+            match rx.recv().await {
+                Ok(ev) if hears(&who, &ev) => {
+                    let sse = axum::response::sse::Event::default()
+                        .json_data(&ev)
+                        .unwrap_or_default();
+                    return Some((Ok::<_, std::convert::Infallible>(sse), (rx, who)));
+                }
+                Ok(_) => continue,
+                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
+                    // Missed events: tell the page to re-read what it shows.
+                    let sse = axum::response::sse::Event::default()
+                        .event("lagged")
+                        .data("{}");
+                    return Some((Ok(sse), (rx, who)));
+                }
+                Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
+            }
+        }
+    });
+    axum::response::sse::Sse::new(stream)
+        .keep_alive(
+            axum::response::sse::KeepAlive::new().interval(std::time::Duration::from_secs(15)),
+        )
+        .into_response()
+}
+
+/// Whether a caller hears an event.
+fn hears(who: &Who, ev: &Event) -> bool {
+    let Who::Station(id) = who else {
+        return true;
+    };
+    if ev.seminar_id() != id.seminar_id {
+        return false;
+    }
+    match (id.role, ev) {
+        (StationRole::Checkin, Event::Arrival { .. }) => true,
+        (StationRole::Assistant, Event::Arrival { assistant_id, .. }) => {
+            *assistant_id == Some(id.staff_id)
+        }
+        (StationRole::Assistant | StationRole::Lecturer, Event::StartClosing { .. }) => true,
+        (StationRole::Assistant | StationRole::Lecturer, Event::Deal { .. }) => true,
+        _ => false,
     }
 }
 
@@ -152,17 +334,6 @@ fn build_input(
     Ok(Input::Json(value))
 }
 
-fn authorized(s: &Server, headers: &HeaderMap) -> bool {
-    let Some(token) = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-    else {
-        return false;
-    };
-    constant_time_eq(token.trim().as_bytes(), s.admin_token.as_bytes())
-}
-
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
@@ -175,6 +346,7 @@ pub fn error_response(e: &Error, lang: Lang) -> Response {
 async fn unknown_api(
     State(s): State<Arc<Server>>,
     headers: HeaderMap,
+    ext: Extensions,
     uri: axum::http::Uri,
 ) -> Response {
     let lang = headers
@@ -182,13 +354,20 @@ async fn unknown_api(
         .and_then(|v| v.to_str().ok())
         .and_then(Lang::parse)
         .unwrap_or_default();
-    if !authorized(&s, &headers) {
-        return error_response(&Error::Unauthorized, lang);
+    let peer = peer(&ext);
+    let who = tokio::task::spawn_blocking(move || identify(&s, &headers, peer).map(|_| ())).await;
+    match who {
+        Ok(Ok(())) => error_response(&Error::UnknownOp(uri.path().to_owned()), lang),
+        Ok(Err(e)) => error_response(&e, lang),
+        Err(_) => error_response(&Error::BadInput("internal error".into()), lang),
     }
-    error_response(&Error::UnknownOp(uri.path().to_owned()), lang)
 }
 
 async fn no_ui() -> Response {
+    no_ui_response()
+}
+
+fn no_ui_response() -> Response {
     (
         StatusCode::NOT_FOUND,
         [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
@@ -210,7 +389,7 @@ pub fn new_token() -> String {
 pub async fn serve(
     server: Arc<Server>,
     addr: SocketAddr,
-    ui_dir: Option<PathBuf>,
+    ui: Ui,
     on_bound: impl FnOnce(SocketAddr),
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
@@ -218,7 +397,10 @@ pub async fn serve(
     let bound = listener.local_addr()?;
     on_bound(bound);
     tracing::info!(%bound, "http server listening");
-    axum::serve(listener, router(server, ui_dir))
-        .with_graceful_shutdown(shutdown)
-        .await
+    axum::serve(
+        listener,
+        router(server, ui).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
 }

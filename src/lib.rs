@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod app;
+pub mod arrivals;
 pub mod cadence;
 pub mod checkin;
 pub mod cli;
@@ -18,6 +19,7 @@ pub mod http;
 pub mod i18n;
 pub mod import;
 pub mod invitation;
+pub mod lan;
 pub mod logging;
 pub mod pdf;
 pub mod phone;

@@ -19,6 +19,7 @@ use utoipa::ToSchema;
 use crate::app::App;
 use crate::error::{Error, Result};
 use crate::i18n::Lang;
+use crate::station::{Identity, StationRole};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum Method {
@@ -50,6 +51,8 @@ pub enum Access {
     Public,
     /// The organizer: the loopback admin token (and the desktop window's IPC).
     Admin,
+    /// The organizer, and paired stations in these roles.
+    Stations(&'static [StationRole]),
 }
 
 /// An operation's input as a transport received it.
@@ -63,11 +66,13 @@ pub enum Input {
 type Handler = Box<dyn Fn(&App, &Caller, Input) -> Result<Value> + Send + Sync>;
 
 /// Who is calling, as the transport knows it: the language to answer in, and the person
-/// (`organizer` for the admin session; a station will name its staff member).
+/// (`organizer` for the admin session, the staff member for a station).
 #[derive(Debug, Clone)]
 pub struct Caller {
     pub lang: Lang,
     pub actor: String,
+    /// The paired station making the request; none for the organizer.
+    pub station: Option<Identity>,
 }
 
 impl Default for Caller {
@@ -75,6 +80,39 @@ impl Default for Caller {
         Caller {
             lang: Lang::Zh,
             actor: "organizer".into(),
+            station: None,
+        }
+    }
+}
+
+impl Caller {
+    pub fn station(lang: Lang, id: Identity) -> Caller {
+        Caller {
+            lang,
+            actor: id.staff_name.clone(),
+            station: Some(id),
+        }
+    }
+
+    /// Refuses a station working on another seminar than the one it was paired for.
+    pub fn check_seminar(&self, seminar_id: i64) -> Result<()> {
+        match &self.station {
+            Some(id) if id.seminar_id != seminar_id => Err(Error::forbidden(
+                "此工作站只为配对时的那场会销工作。",
+                "This station works only for the seminar it was paired for.",
+            )),
+            _ => Ok(()),
+        }
+    }
+
+    /// The station's name as recorded on what it does (check-ins), or the organizer's.
+    pub fn station_name(&self) -> String {
+        match &self.station {
+            Some(id) => id.name.clone(),
+            None => match self.lang {
+                Lang::Zh => "组织者电脑".into(),
+                Lang::En => "organizer's laptop".into(),
+            },
         }
     }
 }

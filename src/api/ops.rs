@@ -1,12 +1,20 @@
 //! The list of operations: the one place that says what the API offers, where, and to whom.
 
-use super::Access::{Admin, Public};
+use super::Access::{self, Admin, Public, Stations};
 use super::Method::{Get, Post, Put};
 use super::{Empty, Op};
+use crate::station::StationRole::{Assistant, Checkin};
 use crate::{
-    cadence, checkin, contact, conversion, deal, demo, followup, import, invitation, product,
-    referral, seating, seminar, settings, staff, store, ticket,
+    arrivals, cadence, checkin, contact, conversion, deal, demo, followup, import, invitation, lan,
+    product, referral, seating, seminar, settings, staff, station, store, ticket,
 };
+
+/// The organizer and the door's check-in stations.
+const DOOR: Access = Stations(&[Checkin]);
+/// The organizer and assistants' stations.
+const TABLES: Access = Stations(&[Assistant]);
+/// The organizer and every station.
+const ANY_STATION: Access = Stations(&crate::station::StationRole::ALL);
 
 #[rustfmt::skip]
 pub(super) fn all() -> Vec<Op> {
@@ -68,6 +76,24 @@ pub(super) fn all() -> Vec<Op> {
         Op::new("tickets.pdf", Get, "/api/tickets/{code}/pdf", Admin, "A ticket as a printable PDF (base64)", ticket::ticket_pdf),
         Op::new("tickets.seminar_pdf", Get, "/api/seminars/{seminar_id}/tickets/pdf", Admin, "All tickets of a seminar as one PDF (base64)", ticket::seminar_pdf),
         Op::new("checkins.list", Get, "/api/seminars/{seminar_id}/checkins", Admin, "A seminar's check-ins", checkin::list),
+        Op::with_caller("checkins.scan", Post, "/api/seminars/{seminar_id}/checkins/scan", DOOR, "Check in a scanned, typed or searched ticket: checked_in, already_checked_in, wrong_seminar, cancelled or invalid", checkin::scan),
+        Op::with_caller("checkins.sync", Post, "/api/seminars/{seminar_id}/checkins/sync", DOOR, "An offline station's queued scans, each counted once by its nonce", checkin::sync),
+        Op::with_caller("checkins.walk_in", Post, "/api/seminars/{seminar_id}/walk-ins", DOOR, "Register a guest without a ticket, seat them at the best free seat and check them in", checkin::walk_in),
+        Op::with_caller("checkins.undo", Post, "/api/checkins/{id}/undo", DOOR, "Undo a check-in", checkin::undo),
+        Op::with_caller("checkins.companions", Put, "/api/checkins/{id}/companions", DOOR, "How many came with a checked-in guest", checkin::set_companions),
+        Op::with_caller("checkins.roster", Get, "/api/seminars/{seminar_id}/roster", DOOR, "Every expected guest, for an offline station (codes as SHA-256, phones as last 4 digits)", checkin::roster),
+        Op::with_caller("checkins.search", Get, "/api/seminars/{seminar_id}/guests/search", DOOR, "Find guests by name, store or the phone's last 4 digits", checkin::search),
+        Op::with_caller("arrivals.board", Get, "/api/seminars/{seminar_id}/arrivals", DOOR, "Arrived against expected, per table and inviter, late, over time, the latest names", arrivals::board),
+        Op::with_caller("arrivals.tables", Get, "/api/seminars/{seminar_id}/assistant-tables", TABLES, "An assistant's tables with their guests and who has arrived", arrivals::assistant_tables),
+        Op::new("lan.status", Get, "/api/lan", Admin, "Whether LAN stations are on, and their addresses", station::lan_status),
+        Op::new("lan.start", Post, "/api/lan/start", Admin, "Turn LAN stations on (HTTPS on every LAN address)", lan::start_op),
+        Op::new("lan.stop", Post, "/api/lan/stop", Admin, "Turn LAN stations off", lan::stop_op),
+        Op::new("stations.list", Get, "/api/seminars/{seminar_id}/stations", Admin, "A seminar's stations: who, which role, status, last seen", station::list),
+        Op::new("stations.create", Post, "/api/seminars/{seminar_id}/stations", Admin, "Create a station for one staff member in one role, with a one-time pairing QR", station::create),
+        Op::new("stations.pair", Post, "/api/stations/pair", Public, "A device redeems a one-time pairing code for its station token (the code is the credential)", station::pair),
+        Op::new("stations.revoke", Post, "/api/stations/{id}/revoke", Admin, "Stop a station at once", station::revoke),
+        Op::new("stations.renew", Post, "/api/stations/{id}/renew", Admin, "Keep a station working one more day", station::renew),
+        Op::with_caller("stations.me", Get, "/api/station", ANY_STATION, "The calling station: who, which role, which seminar", station::me),
         Op::new("deals.list", Get, "/api/seminars/{seminar_id}/deals", Admin, "A seminar's deals", deal::list),
         Op::with_caller("deals.create", Post, "/api/deals", Admin, "Record a deal (the limited tier's quota is enforced as the seminar says)", deal::create),
         Op::with_caller("deals.update", Put, "/api/deals/{id}", Admin, "Correct a deal (kept in its audit trail)", deal::update),

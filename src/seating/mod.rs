@@ -313,3 +313,61 @@ pub fn delete(app: &App, input: crate::store::IdInput) -> Result<Vec<Table>> {
         list_in(tx, t.seminar_id)
     })
 }
+
+/// Seats a walk-in at the best free seat, inside the caller's transaction: a table with an
+/// assistant before one without, then the table with the most free seats (the walk-in reserve
+/// sits at the back tables), then the lowest number; the lowest free seat that is not the
+/// assistant's. Returns the table's id, or none when the room is full (the greeter finds a
+/// chair) or already seats the guest.
+pub fn seat_walk_in(
+    conn: &Connection,
+    seminar_id: i64,
+    invitation_id: i64,
+    contact_id: i64,
+) -> Result<Option<i64>> {
+    let seated: Option<i64> = conn
+        .query_row(
+            "SELECT table_id FROM seat_assignments WHERE seminar_id = ?1 AND contact_id = ?2",
+            [seminar_id, contact_id],
+            |r| r.get(0),
+        )
+        .ok();
+    if seated.is_some() {
+        return Ok(seated);
+    }
+    let mut best: Option<(bool, i64, i64, i64, i64)> = None; // (no assistant, -free, number, id, seat)
+    let tables: Vec<(i64, i64, i64, bool, Option<i64>)> = conn
+        .prepare_cached(
+            "SELECT v.id, v.number, v.seats, v.assistant_id IS NOT NULL, x.seat
+             FROM venue_tables v LEFT JOIN table_assistant_seats x ON x.table_id = v.id
+             WHERE v.seminar_id = ?1",
+        )?
+        .query_map([seminar_id], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    for (id, number, seats, has_assistant, assistant_seat) in tables {
+        let taken: Vec<i64> = conn
+            .prepare_cached("SELECT seat FROM seat_assignments WHERE table_id = ?1")?
+            .query_map([id], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        let kept = if has_assistant { assistant_seat } else { None };
+        let free: Vec<i64> = (1..=seats)
+            .filter(|s| !taken.contains(s) && Some(*s) != kept)
+            .collect();
+        let Some(&seat) = free.first() else { continue };
+        let key = (!has_assistant, -(free.len() as i64), number, id, seat);
+        if best.is_none_or(|b| key < b) {
+            best = Some(key);
+        }
+    }
+    let Some((_, _, _, table_id, seat)) = best else {
+        return Ok(None);
+    };
+    conn.execute(
+        "INSERT INTO seat_assignments (seminar_id, invitation_id, contact_id, table_id, seat, locked)
+         VALUES (?1, ?2, ?3, ?4, ?5, 1)",
+        params![seminar_id, invitation_id, contact_id, table_id, seat],
+    )?;
+    Ok(Some(table_id))
+}

@@ -221,7 +221,7 @@ async fn with_a_quota_of_50_a_thousand_concurrent_attempts_from_16_stations_acce
     tokio::spawn(http::serve(
         server.clone(),
         "127.0.0.1:0".parse().unwrap(),
-        None,
+        http::Ui::None,
         move |a| bound_tx.send(a).unwrap(),
         async {
             let _ = stop_rx.await;

@@ -29,7 +29,7 @@ async fn start() -> Running {
         http::serve(
             server,
             "127.0.0.1:0".parse().unwrap(),
-            None,
+            http::Ui::None,
             move |a| bound_tx.send(a).unwrap(),
             async {
                 let _ = stop_rx.await;
@@ -84,7 +84,8 @@ async fn health_answers_without_a_token_and_everything_else_needs_one() {
         let wrong = req(Some("not-the-token")).await.unwrap().status();
         let right = req(Some(TOKEN)).await.unwrap().status();
         if op.access == Access::Public {
-            assert_eq!(without, 200, "{}", op.name);
+            // Health answers; pairing refuses an empty body with 400, never 401.
+            assert!(without == 200 || without == 400, "{}", op.name);
         } else {
             assert_eq!(
                 without,

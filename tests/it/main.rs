@@ -2,6 +2,7 @@
 
 mod bad_input;
 mod cadence;
+mod checkin;
 mod cli;
 mod conversion;
 mod deals;

@@ -61,6 +61,24 @@ export const OPS = {
   "tickets.pdf": { method: "GET", path: "/api/tickets/{code}/pdf" },
   "tickets.seminar_pdf": { method: "GET", path: "/api/seminars/{seminar_id}/tickets/pdf" },
   "checkins.list": { method: "GET", path: "/api/seminars/{seminar_id}/checkins" },
+  "checkins.scan": { method: "POST", path: "/api/seminars/{seminar_id}/checkins/scan" },
+  "checkins.sync": { method: "POST", path: "/api/seminars/{seminar_id}/checkins/sync" },
+  "checkins.walk_in": { method: "POST", path: "/api/seminars/{seminar_id}/walk-ins" },
+  "checkins.undo": { method: "POST", path: "/api/checkins/{id}/undo" },
+  "checkins.companions": { method: "PUT", path: "/api/checkins/{id}/companions" },
+  "checkins.roster": { method: "GET", path: "/api/seminars/{seminar_id}/roster" },
+  "checkins.search": { method: "GET", path: "/api/seminars/{seminar_id}/guests/search" },
+  "arrivals.board": { method: "GET", path: "/api/seminars/{seminar_id}/arrivals" },
+  "arrivals.tables": { method: "GET", path: "/api/seminars/{seminar_id}/assistant-tables" },
+  "lan.status": { method: "GET", path: "/api/lan" },
+  "lan.start": { method: "POST", path: "/api/lan/start" },
+  "lan.stop": { method: "POST", path: "/api/lan/stop" },
+  "stations.list": { method: "GET", path: "/api/seminars/{seminar_id}/stations" },
+  "stations.create": { method: "POST", path: "/api/seminars/{seminar_id}/stations" },
+  "stations.pair": { method: "POST", path: "/api/stations/pair" },
+  "stations.revoke": { method: "POST", path: "/api/stations/{id}/revoke" },
+  "stations.renew": { method: "POST", path: "/api/stations/{id}/renew" },
+  "stations.me": { method: "GET", path: "/api/station" },
   "deals.list": { method: "GET", path: "/api/seminars/{seminar_id}/deals" },
   "deals.create": { method: "POST", path: "/api/deals" },
   "deals.update": { method: "PUT", path: "/api/deals/{id}" },
@@ -133,6 +151,24 @@ export interface OpTypes {
   "tickets.pdf": { input: T.CodeInput; output: T.FileOut };
   "tickets.seminar_pdf": { input: T.SeminarScope; output: T.FileOut };
   "checkins.list": { input: T.SeminarScope; output: Array<T.CheckIn> };
+  "checkins.scan": { input: T.ScanInput; output: T.ScanResult };
+  "checkins.sync": { input: T.SyncInput; output: Array<T.ScanResult> };
+  "checkins.walk_in": { input: T.WalkInInput; output: T.ScanResult };
+  "checkins.undo": { input: T.IdInput; output: T.CheckIn };
+  "checkins.companions": { input: T.CompanionsInput; output: T.CheckIn };
+  "checkins.roster": { input: T.SeminarScope; output: T.Roster };
+  "checkins.search": { input: T.SearchInput; output: Array<T.DoorGuest> };
+  "arrivals.board": { input: T.SeminarScope; output: T.Board };
+  "arrivals.tables": { input: T.AssistantScope; output: Array<T.TableGuests> };
+  "lan.status": { input: T.Empty; output: T.LanStatus };
+  "lan.start": { input: T.LanStart; output: T.LanStatus };
+  "lan.stop": { input: T.Empty; output: T.LanStatus };
+  "stations.list": { input: T.SeminarScope; output: Array<T.Station> };
+  "stations.create": { input: T.NewStation; output: T.Pairing };
+  "stations.pair": { input: T.PairInput; output: T.Paired };
+  "stations.revoke": { input: T.IdInput; output: T.Station };
+  "stations.renew": { input: T.IdInput; output: T.Station };
+  "stations.me": { input: T.Empty; output: T.Me };
   "deals.list": { input: T.SeminarScope; output: Array<T.Deal> };
   "deals.create": { input: T.DealInput; output: T.Recorded };
   "deals.update": { input: T.DealUpdate; output: T.Deal };

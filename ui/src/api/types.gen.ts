@@ -6,6 +6,28 @@
  */
 export type ApiError = { code: string, message: string, field: string | null, };
 
+export type Arrival = { guest: string | null, store: string, table: number | null, 
+/**
+ * Venue-local `HH:MM`.
+ */
+at: string, walk_in: boolean, };
+
+export type AssistantGuest = { contact_id: number, store_id: number, name: string, role: ContactRole | null, store: string, seat: number, 
+/**
+ * `*******1234`: stations see the last four digits only.
+ */
+phone: string | null, 
+/**
+ * Venue-local `HH:MM` once arrived.
+ */
+arrived_at: string | null, companions: number, };
+
+export type AssistantScope = { seminar_id: number, 
+/**
+ * The assistant (the organizer names one; a station is its own staff member).
+ */
+assistant_id: number | null, };
+
 /**
  * What automatic seating did.
  */
@@ -16,6 +38,36 @@ export type AutoResult = { seated: number, unseated: number, hard_violations: Ar
 max_score: number, badly_seated: Array<BadGuest>, };
 
 export type BadGuest = { contact_id: number, name: string, table_number: number | null, problems: Array<Said>, };
+
+export type Board = { seminar_id: number, title: string, 
+/**
+ * Venue-local start, `HH:MM`.
+ */
+starts: string, 
+/**
+ * Guests with a valid ticket of a confirmed invitation.
+ */
+expected: number, arrived: number, 
+/**
+ * People who came with guests (+1, +2).
+ */
+companions: number, walk_ins: number, by_table: Array<Count>, by_inviter: Array<Count>, 
+/**
+ * Guests checked in after the start time.
+ */
+late: number, 
+/**
+ * Expected guests not here yet (names for the greeters to call), once the talk has started.
+ */
+missing: Array<DoorGuest>, 
+/**
+ * Cumulative arrivals per 5 minutes: (`HH:MM`, arrived so far).
+ */
+timeline: Array<[string, number]>, 
+/**
+ * The latest arrivals, newest first (the sign-in wall).
+ */
+recent: Array<Arrival>, duplicates: Array<Duplicate>, };
 
 export type CadenceInput = { seminar_id: number, name: string, steps: Array<Step>, 
 /**
@@ -40,7 +92,7 @@ dates: Array<string>, variables: Array<string>, };
 
 export type Channel = "call" | "message" | "visit";
 
-export type CheckIn = { id: number, invitation_id: number, store_name: string, contact_id: number | null, guest_name: string | null, at: string, station: string, companions: number, };
+export type CheckIn = { id: number, seminar_id: number, invitation_id: number, store_name: string, contact_id: number | null, guest_name: string | null, at: string, station: string, companions: number, };
 
 export type CodeInput = { code: string, };
 
@@ -64,6 +116,8 @@ amount_fen: number,
  */
 commission_fen: number, };
 
+export type CompanionsInput = { id: number, companions: number, };
+
 /**
  * Every seminar side by side (oldest first), the medians, and conversion by seating layout and
  * by lecturer across closed seminars.
@@ -78,6 +132,12 @@ export type Contact = { id: number, store_id: number, name: string, role: Contac
 export type ContactRole = "owner" | "owner_spouse" | "manager" | "staff";
 
 export type ContactUpdate = { id: number, name: string, role: ContactRole, phone: string | null, opted_out: boolean, };
+
+export type Count = { 
+/**
+ * Table number, or the inviter's name.
+ */
+label: string, assistant: string | null, expected: number, arrived: number, };
 
 export type Deal = { id: number, seminar_id: number | null, store_id: number, store_name: string, contact_id: number | null, product_id: number, tier_id: number | null, quantity: number, amount_fen: number, payment: Payment, method: string, state: DealState, 
 /**
@@ -118,6 +178,26 @@ export type DemoInput = {
 today: string | null, };
 
 export type DemoSummary = { seminars: number, stores: number, };
+
+/**
+ * A guest as the door and the boards see them. Phones only as their last four digits.
+ */
+export type DoorGuest = { ticket_id: number, 
+/**
+ * SHA-256 (hex) of the ticket code: an offline station checks a scanned code against it
+ * without holding the codes themselves.
+ */
+code_sha256: string, guest: string | null, role: ContactRole | null, store: string, phone_last4: string | null, table: number | null, assistant: string | null, inviter: string | null, walk_in: boolean, checkin_id: number | null, checked_in_at: string | null, station: string | null, };
+
+export type Duplicate = { guest: string | null, store: string, 
+/**
+ * The station whose check-in arrived second (offline), with its own clock.
+ */
+station: string, station_at: string | null, 
+/**
+ * The check-in that counted.
+ */
+kept_station: string, kept_at: string, };
 
 /**
  * The input of operations that take none.
@@ -207,6 +287,11 @@ export type Guest = { contact_id: number, name: string, role: ContactRole, };
 export type Health = { ok: boolean, version: string, };
 
 export type IdInput = { id: number, };
+
+/**
+ * The station a request comes from, once its token checked out.
+ */
+export type Identity = { station_id: number, seminar_id: number, staff_id: number, staff_name: string, role: StationRole, name: string, expires_at: string, };
 
 /**
  * What a column of the file holds.
@@ -314,6 +399,25 @@ reached: number, confirmed: number, declined: number,
  */
 confirmed_guests: number, due_today: number, overdue: number, };
 
+export type LanStart = { 
+/**
+ * The port (default 7316). The server listens on every LAN address.
+ */
+port: number | null, };
+
+/**
+ * The LAN server as the organizer sees it.
+ */
+export type LanStatus = { running: boolean, 
+/**
+ * `https://ADDRESS:PORT/` for each LAN address.
+ */
+urls: Array<string>, port: number | null, 
+/**
+ * SHA-256 of the certificate, for staff who check the browser's warning.
+ */
+cert_sha256: string | null, };
+
 export type Lang = "zh-CN" | "en";
 
 export type LockInput = { seminar_id: number, contact_id: number, locked: boolean, };
@@ -322,6 +426,11 @@ export type LockInput = { seminar_id: number, contact_id: number, locked: boolea
  * Why a store was lost.
  */
 export type LostReason = "price" | "timing" | "no_need" | "competitor" | "other";
+
+/**
+ * The calling station: who it is and for which seminar (what its page shows at the top).
+ */
+export type Me = { identity: Identity, seminar_title: string, seminar_date: string, };
 
 /**
  * The organisation's medians per phase, over its closed seminars.
@@ -377,6 +486,12 @@ swapped_with: number | null, };
 
 export type NewContact = { store_id: number, name: string, role: ContactRole, phone: string | null, opted_out: boolean, };
 
+export type NewStation = { seminar_id: number, staff_id: number, role: StationRole, 
+/**
+ * A name for the list (default: the staff member's name and the role).
+ */
+name: string | null, };
+
 export type NewTable = { seminar_id: number, number: number, shape: TableShape, seats: number, x: number, y: number, assistant_id: number | null, };
 
 /**
@@ -385,6 +500,32 @@ export type NewTable = { seminar_id: number, number: number, shape: TableShape, 
 export type OpenApiDoc = Record<string, unknown>;
 
 export type Outcome = "reached" | "no_answer" | "confirmed" | "declined" | "call_back" | "skipped";
+
+export type PairInput = { code: string, 
+/**
+ * What the device is (its browser's user agent, shortened), for the organizer's list.
+ */
+device: string, };
+
+export type Paired = { 
+/**
+ * The bearer token: sent as `Authorization: Bearer …` on every request. Shown once.
+ */
+token: string, identity: Identity, };
+
+/**
+ * What the organizer shows to pair a device: the code, and the addresses a phone can open.
+ */
+export type Pairing = { station: Station, pairing_code: string, 
+/**
+ * `https://ADDRESS:PORT/#/station/pair?code=…`, one per LAN address (empty until the
+ * organizer turns the LAN stations on).
+ */
+urls: Array<string>, 
+/**
+ * The first URL as a QR code PNG, base64 (none while the LAN is off).
+ */
+qr_png_base64: string | null, pairing_expires_at: string, };
 
 export type Payment = "deposit" | "full" | "promised";
 
@@ -450,6 +591,11 @@ export type Recorded = { deal: Deal, warnings: Array<string>, };
 export type ReseatMove = { contact_id: number, name: string, from_table_id: number, from_table_number: number, from_seat: number, table_id: number, table_number: number, seat: number, keeps_assistant: boolean, };
 
 /**
+ * Every expected guest (a valid ticket of a confirmed invitation), for an offline station.
+ */
+export type Roster = { seminar_id: number, seminar_title: string, timezone: string, generated_at: string, guests: Array<DoorGuest>, };
+
+/**
  * A problem in one cell (or row) of the file: `row` as the spreadsheet shows it (header = 1 in
  * a plain list), `column` the header of the column as written in the file.
  */
@@ -489,6 +635,72 @@ export type RulesInput = { seminar_id: number, rules: Array<Rule>, };
 export type Said = { zh: string, en: string, };
 
 export type SampleRow = { row: number, cells: Array<string>, };
+
+export type ScanInput = { seminar_id: number, 
+/**
+ * What the scanner typed or the camera read (anything: it is checked).
+ */
+code: string | null, 
+/**
+ * A ticket picked from a search instead of a code.
+ */
+ticket_id: number | null, 
+/**
+ * A random id per scan, so a retried or replayed request counts once.
+ */
+nonce: string | null, via: Via, 
+/**
+ * People with the guest (+1, +2), 0–20.
+ */
+companions: number, 
+/**
+ * The station's clock when it scanned offline (RFC 3339).
+ */
+station_at: string | null, };
+
+/**
+ * What happened to a scan. The JSON names are a contract of `huixiao checkin --json`.
+ */
+export type ScanOutcome = "checked_in" | "already_checked_in" | "wrong_seminar" | "cancelled" | "invalid";
+
+/**
+ * The answer the door screen shows, big.
+ */
+export type ScanResult = { outcome: ScanOutcome, 
+/**
+ * One sentence for the screen, in the caller's language.
+ */
+message: string, guest: string | null, role: ContactRole | null, store: string | null, 
+/**
+ * Table number once seated.
+ */
+table: number | null, assistant: string | null, companions: number, checkin_id: number | null, ticket_id: number | null, 
+/**
+ * When the guest was checked in (now, or earlier for `already_checked_in`), RFC 3339.
+ */
+at: string | null, 
+/**
+ * Venue-local time of `at`, `HH:MM`.
+ */
+at_local: string | null, 
+/**
+ * The station that checked the guest in.
+ */
+station: string | null, 
+/**
+ * For `wrong_seminar`: the seminar the ticket is for.
+ */
+other_seminar: string | null, 
+/**
+ * The same nonce was seen before: this is the first answer again.
+ */
+replayed: boolean, };
+
+export type SearchInput = { seminar_id: number, 
+/**
+ * A name, a store, or the last 4 digits of the phone.
+ */
+q: string, };
 
 /**
  * A guest of the seminar and where they sit.
@@ -665,6 +877,18 @@ export type StaffRole = "organizer" | "inviter" | "assistant" | "lecturer" | "ch
 
 export type StaffUpdate = { id: number, name: string, phone: string | null, roles: Array<StaffRole>, active: boolean, };
 
+/**
+ * A station as the organizer sees it in the list.
+ */
+export type Station = { id: number, seminar_id: number, staff_id: number, staff_name: string, role: StationRole, name: string, device: string, status: StationStatus, created_at: string, paired_at: string | null, expires_at: string, last_seen_at: string | null, };
+
+/**
+ * What a station does. A station reaches only the operations its role needs.
+ */
+export type StationRole = "checkin" | "assistant" | "inviter" | "lecturer";
+
+export type StationStatus = "pending" | "pairing_expired" | "active" | "expired" | "revoked";
+
 export type StatusChange = { id: number, status: SeminarStatus, };
 
 /**
@@ -726,6 +950,12 @@ export type StoreUpdate = { id: number, name: string, city: string, district: st
  */
 referral_commission_bp: number, source: string, note: string, };
 
+export type SyncInput = { seminar_id: number, 
+/**
+ * The station's offline queue, oldest first; each scan with its nonce and station time.
+ */
+scans: Array<ScanInput>, };
+
 export type Table = { id: number, seminar_id: number, number: number, shape: TableShape, seats: number, x: number, y: number, assistant_id: number | null, assistant_name: string | null, };
 
 /**
@@ -740,6 +970,8 @@ count: number,
  * Seats at each (default 10).
  */
 seats: number, };
+
+export type TableGuests = { table_id: number, number: number, seats: number, guests: Array<AssistantGuest>, };
 
 export type TableShape = "round" | "rect";
 
@@ -898,3 +1130,14 @@ tickets: Array<string>,
 call_back_touch_id: number | null, };
 
 export type Verified = { ticket: TicketView, };
+
+/**
+ * How a guest was found at the door.
+ */
+export type Via = "scan" | "camera" | "search" | "walk_in" | "offline";
+
+export type WalkInInput = { seminar_id: number, store_name: string, guest_name: string, phone: string | null, role: ContactRole, 
+/**
+ * The staff member who brought them, if any (an inviter).
+ */
+inviter_id: number | null, companions: number, nonce: string | null, };
