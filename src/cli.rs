@@ -109,6 +109,29 @@ pub enum Command {
         #[command(subcommand)]
         command: TicketsCommand,
     },
+    /// Check a guest in at the door by ticket code: prints the typed outcome
+    Checkin {
+        #[arg(long)]
+        seminar: i64,
+        /// The ticket code (what the scanner reads)
+        #[arg(long)]
+        code: String,
+        /// The name of the desk or device, recorded with the check-in
+        #[arg(long, value_name = "NAME")]
+        station: Option<String>,
+        /// People with the guest (+1, +2)
+        #[arg(long, default_value_t = 0)]
+        companions: i64,
+        /// Print JSON: `outcome` (checked_in, already_checked_in, wrong_seminar, cancelled or
+        /// invalid), `guest`, `store`, `table`, `assistant` where known
+        #[arg(long)]
+        json: bool,
+    },
+    /// LAN stations: pair devices for check-in, assistants, inviters, the lecturer's remote
+    Stations {
+        #[command(subcommand)]
+        command: StationsCommand,
+    },
     /// Call any API operation with a JSON input and print its JSON output
     Call {
         /// Operation name, e.g. seminars.list (see `huixiao call --list`)
@@ -125,6 +148,33 @@ pub enum Command {
         #[command(subcommand)]
         command: DevCommand,
     },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum StationsCommand {
+    /// Create a station for a staff member in a role; prints its one-time pairing code
+    Create {
+        #[arg(long)]
+        seminar: i64,
+        #[arg(long)]
+        staff: i64,
+        /// checkin, assistant, inviter or lecturer
+        #[arg(long)]
+        role: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// List a seminar's stations
+    List {
+        #[arg(long)]
+        seminar: i64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Stop a station at once
+    Revoke { id: i64 },
+    /// Keep a station working one more day
+    Renew { id: i64 },
 }
 
 #[derive(Subcommand, Debug)]
@@ -510,6 +560,39 @@ fn execute(app: App, command: Command, lang: Lang) -> Result<()> {
             } => import_stores(&app, &file, dry_run, skip_invalid, json, lang),
         },
         Command::Tickets { command } => tickets(&app, command, lang),
+        Command::Checkin {
+            seminar,
+            code,
+            station,
+            companions,
+            json,
+        } => {
+            let caller = api::Caller {
+                lang,
+                desk: station,
+                ..api::Caller::default()
+            };
+            let r = crate::checkin::scan(
+                &app,
+                &caller,
+                crate::checkin::ScanInput {
+                    seminar_id: seminar,
+                    code: Some(code),
+                    ticket_id: None,
+                    nonce: None,
+                    via: crate::checkin::Via::Scan,
+                    companions,
+                    station_at: None,
+                },
+            )?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&r).expect("json"));
+            } else {
+                println!("{}  {}", r.outcome.as_str(), r.message);
+            }
+            Ok(())
+        }
+        Command::Stations { command } => stations_cmd(&app, command, lang),
         Command::Call { op, input, list } => {
             if list || op.is_none() {
                 for op in api::all() {
@@ -535,6 +618,76 @@ fn execute(app: App, command: Command, lang: Lang) -> Result<()> {
         }
         Command::Dev { command } => dev(&command),
     }
+}
+
+fn stations_cmd(app: &App, command: StationsCommand, lang: Lang) -> Result<()> {
+    use crate::station::{self, StationRole};
+    let print = |s: &station::Station| {
+        let (zh, en) = s.role.label();
+        println!(
+            "#{:<4} {:<20} {:<10} {:<16} {:?}  {}",
+            s.id,
+            s.name,
+            lang.pick(zh, en),
+            s.staff_name,
+            s.status,
+            s.expires_at
+        );
+    };
+    match command {
+        StationsCommand::Create {
+            seminar,
+            staff,
+            role,
+            json,
+        } => {
+            let role = StationRole::parse(&role).ok_or_else(|| {
+                crate::error::invalid(
+                    "role",
+                    format!("角色“{role}”无效：应为 checkin、assistant、inviter 或 lecturer。"),
+                    format!("Role “{role}” is not one of checkin, assistant, inviter, lecturer."),
+                )
+            })?;
+            let p = station::create(
+                app,
+                station::NewStation {
+                    seminar_id: seminar,
+                    staff_id: staff,
+                    role,
+                    name: None,
+                },
+            )?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&p).expect("json"));
+            } else {
+                print(&p.station);
+                println!(
+                    "{}{}",
+                    lang.pick("配对码：", "Pairing code: "),
+                    p.pairing_code
+                );
+                for u in &p.urls {
+                    println!("{u}");
+                }
+            }
+        }
+        StationsCommand::List { seminar, json } => {
+            let list = station::list(
+                app,
+                crate::invitation::SeminarScope {
+                    seminar_id: seminar,
+                },
+            )?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&list).expect("json"));
+            } else {
+                list.iter().for_each(print);
+            }
+        }
+        StationsCommand::Revoke { id } => print(&station::revoke(app, IdInput { id })?),
+        StationsCommand::Renew { id } => print(&station::renew(app, IdInput { id })?),
+    }
+    Ok(())
 }
 
 fn seating_cmd(app: &App, command: SeatingCommand, lang: Lang) -> Result<()> {

@@ -463,25 +463,27 @@ pub fn renew(app: &App, input: IdInput) -> Result<Station> {
 }
 
 /// The calling station: who it is and for which seminar (what its page shows at the top).
+/// The organizer has no station identity: all fields are empty.
 #[derive(Debug, Clone, Serialize, TS, ToSchema)]
 pub struct Me {
-    pub identity: Identity,
-    pub seminar_title: String,
-    pub seminar_date: String,
+    pub identity: Option<Identity>,
+    pub seminar_title: Option<String>,
+    pub seminar_date: Option<String>,
 }
 
 pub fn me(app: &App, caller: &Caller, _: crate::api::Empty) -> Result<Me> {
-    let identity = caller.station.clone().ok_or_else(|| {
-        Error::forbidden(
-            "只有配对的工作站才有工作站信息。",
-            "Only a paired station has a station identity.",
-        )
-    })?;
+    let Some(identity) = caller.station.clone() else {
+        return Ok(Me {
+            identity: None,
+            seminar_title: None,
+            seminar_date: None,
+        });
+    };
     let s = seminar::get_in(&app.db.conn(), identity.seminar_id)?;
     Ok(Me {
-        identity,
-        seminar_title: s.title,
-        seminar_date: s.date,
+        identity: Some(identity),
+        seminar_title: Some(s.title),
+        seminar_date: Some(s.date),
     })
 }
 

@@ -73,6 +73,8 @@ pub struct Caller {
     pub actor: String,
     /// The paired station making the request; none for the organizer.
     pub station: Option<Identity>,
+    /// The organizer's own desk name for what they record (`huixiao checkin --station`).
+    pub desk: Option<String>,
 }
 
 impl Default for Caller {
@@ -81,6 +83,7 @@ impl Default for Caller {
             lang: Lang::Zh,
             actor: "organizer".into(),
             station: None,
+            desk: None,
         }
     }
 }
@@ -91,6 +94,7 @@ impl Caller {
             lang,
             actor: id.staff_name.clone(),
             station: Some(id),
+            desk: None,
         }
     }
 
@@ -109,9 +113,10 @@ impl Caller {
     pub fn station_name(&self) -> String {
         match &self.station {
             Some(id) => id.name.clone(),
-            None => match self.lang {
-                Lang::Zh => "组织者电脑".into(),
-                Lang::En => "organizer's laptop".into(),
+            None => match (&self.desk, self.lang) {
+                (Some(d), _) if !d.trim().is_empty() => d.trim().chars().take(40).collect(),
+                (_, Lang::Zh) => "组织者电脑".into(),
+                (_, Lang::En) => "organizer's laptop".into(),
             },
         }
     }

@@ -43,9 +43,15 @@ pub fn door(app: &huixiao::App, n: usize) -> Door {
         json!({"name": "孙悦", "roles": ["assistant"]}),
     )
     .unwrap());
-    let seats = (n as i64 / 2 + 3).clamp(4, 30);
-    for (number, assistant) in [(1, w.assistant), (2, second)] {
-        call(app, "tables.create", json!({"seminar_id": w.seminar, "number": number, "seats": seats, "assistant_id": assistant})).unwrap();
+    // Tables 1 and 2 have an assistant each; more tables (without) as the guests need.
+    let tables = (n / 6 + 2).max(2);
+    for number in 1..=tables {
+        let assistant = match number {
+            1 => Some(w.assistant),
+            2 => Some(second),
+            _ => None,
+        };
+        call(app, "tables.create", json!({"seminar_id": w.seminar, "number": number, "seats": 10, "assistant_id": assistant})).unwrap();
     }
     call(app, "seating.auto", json!({"seminar_id": w.seminar})).unwrap();
     let other = id(call(

@@ -429,8 +429,9 @@ export type LostReason = "price" | "timing" | "no_need" | "competitor" | "other"
 
 /**
  * The calling station: who it is and for which seminar (what its page shows at the top).
+ * The organizer has no station identity: all fields are empty.
  */
-export type Me = { identity: Identity, seminar_title: string, seminar_date: string, };
+export type Me = { identity: Identity | null, seminar_title: string | null, seminar_date: string | null, };
 
 /**
  * The organisation's medians per phase, over its closed seminars.
