@@ -5,6 +5,7 @@ mod cadence;
 mod checkin;
 mod cli;
 mod conversion;
+mod crash;
 mod deals;
 mod followups;
 mod http;
