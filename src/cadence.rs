@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 use utoipa::ToSchema;
 
+use crate::api::Caller;
 use crate::app::App;
 use crate::contact::ContactRole;
 use crate::error::{invalid, Error, Result};
@@ -539,6 +540,47 @@ pub struct TodayTouch {
 
 /// Today's work: due and overdue touches, oldest first, then by seminar, step and store.
 /// Messages to guests who opted out are not listed.
+/// Today's touches for the caller: an inviter's station sees its own, for its seminar, with
+/// phones masked; the organizer sees what the query asks.
+pub fn today_for(app: &App, caller: &Caller, mut q: TodayQuery) -> Result<Vec<TodayTouch>> {
+    let Some(station) = &caller.station else {
+        return today(app, q);
+    };
+    q.inviter_id = Some(station.staff_id);
+    q.seminar_id = Some(station.seminar_id);
+    let mut touches = today(app, q)?;
+    for t in &mut touches {
+        t.phone = t.phone.as_deref().map(crate::phone::mask);
+    }
+    Ok(touches)
+}
+
+/// Records a touch's outcome for the caller: an inviter's station only on its own invitations.
+pub fn record_for(app: &App, caller: &Caller, input: TouchOutcome) -> Result<TouchRecorded> {
+    if let Some(station) = &caller.station {
+        let owner: Option<(Option<i64>, i64)> = app
+            .db
+            .conn()
+            .query_row(
+                "SELECT i.inviter_id, i.seminar_id FROM touches t
+                 JOIN invitations i ON i.id = t.invitation_id WHERE t.id = ?1",
+                [input.id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        if let Some((inviter, seminar)) = owner {
+            caller.check_seminar(seminar)?;
+            if inviter != Some(station.staff_id) {
+                return Err(Error::forbidden(
+                    "这条邀约不归你负责：只能记录自己邀约的结果。",
+                    "This invitation is not yours: record outcomes of your own invitations only.",
+                ));
+            }
+        }
+    }
+    record(app, input)
+}
+
 pub fn today(app: &App, q: TodayQuery) -> Result<Vec<TodayTouch>> {
     let now = app.now_str();
     let mut conn = app.db.conn();

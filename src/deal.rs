@@ -170,7 +170,8 @@ pub fn get_in(conn: &Connection, id: i64) -> Result<Deal> {
     )
 }
 
-pub fn list(app: &App, scope: SeminarScope) -> Result<Vec<Deal>> {
+pub fn list(app: &App, caller: &Caller, scope: SeminarScope) -> Result<Vec<Deal>> {
+    caller.check_seminar(scope.seminar_id)?;
     let conn = app.db.conn();
     seminar::get_in(&conn, scope.seminar_id)?;
     let mut stmt = conn.prepare(&format!(
@@ -300,9 +301,16 @@ fn audit(conn: &Connection, deal: i64, at: &str, actor: &str, c: Change) -> Resu
     Ok(())
 }
 
-pub fn create(app: &App, caller: &Caller, input: DealInput) -> Result<Recorded> {
+pub fn create(app: &App, caller: &Caller, mut input: DealInput) -> Result<Recorded> {
+    // An assistant's station records deals for its own seminar, as that assistant.
+    if let Some(station) = &caller.station {
+        let seminar = input.seminar_id.unwrap_or(station.seminar_id);
+        caller.check_seminar(seminar)?;
+        input.seminar_id = Some(seminar);
+        input.assistant_id = Some(station.staff_id);
+    }
     let now = app.now_str();
-    app.db.write(|tx| {
+    let recorded = app.db.write(|tx| {
         let (id, warnings) = insert(tx, &input, &now, &caller.actor)?;
         Ok(Recorded {
             deal: get_in(tx, id)?,
@@ -311,7 +319,17 @@ pub fn create(app: &App, caller: &Caller, input: DealInput) -> Result<Recorded> 
                 .map(|(zh, en)| caller.lang.pick(&zh, &en).to_owned())
                 .collect(),
         })
-    })
+    })?;
+    if let Some(seminar_id) = recorded.deal.seminar_id {
+        crate::station::publish(
+            app,
+            crate::station::Event::Deal {
+                seminar_id,
+                deal_id: recorded.deal.id,
+            },
+        );
+    }
+    Ok(recorded)
 }
 
 /// What can be corrected on a recorded deal.

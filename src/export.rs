@@ -124,7 +124,7 @@ pub fn seminar_xlsx(app: &App, id: i64) -> Result<Vec<u8>> {
     let report = conversion::report(app, IdInput { id })?;
     let invitations = invitation::list(app, scope())?;
     let checkins = checkin::list(app, scope())?;
-    let deals = deal::list(app, scope())?;
+    let deals = deal::list(app, &crate::api::Caller::default(), scope())?;
     let followups = followup::list(app, scope())?;
     let products = product::list(app)?;
 

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 use utoipa::ToSchema;
 
+use crate::api::Caller;
 use crate::app::App;
 pub use crate::cadence::Channel;
 use crate::error::Result;
@@ -124,6 +125,28 @@ pub struct FollowUpTodayQuery {
     /// `YYYY-MM-DD`; today in Shanghai when null.
     #[serde(default)]
     pub date: Option<String>,
+}
+
+/// Today's follow-ups for the caller: a station sees its own staff member's.
+pub fn today_for(app: &App, caller: &Caller, mut q: FollowUpTodayQuery) -> Result<Vec<FollowUp>> {
+    if let Some(station) = &caller.station {
+        q.owner_id = Some(station.staff_id);
+    }
+    today(app, q)
+}
+
+/// Records a follow-up's outcome for the caller: a station only on its own follow-ups.
+pub fn record_for(app: &App, caller: &Caller, input: FollowUpRecord) -> Result<FollowUp> {
+    if let Some(station) = &caller.station {
+        let f = get_in(&app.db.conn(), input.id)?;
+        if f.owner_id != Some(station.staff_id) {
+            return Err(crate::error::Error::forbidden(
+                "这条跟进不归你负责。",
+                "This follow-up is someone else's.",
+            ));
+        }
+    }
+    record(app, input)
 }
 
 /// Open follow-ups due on or before the day, oldest first: a staff member's work for today.

@@ -3,7 +3,7 @@
 use super::Access::{self, Admin, Public, Stations};
 use super::Method::{Get, Post, Put};
 use super::{Empty, Op};
-use crate::station::StationRole::{Assistant, Checkin};
+use crate::station::StationRole::{Assistant, Checkin, Inviter};
 use crate::{
     arrivals, cadence, checkin, contact, conversion, deal, demo, followup, import, invitation, lan,
     product, referral, seating, seminar, settings, staff, station, store, ticket,
@@ -13,6 +13,10 @@ use crate::{
 const DOOR: Access = Stations(&[Checkin]);
 /// The organizer and assistants' stations.
 const TABLES: Access = Stations(&[Assistant]);
+/// The organizer and inviters' stations.
+const INVITERS: Access = Stations(&[Inviter]);
+/// The organizer and the stations of those who follow up (assistants and inviters).
+const FOLLOWERS: Access = Stations(&[Assistant, Inviter]);
 /// The organizer and every station.
 const ANY_STATION: Access = Stations(&crate::station::StationRole::ALL);
 
@@ -51,8 +55,8 @@ pub(super) fn all() -> Vec<Op> {
         Op::new("cadence.get", Get, "/api/seminars/{seminar_id}/cadence", Admin, "A seminar's invitation cadence with the date of each step", cadence::get),
         Op::new("cadence.set", Put, "/api/seminars/{seminar_id}/cadence", Admin, "Edit a seminar's cadence (optionally saved as a template)", cadence::set),
         Op::new("cadence.templates", Get, "/api/cadence-templates", Admin, "Saved cadence templates, the default first", |app, _: Empty| cadence::templates(app)),
-        Op::new("touches.today", Get, "/api/touches/today", Admin, "Today's due and overdue touches, messages filled in", cadence::today),
-        Op::new("touches.record", Post, "/api/touches/{id}/outcome", Admin, "Record a touch's outcome (confirming issues tickets)", cadence::record),
+        Op::with_caller("touches.today", Get, "/api/touches/today", INVITERS, "Today's due and overdue touches, messages filled in (an inviter's station: its own, phones masked)", cadence::today_for),
+        Op::with_caller("touches.record", Post, "/api/touches/{id}/outcome", INVITERS, "Record a touch's outcome (confirming issues tickets)", cadence::record_for),
         Op::new("tables.list", Get, "/api/seminars/{seminar_id}/tables", Admin, "A seminar's tables", seating::list),
         Op::new("tables.create", Post, "/api/seminars/{seminar_id}/tables", Admin, "Add a table", seating::create),
         Op::new("tables.update", Put, "/api/tables/{id}", Admin, "Edit a table (number, seats, position, assistant)", seating::update),
@@ -68,11 +72,11 @@ pub(super) fn all() -> Vec<Op> {
         Op::new("seating.reseat", Post, "/api/seminars/{seminar_id}/seating/reseat", Admin, "Propose compacting half-empty tables after no-shows", seating::propose_reseat),
         Op::new("seating.reseat_decide", Post, "/api/reseat/{id}/decide", Admin, "Accept or reject a re-seating proposal", seating::decide_reseat),
         Op::new("seating.pdf", Get, "/api/seminars/{seminar_id}/seating/pdf", Admin, "A seating printout as PDF (base64)", seating::print::pdf_op),
-        Op::new("products.list", Get, "/api/products", Admin, "Products and their price tiers", |app, _: Empty| product::list(app)),
+        Op::new("products.list", Get, "/api/products", TABLES, "Products and their price tiers", |app, _: Empty| product::list(app)),
         Op::new("products.create", Post, "/api/products", Admin, "Add a product with one to three price tiers", product::create),
         Op::new("tickets.list", Get, "/api/seminars/{seminar_id}/tickets", Admin, "A seminar's ticket codes with their guests", ticket::list),
         Op::new("tickets.verify", Get, "/api/tickets/{code}", Admin, "Check a ticket code", ticket::check),
-        Op::new("tickets.qr", Get, "/api/tickets/{code}/qr", Admin, "A ticket's QR code as a PNG image (base64)", ticket::qr_image),
+        Op::new("tickets.qr", Get, "/api/tickets/{code}/qr", INVITERS, "A ticket's QR code as a PNG image (base64)", ticket::qr_image),
         Op::new("tickets.pdf", Get, "/api/tickets/{code}/pdf", Admin, "A ticket as a printable PDF (base64)", ticket::ticket_pdf),
         Op::new("tickets.seminar_pdf", Get, "/api/seminars/{seminar_id}/tickets/pdf", Admin, "All tickets of a seminar as one PDF (base64)", ticket::seminar_pdf),
         Op::new("checkins.list", Get, "/api/seminars/{seminar_id}/checkins", Admin, "A seminar's check-ins", checkin::list),
@@ -94,14 +98,14 @@ pub(super) fn all() -> Vec<Op> {
         Op::new("stations.revoke", Post, "/api/stations/{id}/revoke", Admin, "Stop a station at once", station::revoke),
         Op::new("stations.renew", Post, "/api/stations/{id}/renew", Admin, "Keep a station working one more day", station::renew),
         Op::with_caller("stations.me", Get, "/api/station", ANY_STATION, "The calling station: who, which role, which seminar", station::me),
-        Op::new("deals.list", Get, "/api/seminars/{seminar_id}/deals", Admin, "A seminar's deals", deal::list),
-        Op::with_caller("deals.create", Post, "/api/deals", Admin, "Record a deal (the limited tier's quota is enforced as the seminar says)", deal::create),
+        Op::with_caller("deals.list", Get, "/api/seminars/{seminar_id}/deals", TABLES, "A seminar's deals", deal::list),
+        Op::with_caller("deals.create", Post, "/api/deals", TABLES, "Record a deal (the limited tier's quota is enforced as the seminar says)", deal::create),
         Op::with_caller("deals.update", Put, "/api/deals/{id}", Admin, "Correct a deal (kept in its audit trail)", deal::update),
         Op::with_caller("deals.cancel", Post, "/api/deals/{id}/cancel", Admin, "Cancel a deal, with the reason", deal::cancel),
         Op::with_caller("deals.refund", Post, "/api/deals/{id}/refund", Admin, "Mark a deal refunded, with the reason", deal::refund),
         Op::new("deals.history", Get, "/api/deals/{id}/history", Admin, "A deal's audit trail: who, when, old → new", deal::history),
-        Op::new("followups.today", Get, "/api/followups/today", Admin, "Open follow-ups due today or overdue, for one staff member or all", followup::today),
-        Op::new("followups.record", Post, "/api/followups/{id}/outcome", Admin, "Record a follow-up's outcome (closed, deposit, thinking with the next date, lost with the reason)", followup::record),
+        Op::with_caller("followups.today", Get, "/api/followups/today", FOLLOWERS, "Open follow-ups due today or overdue, for one staff member or all (a station: its own)", followup::today_for),
+        Op::with_caller("followups.record", Post, "/api/followups/{id}/outcome", FOLLOWERS, "Record a follow-up's outcome (closed, deposit, thinking with the next date, lost with the reason)", followup::record_for),
         Op::new("followups.list", Get, "/api/seminars/{seminar_id}/followups", Admin, "A seminar's follow-ups", followup::list),
         Op::new("referrals.commissions", Get, "/api/reports/commissions", Admin, "Per referring partner: referred stores, their closed deals, the commission owed", referral::commissions),
         Op::new("openapi", Get, "/api/openapi.json", Admin, "This API as an OpenAPI 3 document", openapi_doc),

@@ -348,3 +348,102 @@ async fn the_tables_assistant_is_told_of_an_arrival_within_two_seconds() {
         "only their own guest: {got}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_assistants_station_records_deals_as_itself_and_an_inviter_sees_only_their_own_touches()
+{
+    let h = hub(4);
+    let c = client();
+    // A deal from the assistant's phone: recorded as that assistant, for the station's seminar.
+    let product = call(
+        &h.app,
+        "products.create",
+        json!({"name": "招生系统", "tiers": [{"name": "会场价", "price_fen": 1_280_000}]}),
+    )
+    .unwrap();
+    let assistant = paired(&h, h.door.assistant, "assistant").await;
+    let (_, r) = post(
+        &c,
+        format!("{}/api/seminars/{}/checkins/scan", h.base, h.door.seminar),
+        ADMIN,
+        json!({"code": h.door.codes[0]}),
+    )
+    .await;
+    let store = call(
+        &h.app,
+        "checkins.list",
+        json!({"seminar_id": h.door.seminar}),
+    )
+    .unwrap()[0]["invitation_id"]
+        .as_i64()
+        .unwrap();
+    let store_id = call(
+        &h.app,
+        "invitations.list",
+        json!({"seminar_id": h.door.seminar}),
+    )
+    .unwrap()
+    .as_array()
+    .unwrap()
+    .iter()
+    .find(|i| i["id"] == store)
+    .unwrap()["store_id"]
+        .clone();
+    assert_eq!(r["outcome"], "checked_in");
+    let (st, deal) = post(
+        &c,
+        format!("{}/api/deals", h.base),
+        &assistant,
+        json!({"store_id": store_id, "product_id": product["id"], "tier_id": product["tiers"][0]["id"], "amount_fen": 1_280_000, "payment": "deposit", "assistant_id": 999}),
+    )
+    .await;
+    assert_eq!(st, 200, "{deal}");
+    assert_eq!(deal["deal"]["assistant_id"], h.door.assistant);
+    assert_eq!(deal["deal"]["seminar_id"], h.door.seminar);
+
+    // An inviter's station: only their own touches, phones masked; another's touch is refused.
+    let inviter = call(&h.app, "staff.list", json!({}))
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == "王芳")
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let token = paired(&h, inviter, "inviter").await;
+    let touches: Value = c
+        .get(format!("{}/api/touches/today", h.base))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    for t in touches.as_array().unwrap() {
+        assert_eq!(t["inviter_id"], inviter, "{t}");
+        if let Some(p) = t["phone"].as_str() {
+            assert!(p.starts_with("*******"), "{t}");
+        }
+    }
+    let someone_else = call(
+        &h.app,
+        "staff.create",
+        json!({"name": "钱多多", "roles": ["inviter"]}),
+    )
+    .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let other_token = paired(&h, someone_else, "inviter").await;
+    if let Some(t) = touches.as_array().unwrap().first() {
+        let (st, body) = post(
+            &c,
+            format!("{}/api/touches/{}/outcome", h.base, t["touch_id"]),
+            &other_token,
+            json!({"outcome": "reached"}),
+        )
+        .await;
+        assert_eq!(st, 403, "{body}");
+    }
+}
