@@ -127,8 +127,9 @@ async fn over_https(dir: &std::path::Path) {
         let end = (level + 1) * per_level;
         let started = Instant::now();
         let mut tasks = vec![];
-        for token in tokens.iter().take(stations).cloned() {
-            let (codes, next, url) = (codes.clone(), next.clone(), url.clone());
+        for token in &tokens[..stations] {
+            let (codes, next, url, token) =
+                (codes.clone(), next.clone(), url.clone(), token.clone());
             tasks.push(tokio::spawn(async move {
                 let client = reqwest::Client::builder()
                     .danger_accept_invalid_certs(true)
