@@ -116,6 +116,8 @@ async function scanInput() {
 }
 
 test("a code typed with Enter, as a scanner does, shows the guest's table and assistant", async () => {
+  // The shell enabled media streams in WebKitGTK: the camera API is there (Xvfb has no camera to open).
+  assert.equal(await js("return typeof navigator.mediaDevices?.getUserMedia"), "function", "navigator.mediaDevices in the window");
   // The field has the focus on its own: nothing clicked.
   assert.equal(await js("return document.activeElement && document.activeElement.getAttribute('data-test')"), "scan-input");
   // Where the core seated a guest not yet here: the table and assistant the screen must show.

@@ -233,6 +233,7 @@ test("an offline check-in station verifies codes locally, queues in IndexedDB an
   await page.locator("[data-test=provisional]").waitFor();
   assert.equal(await page.locator("[data-test=outcome-table]").innerText(), String(t.table));
   await page.locator("[data-test=sync-status][data-offline=true][data-queued='1']").waitFor();
+  await page.screenshot({ path: docsShot("station-offline-phone.png"), fullPage: true });
   // The same ticket again while offline: already checked in here, not queued twice.
   await typeCode(page, t.code);
   await page.locator("[data-test=outcome][data-outcome=already_checked_in]").waitFor();
@@ -252,7 +253,6 @@ test("an offline check-in station verifies codes locally, queues in IndexedDB an
       }),
   );
   assert.equal(stored, 1);
-  await page.screenshot({ path: docsShot("station-offline-phone.png"), fullPage: true });
 
   await context.setOffline(false);
   await page.locator("[data-test=sync-status][data-offline=false][data-queued='0']").waitFor({ timeout: 15_000 });
