@@ -6,8 +6,9 @@ use std::sync::Arc;
 
 use huixiao::error::ApiError;
 use huixiao::i18n::Lang;
-use huixiao::{api, app, App};
+use huixiao::{api, app, http, App};
 use serde_json::Value;
+use tauri::Manager;
 
 /// The opened database, or why it could not be opened (shown in the window; the file is left as it is).
 struct Shell {
@@ -63,6 +64,58 @@ pub fn run() {
     tauri::Builder::default()
         .manage(Shell { app: opened })
         .invoke_handler(tauri::generate_handler![api])
+        .setup(|tauri_app| {
+            serve_ui_to_stations(tauri_app);
+            if let Some(window) = tauri_app.get_webview_window("main") {
+                enable_camera(&window);
+            }
+            Ok(())
+        })
         .run(tauri::generate_context!())
         .expect("error while running the Huixiao window");
 }
+
+/// LAN stations (phones) get the same UI the window shows, from the bundled assets, when the
+/// organizer turns them on. The admin token is new each run; only loopback may use it.
+fn serve_ui_to_stations(tauri_app: &tauri::App) {
+    let shell = tauri_app.state::<Shell>();
+    let Ok(core) = &shell.app else { return };
+    let resolver = tauri_app.asset_resolver();
+    let assets = move |path: &str| {
+        resolver
+            .get(path.to_string())
+            .map(|asset| (asset.bytes, asset.mime_type))
+    };
+    core.lan
+        .configure(http::Ui::Assets(Arc::new(assets)), http::new_token());
+}
+
+/// WebKitGTK shows no `navigator.mediaDevices` until media streams are enabled, and asks the app
+/// before it opens the camera: the check-in screen scans tickets with it, so allow that.
+#[cfg(target_os = "linux")]
+fn enable_camera(window: &tauri::WebviewWindow) {
+    use webkit2gtk::glib::prelude::ObjectExt;
+    use webkit2gtk::{PermissionRequestExt, SettingsExt, UserMediaPermissionRequest, WebViewExt};
+    let done = window.with_webview(|webview| {
+        let view = webview.inner();
+        if let Some(settings) = view.settings() {
+            settings.set_enable_media_stream(true);
+            settings.set_enable_webrtc(true);
+        }
+        // The camera (and microphone) only; other requests get WebKit's default answer.
+        view.connect_permission_request(|_, request| {
+            if request.is::<UserMediaPermissionRequest>() {
+                request.allow();
+                true
+            } else {
+                false
+            }
+        });
+    });
+    if let Err(e) = done {
+        tracing::warn!(error = %e, "cannot enable the camera in the window");
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn enable_camera(_window: &tauri::WebviewWindow) {}

@@ -6,6 +6,7 @@ export type Phase = (typeof PHASES)[number];
 /** Phases with a page of their own; the others show the generic phase page (which hosts seating). */
 const PHASE_PAGES: Partial<Record<Phase, RouteRecordRaw["component"]>> = {
   invitations: () => import("./pages/InvitationsPage.vue"),
+  checkin: () => import("./pages/CheckinPage.vue"),
   closing: () => import("./pages/ClosingPage.vue"),
   data: () => import("./pages/DashboardPage.vue"),
 };
@@ -18,8 +19,18 @@ const routes: RouteRecordRaw[] = [
     path: `/${phase}`,
     name: phase,
     component: PHASE_PAGES[phase] ?? (() => import("./pages/PhasePage.vue")),
-    props: { phase },
+    props: phase === "checkin" ? { view: "door" } : { phase },
   })),
+  { path: "/checkin/board", name: "checkin-board", component: () => import("./pages/CheckinPage.vue"), props: { view: "board" } },
+  { path: "/checkin/stations", name: "checkin-stations", component: () => import("./pages/CheckinPage.vue"), props: { view: "stations" } },
+  { path: "/wall", name: "wall", component: () => import("./pages/SignInWall.vue"), meta: { bare: true } },
+  // Station pages: phones and laptops on the LAN, paired to one staff member in one role.
+  { path: "/station", name: "station", component: () => import("./pages/station/StationHome.vue"), meta: { bare: true, station: true } },
+  { path: "/station/pair", name: "station-pair", component: () => import("./pages/station/StationPair.vue"), meta: { bare: true, station: true } },
+  { path: "/station/checkin", name: "station-checkin", component: () => import("./pages/station/StationCheckin.vue"), meta: { bare: true, station: true } },
+  { path: "/station/assistant", name: "station-assistant", component: () => import("./pages/station/StationAssistant.vue"), meta: { bare: true, station: true } },
+  { path: "/station/inviter", name: "station-inviter", component: () => import("./pages/station/StationInviter.vue"), meta: { bare: true, station: true } },
+  { path: "/station/lecturer", name: "station-lecturer", component: () => import("./pages/station/StationLecturer.vue"), meta: { bare: true, station: true } },
   { path: "/stores", name: "stores", component: () => import("./pages/StoreList.vue") },
   { path: "/staff", name: "staff", component: () => import("./pages/StaffList.vue") },
   { path: "/settings", name: "settings", component: () => import("./pages/SettingsPage.vue") },

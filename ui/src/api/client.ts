@@ -120,6 +120,10 @@ export function setClientLang(lang: Lang): void {
   currentLang = lang;
 }
 
+export function getClientLang(): Lang {
+  return currentLang;
+}
+
 export function inTauri(): boolean {
   return typeof window !== "undefined" && "__TAURI_INTERNALS__" in window;
 }

@@ -111,6 +111,17 @@ test("switching to English translates every main screen and persists", async () 
       await page.locator("[data-test=seating-board]").waitFor();
       const body = await page.locator(`[data-phase=${phase}]`).innerText();
       assert.match(body, /Seat automatically/, "the seating board is in English");
+    } else if (phase === "checkin") {
+      // Check-in is built: the scan screen, then the arrival board and the stations, in English.
+      await page.locator("[data-test=checkin-screen]").waitFor();
+      assert.match(await page.locator(`[data-phase=${phase}]`).innerText(), /Scan a ticket/);
+      await assertEnglish(page, "check-in screen");
+      await go(page, "#/checkin/board");
+      await page.locator("[data-test=board-arrived]").waitFor();
+      await assertEnglish(page, "arrival board");
+      await go(page, "#/checkin/stations");
+      await page.locator("[data-test=station-table]").waitFor();
+      assert.match(await page.locator(`[data-phase=${phase}]`).innerText(), /LAN stations/);
     } else {
       const body = await page.locator(`[data-phase=${phase}]`).innerText();
       assert.match(body, /later release/, `${phase} says it arrives later`);

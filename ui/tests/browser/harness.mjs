@@ -102,14 +102,113 @@ export async function startServer({ demo = false } = {}) {
   };
 }
 
+/**
+ * The LAN server as a hub without a screen: `huixiao serve --lan --addr 127.0.0.1:0` (HTTPS with its
+ * self-signed certificate). Its first line names the address and the admin token.
+ * Returns { base (https://127.0.0.1:PORT), token, url, db, logs, stop(), kill(), restart() }.
+ */
+export async function startLanServer({ demo = true, today = null } = {}) {
+  if (!fs.existsSync(BIN)) throw new Error(`core binary not found at ${BIN}: run \`cargo build\` in the repo root or set HUIXIAO_BIN`);
+  if (!fs.existsSync(path.join(DIST_DIR, "index.html"))) throw new Error(`${DIST_DIR} is not built: run \`npm run build\``);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "huixiao-lan-"));
+  const db = path.join(dir, "t.db");
+  if (demo) {
+    const r = spawnSync(BIN, ["--db", db, "demo", ...(today ? ["--today", today] : [])], { encoding: "utf8" });
+    if (r.status !== 0) throw new Error(`huixiao demo failed (${r.status}): ${r.stderr}${r.stdout}`);
+  }
+  const token = crypto.randomBytes(16).toString("hex");
+  const logs = [];
+  let child;
+  let port = 0;
+  const launch = async () => {
+    child = spawn(BIN, ["--db", db, "serve", "--lan", "--addr", `127.0.0.1:${port}`, "--admin-token", token, "--ui-dir", DIST_DIR], {
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, HUIXIAO_DATA_DIR: dir },
+    });
+    child.stderr.on("data", (d) => logs.push(String(d)));
+    const first = await new Promise((resolve, reject) => {
+      let buf = "";
+      const t = setTimeout(() => reject(new Error(`huixiao serve --lan printed no address within 20 s:\n${logs.join("")}`)), 20_000);
+      child.stdout.on("data", (d) => {
+        logs.push(String(d));
+        buf += String(d);
+        const m = /https:\/\/127\.0\.0\.1:(\d+)\/\?token=\w+/.exec(buf);
+        if (m) {
+          clearTimeout(t);
+          resolve(m);
+        }
+      });
+      child.once("exit", (code) => {
+        clearTimeout(t);
+        reject(new Error(`huixiao serve --lan exited with ${code}:\n${logs.join("")}`));
+      });
+    });
+    port = Number(first[1]);
+  };
+  await launch();
+  const base = `https://127.0.0.1:${port}`;
+  const stopChild = async (signal) => {
+    if (child.exitCode === null && child.signalCode === null) {
+      const gone = new Promise((r) => child.once("exit", r));
+      child.kill(signal);
+      const t = setTimeout(() => child.kill("SIGKILL"), 3000);
+      await gone;
+      clearTimeout(t);
+    }
+  };
+  return {
+    base,
+    token,
+    db,
+    dir,
+    logs,
+    url: `${base}/?token=${token}`,
+    /** Takes the hub away (as a Wi-Fi drop would), keeping the database. */
+    async kill() {
+      await stopChild("SIGKILL");
+    },
+    /** Brings the hub back on the same port. */
+    async restart() {
+      await launch();
+    },
+    async stop() {
+      await stopChild("SIGTERM");
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** An admin call to a server over HTTPS with its self-signed certificate (loopback only). */
+export async function adminCall(server, method, urlPath, body) {
+  const { request } = await import("node:https");
+  return new Promise((resolve, reject) => {
+    const req = request(
+      server.base + urlPath,
+      { method, rejectUnauthorized: false, headers: { Authorization: `Bearer ${server.token}`, "Content-Type": "application/json", Accept: "application/json" } },
+      (res) => {
+        let text = "";
+        res.on("data", (d) => (text += d));
+        res.on("end", () => {
+          const data = text ? JSON.parse(text) : null;
+          if (res.statusCode >= 400) reject(new Error(`${method} ${urlPath}: ${res.statusCode} ${text}`));
+          else resolve(data);
+        });
+      },
+    );
+    req.on("error", reject);
+    if (body !== undefined) req.write(JSON.stringify(body));
+    req.end();
+  });
+}
+
 /** A Chromium page; collects page errors so tests can assert there were none. */
-export async function openBrowser() {
-  const browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS });
-  const context = await browser.newContext({ viewport: { width: 1366, height: 820 }, locale: "zh-CN" });
+export async function openBrowser({ args = [], viewport = { width: 1366, height: 820 }, isMobile = false } = {}) {
+  const browser = await chromium.launch({ executablePath: chromiumPath(), args: [...CHROMIUM_ARGS, "--ignore-certificate-errors", ...args] });
+  const context = await browser.newContext({ viewport, locale: "zh-CN", ignoreHTTPSErrors: true, isMobile, hasTouch: isMobile, deviceScaleFactor: isMobile ? 2 : 1 });
   const page = await context.newPage();
   const errors = [];
   page.on("pageerror", (e) => errors.push(e.message));
-  return { browser, page, errors };
+  return { browser, context, page, errors };
 }
 
 export function screenshotPath(name) {

@@ -1,0 +1,266 @@
+// Check-in at the door and LAN stations, against the real `huixiao serve --lan` (HTTPS, self-signed):
+// the organizer's scan screen, pairing a phone, a check-in station by typed code and by a fake camera
+// fed a real ticket QR, an assistant told by push, and an offline station that syncs once.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { adminCall, isoDateFromToday, openBrowser, startLanServer } from "./harness.mjs";
+import { createStation, docsShot, pngToY4m, seatedTickets, staffWith, todaySeminar } from "./door.mjs";
+
+const PHONE = { width: 390, height: 844 };
+let server;
+let seminar;
+let tickets;
+const browsers = [];
+let nextTicket = 0;
+const take = () => {
+  const t = tickets[nextTicket++];
+  assert.ok(t, "enough seated demo tickets");
+  return t;
+};
+
+before(async () => {
+  server = await startLanServer({ demo: true, today: isoDateFromToday(0) });
+  seminar = await todaySeminar(server);
+  tickets = await seatedTickets(server, seminar.id);
+  assert.ok(tickets.length >= 8, `seated, not yet checked-in demo tickets: ${tickets.length}`);
+});
+after(async () => {
+  for (const b of browsers) await b.browser.close().catch(() => {});
+  await server?.stop();
+});
+
+async function browser(opts) {
+  const b = await openBrowser(opts);
+  browsers.push(b);
+  return b;
+}
+
+/** The organizer's window in browser mode, on today's seminar. */
+async function organizer(hash) {
+  const b = await browser();
+  await b.page.addInitScript((id) => localStorage.setItem("huixiao.currentSeminar", String(id)), seminar.id);
+  await b.page.goto(`${server.url}#${hash}`);
+  return b;
+}
+
+/** A phone paired through the real flow: the pairing link with the one-time code. */
+async function pairedPhone(role, staffId, opts = {}) {
+  const pairing = await createStation(server, seminar.id, staffId, role);
+  const b = await browser({ viewport: PHONE, isMobile: true, ...opts });
+  await b.page.goto(`${server.base}/#/station/pair?code=${pairing.pairing_code}`);
+  await b.page.waitForFunction((r) => location.hash.startsWith(`#/station/${r}`), role);
+  return { ...b, pairing };
+}
+
+async function typeCode(page, code) {
+  await page.keyboard.type(code);
+  await page.keyboard.press("Enter");
+}
+
+async function outcome(page, guest) {
+  const panel = page.locator("[data-test=outcome]", { hasText: guest });
+  await panel.waitFor({ timeout: 10_000 });
+  return { outcome: await panel.getAttribute("data-outcome"), text: await panel.innerText(), panel };
+}
+
+test("the organizer's scan screen: a scanner types code + Enter with no click, the table shows; repeats, garbage, search, undo", async () => {
+  const t = take();
+  const { page, errors } = await organizer("/checkin");
+  await page.locator("[data-test=outcome-idle]").waitFor();
+  // The field has the focus: a scanner types into it without a click (lower case, as a scanner with caps off would).
+  assert.equal(await page.evaluate(() => document.activeElement?.getAttribute("data-test")), "scan-input");
+  await typeCode(page, t.code.toLowerCase());
+  const first = await outcome(page, t.guest);
+  assert.equal(first.outcome, "checked_in");
+  assert.equal(await page.locator("[data-test=outcome-table]").innerText(), String(t.table));
+  assert.equal(await page.locator("[data-test=outcome-assistant]").innerText(), t.assistant);
+  await page.locator("[data-test=companions-1]").click();
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: docsShot("checkin-success.png") });
+
+  // The focus came back after the click: the same ticket again is "already checked in", with when and where.
+  await typeCode(page, t.code);
+  await page.locator("[data-test=outcome][data-outcome=already_checked_in]").waitFor();
+  assert.match(await page.locator("[data-test=outcome-when]").innerText(), /\d{2}:\d{2}/);
+
+  // A WeChat payment code and a URL: typed outcomes, no crash.
+  await typeCode(page, "134567890123456789");
+  await page.locator("[data-test=outcome][data-outcome=invalid]", { hasText: "付款码" }).waitFor();
+  await typeCode(page, "https://weixin.qq.com/r/abc");
+  await page.locator("[data-test=outcome][data-outcome=invalid]", { hasText: "网址" }).waitFor();
+  const latencies = await page.evaluate(() => window.__scanLatencies);
+  assert.equal(latencies.length, 4, "every scan measured");
+  assert.ok(latencies.every((x) => x > 0 && x < 5000), JSON.stringify(latencies));
+
+  // Search by the guest's name, one click.
+  const s = take();
+  await page.locator("[data-test=search-input]").fill(s.guest);
+  await page.locator("[data-test=search-hit]", { hasText: s.guest }).locator("[data-test=search-checkin]").click();
+  const bySearch = await outcome(page, s.guest);
+  assert.equal(bySearch.outcome, "checked_in");
+  // Undo it: the hub forgets the check-in.
+  await page.locator("[data-test=undo]").click();
+  await page.locator("[data-test=outcome]", { hasText: "已撤销签到" }).waitFor();
+  const list = await adminCall(server, "GET", `/api/seminars/${seminar.id}/checkins`);
+  assert.equal(list.filter((c) => c.guest_name === s.guest).length, 0, "undone");
+  assert.equal(list.filter((c) => c.guest_name === t.guest).length, 1, "checked in once");
+  assert.equal(list.find((c) => c.guest_name === t.guest).companions, 1, "+1 recorded");
+  assert.equal(await page.evaluate(() => document.activeElement?.getAttribute("data-test")), "scan-input", "focus back on the scan field");
+
+  // A walk-in: a few fields, seated at the best free seat.
+  await page.locator("[data-test=walkin-open]").click();
+  await page.locator("[data-test=walkin-store]").fill("测试临时门店");
+  await page.locator("[data-test=walkin-name]").fill("临时客人");
+  await page.locator("[data-test=walkin-save]").click();
+  const walkIn = await outcome(page, "临时客人");
+  assert.equal(walkIn.outcome, "checked_in");
+
+  // The arrival board and the sign-in wall.
+  await page.locator("[data-test=tab-board]").click();
+  await page.locator("[data-test=board-arrived]").waitFor();
+  await page.locator("[data-test=board-recent]", { hasText: "临时客人" }).waitFor();
+  await page.waitForTimeout(600);
+  await page.screenshot({ path: docsShot("arrival-board.png"), fullPage: true });
+  await page.locator("[data-test=open-wall]").click();
+  await page.locator("[data-test=sign-in-wall]", { hasText: t.guest }).waitFor();
+  await page.screenshot({ path: docsShot("sign-in-wall.png") });
+  assert.deepEqual(errors, []);
+});
+
+test("stations page: a pairing QR binds a phone; the check-in station checks in by typed code; revoked, it says why", async () => {
+  const staff = await staffWith(server, "checkin");
+  const { page, errors } = await organizer("/checkin/stations");
+  await page.locator("[data-test=lan-info]").waitFor();
+  await page.locator("[data-test=station-staff]").click();
+  await page.locator(".el-select-dropdown__item", { hasText: staff.name }).first().click();
+  await page.locator("[data-test=station-create]").click();
+  await page.locator("[data-test=pairing-qr]").waitFor();
+  assert.match(await page.locator("[data-test=pairing-countdown]").innerText(), /\d+:\d{2}/);
+  await page.screenshot({ path: docsShot("station-pairing.png") });
+  const code = (await page.locator("[data-test=pairing-code]").innerText()).trim();
+
+  const phone = await browser({ viewport: PHONE, isMobile: true });
+  await phone.page.goto(`${server.base}/#/station/pair?code=${code}`);
+  await phone.page.waitForFunction(() => location.hash.startsWith("#/station/checkin"));
+  await phone.page.locator("[data-test=station-who]", { hasText: staff.name }).waitFor();
+  // The organizer's dialog closes by itself once the phone paired; the list shows it active.
+  await page.locator("[data-test=pairing-dialog]").waitFor({ state: "hidden", timeout: 10_000 });
+  await page.locator("[data-test=station-status]", { hasText: "使用中" }).waitFor();
+
+  const t = take();
+  await phone.page.locator("[data-test=scan-input]").click();
+  await typeCode(phone.page, t.code);
+  const r = await outcome(phone.page, t.guest);
+  assert.equal(r.outcome, "checked_in");
+  assert.equal(await phone.page.locator("[data-test=outcome-table]").innerText(), String(t.table));
+  await phone.page.locator("[data-test=sync-status][data-offline=false]").waitFor();
+  await phone.page.screenshot({ path: docsShot("station-checkin-phone.png"), fullPage: true });
+
+  // The one-time code is spent.
+  const again = await browser({ viewport: PHONE, isMobile: true });
+  await again.page.goto(`${server.base}/#/station/pair?code=${code}`);
+  await again.page.locator("[data-test=pair-error]").waitFor();
+
+  // Revoked: the phone says why and offers to pair again.
+  await page.locator("[data-test=station-revoke]").first().click();
+  await page.locator(".el-message-box__btns .el-button--primary").click();
+  await phone.page.reload();
+  await phone.page.locator("[data-test=station-refused]").waitFor();
+  assert.match(await phone.page.locator("[data-test=station-refused]").innerText(), /停用|撤销|revoked/i);
+  await phone.page.locator("[data-test=pair-again]").click();
+  await phone.page.waitForFunction(() => location.hash.startsWith("#/station/pair"));
+  assert.deepEqual(errors, []);
+  assert.deepEqual(phone.errors, []);
+});
+
+test("a check-in station's fake camera reads a real ticket QR and checks the guest in", async () => {
+  const t = take();
+  const qr = await adminCall(server, "GET", `/api/tickets/${t.code}/qr`);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "huixiao-cam-"));
+  const video = pngToY4m(Buffer.from(qr.data_base64, "base64"), path.join(dir, "ticket.y4m"));
+  const staff = await staffWith(server, "checkin");
+  const { page, errors } = await pairedPhone("checkin", staff.id, {
+    args: ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream", `--use-file-for-fake-video-capture=${video}`],
+  });
+  await page.locator("[data-test=camera-start]").click();
+  const r = await outcome(page, t.guest);
+  assert.equal(r.outcome, "checked_in");
+  assert.equal(await page.locator("[data-test=outcome-table]").innerText(), String(t.table));
+  const list = await adminCall(server, "GET", `/api/seminars/${seminar.id}/checkins`);
+  assert.equal(list.filter((c) => c.guest_name === t.guest).length, 1, "one check-in, though the camera keeps seeing the code");
+  fs.rmSync(dir, { recursive: true, force: true });
+  assert.deepEqual(errors, []);
+});
+
+test("an assistant's station is told by push within 2 s when a guest of their table checks in", async () => {
+  const t = take();
+  const { page, errors } = await pairedPhone("assistant", t.assistant_id);
+  await page.locator("[data-test=live][data-connected=true]").waitFor();
+  const row = page.locator("[data-test=assistant-guest]", { hasText: t.guest });
+  assert.equal(await row.getAttribute("data-arrived"), "false");
+  // Phones are masked on stations.
+  const text = await page.locator("[data-test=station-assistant]").innerText();
+  assert.doesNotMatch(text, /1\d{10}/, "no full phone number on a station");
+
+  const door = await organizer("/checkin");
+  await door.page.locator("[data-test=outcome-idle]").waitFor();
+  await door.page.keyboard.type(t.code);
+  const scanned = Date.now();
+  await door.page.keyboard.press("Enter");
+  await outcome(door.page, t.guest);
+  await page.locator("[data-test=assistant-guest][data-arrived=true].flash", { hasText: t.guest }).waitFor({ timeout: 2000 });
+  const ms = Date.now() - scanned;
+  assert.ok(ms <= 2000, `told in ${ms} ms`);
+  await page.locator("[data-test=arrival-news]", { hasText: t.guest }).waitFor();
+  await page.waitForTimeout(1000);
+  console.log(`assistant told ${ms} ms after the scanner's Enter at the door`);
+  await page.screenshot({ path: docsShot("station-assistant-phone.png"), fullPage: true });
+  assert.deepEqual(errors, []);
+});
+
+test("an offline check-in station verifies codes locally, queues in IndexedDB and syncs each scan once", async () => {
+  const t = take();
+  const staff = await staffWith(server, "checkin");
+  const { page, context, errors } = await pairedPhone("checkin", staff.id);
+  await page.locator("[data-test=sync-status][data-offline=false]").waitFor();
+  await context.setOffline(true);
+  await page.locator("[data-test=scan-input]").click();
+  await typeCode(page, t.code);
+  const r = await outcome(page, t.guest);
+  assert.equal(r.outcome, "checked_in");
+  await page.locator("[data-test=provisional]").waitFor();
+  assert.equal(await page.locator("[data-test=outcome-table]").innerText(), String(t.table));
+  await page.locator("[data-test=sync-status][data-offline=true][data-queued='1']").waitFor();
+  await page.screenshot({ path: docsShot("station-offline-phone.png"), fullPage: true });
+  // The same ticket again while offline: already checked in here, not queued twice.
+  await typeCode(page, t.code);
+  await page.locator("[data-test=outcome][data-outcome=already_checked_in]").waitFor();
+  // A forged code: refused locally.
+  await typeCode(page, "0000000000000000000000000Z");
+  await page.locator("[data-test=outcome][data-outcome=invalid]").waitFor();
+  await page.locator("[data-test=sync-status][data-queued='1']").waitFor();
+  // The queue is in IndexedDB.
+  const stored = await page.evaluate(
+    () =>
+      new Promise((resolve) => {
+        const req = indexedDB.open("huixiao-station");
+        req.onsuccess = () => {
+          const all = req.result.transaction("queue").objectStore("queue").getAll();
+          all.onsuccess = () => resolve(all.result.length);
+        };
+      }),
+  );
+  assert.equal(stored, 1);
+
+  await context.setOffline(false);
+  await page.locator("[data-test=sync-status][data-offline=false][data-queued='0']").waitFor({ timeout: 15_000 });
+  const list = await adminCall(server, "GET", `/api/seminars/${seminar.id}/checkins`);
+  assert.equal(list.filter((c) => c.guest_name === t.guest).length, 1, "synced, once");
+  // Online again: the hub now says "already checked in" for it.
+  await typeCode(page, t.code);
+  await page.locator("[data-test=outcome][data-outcome=already_checked_in]:not(:has([data-test=provisional]))").waitFor();
+  assert.deepEqual(errors, []);
+});
