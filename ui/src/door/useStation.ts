@@ -33,7 +33,7 @@ export function useStation(role: StationRole) {
     }
     try {
       me.value = await stationCall("stations.me", {}, auth.token);
-      saveStation({ token: auth.token, identity: me.value.identity });
+      if (me.value.identity) saveStation({ token: auth.token, identity: me.value.identity });
     } catch (e) {
       check(e);
     }
