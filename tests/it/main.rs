@@ -4,6 +4,7 @@ mod bad_input;
 mod cadence;
 mod cli;
 mod conversion;
+mod conversion_reference;
 mod deals;
 mod followups;
 mod http;
