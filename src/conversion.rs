@@ -128,11 +128,21 @@ fn credit(attended: &[Attendance], at: DateTime<Utc>) -> Option<(i64, bool)> {
         .all(|w| (w[0].date, w[0].seminar_id) <= (w[1].date, w[1].seminar_id)));
     let horizon = at.date_naive().succ_opt().unwrap_or(NaiveDate::MAX);
     let end = attended.partition_point(|a| a.date <= horizon);
+    // The deal's date in a venue's zone, computed once per zone met.
+    let mut zone: Option<(chrono_tz::Tz, NaiveDate)> = None;
+    let mut local = |tz: chrono_tz::Tz| match zone {
+        Some((z, day)) if z == tz => day,
+        _ => {
+            let day = at.with_timezone(&tz).date_naive();
+            zone = Some((tz, day));
+            day
+        }
+    };
     let best = attended[..end]
         .iter()
         .rev()
-        .find(|a| at.with_timezone(&a.tz).date_naive() >= a.date)?;
-    let day = at.with_timezone(&best.tz).date_naive();
+        .find(|a| local(a.tz) >= a.date)?;
+    let day = local(best.tz);
     let within = (day - best.date).num_days() <= best.window_days;
     within.then_some((best.seminar_id, day == best.date))
 }
@@ -426,8 +436,9 @@ fn seminar_facts(conn: &Connection, seminar_id: i64) -> Result<(Vec<Facts>, i64)
     Ok((facts, credited_elsewhere))
 }
 
-/// Every seminar's counts at once, from three scans (invitations per seminar, the invitations whose
-/// store came, the closed deals) aggregated here, never one query per seminar or per row.
+/// Every seminar's counts at once, from three scans (invitations per seminar, the check-ins not
+/// undone with their invitation, the closed deals) aggregated here: never a query per seminar or a
+/// correlated subquery per row.
 fn seminar_tallies(conn: &Connection) -> Result<HashMap<i64, Tally>> {
     let mut tallies: HashMap<i64, Tally> = HashMap::new();
     let mut stmt = conn.prepare_cached(
@@ -439,50 +450,96 @@ fn seminar_tallies(conn: &Connection) -> Result<HashMap<i64, Tally>> {
         t.invited = r.get(1)?;
         t.confirmed = r.get(2)?;
     }
-    // Coming confirms: the stores that came without a confirmation are added to C.
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT i.seminar_id, i.store_id, i.status = 'confirmed' OR i.walk_in FROM invitations i WHERE {ATTENDED_SQL}"
-    ))?;
+
+    // Seminars in (date, id) order: a seminar's rank orders a store's attendances for attribution.
+    let mut ranked: Vec<Attendance> = seminar_days(conn)?.into_values().collect();
+    ranked.sort_unstable_by_key(|a| (a.date, a.seminar_id));
+    let rank: HashMap<i64, u32> = ranked
+        .iter()
+        .enumerate()
+        .map(|(r, a)| (a.seminar_id, r as u32))
+        .collect();
+
+    // The invitations whose store came (ATTENDED_SQL, read from the check-ins' side in invitation
+    // order, one row per check-in): A, the stores that came without a confirmation (they count as
+    // confirmed), and every (store, seminar) attendance.
+    let mut stmt = conn.prepare_cached(
+        "SELECT k.invitation_id, i.seminar_id, i.store_id, i.status = 'confirmed' OR i.walk_in
+         FROM checkins k JOIN invitations i ON i.id = k.invitation_id
+         WHERE k.undone_at IS NULL ORDER BY k.invitation_id",
+    )?;
     let mut rows = stmt.query([])?;
-    let mut pairs = Vec::new();
+    let mut came: Vec<(i64, u32)> = Vec::new();
+    let mut last = None;
     while let Some(r) = rows.next()? {
-        let (seminar, store, confirmed): (i64, i64, bool) = (r.get(0)?, r.get(1)?, r.get(2)?);
+        let invitation: i64 = r.get(0)?;
+        if last == Some(invitation) {
+            continue;
+        }
+        last = Some(invitation);
+        let (seminar, store, confirmed): (i64, i64, bool) = (r.get(1)?, r.get(2)?, r.get(3)?);
         let t = tallies.entry(seminar).or_default();
         t.attended += 1;
         t.confirmed += !confirmed as i64;
-        pairs.push((store, seminar));
+        if let Some(&r) = rank.get(&seminar) {
+            came.push((store, r));
+        }
     }
-    let attendances = by_store(pairs, &seminar_days(conn)?);
-    // Each closed deal credited to one (seminar, store): its flags (at the event, in follow-up).
-    let mut credited: HashMap<(i64, i64), (bool, bool)> = HashMap::new();
+    came.sort_unstable();
+
+    // The closed deals by store, each credited among its store's attendances.
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT d.store_id, d.at FROM deals d WHERE {CLOSED_DEAL_SQL}"
     ))?;
     let mut rows = stmt.query([])?;
+    let mut deals: Vec<(i64, DateTime<Utc>)> = Vec::new();
     while let Some(r) = rows.next()? {
-        let store: i64 = r.get(0)?;
-        let Some(attended) = attendances.get(&store) else {
-            continue;
-        };
-        let Some(at) = deal_time(&r.get::<_, String>(1)?) else {
-            continue;
-        };
-        if let Some((seminar, at_event)) = credit(attended, at) {
-            tallies.entry(seminar).or_default().deals += 1;
-            let flags = credited.entry((seminar, store)).or_default();
-            if at_event {
-                flags.0 = true;
-            } else {
-                flags.1 = true;
-            }
+        if let Some(at) = deal_time(r.get_ref(1)?.as_str().unwrap_or_default()) {
+            deals.push((r.get(0)?, at));
         }
     }
-    for ((seminar, _), (event, followup)) in credited {
-        let t = tallies.entry(seminar).or_default();
-        if event {
-            t.event += 1;
-        } else if followup {
-            t.followup += 1;
+    deals.sort_unstable_by_key(|d| d.0);
+    let mut next = 0;
+    let mut attended: Vec<Attendance> = Vec::new();
+    // The seminars this store's deals are credited to: (seminar, at the event, in follow-up, deals).
+    let mut credited: Vec<(i64, bool, bool, i64)> = Vec::new();
+    for store_deals in deals.chunk_by(|a, b| a.0 == b.0) {
+        let store = store_deals[0].0;
+        while next < came.len() && came[next].0 < store {
+            next += 1;
+        }
+        attended.clear();
+        while next < came.len() && came[next].0 == store {
+            attended.push(ranked[came[next].1 as usize]);
+            next += 1;
+        }
+        credited.clear();
+        for (_, at) in store_deals {
+            let Some((seminar, at_event)) = credit(&attended, *at) else {
+                continue;
+            };
+            let i = match credited.iter().position(|c| c.0 == seminar) {
+                Some(i) => i,
+                None => {
+                    credited.push((seminar, false, false, 0));
+                    credited.len() - 1
+                }
+            };
+            credited[i].3 += 1;
+            if at_event {
+                credited[i].1 = true;
+            } else {
+                credited[i].2 = true;
+            }
+        }
+        for &(seminar, event, followup, n) in &credited {
+            let t = tallies.entry(seminar).or_default();
+            t.deals += n;
+            if event {
+                t.event += 1;
+            } else if followup {
+                t.followup += 1;
+            }
         }
     }
     Ok(tallies)

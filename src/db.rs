@@ -27,6 +27,11 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0005_followups",
         include_str!("../migrations/0005_followups.sql"),
     ),
+    // Numbered 0008 because 0006 and 0007 are being written on other branches: renumbered at merge.
+    (
+        "0008_conversion_indexes",
+        include_str!("../migrations/0008_conversion_indexes.sql"),
+    ),
 ];
 
 /// The schema version this build of the app writes.
