@@ -2,6 +2,9 @@
 //! - the report of one seminar of 500 guests with every breakdown (target ≤ 50 ms);
 //! - the organisation's comparison over 1,000 seminars and 500,000 invitations (target ≤ 200 ms).
 //!
+//! - with a quota of 50, 1,000 concurrent deal attempts over HTTP from 16 stations (exactly 50
+//!   accepted; the figure is attempts per second).
+//!
 //! Run: `cargo bench --bench conversion`. Prints medians over repeated runs.
 
 use std::time::{Duration, Instant};
@@ -9,6 +12,10 @@ use std::time::{Duration, Instant};
 use huixiao::conversion;
 use huixiao::App;
 use rusqlite::params;
+use serde_json::json;
+
+#[path = "../tests/it/station_race.rs"]
+mod station_race;
 
 /// Wall-clock and CPU time of this thread: on a shared machine the CPU time says what the code
 /// costs, the wall-clock time what a user waits.
@@ -135,5 +142,59 @@ fn main() {
         "organisation dashboard, 1,000 seminars / 500,000 invitations: median {:.0} ms (CPU {:.0} ms; target ≤ 200 ms)",
         ms(all.wall),
         ms(all.cpu)
+    );
+    drop(conn);
+    quota_race(dir.path());
+}
+
+/// The quota race of `tests/it/deals.rs` in a release build, on a file database: 1,000 attempts at
+/// a tier limited to 50 from 16 stations, 4 in flight each.
+fn quota_race(dir: &std::path::Path) {
+    let app = App::open(&dir.join("race.db")).unwrap();
+    let today = chrono::Local::now()
+        .date_naive()
+        .format("%Y-%m-%d")
+        .to_string();
+    let (seminar, store, product, tier) = app
+        .db
+        .write(|tx| {
+            tx.execute("INSERT INTO products (name, created_at) VALUES ('系统', '2024-01-01T00:00:00Z')", [])?;
+            tx.execute("INSERT INTO price_tiers (product_id, rank, name, price_fen, quota) VALUES (1, 3, '限时价', 980000, 50)", [])?;
+            tx.execute("INSERT INTO stores (name, created_at) VALUES ('门店', '2024-01-01T00:00:00Z')", [])?;
+            tx.execute("INSERT INTO seminars (title, date, start_time, capacity, status, created_at) VALUES ('研讨会', ?1, '14:00', 100, 'live', '2024-01-01T00:00:00Z')", [&today])?;
+            tx.execute("INSERT INTO invitations (seminar_id, store_id, status, created_at) VALUES (1, 1, 'confirmed', '2024-01-01T00:00:00Z')", [])?;
+            tx.execute("INSERT INTO checkins (invitation_id, at) VALUES (1, '2024-01-01T00:00:00Z')", [])?;
+            Ok((1, 1, 1, 1))
+        })
+        .unwrap();
+    let token = "bench-admin-token".to_owned();
+    let server = std::sync::Arc::new(huixiao::http::Server {
+        app: std::sync::Arc::new(app),
+        admin_token: token.clone(),
+    });
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let outcome = rt.block_on(async {
+        let (bound_tx, bound_rx) = tokio::sync::oneshot::channel();
+        let (_stop, stop_rx) = tokio::sync::oneshot::channel::<()>();
+        tokio::spawn(huixiao::http::serve(
+            server.clone(),
+            "127.0.0.1:0".parse().unwrap(),
+            None,
+            move |a| bound_tx.send(a).unwrap(),
+            async {
+                let _ = stop_rx.await;
+            },
+        ));
+        let url = format!("http://{}/api/deals", bound_rx.await.unwrap());
+        let body = json!({"seminar_id": seminar, "store_id": store, "product_id": product, "tier_id": tier,
+                          "amount_fen": 980_000, "payment": "deposit"});
+        station_race::race(&url, &vec![token; 16], &body, 1000, 4).await
+    });
+    assert_eq!(outcome.accepted, 50, "exactly the quota is accepted");
+    println!(
+        "quota race, 1,000 deal attempts over HTTP from 16 stations: {} accepted, {:.2} s, {:.0} attempts/s",
+        outcome.accepted,
+        outcome.elapsed.as_secs_f64(),
+        outcome.per_second()
     );
 }

@@ -231,11 +231,16 @@ fn median(mut xs: Vec<f64>) -> Option<f64> {
     })
 }
 
+/// A seminar as the comparison needs it: id, status, layout, lecturer id and name.
+type SeminarMeta = (i64, String, String, Option<i64>, Option<String>);
+/// A breakdown as key → (label, counts).
+type Groups = BTreeMap<String, (String, Counts)>;
+
 /// Checks every seminar's report and the organisation's comparison against the slow path.
 fn check_against_definitions(app: &App) -> usize {
     let conn = app.db.conn();
     let (facts, credits) = slow_facts(&conn);
-    let seminars: Vec<(i64, String, String, Option<i64>, Option<String>)> = conn
+    let seminars: Vec<SeminarMeta> = conn
         .prepare(
             "SELECT m.id, m.status, m.layout, m.lecturer_id, l.name FROM seminars m
              LEFT JOIN staff l ON l.id = m.lecturer_id ORDER BY m.id",
@@ -266,7 +271,7 @@ fn check_against_definitions(app: &App) -> usize {
             .filter(|(store, credited)| came.contains(store) && credited != id)
             .count() as i64;
         assert_eq!(r.funnel.credited_elsewhere, elsewhere, "seminar {id}");
-        let pairs: [(&[Group], BTreeMap<String, (String, Counts)>); 5] = [
+        let pairs: [(&[Group], Groups); 5] = [
             (&r.by_inviter, slow_groups(&mine, |f| staff_key(&f.inviter))),
             (
                 &r.by_role,
@@ -320,7 +325,7 @@ fn check_against_definitions(app: &App) -> usize {
     assert_eq!(cmp.medians.post_event, m(&|c| c.followup_close_rate));
     assert_eq!(cmp.medians.session_conversion, m(&|c| c.session_conversion));
     assert_eq!(cmp.medians.deal_ratio, m(&|c| c.deal_ratio));
-    let meta: HashMap<i64, &(i64, String, String, Option<i64>, Option<String>)> = seminars
+    let meta: HashMap<i64, &SeminarMeta> = seminars
         .iter()
         .filter(|s| s.1 == "closed")
         .map(|s| (s.0, s))

@@ -11,6 +11,7 @@ mod http;
 mod import;
 mod seating;
 mod seating_quality;
+mod station_race;
 mod store;
 mod support;
 mod tsgen;
