@@ -4,8 +4,8 @@ use super::Access::{Admin, Public};
 use super::Method::{Get, Post, Put};
 use super::{Empty, Op};
 use crate::{
-    cadence, checkin, contact, conversion, deal, demo, followup, import, invitation, product,
-    referral, seating, seminar, settings, staff, store, ticket,
+    cadence, checkin, contact, conversion, deal, demo, export, followup, import, invitation,
+    product, referral, seating, seminar, settings, staff, store, ticket,
 };
 
 #[rustfmt::skip]
@@ -78,6 +78,7 @@ pub(super) fn all() -> Vec<Op> {
         Op::new("followups.record", Post, "/api/followups/{id}/outcome", Admin, "Record a follow-up's outcome (closed, deposit, thinking with the next date, lost with the reason)", followup::record),
         Op::new("followups.list", Get, "/api/seminars/{seminar_id}/followups", Admin, "A seminar's follow-ups", followup::list),
         Op::new("referrals.commissions", Get, "/api/reports/commissions", Admin, "Per referring partner: referred stores, their closed deals, the commission owed", referral::commissions),
+        Op::new("exports.xlsx", Get, "/api/exports/xlsx", Admin, "A list as an Excel workbook (base64, Chinese headers): a seminar, the stores, staff, seminars, the dashboard, a city's territory, commissions, today's follow-ups", export::xlsx),
         Op::new("openapi", Get, "/api/openapi.json", Admin, "This API as an OpenAPI 3 document", openapi_doc),
         Op::new("demo.load", Post, "/api/demo", Admin, "Fill an empty database with demo data", demo::load),
     ]

@@ -6,6 +6,7 @@ mod cli;
 mod conversion;
 mod conversion_reference;
 mod deals;
+mod export;
 mod followups;
 mod http;
 mod import;
