@@ -39,7 +39,7 @@ fn header(r: &Range<Data>) -> Vec<String> {
 fn cell<'a>(r: &'a Range<Data>, first: &str, name: &str) -> &'a Data {
     let col = header(r).iter().position(|h| h == name).unwrap();
     &r.rows()
-        .find(|row| row[0].to_string() == first)
+        .find(|row| row[0] == *first)
         .unwrap_or_else(|| panic!("no row {first}"))[col]
 }
 
@@ -82,7 +82,7 @@ fn the_stores_staff_and_seminars_lists() {
         total + 1,
         "every store of the city, not one page"
     );
-    assert!(stores.rows().skip(1).all(|r| r[1].to_string() == "长沙"));
+    assert!(stores.rows().skip(1).all(|r| r[1] == *"长沙"));
     // The referral rate is a percentage, the creation time a date.
     let referred = stores.rows().skip(1).find(|r| !r[7].to_string().is_empty());
     if let Some(r) = referred {
@@ -175,7 +175,7 @@ fn the_dashboard_territory_commissions_and_followups() {
         .find(|s| s["status"] == "closed")
         .unwrap();
     let title = closed["title"].as_str().unwrap();
-    let row = compare.rows().find(|r| r[1].to_string() == title).unwrap();
+    let row = compare.rows().find(|r| r[1] == *title).unwrap();
     assert!(matches!(row[0], Data::DateTime(_)));
     let col = |h: &str| header(&compare).iter().position(|x| x == h).unwrap();
     assert_eq!(
@@ -188,7 +188,7 @@ fn the_dashboard_territory_commissions_and_followups() {
     );
     let layout = book.worksheet_range("按座位布局").unwrap();
     assert_eq!(header(&layout)[0], "分组");
-    assert!(layout.rows().any(|r| r[0].to_string() == "圆桌"));
+    assert!(layout.rows().any(|r| r[0] == *"圆桌"));
 
     let (name, mut book) = export(&app, json!({"list": "territory", "city": "长沙"}));
     assert_eq!(name, "区域-长沙.xlsx");
