@@ -82,10 +82,35 @@ pub enum Command {
         #[arg(long, value_name = "FILE.pdf", requires = "seminar")]
         pdf: Option<PathBuf>,
     },
-    /// Export a seminar to Excel (funnel, invitations, check-ins, deals, follow-ups)
+    /// Export to Excel (Chinese headers): a seminar, or one of the lists the app shows
+    ///
+    /// `--seminar ID`: the seminar's funnel with every breakdown, invitations, check-ins, deals and
+    /// follow-ups. `--list`: stores (filtered with --city and --search), staff, seminars, dashboard
+    /// (seminars compared, medians, by layout and lecturer), territory (needs --city), commissions,
+    /// followups_today (--owner for one staff member). An existing file is replaced only once the
+    /// new one is completely written.
     Export {
-        #[arg(long, value_name = "ID")]
-        seminar: i64,
+        /// The seminar to export
+        #[arg(
+            long,
+            value_name = "ID",
+            required_unless_present = "list",
+            conflicts_with = "list"
+        )]
+        seminar: Option<i64>,
+        #[arg(long, value_name = "LIST", value_parser = clap::builder::PossibleValuesParser::new(
+            crate::export::ExportList::ALL.into_iter().filter(|l| *l != crate::export::ExportList::Seminar).map(|l| l.as_str())))]
+        list: Option<String>,
+        /// The city (stores, territory)
+        #[arg(long, value_name = "CITY")]
+        city: Option<String>,
+        /// Search text, as on the store list (stores)
+        #[arg(long, value_name = "TEXT")]
+        search: Option<String>,
+        /// One staff member's follow-ups (followups_today)
+        #[arg(long, value_name = "STAFF_ID")]
+        owner: Option<i64>,
+        /// The workbook to write
         #[arg(long, value_name = "FILE.xlsx")]
         out: PathBuf,
     },
@@ -410,9 +435,28 @@ fn execute(app: App, command: Command, lang: Lang) -> Result<()> {
             }
             Ok(())
         }
-        Command::Export { seminar, out } => {
-            let bytes = crate::export::seminar_xlsx(&app, seminar)?;
-            std::fs::write(&out, bytes)?;
+        Command::Export {
+            seminar,
+            list,
+            city,
+            search,
+            owner,
+            out,
+        } => {
+            use crate::export::{ExportList, ExportQuery};
+            let list = list
+                .as_deref()
+                .and_then(ExportList::parse)
+                .unwrap_or(ExportList::Seminar);
+            let q = ExportQuery {
+                seminar_id: seminar,
+                city,
+                q: search,
+                owner_id: owner,
+                ..ExportQuery::of(list)
+            };
+            let (_, bytes) = crate::export::export(&app, &q)?;
+            crate::export::write_file(&out, &bytes)?;
             println!("{}", out.display());
             Ok(())
         }

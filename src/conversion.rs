@@ -108,7 +108,7 @@ pub fn rate(n: i64, d: i64) -> Option<f64> {
 }
 
 /// One seminar a store attended, as attribution needs it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Copy)]
 struct Attendance {
     seminar_id: i64,
     date: NaiveDate,
@@ -116,22 +116,92 @@ struct Attendance {
     window_days: i64,
 }
 
-/// Which seminar a closed deal on `at` is credited to, among the store's attendances, and
-/// whether it was at the event (same day) or in follow-up.
+/// Which seminar a closed deal on `at` is credited to, among the store's attendances sorted by
+/// (date, seminar), and whether it was at the event (same day) or in follow-up.
+///
+/// It is the latest attendance whose day (venue time) has begun by the deal. A venue's date is at
+/// most one day off the UTC date, so a binary search skips every seminar after the next UTC day and,
+/// scanning back from there, the first seminar that qualifies is the latest one.
 fn credit(attended: &[Attendance], at: DateTime<Utc>) -> Option<(i64, bool)> {
-    let best = attended
+    debug_assert!(attended
+        .windows(2)
+        .all(|w| (w[0].date, w[0].seminar_id) <= (w[1].date, w[1].seminar_id)));
+    let horizon = at.date_naive().succ_opt().unwrap_or(NaiveDate::MAX);
+    let end = attended.partition_point(|a| a.date <= horizon);
+    // The deal's date in a venue's zone, computed once per zone met.
+    let mut zone: Option<(chrono_tz::Tz, NaiveDate)> = None;
+    let mut local = |tz: chrono_tz::Tz| match zone {
+        Some((z, day)) if z == tz => day,
+        _ => {
+            let day = at.with_timezone(&tz).date_naive();
+            zone = Some((tz, day));
+            day
+        }
+    };
+    let best = attended[..end]
         .iter()
-        .filter(|a| at.with_timezone(&a.tz).date_naive() >= a.date)
-        .max_by_key(|a| (a.date, a.seminar_id))?;
-    let day = at.with_timezone(&best.tz).date_naive();
+        .rev()
+        .find(|a| local(a.tz) >= a.date)?;
+    let day = local(best.tz);
     let within = (day - best.date).num_days() <= best.window_days;
     within.then_some((best.seminar_id, day == best.date))
+}
+
+/// Every seminar's day, time zone and attribution window, read once (seminars whose date or zone
+/// cannot be read credit nothing).
+fn seminar_days(conn: &Connection) -> Result<HashMap<i64, Attendance>> {
+    let mut stmt =
+        conn.prepare_cached("SELECT id, date, timezone, attribution_days FROM seminars")?;
+    let mut rows = stmt.query([])?;
+    let mut out = HashMap::new();
+    while let Some(r) = rows.next()? {
+        let (date, tz): (String, String) = (r.get(1)?, r.get(2)?);
+        if let (Ok(date), Ok(tz)) = (
+            NaiveDate::parse_from_str(&date, "%Y-%m-%d"),
+            tz.parse::<chrono_tz::Tz>(),
+        ) {
+            let seminar_id = r.get(0)?;
+            out.insert(
+                seminar_id,
+                Attendance {
+                    seminar_id,
+                    date,
+                    tz,
+                    window_days: r.get(3)?,
+                },
+            );
+        }
+    }
+    Ok(out)
+}
+
+/// Attendances by store, each list sorted by (date, seminar), from `(store, seminar)` pairs.
+fn by_store(
+    pairs: impl IntoIterator<Item = (i64, i64)>,
+    days: &HashMap<i64, Attendance>,
+) -> HashMap<i64, Vec<Attendance>> {
+    let mut out: HashMap<i64, Vec<Attendance>> = HashMap::new();
+    for (store, seminar) in pairs {
+        if let Some(a) = days.get(&seminar) {
+            out.entry(store).or_default().push(*a);
+        }
+    }
+    for list in out.values_mut() {
+        list.sort_unstable_by_key(|a| (a.date, a.seminar_id));
+    }
+    out
+}
+
+/// A closed deal's time, as stored (RFC 3339); `None` for a value that cannot be read.
+fn deal_time(at: &str) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(at)
+        .ok()
+        .map(|t| t.with_timezone(&Utc))
 }
 
 /// What conversion needs to know of one invitation.
 #[derive(Debug, Default)]
 struct Facts {
-    seminar_id: i64,
     store_id: i64,
     /// The number of the table its guests sit at, once seated.
     table: Option<i64>,
@@ -149,107 +219,209 @@ struct Facts {
     deals: i64,
 }
 
-/// The lead role among comma-separated role names: the money-holder first.
-fn lead_role(roles: Option<String>) -> Option<ContactRole> {
+impl Facts {
+    fn tally(&self) -> Tally {
+        let a = self.attended;
+        Tally {
+            invited: 1,
+            confirmed: self.confirmed as i64,
+            attended: a as i64,
+            event: (a && self.event) as i64,
+            followup: (a && !self.event && self.followup) as i64,
+            deals: if a { self.deals } else { 0 },
+        }
+    }
+}
+
+/// The six counts of DESIGN.md over some invitations; they add up, the rates come at the end.
+#[derive(Debug, Default, Clone, Copy, PartialEq)]
+struct Tally {
+    invited: i64,
+    confirmed: i64,
+    attended: i64,
+    event: i64,
+    followup: i64,
+    deals: i64,
+}
+
+impl std::ops::AddAssign for Tally {
+    fn add_assign(&mut self, o: Tally) {
+        self.invited += o.invited;
+        self.confirmed += o.confirmed;
+        self.attended += o.attended;
+        self.event += o.event;
+        self.followup += o.followup;
+        self.deals += o.deals;
+    }
+}
+
+impl Tally {
+    fn counts(self) -> Counts {
+        let Tally {
+            invited: i,
+            confirmed: c,
+            attended: a,
+            event: e,
+            followup: f,
+            deals,
+        } = self;
+        Counts {
+            invited: i,
+            confirmed: c,
+            attended: a,
+            closed_at_event: e,
+            closed_in_followup: f,
+            closed_deals: deals,
+            confirm_rate: rate(c, i),
+            show_rate: rate(a, c),
+            event_close_rate: rate(e, a),
+            followup_close_rate: rate(f, a - e),
+            session_conversion: rate(e + f, a),
+            deal_ratio: rate(deals, a),
+        }
+    }
+}
+
+/// The lead role among a store's guests: the money-holder first.
+fn lead_role(roles: &[ContactRole]) -> Option<ContactRole> {
     const ORDER: [ContactRole; 4] = [
         ContactRole::OwnerSpouse,
         ContactRole::Owner,
         ContactRole::Manager,
         ContactRole::Staff,
     ];
-    let roles: Vec<ContactRole> = roles?.split(',').filter_map(ContactRole::parse).collect();
     ORDER.into_iter().find(|r| roles.contains(r))
 }
 
-/// Each invitation of one seminar (or of every seminar) with its outcome, and the number of
-/// closed deals of its attending stores credited to a seminar outside that scope.
-fn facts(conn: &Connection, seminar: Option<i64>) -> Result<(Vec<Facts>, i64)> {
-    if let Some(id) = seminar {
-        seminar::get_in(conn, id)?;
-    }
-    // The scope as SQL on an invitation `i`; the one parameter is bound only for one seminar.
-    let scope = if seminar.is_some() {
-        "i.seminar_id = ?1"
-    } else {
-        "1"
-    };
-    let params: Vec<i64> = seminar.into_iter().collect();
-    let params = rusqlite::params_from_iter(params.iter());
-    // Roles and tables matter for one seminar's breakdowns; across all seminars they are skipped.
-    let detail = if seminar.is_some() {
-        "(SELECT group_concat(c.role) FROM checkins k JOIN contacts c ON c.id = k.contact_id
-           WHERE k.invitation_id = i.id AND k.undone_at IS NULL),
-         (SELECT group_concat(c.role) FROM invitation_guests g JOIN contacts c ON c.id = g.contact_id
-           WHERE g.invitation_id = i.id),
-         (SELECT t.number FROM seat_assignments a JOIN venue_tables t ON t.id = a.table_id
-           WHERE a.invitation_id = i.id ORDER BY a.contact_id LIMIT 1),
-         (SELECT t.assistant_id FROM seat_assignments a JOIN venue_tables t ON t.id = a.table_id
-           WHERE a.invitation_id = i.id ORDER BY a.contact_id LIMIT 1),
-         (SELECT m.name FROM seat_assignments a JOIN venue_tables t ON t.id = a.table_id
-           JOIN staff m ON m.id = t.assistant_id WHERE a.invitation_id = i.id ORDER BY a.contact_id LIMIT 1)"
-    } else {
-        "NULL, NULL, NULL, NULL, NULL"
-    };
-    let mut stmt = conn.prepare(&format!(
-        "SELECT i.seminar_id, i.store_id, i.inviter_id, f.name, s.city, {CONFIRMED_SQL}, {ATTENDED_SQL}, {detail}
+/// SQL: the invitation `me` has at least one check-in that was not undone (ATTENDED_SQL for `me`).
+const ME_ATTENDED_SQL: &str =
+    "EXISTS (SELECT 1 FROM checkins k WHERE k.invitation_id = me.id AND k.undone_at IS NULL)";
+
+/// Each invitation of one seminar with its outcome, and the number of closed deals of its attending
+/// stores credited to another seminar. A handful of indexed queries, whatever the organisation's size.
+fn seminar_facts(conn: &Connection, seminar_id: i64) -> Result<(Vec<Facts>, i64)> {
+    seminar::get_in(conn, seminar_id)?;
+    let mut facts: Vec<Facts> = Vec::new();
+    let mut by_invitation: HashMap<i64, usize> = HashMap::new();
+    let mut stmt = conn.prepare_cached(
+        "SELECT i.id, i.store_id, i.inviter_id, f.name, s.city, i.status = 'confirmed' OR i.walk_in
          FROM invitations i JOIN stores s ON s.id = i.store_id LEFT JOIN staff f ON f.id = i.inviter_id
-         WHERE {scope} ORDER BY i.id"
-    ))?;
-    let mut facts: Vec<Facts> = stmt
-        .query_map(params.clone(), |r| {
-            let inviter: Option<i64> = r.get(2)?;
-            let name: Option<String> = r.get(3)?;
-            Ok(Facts {
-                seminar_id: r.get(0)?,
-                store_id: r.get(1)?,
-                inviter: inviter.map(|id| (id, name.unwrap_or_default())),
-                role: lead_role(r.get(7)?).or_else(|| lead_role(r.get(8).ok().flatten())),
-                table: r.get(9)?,
-                assistant: match (
-                    r.get::<_, Option<i64>>(10)?,
-                    r.get::<_, Option<String>>(11)?,
-                ) {
-                    (Some(id), name) => Some((id, name.unwrap_or_default())),
-                    _ => None,
-                },
-                city: r.get(4)?,
-                confirmed: r.get(5)?,
-                attended: r.get(6)?,
-                ..Facts::default()
+         WHERE i.seminar_id = ?1 ORDER BY i.id",
+    )?;
+    let mut rows = stmt.query([seminar_id])?;
+    while let Some(r) = rows.next()? {
+        let inviter: Option<i64> = r.get(2)?;
+        let name: Option<String> = r.get(3)?;
+        by_invitation.insert(r.get(0)?, facts.len());
+        facts.push(Facts {
+            store_id: r.get(1)?,
+            inviter: inviter.map(|id| (id, name.unwrap_or_default())),
+            city: r.get(4)?,
+            confirmed: r.get(5)?,
+            ..Facts::default()
+        });
+    }
+
+    // Who came (a check-in not undone counts, and confirms), with the roles of those who came and
+    // of those invited: the lead role is taken among the first, else among the second.
+    let mut came_roles: Vec<Vec<ContactRole>> = vec![Vec::new(); facts.len()];
+    let mut stmt = conn.prepare_cached(
+        "SELECT k.invitation_id, c.role FROM checkins k JOIN invitations i ON i.id = k.invitation_id
+         LEFT JOIN contacts c ON c.id = k.contact_id WHERE i.seminar_id = ?1 AND k.undone_at IS NULL",
+    )?;
+    let mut rows = stmt.query([seminar_id])?;
+    while let Some(r) = rows.next()? {
+        let Some(&i) = by_invitation.get(&r.get(0)?) else {
+            continue;
+        };
+        facts[i].attended = true;
+        facts[i].confirmed = true;
+        if let Some(role) = r
+            .get::<_, Option<String>>(1)?
+            .as_deref()
+            .and_then(ContactRole::parse)
+        {
+            came_roles[i].push(role);
+        }
+    }
+    let mut guest_roles: Vec<Vec<ContactRole>> = vec![Vec::new(); facts.len()];
+    let mut stmt = conn.prepare_cached(
+        "SELECT g.invitation_id, c.role FROM invitation_guests g JOIN invitations i ON i.id = g.invitation_id
+         JOIN contacts c ON c.id = g.contact_id WHERE i.seminar_id = ?1",
+    )?;
+    let mut rows = stmt.query([seminar_id])?;
+    while let Some(r) = rows.next()? {
+        if let (Some(&i), Some(role)) = (
+            by_invitation.get(&r.get(0)?),
+            ContactRole::parse(&r.get::<_, String>(1)?),
+        ) {
+            guest_roles[i].push(role);
+        }
+    }
+    for (i, f) in facts.iter_mut().enumerate() {
+        f.role = lead_role(&came_roles[i]).or_else(|| lead_role(&guest_roles[i]));
+    }
+
+    // The table of each invitation's first seated guest (by contact), and that table's assistant.
+    let mut stmt = conn.prepare_cached(
+        "SELECT a.invitation_id, t.number, t.assistant_id, m.name
+         FROM seat_assignments a JOIN venue_tables t ON t.id = a.table_id
+         LEFT JOIN staff m ON m.id = t.assistant_id
+         WHERE a.seminar_id = ?1 ORDER BY a.invitation_id, a.contact_id",
+    )?;
+    let mut rows = stmt.query([seminar_id])?;
+    let mut last = None;
+    while let Some(r) = rows.next()? {
+        let invitation: i64 = r.get(0)?;
+        if last == Some(invitation) {
+            continue;
+        }
+        last = Some(invitation);
+        let Some(&i) = by_invitation.get(&invitation) else {
+            continue;
+        };
+        facts[i].table = Some(r.get(1)?);
+        facts[i].assistant = r
+            .get::<_, Option<i64>>(2)?
+            .map(|id| {
+                Ok::<_, rusqlite::Error>((id, r.get::<_, Option<String>>(3)?.unwrap_or_default()))
             })
-        })?
-        .collect::<rusqlite::Result<_>>()?;
-    let index: HashMap<(i64, i64), usize> = facts
+            .transpose()?;
+    }
+
+    // Attribution: every seminar the stores that came here ever attended, and their closed deals.
+    let days = seminar_days(conn)?;
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT i.store_id, i.seminar_id FROM invitations me JOIN invitations i ON i.store_id = me.store_id
+         WHERE me.seminar_id = ?1 AND {ME_ATTENDED_SQL} AND {ATTENDED_SQL}"
+    ))?;
+    let pairs = stmt
+        .query_map([seminar_id], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<Vec<(i64, i64)>>>()?;
+    let attendances = by_store(pairs, &days);
+    let by_store: HashMap<i64, usize> = facts
         .iter()
         .enumerate()
-        .map(|(i, f)| ((f.seminar_id, f.store_id), i))
+        .map(|(i, f)| (f.store_id, i))
         .collect();
-
-    // The stores that came to a seminar in scope, every seminar they came to, and their closed deals.
-    let came = format!("SELECT i.store_id FROM invitations i WHERE {scope} AND {ATTENDED_SQL}");
-    let attendances = attendances(conn, &format!("i.store_id IN ({came})"), params.clone())?;
-    let mut stmt = conn.prepare(&format!(
-        "SELECT d.store_id, d.at FROM deals d WHERE {CLOSED_DEAL_SQL} AND d.store_id IN ({came})"
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT d.store_id, d.at FROM invitations me JOIN deals d ON d.store_id = me.store_id
+         WHERE me.seminar_id = ?1 AND {ME_ATTENDED_SQL} AND {CLOSED_DEAL_SQL}"
     ))?;
-    let deals = stmt.query_map(params, |r| {
-        Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
-    })?;
+    let mut rows = stmt.query([seminar_id])?;
     let mut credited_elsewhere = 0;
-    for deal in deals {
-        let (store, at) = deal?;
-        let Ok(at) = DateTime::parse_from_rfc3339(&at) else {
+    while let Some(r) = rows.next()? {
+        let store: i64 = r.get(0)?;
+        let Some(at) = deal_time(&r.get::<_, String>(1)?) else {
             continue;
         };
         let attended = attendances
             .get(&store)
             .map(Vec::as_slice)
             .unwrap_or_default();
-        let Some((credited, at_event)) = credit(attended, at.with_timezone(&Utc)) else {
-            continue;
-        };
-        match index.get(&(credited, store)) {
-            Some(&i) => {
-                let f = &mut facts[i];
+        match credit(attended, at) {
+            Some((credited, at_event)) if credited == seminar_id => {
+                let f = &mut facts[by_store[&store]];
                 f.deals += 1;
                 if at_event {
                     f.event = true;
@@ -257,60 +429,150 @@ fn facts(conn: &Connection, seminar: Option<i64>) -> Result<(Vec<Facts>, i64)> {
                     f.followup = true;
                 }
             }
-            None => credited_elsewhere += 1,
+            Some(_) => credited_elsewhere += 1,
+            None => {}
         }
     }
     Ok((facts, credited_elsewhere))
 }
 
-/// Counts and rates over some invitations' facts.
-fn count<'a>(facts: impl IntoIterator<Item = &'a Facts>) -> Counts {
-    let (mut i, mut c, mut a, mut e, mut f, mut deals) = (0, 0, 0, 0, 0, 0);
-    for x in facts {
-        i += 1;
-        c += x.confirmed as i64;
-        if x.attended {
-            a += 1;
-            deals += x.deals;
-            if x.event {
-                e += 1;
-            } else if x.followup {
-                f += 1;
+/// Every seminar's counts at once, from three scans (invitations per seminar, the check-ins not
+/// undone with their invitation, the closed deals) aggregated here: never a query per seminar or a
+/// correlated subquery per row.
+fn seminar_tallies(conn: &Connection) -> Result<HashMap<i64, Tally>> {
+    let mut tallies: HashMap<i64, Tally> = HashMap::new();
+    let mut stmt = conn.prepare_cached(
+        "SELECT seminar_id, count(*), sum(status = 'confirmed' OR walk_in) FROM invitations GROUP BY seminar_id",
+    )?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let t = tallies.entry(r.get(0)?).or_default();
+        t.invited = r.get(1)?;
+        t.confirmed = r.get(2)?;
+    }
+
+    // Seminars in (date, id) order: a seminar's rank orders a store's attendances for attribution.
+    let mut ranked: Vec<Attendance> = seminar_days(conn)?.into_values().collect();
+    ranked.sort_unstable_by_key(|a| (a.date, a.seminar_id));
+    let rank: HashMap<i64, u32> = ranked
+        .iter()
+        .enumerate()
+        .map(|(r, a)| (a.seminar_id, r as u32))
+        .collect();
+
+    // The invitations whose store came (ATTENDED_SQL, read from the check-ins' side in invitation
+    // order, one row per check-in): A, the stores that came without a confirmation (they count as
+    // confirmed), and every (store, seminar) attendance.
+    let mut stmt = conn.prepare_cached(
+        "SELECT k.invitation_id, i.seminar_id, i.store_id, i.status = 'confirmed' OR i.walk_in
+         FROM checkins k JOIN invitations i ON i.id = k.invitation_id
+         WHERE k.undone_at IS NULL ORDER BY k.invitation_id",
+    )?;
+    let mut rows = stmt.query([])?;
+    let mut came: Vec<(i64, u32)> = Vec::new();
+    let mut last = None;
+    while let Some(r) = rows.next()? {
+        let invitation: i64 = r.get(0)?;
+        if last == Some(invitation) {
+            continue;
+        }
+        last = Some(invitation);
+        let (seminar, store, confirmed): (i64, i64, bool) = (r.get(1)?, r.get(2)?, r.get(3)?);
+        let t = tallies.entry(seminar).or_default();
+        t.attended += 1;
+        t.confirmed += !confirmed as i64;
+        if let Some(&r) = rank.get(&seminar) {
+            came.push((store, r));
+        }
+    }
+    came.sort_unstable();
+
+    // The closed deals by store, each credited among its store's attendances.
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT d.store_id, d.at FROM deals d WHERE {CLOSED_DEAL_SQL}"
+    ))?;
+    let mut rows = stmt.query([])?;
+    let mut deals: Vec<(i64, DateTime<Utc>)> = Vec::new();
+    while let Some(r) = rows.next()? {
+        if let Some(at) = deal_time(r.get_ref(1)?.as_str().unwrap_or_default()) {
+            deals.push((r.get(0)?, at));
+        }
+    }
+    deals.sort_unstable_by_key(|d| d.0);
+    let mut next = 0;
+    let mut attended: Vec<Attendance> = Vec::new();
+    // The seminars this store's deals are credited to: (seminar, at the event, in follow-up, deals).
+    let mut credited: Vec<(i64, bool, bool, i64)> = Vec::new();
+    for store_deals in deals.chunk_by(|a, b| a.0 == b.0) {
+        let store = store_deals[0].0;
+        while next < came.len() && came[next].0 < store {
+            next += 1;
+        }
+        attended.clear();
+        while next < came.len() && came[next].0 == store {
+            attended.push(ranked[came[next].1 as usize]);
+            next += 1;
+        }
+        credited.clear();
+        for (_, at) in store_deals {
+            let Some((seminar, at_event)) = credit(&attended, *at) else {
+                continue;
+            };
+            let i = match credited.iter().position(|c| c.0 == seminar) {
+                Some(i) => i,
+                None => {
+                    credited.push((seminar, false, false, 0));
+                    credited.len() - 1
+                }
+            };
+            credited[i].3 += 1;
+            if at_event {
+                credited[i].1 = true;
+            } else {
+                credited[i].2 = true;
+            }
+        }
+        for &(seminar, event, followup, n) in &credited {
+            let t = tallies.entry(seminar).or_default();
+            t.deals += n;
+            if event {
+                t.event += 1;
+            } else if followup {
+                t.followup += 1;
             }
         }
     }
-    Counts {
-        invited: i,
-        confirmed: c,
-        attended: a,
-        closed_at_event: e,
-        closed_in_followup: f,
-        closed_deals: deals,
-        confirm_rate: rate(c, i),
-        show_rate: rate(a, c),
-        event_close_rate: rate(e, a),
-        followup_close_rate: rate(f, a - e),
-        session_conversion: rate(e + f, a),
-        deal_ratio: rate(deals, a),
-    }
+    Ok(tallies)
 }
 
-/// Groups facts by `key` (returning the group's key and label), biggest group first.
-fn breakdown(facts: &[Facts], key: impl Fn(&Facts) -> (String, String)) -> Vec<Group> {
-    let mut groups: Vec<(String, String, Vec<&Facts>)> = Vec::new();
+/// Counts and rates over some invitations' facts.
+fn count<'a>(facts: impl IntoIterator<Item = &'a Facts>) -> Counts {
+    let mut t = Tally::default();
     for f in facts {
-        let (k, label) = key(f);
-        match groups.iter_mut().find(|g| g.0 == k) {
-            Some(g) => g.2.push(f),
-            None => groups.push((k, label, vec![f])),
+        t += f.tally();
+    }
+    t.counts()
+}
+
+/// Groups tallies by key (the first label of a key names the group), biggest group first.
+fn groups(items: impl IntoIterator<Item = ((String, String), Tally)>) -> Vec<Group> {
+    let mut index: HashMap<String, usize> = HashMap::new();
+    let mut out: Vec<(String, String, Tally)> = Vec::new();
+    for ((key, label), t) in items {
+        match index.get(&key) {
+            Some(&i) => out[i].2 += t,
+            None => {
+                index.insert(key.clone(), out.len());
+                out.push((key, label, t));
+            }
         }
     }
-    let mut out: Vec<Group> = groups
+    let mut out: Vec<Group> = out
         .into_iter()
-        .map(|(key, label, members)| Group {
+        .map(|(key, label, t)| Group {
             key,
             label,
-            counts: count(members),
+            counts: t.counts(),
         })
         .collect();
     out.sort_by(|a, b| {
@@ -322,40 +584,13 @@ fn breakdown(facts: &[Facts], key: impl Fn(&Facts) -> (String, String)) -> Vec<G
     out
 }
 
-/// Every seminar attended by the stores an invitation `i` filter selects, by store: what
-/// attribution needs.
-fn attendances(
-    conn: &Connection,
-    stores: &str,
-    params: impl rusqlite::Params,
-) -> Result<HashMap<i64, Vec<Attendance>>> {
-    let mut out: HashMap<i64, Vec<Attendance>> = HashMap::new();
-    let mut stmt = conn.prepare(&format!(
-        "SELECT i.store_id, m.id, m.date, m.timezone, m.attribution_days
-         FROM invitations i JOIN seminars m ON m.id = i.seminar_id
-         WHERE {ATTENDED_SQL} AND {stores}"
-    ))?;
-    let mut rows = stmt.query(params)?;
-    while let Some(r) = rows.next()? {
-        let (date, tz): (String, String) = (r.get(2)?, r.get(3)?);
-        let (Ok(date), Ok(tz)) = (
-            NaiveDate::parse_from_str(&date, "%Y-%m-%d"),
-            tz.parse::<chrono_tz::Tz>(),
-        ) else {
-            continue;
-        };
-        out.entry(r.get(0)?).or_default().push(Attendance {
-            seminar_id: r.get(1)?,
-            date,
-            tz,
-            window_days: r.get(4)?,
-        });
-    }
-    Ok(out)
+/// Groups facts by `key` (returning the group's key and label), biggest group first.
+fn breakdown(facts: &[Facts], key: impl Fn(&Facts) -> (String, String)) -> Vec<Group> {
+    groups(facts.iter().map(|f| (key(f), f.tally())))
 }
 
 pub fn funnel_in(conn: &Connection, seminar_id: i64) -> Result<Funnel> {
-    let (facts, credited_elsewhere) = facts(conn, Some(seminar_id))?;
+    let (facts, credited_elsewhere) = seminar_facts(conn, seminar_id)?;
     Ok(Funnel {
         seminar_id,
         counts: count(&facts),
@@ -369,7 +604,7 @@ pub fn funnel(app: &App, input: IdInput) -> Result<Funnel> {
 }
 
 pub fn report_in(conn: &Connection, seminar_id: i64) -> Result<SeminarReport> {
-    let (facts, credited_elsewhere) = facts(conn, Some(seminar_id))?;
+    let (facts, credited_elsewhere) = seminar_facts(conn, seminar_id)?;
     Ok(SeminarReport {
         funnel: Funnel {
             seminar_id,
@@ -538,7 +773,7 @@ fn verdict(found: Option<(Phase, f64, f64)>, lang: crate::i18n::Lang) -> String 
 }
 
 pub fn compare_in(conn: &Connection, lang: crate::i18n::Lang) -> Result<Comparison> {
-    let (facts, _) = facts(conn, None)?;
+    let tallies = seminar_tallies(conn)?;
     struct Meta {
         title: String,
         date: String,
@@ -569,23 +804,13 @@ pub fn compare_in(conn: &Connection, lang: crate::i18n::Lang) -> Result<Comparis
             ))
         })?
         .collect::<rusqlite::Result<_>>()?;
-    let mut by_seminar: HashMap<i64, Vec<&Facts>> = HashMap::new();
-    for f in &facts {
-        by_seminar.entry(f.seminar_id).or_default().push(f);
-    }
     let rows: Vec<(i64, &Meta, Counts)> = metas
         .iter()
         .map(|(id, m)| {
             (
                 *id,
                 m,
-                count(
-                    by_seminar
-                        .get(id)
-                        .map(|v| v.iter().copied())
-                        .into_iter()
-                        .flatten(),
-                ),
+                tallies.get(id).copied().unwrap_or_default().counts(),
             )
         })
         .collect();
@@ -620,29 +845,21 @@ pub fn compare_in(conn: &Connection, lang: crate::i18n::Lang) -> Result<Comparis
             }
         })
         .collect();
-    // Layouts and lecturers are compared over finished seminars only.
-    let meta: HashMap<i64, &Meta> = metas
-        .iter()
-        .filter(|(_, m)| m.status == crate::seminar::SeminarStatus::Closed)
-        .map(|(id, m)| (*id, m))
-        .collect();
-    let facts: Vec<Facts> = facts
-        .into_iter()
-        .filter(|f| meta.contains_key(&f.seminar_id))
-        .collect();
-    let by_layout = breakdown(&facts, |f| {
-        let layout = meta
-            .get(&f.seminar_id)
-            .map(|m| m.layout.clone())
-            .unwrap_or_default();
-        (layout.clone(), layout)
-    });
-    let by_lecturer = breakdown(&facts, |f| {
-        match meta.get(&f.seminar_id).and_then(|m| m.lecturer.clone()) {
-            Some((id, name)) => (id.to_string(), name),
+    // Layouts and lecturers are compared over finished seminars only (those with invitations).
+    let finished = || {
+        metas.iter().filter_map(|(id, m)| {
+            let t = tallies.get(id)?;
+            (m.status == crate::seminar::SeminarStatus::Closed).then_some((m, *t))
+        })
+    };
+    let by_layout = groups(finished().map(|(m, t)| ((m.layout.clone(), m.layout.clone()), t)));
+    let by_lecturer = groups(finished().map(|(m, t)| {
+        let key = match &m.lecturer {
+            Some((id, name)) => (id.to_string(), name.clone()),
             None => ("none".into(), String::new()),
-        }
-    });
+        };
+        (key, t)
+    }));
     Ok(Comparison {
         seminars,
         medians,
@@ -784,11 +1001,14 @@ pub fn territory_in(conn: &Connection, city: &str) -> Result<Territory> {
             }
         }
     }
-    let attendances = attendances(
-        conn,
-        "i.store_id IN (SELECT id FROM stores WHERE city = ?1)",
-        [city],
-    )?;
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT i.store_id, i.seminar_id FROM invitations i JOIN stores s ON s.id = i.store_id
+         WHERE s.city = ?1 AND {ATTENDED_SQL}"
+    ))?;
+    let pairs = stmt
+        .query_map([city], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<Vec<(i64, i64)>>>()?;
+    let attendances = by_store(pairs, &seminar_days(conn)?);
     let mut stmt = conn.prepare(&format!(
         "SELECT d.store_id, d.product_id, d.at FROM deals d JOIN stores s ON s.id = d.store_id
          WHERE s.city = ?1 AND {CLOSED_DEAL_SQL}"

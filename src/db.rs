@@ -31,6 +31,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0006_stations",
         include_str!("../migrations/0006_stations.sql"),
     ),
+    (
+        "0007_conversion_indexes",
+        include_str!("../migrations/0007_conversion_indexes.sql"),
+    ),
 ];
 
 /// The schema version this build of the app writes.

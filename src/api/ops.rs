@@ -5,8 +5,8 @@ use super::Method::{Get, Post, Put};
 use super::{Empty, Op};
 use crate::station::StationRole::{Assistant, Checkin, Inviter};
 use crate::{
-    arrivals, cadence, checkin, contact, conversion, deal, demo, followup, import, invitation, lan,
-    product, referral, seating, seminar, settings, staff, station, store, ticket,
+    arrivals, cadence, checkin, contact, conversion, deal, demo, export, followup, import,
+    invitation, lan, product, referral, seating, seminar, settings, staff, station, store, ticket,
 };
 
 /// The organizer and the door's check-in stations.
@@ -108,6 +108,7 @@ pub(super) fn all() -> Vec<Op> {
         Op::with_caller("followups.record", Post, "/api/followups/{id}/outcome", FOLLOWERS, "Record a follow-up's outcome (closed, deposit, thinking with the next date, lost with the reason)", followup::record_for),
         Op::new("followups.list", Get, "/api/seminars/{seminar_id}/followups", Admin, "A seminar's follow-ups", followup::list),
         Op::new("referrals.commissions", Get, "/api/reports/commissions", Admin, "Per referring partner: referred stores, their closed deals, the commission owed", referral::commissions),
+        Op::new("exports.xlsx", Get, "/api/exports/xlsx", Admin, "A list as an Excel workbook (base64, Chinese headers): a seminar, the stores, staff, seminars, the dashboard, a city's territory, commissions, today's follow-ups", export::xlsx),
         Op::new("openapi", Get, "/api/openapi.json", Admin, "This API as an OpenAPI 3 document", openapi_doc),
         Op::new("demo.load", Post, "/api/demo", Admin, "Fill an empty database with demo data", demo::load),
     ]

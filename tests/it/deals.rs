@@ -8,6 +8,7 @@ use huixiao::http::{self, Server};
 use huixiao::App;
 use serde_json::{json, Value};
 
+use crate::station_race;
 use crate::support::{app, call, dump, world, World};
 
 /// A product whose third tier is limited to `quota` places, and the world's store checked in.
@@ -212,6 +213,27 @@ async fn with_a_quota_of_50_a_thousand_concurrent_attempts_from_16_stations_acce
     const TOKEN: &str = "quota-race-token";
     let app = app();
     let (w, product, limited) = setup(&app, 50);
+    // 16 assistants, each with a paired station of their own.
+    let tokens: Vec<String> = (0..16)
+        .map(|i| {
+            let staff = call(
+                &app,
+                "staff.create",
+                json!({"name": format!("助教{i}"), "roles": ["assistant"]}),
+            )
+            .unwrap();
+            let p = call(
+                &app,
+                "stations.create",
+                json!({"seminar_id": w.seminar, "staff_id": staff["id"], "role": "assistant"}),
+            )
+            .unwrap();
+            call(&app, "stations.pair", json!({"code": p["pairing_code"]})).unwrap()["token"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
     let server = Arc::new(Server {
         app: Arc::new(app),
         admin_token: TOKEN.into(),
@@ -228,50 +250,40 @@ async fn with_a_quota_of_50_a_thousand_concurrent_attempts_from_16_stations_acce
         },
     ));
     let url = format!("http://{}/api/deals", bound_rx.await.unwrap());
-    let body = deal(&w, product, limited);
-    let stations: Vec<_> = (0..16)
-        .map(|_| {
-            let (url, body) = (url.clone(), body.clone());
-            tokio::spawn(async move {
-                let client = reqwest::Client::new();
-                let (mut ok, mut full) = (0, 0);
-                for _ in 0..1000 / 16 + 1 {
-                    let r = client
-                        .post(&url)
-                        .bearer_auth(TOKEN)
-                        .json(&body)
-                        .send()
-                        .await
-                        .unwrap();
-                    match r.status().as_u16() {
-                        200 => ok += 1,
-                        409 => full += 1,
-                        other => panic!("unexpected status {other}"),
-                    }
-                }
-                (ok, full)
-            })
-        })
-        .collect();
-    let (mut ok, mut full) = (0, 0);
-    for s in stations {
-        let (o, f) = s.await.unwrap();
-        ok += o;
-        full += f;
+    let outcome = station_race::race(&url, &tokens, &deal(&w, product, limited), 1000, 4).await;
+    println!(
+        "quota race: 1,000 attempts from 16 stations (4 in flight each) in {:.2} s, {:.0} attempts/s (debug build)",
+        outcome.elapsed.as_secs_f64(),
+        outcome.per_second()
+    );
+    assert_eq!(outcome.accepted, 50, "exactly the quota is accepted");
+    assert_eq!(outcome.refused.len(), 950, "every other attempt is refused");
+    for body in &outcome.refused {
+        assert_eq!(body["code"], "conflict", "{body}");
+        assert!(
+            body["message"]
+                .as_str()
+                .unwrap()
+                .contains("名额已满（50/50）"),
+            "{body}"
+        );
     }
-    assert!(ok + full >= 1000);
-    assert_eq!(ok, 50, "exactly the quota is accepted");
-    let stored: i64 = server
-        .app
-        .db
-        .conn()
-        .query_row(
-            "SELECT count(*) FROM deals WHERE tier_id = ?1",
-            [limited],
-            |r| r.get(0),
-        )
-        .unwrap();
-    assert_eq!(stored, 50);
+    // Exactly 50 deals at the limited tier are stored, each with its one audit entry.
+    let conn = server.app.db.conn();
+    let count = |sql: &str| -> i64 { conn.query_row(sql, [limited], |r| r.get(0)).unwrap() };
+    assert_eq!(count("SELECT count(*) FROM deals WHERE tier_id = ?1"), 50);
+    assert_eq!(
+        count(
+            "SELECT count(*) FROM deal_changes c JOIN deals d ON d.id = c.deal_id
+             WHERE d.tier_id = ?1 AND c.action = 'create'"
+        ),
+        50
+    );
+    // Each deal is recorded as the assistant whose station made it.
+    assert_eq!(
+        count("SELECT count(*) FROM deals WHERE tier_id = ?1 AND assistant_id IN (SELECT staff_id FROM stations)"),
+        50
+    );
 }
 
 #[test]

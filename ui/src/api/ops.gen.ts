@@ -89,6 +89,7 @@ export const OPS = {
   "followups.record": { method: "POST", path: "/api/followups/{id}/outcome" },
   "followups.list": { method: "GET", path: "/api/seminars/{seminar_id}/followups" },
   "referrals.commissions": { method: "GET", path: "/api/reports/commissions" },
+  "exports.xlsx": { method: "GET", path: "/api/exports/xlsx" },
   "openapi": { method: "GET", path: "/api/openapi.json" },
   "demo.load": { method: "POST", path: "/api/demo" },
 } as const satisfies Record<string, { method: Method; path: string }>;
@@ -179,6 +180,7 @@ export interface OpTypes {
   "followups.record": { input: T.FollowUpRecord; output: T.FollowUp };
   "followups.list": { input: T.SeminarScope; output: Array<T.FollowUp> };
   "referrals.commissions": { input: T.Empty; output: Array<T.Commission> };
+  "exports.xlsx": { input: T.ExportQuery; output: T.FileOut };
   "openapi": { input: T.Empty; output: T.OpenApiDoc };
   "demo.load": { input: T.DemoInput; output: T.DemoSummary };
 }

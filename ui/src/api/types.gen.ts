@@ -205,6 +205,24 @@ kept_station: string, kept_at: string, };
 export type Empty = Record<symbol, never>;
 
 /**
+ * Which list to export.
+ */
+export type ExportList = "seminar" | "stores" | "staff" | "seminars" | "dashboard" | "territory" | "commissions" | "followups_today";
+
+/**
+ * What to export, and the filters of the list it comes from.
+ */
+export type ExportQuery = { list: ExportList, seminar_id: number | null, city: string | null, 
+/**
+ * The store list's search text.
+ */
+q: string | null, owner_id: number | null, 
+/**
+ * `YYYY-MM-DD` for today's follow-ups.
+ */
+date: string | null, };
+
+/**
  * A file for the UI to save: name, MIME type and base64 content.
  */
 export type FileOut = { file_name: string, mime: string, data_base64: string, };

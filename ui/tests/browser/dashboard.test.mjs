@@ -2,6 +2,7 @@
 // the four territory rates — and a deal recorded at the live seminar shows up after a reload.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
+import fs from "node:fs";
 import { openBrowser, screenshotPath, startServer } from "./harness.mjs";
 
 let server;
@@ -65,4 +66,30 @@ test("a deal recorded at the live seminar changes the dashboard", async () => {
   assert.notEqual(after, before, "the live seminar's row changes");
   const now = (await api("GET", "/api/reports/seminars")).seminars.find((s) => s.seminar_id === live.seminar_id);
   assert.equal(now.closed_deals, live.closed_deals + 1);
+});
+
+test("the dashboard's lists and the store list export to Excel", async () => {
+  const { page, errors } = b;
+  await page.evaluate(() => (location.hash = "#/data"));
+  const xlsx = async (button, name) => {
+    const [download] = await Promise.all([page.waitForEvent("download"), button.click()]);
+    assert.match(download.suggestedFilename(), new RegExp(`^${name}$`));
+    const bytes = fs.readFileSync(await download.path());
+    assert.equal(bytes.subarray(0, 2).toString(), "PK", "an xlsx file is a zip");
+    assert.ok(bytes.length > 2000, `${name}: ${bytes.length} bytes`);
+  };
+  await xlsx(page.locator("[data-test=dashboard-compare] [data-test=export-dashboard]"), "会销对比\\.xlsx");
+  const territory = page.locator("[data-test=dashboard-territory] [data-test=export-territory]");
+  await territory.waitFor();
+  const city = (await page.locator("[data-test=territory-city]").innerText()).trim();
+  assert.ok(city, "a city is picked");
+  await xlsx(territory, `区域-${city}\\.xlsx`);
+  const commissions = page.locator("[data-test=dashboard-commissions]");
+  const partners = (await api("GET", "/api/reports/commissions")).length;
+  assert.equal(await commissions.locator(".el-table__body tr").count(), partners);
+  await xlsx(commissions.locator("[data-test=export-commissions]"), "介绍佣金\\.xlsx");
+  await page.evaluate(() => (location.hash = "#/stores"));
+  await page.locator("[data-test=store-table]").waitFor();
+  await xlsx(page.locator("[data-test=export-stores]"), "门店\\.xlsx");
+  assert.deepEqual(errors, []);
 });
