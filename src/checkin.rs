@@ -552,9 +552,11 @@ fn replay(conn: &Connection, lang: Lang, nonce: &str) -> Result<Option<ScanResul
 /// One scan (scanner, camera, search pick) at a station or the organizer's laptop.
 pub fn scan(app: &App, caller: &Caller, input: ScanInput) -> Result<ScanResult> {
     caller.check_seminar(input.seminar_id)?;
-    seminar::get_in(&app.db.conn(), input.seminar_id)?;
     let now = app.now_str();
-    let (result, event) = app.db.write(|tx| scan_in(tx, &now, caller, &input))?;
+    let (result, event) = app.db.write(|tx| {
+        seminar::require(tx, input.seminar_id)?;
+        scan_in(tx, &now, caller, &input)
+    })?;
     if let Some(ev) = event {
         station::publish(app, ev);
     }

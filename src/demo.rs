@@ -1505,7 +1505,7 @@ impl<'c> Demo<'c> {
             SeminarStatus::Live,
             &created,
         )?;
-        self.tables(seminar_id, 8, &staff.assistants)?;
+        let tables = self.tables(seminar_id, 10, &staff.assistants)?;
         let chosen = self.choose_stores(stores, ZHUZHOU, &HashSet::new(), 50);
         let statuses = self.statuses(44, 3, 2, 1);
         let picks: Vec<(usize, InvitationStatus)> = chosen.into_iter().zip(statuses).collect();
@@ -1517,9 +1517,12 @@ impl<'c> Demo<'c> {
             date - Duration::days(28),
             date - Duration::days(1),
         )?;
-        let mut early: Vec<usize> = (0..invited.len())
+        // Everyone confirmed has a seat, so the door can say which table.
+        let confirmed: Vec<usize> = (0..invited.len())
             .filter(|&k| invited[k].status == InvitationStatus::Confirmed)
             .collect();
+        self.seat(seminar_id, &tables, &invited, &confirmed)?;
+        let mut early = confirmed;
         early.shuffle(&mut self.rng);
         early.truncate(6);
         early.sort_unstable();

@@ -195,6 +195,21 @@ pub fn get_in(conn: &Connection, id: i64) -> Result<Seminar> {
     )
 }
 
+/// That the seminar exists, without counting its invitations (hot paths such as a scan).
+pub fn require(conn: &Connection, id: i64) -> Result<()> {
+    let exists = conn
+        .prepare_cached("SELECT 1 FROM seminars WHERE id = ?1")?
+        .exists([id])?;
+    if exists {
+        Ok(())
+    } else {
+        Err(Error::NotFound {
+            what: Thing::Seminar,
+            id,
+        })
+    }
+}
+
 pub fn get(app: &App, input: IdInput) -> Result<Seminar> {
     get_in(&app.db.conn(), input.id)
 }
