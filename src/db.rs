@@ -27,6 +27,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0005_followups",
         include_str!("../migrations/0005_followups.sql"),
     ),
+    ("0007_talk", include_str!("../migrations/0007_talk.sql")),
 ];
 
 /// The schema version this build of the app writes.

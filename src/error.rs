@@ -53,6 +53,7 @@ pub enum Thing {
     Ticket,
     Deal,
     FollowUp,
+    ChecklistItem,
 }
 
 impl Thing {
@@ -68,6 +69,7 @@ impl Thing {
             Thing::Ticket => "票",
             Thing::Deal => "成交",
             Thing::FollowUp => "跟进",
+            Thing::ChecklistItem => "检查项",
         }
     }
     fn en(self) -> &'static str {
@@ -82,6 +84,7 @@ impl Thing {
             Thing::Ticket => "ticket",
             Thing::Deal => "deal",
             Thing::FollowUp => "follow-up",
+            Thing::ChecklistItem => "checklist item",
         }
     }
 }

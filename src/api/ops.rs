@@ -4,8 +4,8 @@ use super::Access::{Admin, Public};
 use super::Method::{Get, Post, Put};
 use super::{Empty, Op};
 use crate::{
-    cadence, checkin, contact, conversion, deal, demo, followup, import, invitation, product,
-    referral, seating, seminar, settings, staff, store, ticket,
+    cadence, checkin, checklist, contact, conversion, deal, demo, followup, import, invitation,
+    product, referral, script, seating, seminar, settings, staff, stagelog, store, ticket,
 };
 
 #[rustfmt::skip]
@@ -78,6 +78,25 @@ pub(super) fn all() -> Vec<Op> {
         Op::new("followups.record", Post, "/api/followups/{id}/outcome", Admin, "Record a follow-up's outcome (closed, deposit, thinking with the next date, lost with the reason)", followup::record),
         Op::new("followups.list", Get, "/api/seminars/{seminar_id}/followups", Admin, "A seminar's follow-ups", followup::list),
         Op::new("referrals.commissions", Get, "/api/reports/commissions", Admin, "Per referring partner: referred stores, their closed deals, the commission owed", referral::commissions),
+        // The talk (issue 6): script, prompter, stage log, ticker, set-up checklist.
+        Op::new("script.get", Get, "/api/seminars/{seminar_id}/script", Admin, "A seminar's talk script (the default template until it has its own), with its cue schedule", script::get),
+        Op::new("script.save", Put, "/api/seminars/{seminar_id}/script", Admin, "Save a seminar's script and price plan (optionally as a template)", script::save),
+        Op::new("script.copy_template", Post, "/api/seminars/{seminar_id}/script/copy", Admin, "Give a seminar a fresh copy of a script template", script::copy_template),
+        Op::new("script.templates", Get, "/api/script-templates", Admin, "Script templates, the built-in default first", |app, _: Empty| script::templates(app)),
+        Op::new("script.pdf", Get, "/api/seminars/{seminar_id}/script/pdf", Admin, "The printable script as PDF (base64)", script::print::pdf_op),
+        Op::new("script.audio", Get, "/api/seminars/{seminar_id}/script/audio", Admin, "An audio file a music cue of the script names (base64)", script::cue::audio),
+        Op::new("talk.state", Get, "/api/seminars/{seminar_id}/talk", Admin, "The stage log: which stage runs, when each started and ended", stagelog::state),
+        Op::new("talk.goto", Post, "/api/seminars/{seminar_id}/talk/goto", Admin, "The prompter reached a stage or marker: log it, push stage changes and start-closing cues", stagelog::goto),
+        Op::new("talk.end", Post, "/api/seminars/{seminar_id}/talk/end", Admin, "End the talk (the running stage ends)", stagelog::end),
+        Op::new("talk.timing", Get, "/api/seminars/{seminar_id}/talk/timing", Admin, "Planned vs actual time per stage kind", stagelog::timing),
+        Op::new("talk.ticker", Get, "/api/seminars/{seminar_id}/talk/ticker", Admin, "Live sales: deals per price tier and limited places left", script::price::ticker),
+        Op::new("talk.readiness", Get, "/api/seminars/{seminar_id}/readiness", Admin, "Is the venue ready: checklist ticks, audio files found, script and price plan", checklist::readiness),
+        Op::new("checklist.get", Get, "/api/seminars/{seminar_id}/checklist", Admin, "A seminar's set-up checklist with its readiness", checklist::get),
+        Op::new("checklist.save", Put, "/api/seminars/{seminar_id}/checklist", Admin, "Edit a seminar's checklist items (optionally saved as a template)", checklist::save),
+        Op::new("checklist.copy_template", Post, "/api/seminars/{seminar_id}/checklist/copy", Admin, "Replace a seminar's checklist with a template's items", checklist::copy_template),
+        Op::new("checklist.templates", Get, "/api/checklist-templates", Admin, "Checklist templates, the built-in default first", |app, _: Empty| checklist::templates(app)),
+        Op::with_caller("checklist.tick", Post, "/api/checklist-items/{id}/tick", Admin, "Tick or untick a checklist item", checklist::tick),
+        Op::new("checklist.assign", Post, "/api/checklist-items/{id}/assign", Admin, "Assign a checklist item to a staff member", checklist::assign),
         Op::new("openapi", Get, "/api/openapi.json", Admin, "This API as an OpenAPI 3 document", openapi_doc),
         Op::new("demo.load", Post, "/api/demo", Admin, "Fill an empty database with demo data", demo::load),
     ]
