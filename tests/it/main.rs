@@ -12,4 +12,5 @@ mod seating;
 mod seating_quality;
 mod store;
 mod support;
+mod talk;
 mod tsgen;
