@@ -12,6 +12,7 @@ use super::{markers, Body, Cue, CueAction};
 use crate::app::{self, App};
 use crate::error::{invalid, Result};
 use crate::seating::print::base64;
+use crate::ticket::FileOut;
 
 /// The music a point of the talk should have: this file at this volume, reached over
 /// `fade_seconds`. Volume 0 means faded out (stopped).
@@ -132,14 +133,6 @@ pub struct AudioQuery {
     pub file: String,
 }
 
-#[derive(Debug, Clone, Serialize, TS, ToSchema)]
-pub struct AudioFile {
-    pub file: String,
-    pub mime: String,
-    /// The file, base64-encoded (works the same over IPC and HTTP).
-    pub base64: String,
-}
-
 const MAX_AUDIO_BYTES: u64 = 60 * 1024 * 1024;
 
 fn mime(file: &str) -> &'static str {
@@ -161,7 +154,8 @@ fn mime(file: &str) -> &'static str {
 
 /// An audio file of the seminar's script, for the prompter to play. Only files that a music cue
 /// of this seminar names are served.
-pub fn audio(app: &App, q: AudioQuery) -> Result<AudioFile> {
+/// The file travels base64-encoded inside the JSON answer: the same over IPC and HTTP.
+pub fn audio(app: &App, q: AudioQuery) -> Result<FileOut> {
     let body = {
         let conn = app.db.conn();
         crate::seminar::get_in(&conn, q.seminar_id)?;
@@ -200,10 +194,10 @@ pub fn audio(app: &App, q: AudioQuery) -> Result<AudioFile> {
         ));
     }
     let bytes = std::fs::read(&path)?;
-    Ok(AudioFile {
+    Ok(FileOut {
         mime: mime(&q.file).into(),
-        file: q.file,
-        base64: base64(&bytes),
+        file_name: q.file,
+        data_base64: base64(&bytes),
     })
 }
 

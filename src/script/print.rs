@@ -8,8 +8,9 @@ use crate::error::Result;
 use crate::i18n::Lang;
 use crate::invitation::SeminarScope;
 use crate::pdf::{rgb, wrap, Align, Doc, Page, Style, A4};
-use crate::seating::print::{base64, PdfFile};
+use crate::seating::print::base64;
 use crate::stagelog::clock;
+use crate::ticket::FileOut;
 use crate::{product, seminar};
 
 const MARGIN: f32 = 18.0;
@@ -256,11 +257,12 @@ pub fn pdf(app: &App, seminar_id: i64) -> Result<Vec<u8>> {
     Ok(doc.finish())
 }
 
-pub fn pdf_op(app: &App, scope: SeminarScope) -> Result<PdfFile> {
+pub fn pdf_op(app: &App, scope: SeminarScope) -> Result<FileOut> {
     let bytes = pdf(app, scope.seminar_id)?;
-    Ok(PdfFile {
+    Ok(FileOut {
         file_name: format!("seminar-{}-script.pdf", scope.seminar_id),
-        base64: base64(&bytes),
+        mime: "application/pdf".into(),
+        data_base64: base64(&bytes),
     })
 }
 

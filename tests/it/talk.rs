@@ -352,7 +352,7 @@ fn checklist_readiness_needs_every_tick_every_audio_file_a_script_and_a_price_pl
     )
     .unwrap();
     assert_eq!(a["mime"], "audio/mpeg");
-    assert_eq!(a["base64"], "UklGRg==");
+    assert_eq!(a["data_base64"], "UklGRg==");
     let (field, _) = err_field(call(
         &app,
         "script.audio",

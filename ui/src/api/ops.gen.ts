@@ -165,8 +165,8 @@ export interface OpTypes {
   "script.save": { input: T.ScriptInput; output: T.ScriptView };
   "script.copy_template": { input: T.CopyTemplate; output: T.ScriptView };
   "script.templates": { input: T.Empty; output: Array<T.ScriptTemplate> };
-  "script.pdf": { input: T.SeminarScope; output: T.PdfFile };
-  "script.audio": { input: T.AudioQuery; output: T.AudioFile };
+  "script.pdf": { input: T.SeminarScope; output: T.FileOut };
+  "script.audio": { input: T.AudioQuery; output: T.FileOut };
   "talk.state": { input: T.SeminarScope; output: T.TalkState };
   "talk.goto": { input: T.GotoInput; output: T.TalkState };
   "talk.end": { input: T.SeminarScope; output: T.TalkState };

@@ -13,12 +13,6 @@ export type AssignInput = { id: number, assignee_id: number | null, };
  */
 export type AssigneeProgress = { assignee_id: number | null, name: string | null, total: number, done: number, };
 
-export type AudioFile = { file: string, mime: string, 
-/**
- * The file, base64-encoded (works the same over IPC and HTTP).
- */
-base64: string, };
-
 export type AudioQuery = { seminar_id: number, file: string, };
 
 /**

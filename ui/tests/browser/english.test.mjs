@@ -111,6 +111,13 @@ test("switching to English translates every main screen and persists", async () 
       await page.locator("[data-test=seating-board]").waitFor();
       const body = await page.locator(`[data-phase=${phase}]`).innerText();
       assert.match(body, /Seat automatically/, "the seating board is in English");
+    } else if (phase === "talk") {
+      // The talk is built: readiness and the script editor, in English.
+      await page.locator("[data-test=script-editor] [data-test=stage-row]").first().waitFor();
+      const body = await page.locator(`[data-phase=${phase}]`).innerText();
+      assert.match(body, /Open the prompter/);
+      assert.match(body, /Checklist \d+\/\d+/);
+      assert.match(body, /Ice-breaking/, "stage kinds in English");
     } else {
       const body = await page.locator(`[data-phase=${phase}]`).innerText();
       assert.match(body, /later release/, `${phase} says it arrives later`);

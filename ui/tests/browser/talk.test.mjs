@@ -1,0 +1,115 @@
+// 会中话术 on demo data: readiness, the script editor (rename, reorder, a refused save), the set-up
+// checklist, and the prompter driven by clicker keys into the price stage with its ticker.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { openBrowser, screenshotPath, startServer } from "./harness.mjs";
+
+let server;
+let b;
+/** The demo's live seminar (today). */
+const LIVE = 2;
+
+before(async () => {
+  server = await startServer({ demo: true });
+  b = await openBrowser();
+});
+after(async () => {
+  await b?.browser.close();
+  await server?.stop();
+});
+
+async function api(op, path, method = "GET", body) {
+  const res = await fetch(`${server.base}${path}`, {
+    method,
+    headers: { Authorization: `Bearer ${server.token}`, "Content-Type": "application/json" },
+    body: body && JSON.stringify(body),
+  });
+  const json = await res.json();
+  assert.ok(res.ok, `${op}: ${JSON.stringify(json)}`);
+  return json;
+}
+
+test("the talk page: readiness, script editor, checklist", async () => {
+  const { page, errors } = b;
+  await page.goto(server.url);
+  await page.locator("[data-test=seminar-table]").waitFor();
+  await page.evaluate((id) => localStorage.setItem("huixiao.currentSeminar", String(id)), LIVE);
+  await page.reload();
+  await page.evaluate(() => (location.hash = "#/talk"));
+  const readiness = page.locator("[data-test=readiness]");
+  await readiness.waitFor();
+  assert.equal(await readiness.getAttribute("data-ready"), "false");
+  assert.match(await readiness.innerText(), /4 个音频文件找不到/);
+  assert.match(await readiness.innerText(), /检查项 4\/9/);
+
+  const rows = page.locator("[data-test=stage-row]");
+  await rows.first().waitFor();
+  assert.equal(await rows.count(), 6);
+  await page.screenshot({ path: screenshotPath("talk-script-editor.png") });
+
+  // Rename the first stage and move the third (戳痛点) up; save; kinds and keys follow the stages.
+  await page.locator("input[data-test=stage-title]").fill("开场暖场");
+  await rows.nth(2).locator("[data-test=stage-up]").click();
+  await page.locator("[data-test=script-save]").click();
+  await page.locator(".el-message--success").waitFor();
+  const saved = await api("script.get", `/api/seminars/${LIVE}/script`);
+  assert.deepEqual(saved.stages.map((s) => [s.key, s.kind]).slice(0, 3), [["icebreak", "icebreak"], ["pain", "pain"], ["trend", "trend"]]);
+  assert.equal(saved.stages[0].title, "开场暖场");
+
+  // An empty title is refused with a sentence naming it, and nothing changes.
+  await page.locator("input[data-test=stage-title]").fill("");
+  await page.locator("[data-test=script-save]").click();
+  const alert = page.locator("[data-test=script-error]");
+  await alert.waitFor();
+  assert.match(await alert.innerText(), /请填写环节名称/);
+  assert.equal((await api("script.get", `/api/seminars/${LIVE}/script`)).stages[0].title, "开场暖场");
+  await page.locator("input[data-test=stage-title]").fill("开场暖场");
+
+  // The checklist: tick an open item, the summary follows.
+  await page.getByRole("tab", { name: "环境调试" }).click();
+  const ticks = page.locator("[data-test=checklist-table] [data-test=checklist-tick]");
+  await ticks.first().waitFor();
+  await ticks.nth(5).click();
+  await page.locator("[data-test=readiness]", { hasText: "检查项 5/9" }).waitFor();
+  await page.screenshot({ path: screenshotPath("talk-checklist.png") });
+  assert.deepEqual(errors, []);
+});
+
+test("the prompter: clicker keys move through stages, the price stage reveals tiers with the ticker", async () => {
+  const { page, errors } = b;
+  await page.evaluate((id) => (location.hash = `#/prompter/${id}`), LIVE);
+  const prompter = page.locator("[data-test=prompter]");
+  await prompter.waitFor();
+  await page.waitForFunction(() => document.querySelector("[data-test=prompter]")?.dataset.stage === "icebreak");
+  await page.keyboard.press("PageDown");
+  await page.waitForFunction(() => document.querySelector("[data-test=prompter]")?.dataset.stage === "pain");
+  await page.keyboard.press("PageUp");
+  await page.waitForFunction(() => document.querySelector("[data-test=prompter]")?.dataset.stage === "icebreak");
+  for (let i = 0; i < 5; i++) await page.keyboard.press("PageDown");
+  await page.waitForFunction(() => document.querySelector("[data-test=prompter]")?.dataset.stage === "price");
+  // The price stage's markers reveal the three tiers in order; places left come from the deals.
+  const ticker = page.locator("[data-test=ticker]");
+  await ticker.waitFor();
+  assert.equal(await page.locator("[data-test=ticker-tier]").count(), 0);
+  for (let i = 0; i < 3; i++) await page.keyboard.press("ArrowDown");
+  await page.waitForFunction(() => document.querySelectorAll("[data-test=ticker-tier]").length === 3);
+  const text = await ticker.innerText();
+  assert.match(text, /¥19,800\.00/);
+  assert.match(text, /剩余名额 10/);
+  assert.match(await page.locator("[data-test=next-cue]").innerText(), /播放音乐|助教开始成交/);
+  // The log has each stage the prompter went through, the price stage running.
+  const state = await api("talk.state", `/api/seminars/${LIVE}/talk`);
+  assert.equal(state.current, "price");
+  assert.deepEqual(state.log.map((r) => r.stage_key).slice(0, 3), ["icebreak", "pain", "icebreak"]);
+  await page.screenshot({ path: screenshotPath("prompter-stage.png") });
+  // Mirror mode flips the text for a glass prompter.
+  await page.keyboard.press("m");
+  assert.match(await page.locator(".prompter-viewport").evaluate((el) => getComputedStyle(el).transform), /matrix\(-1/);
+  await page.keyboard.press("m");
+  // A music file that is missing never stops the prompter: it keeps going and says so.
+  await page.keyboard.press("ArrowDown");
+  await page.locator("[data-test=prompter-readiness]", { hasText: "有音乐没能播放" }).waitFor();
+  await page.keyboard.press("PageUp");
+  await page.waitForFunction(() => document.querySelector("[data-test=prompter]")?.dataset.stage === "value");
+  assert.deepEqual(errors, []);
+});
