@@ -11,7 +11,7 @@ use crate::app::App;
 use crate::error::{invalid, Result};
 use crate::invitation::SeminarScope;
 use crate::script::{self, CueAction, StageKind};
-use crate::seminar;
+use crate::seminar::{self, SeminarStatus};
 use crate::station::{self, Event};
 
 /// One run of a stage (a stage gone back to runs again).
@@ -31,6 +31,8 @@ pub struct StageRun {
 #[derive(Debug, Clone, Serialize, TS, ToSchema)]
 pub struct TalkState {
     pub seminar_id: i64,
+    /// Stages are logged only while the seminar is live; before, the prompter is a rehearsal.
+    pub recording: bool,
     /// The stage running now.
     pub current: Option<String>,
     pub log: Vec<StageRun>,
@@ -81,6 +83,7 @@ fn state_in(conn: &Connection, seminar_id: i64) -> Result<TalkState> {
     let log = runs(conn, seminar_id)?;
     Ok(TalkState {
         seminar_id,
+        recording: seminar::get_in(conn, seminar_id)?.status == SeminarStatus::Live,
         current: log
             .iter()
             .rev()
@@ -144,12 +147,13 @@ pub fn end_in(conn: &Connection, seminar_id: i64, at: &str) -> Result<()> {
     Ok(())
 }
 
-/// The prompter reached a stage (and a marker of it): the log records a stage change, stations
-/// hear of it, and the point's "start closing" cues reach the assistants.
+/// The prompter reached a stage (and a marker of it). While the seminar is live, the log records
+/// a stage change, stations hear of it, and the point's "start closing" cues reach the assistants;
+/// before (a rehearsal) nothing is recorded or pushed.
 pub fn goto(app: &App, input: GotoInput) -> Result<TalkState> {
     let now = app.now_str();
     let (state, changed, closing) = app.db.write(|tx| {
-        seminar::get_in(tx, input.seminar_id)?;
+        let live = seminar::get_in(tx, input.seminar_id)?.status == SeminarStatus::Live;
         let (_, _, body, _) = script::body_of(tx, input.seminar_id)?;
         let Some(stage) = body.stages.iter().find(|s| s.key == input.stage_key) else {
             return Err(invalid(
@@ -164,6 +168,9 @@ pub fn goto(app: &App, input: GotoInput) -> Result<TalkState> {
                 ),
             ));
         };
+        if !live {
+            return Ok((state_in(tx, input.seminar_id)?, false, false));
+        }
         let changed = start_in(tx, input.seminar_id, stage, &now)?;
         let closing = body.cues.iter().any(|c| {
             c.stage == input.stage_key

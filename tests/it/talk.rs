@@ -104,6 +104,23 @@ fn the_stage_log_times_each_stage_and_kinds_survive_renames_and_moves() {
         let a = app_at(&db, start);
         let w = world(&a);
         call(&a, "script.copy_template", json!({"seminar_id": w.seminar})).unwrap();
+        // A rehearsal before the day records nothing.
+        let r = call(
+            &a,
+            "talk.goto",
+            json!({"seminar_id": w.seminar, "stage_key": "trend"}),
+        )
+        .unwrap();
+        assert_eq!(
+            (r["recording"].clone(), r["log"].clone()),
+            (json!(false), json!([]))
+        );
+        call(
+            &a,
+            "seminars.set_status",
+            json!({"id": w.seminar, "status": "live"}),
+        )
+        .unwrap();
         w.seminar
     };
     let goto = |mins: i64, key: &str| {

@@ -957,6 +957,10 @@ back_seat: number, id: number, seminar_id: number, number: number, shape: TableS
 
 export type TalkState = { seminar_id: number, 
 /**
+ * Stages are logged only while the seminar is live; before, the prompter is a rehearsal.
+ */
+recording: boolean, 
+/**
  * The stage running now.
  */
 current: string | null, log: Array<StageRun>, };
