@@ -96,6 +96,20 @@ test("the prompter: clicker keys move through stages, the price stage reveals ti
   const text = await ticker.innerText();
   assert.match(text, /¥19,800\.00/);
   assert.match(text, /剩余名额 10/);
+  // Assistants record two deals at the limited tier: the ticker follows within seconds.
+  const plan = await api("script.get", `/api/seminars/${LIVE}/script`);
+  const product = (await api("products.list", "/api/products")).find((p) => p.id === plan.product_id);
+  const checkins = await api("checkins.list", `/api/seminars/${LIVE}/checkins`);
+  const invitations = await api("invitations.list", `/api/seminars/${LIVE}/invitations`);
+  const stores = checkins.map((c) => invitations.find((i) => i.id === c.invitation_id).store_id);
+  for (const store of stores.slice(0, 2)) {
+    await api("deals.create", "/api/deals", "POST", {
+      seminar_id: LIVE, store_id: store, product_id: product.id, tier_id: product.tiers[2].id,
+      amount_fen: product.tiers[2].price_fen, payment: "deposit", method: "微信",
+    });
+  }
+  await page.locator("[data-test=ticker]", { hasText: "剩余名额 8" }).waitFor({ timeout: 10_000 });
+  assert.match(await ticker.innerText(), /已成交 2 单 · 剩余名额 8/);
   assert.match(await page.locator("[data-test=next-cue]").innerText(), /播放音乐|助教开始成交/);
   // The log has each stage the prompter went through, the price stage running.
   // The log is written in the order of the presses, one call after the other: wait for the last.
