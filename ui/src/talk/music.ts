@@ -11,8 +11,10 @@ export class MusicPlayer {
   private urls = new Map<string, Promise<string>>();
   private track: Track | null = null;
   private fading: Track[] = [];
+  /** `host` keeps the playing <audio> elements in the page (hidden), where they can be inspected. */
   constructor(
     private seminarId: number,
+    private host: HTMLElement | null,
     private onProblem: (file: string, message: string) => void,
   ) {}
 
@@ -49,6 +51,7 @@ export class MusicPlayer {
     this.fading.push(t);
     this.fadeTo(t, 0, seconds, () => {
       t.el.pause();
+      t.el.remove();
       this.fading = this.fading.filter((x) => x !== t);
     });
   }
@@ -73,6 +76,8 @@ export class MusicPlayer {
       const el = new Audio();
       el.loop = true;
       el.volume = 0;
+      el.dataset.file = state.file;
+      this.host?.appendChild(el);
       const t: Track = { file: state.file, el, fade: null };
       this.track = t;
       el.src = await this.url(state.file);
@@ -90,6 +95,7 @@ export class MusicPlayer {
       if (!t) continue;
       if (t.fade !== null) clearInterval(t.fade);
       t.el.pause();
+      t.el.remove();
     }
     this.track = null;
     this.fading = [];

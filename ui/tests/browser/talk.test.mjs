@@ -134,3 +134,56 @@ test("the prompter: clicker keys move through stages, the price stage reveals ti
   await page.waitForFunction(() => document.querySelector("[data-test=prompter]")?.dataset.stage === "value");
   assert.deepEqual(errors, []);
 });
+
+/** One second of silence as a WAV file (8 kHz, mono, 16-bit). */
+function silentWav() {
+  const samples = 8000;
+  const b = Buffer.alloc(44 + samples * 2);
+  b.write("RIFF", 0);
+  b.writeUInt32LE(36 + samples * 2, 4);
+  b.write("WAVEfmt ", 8);
+  b.writeUInt32LE(16, 16);
+  b.writeUInt16LE(1, 20);
+  b.writeUInt16LE(1, 22);
+  b.writeUInt32LE(8000, 24);
+  b.writeUInt32LE(16000, 28);
+  b.writeUInt16LE(2, 32);
+  b.writeUInt16LE(16, 34);
+  b.write("data", 36);
+  b.writeUInt32LE(samples * 2, 40);
+  return b;
+}
+
+test("music cues play the organizer's file with fades; a rehearsal records no stages", async () => {
+  const { page, errors } = b;
+  const fs = await import("node:fs");
+  const path = await import("node:path");
+  const wav = path.join(path.dirname(server.db), "开场.wav");
+  fs.writeFileSync(wav, silentWav());
+  const NEXT_WEEK = 3;
+  const v = await api("script.get", `/api/seminars/${NEXT_WEEK}/script`);
+  v.cues[0].file = wav; // icebreak, at its start: play at 80%, fade in 2 s; marker 1 fades to 20% over 4 s
+  await api("script.save", `/api/seminars/${NEXT_WEEK}/script`, "PUT", { seminar_id: NEXT_WEEK, name: v.name, stages: v.stages, cues: v.cues, product_id: v.product_id });
+  await page.evaluate((id) => (location.hash = `#/prompter/${id}`), NEXT_WEEK);
+  await page.locator("[data-test=rehearsal]").waitFor();
+  assert.equal(await page.locator("[data-test=prompter-audio] audio").count(), 0, "no music before the lecturer starts");
+  // Start (the lecturer's first key) and pause at once: the first point's music fades in to 80%.
+  await page.keyboard.press("b");
+  await page.keyboard.press("b");
+  await page.waitForFunction(() => {
+    const a = document.querySelector("[data-test=prompter-audio] audio");
+    return a && !a.paused && a.volume > 0.75;
+  }, null, { timeout: 10_000 });
+  assert.equal(await page.locator("[data-test=prompter-audio] audio").getAttribute("data-file"), wav);
+  await page.keyboard.press("ArrowDown"); // marker 1: down to 20%
+  await page.waitForFunction(() => {
+    const a = document.querySelector("[data-test=prompter-audio] audio");
+    return a && !a.paused && a.volume > 0.15 && a.volume < 0.25;
+  }, null, { timeout: 10_000 });
+  const state = await api("talk.state", `/api/seminars/${NEXT_WEEK}/talk`);
+  assert.deepEqual([state.recording, state.log], [false, []]);
+  await page.keyboard.press("Escape");
+  await page.locator("[data-phase=talk]").waitFor();
+  assert.equal(await page.locator("[data-test=prompter-audio] audio").count(), 0, "leaving the prompter stops the music");
+  assert.deepEqual(errors, []);
+});
