@@ -31,7 +31,7 @@ step "OpenAPI document validates" bash -c '
   ./target/debug/huixiao --db "$d/o.db" dev openapi > "$d/openapi.json"
   .venv/bin/openapi-spec-validator "$d/openapi.json"'
 step "browser tests (Chromium, playwright-core)" env HUIXIAO_BIN="$PWD/target/debug/huixiao" npm --prefix ui run --silent test:browser
-step "desktop end-to-end (tauri-driver, xvfb)" xvfb-run -a -s "-screen 0 1440x900x24" node --test tests/e2e/
+step "desktop end-to-end (tauri-driver, xvfb)" xvfb-run -a -s "-screen 0 1440x900x24" node --test --test-concurrency=1 tests/e2e/
 
 echo
 if [ ${#failed[@]} -gt 0 ]; then

@@ -157,6 +157,11 @@ pub enum Command {
         #[command(subcommand)]
         command: StationsCommand,
     },
+    /// The talk script of a seminar: stages, cues, planned and actual times; printable PDF
+    Script {
+        #[command(subcommand)]
+        command: ScriptCommand,
+    },
     /// Call any API operation with a JSON input and print its JSON output
     Call {
         /// Operation name, e.g. seminars.list (see `huixiao call --list`)
@@ -214,6 +219,24 @@ pub enum SeminarsCommand {
         id: i64,
         #[arg(long)]
         json: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ScriptCommand {
+    /// Print the stages (kind, target and actual times) and their cues
+    Show {
+        #[arg(long, value_name = "ID")]
+        seminar: i64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write the printable script (A4 PDF) for rehearsal
+    Pdf {
+        #[arg(long, value_name = "ID")]
+        seminar: i64,
+        #[arg(long, value_name = "FILE.pdf")]
+        out: PathBuf,
     },
 }
 
@@ -637,6 +660,7 @@ fn execute(app: App, command: Command, lang: Lang) -> Result<()> {
             Ok(())
         }
         Command::Stations { command } => stations_cmd(&app, command, lang),
+        Command::Script { command } => script_cmd(&app, command, lang),
         Command::Call { op, input, list } => {
             if list || op.is_none() {
                 for op in api::all() {
@@ -732,6 +756,100 @@ fn stations_cmd(app: &App, command: StationsCommand, lang: Lang) -> Result<()> {
         StationsCommand::Renew { id } => print(&station::renew(app, IdInput { id })?),
     }
     Ok(())
+}
+
+fn script_cmd(app: &App, command: ScriptCommand, lang: Lang) -> Result<()> {
+    use crate::invitation::SeminarScope;
+    match command {
+        ScriptCommand::Show { seminar, json } => {
+            let show = crate::stagelog::show(
+                app,
+                SeminarScope {
+                    seminar_id: seminar,
+                },
+            )?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&show).expect("json"));
+                return Ok(());
+            }
+            println!(
+                "{}  {}{}",
+                show.seminar_title,
+                show.name,
+                match (show.saved, lang) {
+                    (true, _) => String::new(),
+                    (false, Lang::Zh) => "（默认模板，尚未保存）".into(),
+                    (false, Lang::En) => " (the default template, not saved yet)".into(),
+                }
+            );
+            let local = |ts: &Option<String>| {
+                ts.as_deref()
+                    .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+                    .map(|t| {
+                        t.with_timezone(&chrono_tz::Asia::Shanghai)
+                            .format("%H:%M:%S")
+                            .to_string()
+                    })
+                    .unwrap_or_else(|| "—".into())
+            };
+            for (i, st) in show.stages.iter().enumerate() {
+                let kind = st.kind.label();
+                let actual = match st.actual_seconds {
+                    Some(s) => format!("{}:{:02}", s / 60, s % 60),
+                    None => "—".into(),
+                };
+                println!(
+                    "{:>2}. {} [{}] {}",
+                    i + 1,
+                    pad(&st.title, 12),
+                    st.kind.as_str(),
+                    lang.pick(kind.0, kind.1)
+                );
+                println!(
+                    "    {} {} min  {}–{}   {} {}–{}  ({actual})",
+                    lang.pick("目标", "target"),
+                    st.target_minutes,
+                    st.planned_start,
+                    st.planned_end,
+                    lang.pick("实际", "actual"),
+                    local(&st.actual_start),
+                    local(&st.actual_end),
+                );
+                for c in &st.cues {
+                    let what = c.action.label();
+                    let mut line = format!(
+                        "    ▸ {} #{} {}",
+                        lang.pick("标记", "marker"),
+                        c.step,
+                        lang.pick(what.0, what.1)
+                    );
+                    if !c.file.is_empty() {
+                        line.push_str(&format!(" {}", c.file));
+                    }
+                    if matches!(
+                        c.action,
+                        crate::script::CueAction::MusicPlay | crate::script::CueAction::MusicFade
+                    ) {
+                        line.push_str(&format!(" {}% {}s", c.volume, c.fade_seconds));
+                    }
+                    if c.action == crate::script::CueAction::RevealTier {
+                        line.push_str(&format!(" {}", c.tier));
+                    }
+                    if !c.note.is_empty() {
+                        line.push_str(&format!(" — {}", c.note));
+                    }
+                    println!("{line}");
+                }
+            }
+            println!("{} {} min", lang.pick("合计", "Total"), show.total_minutes);
+            Ok(())
+        }
+        ScriptCommand::Pdf { seminar, out } => {
+            std::fs::write(&out, crate::script::print::pdf(app, seminar)?)?;
+            println!("{}", out.display());
+            Ok(())
+        }
+    }
 }
 
 fn seating_cmd(app: &App, command: SeatingCommand, lang: Lang) -> Result<()> {

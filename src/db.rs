@@ -35,6 +35,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0007_conversion_indexes",
         include_str!("../migrations/0007_conversion_indexes.sql"),
     ),
+    ("0008_talk", include_str!("../migrations/0008_talk.sql")),
 ];
 
 /// The schema version this build of the app writes.

@@ -183,6 +183,16 @@ pub fn list(app: &App, caller: &Caller, scope: SeminarScope) -> Result<Vec<Deal>
     Ok(rows)
 }
 
+/// The places of a tier a seminar has used: its deals that are not cancelled or refunded
+/// (promised ones included: the price was given). The quota and the lecturer's ticker count these.
+pub fn taken(conn: &Connection, seminar_id: i64, tier_id: i64) -> Result<i64> {
+    Ok(conn.query_row(
+        "SELECT count(*) FROM deals WHERE seminar_id = ?1 AND tier_id = ?2 AND state = 'active'",
+        [seminar_id, tier_id],
+        |r| r.get(0),
+    )?)
+}
+
 /// A deal as recorded, with what the recorder should know (the limited offer is over its quota
 /// and the seminar only warns).
 #[derive(Debug, Clone, Serialize, TS, ToSchema)]
@@ -236,11 +246,7 @@ pub fn insert(
         }
         if let Some(t) = tier {
             if let Some(quota) = t.quota {
-                let taken: i64 = conn.query_row(
-                    "SELECT count(*) FROM deals WHERE seminar_id = ?1 AND tier_id = ?2 AND state = 'active'",
-                    [sid, t.id],
-                    |r| r.get(0),
-                )?;
+                let taken = taken(conn, sid, t.id)?;
                 if taken >= quota {
                     let zh = format!("“{}”的名额已满（{taken}/{quota}）。", t.name);
                     let en = format!("The “{}” places are all taken ({taken}/{quota}).", t.name);

@@ -57,6 +57,7 @@ pub enum Thing {
     FollowUp,
     Station,
     CheckIn,
+    ChecklistItem,
 }
 
 impl Thing {
@@ -74,6 +75,7 @@ impl Thing {
             Thing::FollowUp => "跟进",
             Thing::Station => "工作站",
             Thing::CheckIn => "签到记录",
+            Thing::ChecklistItem => "检查项",
         }
     }
     fn en(self) -> &'static str {
@@ -90,6 +92,7 @@ impl Thing {
             Thing::FollowUp => "follow-up",
             Thing::Station => "station",
             Thing::CheckIn => "check-in",
+            Thing::ChecklistItem => "checklist item",
         }
     }
 }

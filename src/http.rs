@@ -296,6 +296,7 @@ fn hears(who: &Who, ev: &Event) -> bool {
         }
         (StationRole::Assistant | StationRole::Lecturer, Event::StartClosing { .. }) => true,
         (StationRole::Assistant | StationRole::Lecturer, Event::Deal { .. }) => true,
+        (StationRole::Lecturer, Event::StageChanged { .. }) => true,
         _ => false,
     }
 }

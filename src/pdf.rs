@@ -376,6 +376,34 @@ pub fn text_width(text: &str, size_pt: f32) -> f32 {
     units / upm * size_pt * 25.4 / 72.0
 }
 
+/// Breaks `text` into lines no wider than `max_width` mm at `size_pt`: between any two CJK
+/// characters, at spaces otherwise (a word longer than the line is cut).
+pub fn wrap(text: &str, size_pt: f32, max_width: f32) -> Vec<String> {
+    let mut lines = Vec::new();
+    for para in text.split('\n') {
+        let mut line = String::new();
+        let mut last_space: Option<usize> = None;
+        for c in para.chars() {
+            line.push(c);
+            if c == ' ' {
+                last_space = Some(line.len());
+            }
+            if text_width(&line, size_pt) > max_width && line.chars().count() > 1 {
+                let cut = match last_space {
+                    Some(at) if c.is_ascii() && at < line.len() => at,
+                    _ => line.len() - c.len_utf8(),
+                };
+                let rest = line.split_off(cut);
+                lines.push(line.trim_end().to_owned());
+                line = rest.trim_start().to_owned();
+                last_space = None;
+            }
+        }
+        lines.push(line);
+    }
+    lines
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -410,6 +438,16 @@ mod tests {
             "the 16 MB font is subset, not embedded whole: {} bytes",
             bytes.len()
         );
+    }
+
+    #[test]
+    fn wrap_keeps_every_character_within_the_width() {
+        let text = "各位老板、老板娘，下午好！欢迎来到今天的门店增长研讨会。hello wonderful world";
+        let lines = wrap(text, 12.0, 40.0);
+        assert!(lines.len() > 2);
+        assert!(lines.iter().all(|l| text_width(l, 12.0) <= 40.0));
+        assert_eq!(lines.concat().replace(' ', ""), text.replace(' ', ""));
+        assert_eq!(wrap("a\n\nb", 12.0, 40.0), vec!["a", "", "b"]);
     }
 
     #[test]

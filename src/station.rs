@@ -519,6 +519,8 @@ pub enum Event {
     StartClosing { seminar_id: i64 },
     /// A deal was recorded, changed or cancelled: the lecturer's ticker and the dashboard update.
     Deal { seminar_id: i64, deal_id: i64 },
+    /// The lecturer moved to another stage of the talk (the lecturer remote and boards follow).
+    StageChanged { seminar_id: i64, stage_key: String },
 }
 
 impl Event {
@@ -526,7 +528,8 @@ impl Event {
         match self {
             Event::Arrival { seminar_id, .. }
             | Event::StartClosing { seminar_id }
-            | Event::Deal { seminar_id, .. } => *seminar_id,
+            | Event::Deal { seminar_id, .. }
+            | Event::StageChanged { seminar_id, .. } => *seminar_id,
         }
     }
 }

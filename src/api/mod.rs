@@ -243,8 +243,26 @@ impl Op {
             .collect()
     }
 
+    /// Runs the operation. A station's call that names a seminar must name its own, whatever
+    /// the handler checks itself.
     pub fn call(&self, app: &App, caller: &Caller, input: Input) -> Result<Value> {
+        if caller.station.is_some() {
+            if let Some(id) = seminar_of(&input) {
+                caller.check_seminar(id)?;
+            }
+        }
         (self.handler)(app, caller, input)
+    }
+}
+
+/// The `seminar_id` an input names, if any.
+fn seminar_of(input: &Input) -> Option<i64> {
+    match input {
+        Input::Json(v) => v.get("seminar_id").and_then(Value::as_i64),
+        Input::Form(pairs) => pairs
+            .iter()
+            .find(|(k, _)| k == "seminar_id")
+            .and_then(|(_, v)| v.parse().ok()),
     }
 }
 

@@ -3,10 +3,11 @@
 use super::Access::{self, Admin, Public, Stations};
 use super::Method::{Get, Post, Put};
 use super::{Empty, Op};
-use crate::station::StationRole::{Assistant, Checkin, Inviter};
+use crate::station::StationRole::{Assistant, Checkin, Inviter, Lecturer};
 use crate::{
-    arrivals, cadence, checkin, contact, conversion, deal, demo, export, followup, import,
-    invitation, lan, product, referral, seating, seminar, settings, staff, station, store, ticket,
+    arrivals, cadence, checkin, checklist, contact, conversion, deal, demo, export, followup,
+    import, invitation, lan, product, referral, script, seating, seminar, settings, staff,
+    stagelog, station, store, ticket,
 };
 
 /// The organizer and the door's check-in stations.
@@ -17,6 +18,8 @@ const TABLES: Access = Stations(&[Assistant]);
 const INVITERS: Access = Stations(&[Inviter]);
 /// The organizer and the stations of those who follow up (assistants and inviters).
 const FOLLOWERS: Access = Stations(&[Assistant, Inviter]);
+/// The organizer and the lecturer's remote.
+const LECTURER: Access = Stations(&[Lecturer]);
 /// The organizer and every station.
 const ANY_STATION: Access = Stations(&crate::station::StationRole::ALL);
 
@@ -109,6 +112,25 @@ pub(super) fn all() -> Vec<Op> {
         Op::new("followups.list", Get, "/api/seminars/{seminar_id}/followups", Admin, "A seminar's follow-ups", followup::list),
         Op::new("referrals.commissions", Get, "/api/reports/commissions", Admin, "Per referring partner: referred stores, their closed deals, the commission owed", referral::commissions),
         Op::new("exports.xlsx", Get, "/api/exports/xlsx", Admin, "A list as an Excel workbook (base64, Chinese headers): a seminar, the stores, staff, seminars, the dashboard, a city's territory, commissions, today's follow-ups", export::xlsx),
+        // The talk (issue 6): script, prompter, stage log, ticker, set-up checklist.
+        Op::new("script.get", Get, "/api/seminars/{seminar_id}/script", LECTURER, "A seminar's talk script (the default template until it has its own), with its cue schedule", script::get),
+        Op::new("script.save", Put, "/api/seminars/{seminar_id}/script", Admin, "Save a seminar's script and price plan (optionally as a template)", script::save),
+        Op::new("script.copy_template", Post, "/api/seminars/{seminar_id}/script/copy", Admin, "Give a seminar a fresh copy of a script template", script::copy_template),
+        Op::new("script.templates", Get, "/api/script-templates", Admin, "Script templates, the built-in default first", |app, _: Empty| script::templates(app)),
+        Op::new("script.pdf", Get, "/api/seminars/{seminar_id}/script/pdf", Admin, "The printable script as PDF (base64)", script::print::pdf_op),
+        Op::new("script.audio", Get, "/api/seminars/{seminar_id}/script/audio", Admin, "An audio file a music cue of the script names (base64)", script::cue::audio),
+        Op::new("talk.state", Get, "/api/seminars/{seminar_id}/talk", LECTURER, "The stage log: which stage runs, when each started and ended", stagelog::state),
+        Op::new("talk.goto", Post, "/api/seminars/{seminar_id}/talk/goto", LECTURER, "The prompter reached a stage or marker: log it, push stage changes and start-closing cues", stagelog::goto),
+        Op::new("talk.end", Post, "/api/seminars/{seminar_id}/talk/end", Admin, "End the talk (the running stage ends)", stagelog::end),
+        Op::new("talk.timing", Get, "/api/seminars/{seminar_id}/talk/timing", Admin, "Planned vs actual time per stage kind", stagelog::timing),
+        Op::new("talk.ticker", Get, "/api/seminars/{seminar_id}/talk/ticker", LECTURER, "Live sales: deals per price tier and limited places left", script::price::ticker),
+        Op::new("talk.readiness", Get, "/api/seminars/{seminar_id}/readiness", Admin, "Is the venue ready: checklist ticks, audio files found, script and price plan", checklist::readiness),
+        Op::new("checklist.get", Get, "/api/seminars/{seminar_id}/checklist", Admin, "A seminar's set-up checklist with its readiness", checklist::get),
+        Op::new("checklist.save", Put, "/api/seminars/{seminar_id}/checklist", Admin, "Edit a seminar's checklist items (optionally saved as a template)", checklist::save),
+        Op::new("checklist.copy_template", Post, "/api/seminars/{seminar_id}/checklist/copy", Admin, "Replace a seminar's checklist with a template's items", checklist::copy_template),
+        Op::new("checklist.templates", Get, "/api/checklist-templates", Admin, "Checklist templates, the built-in default first", |app, _: Empty| checklist::templates(app)),
+        Op::with_caller("checklist.tick", Post, "/api/checklist-items/{id}/tick", Admin, "Tick or untick a checklist item", checklist::tick),
+        Op::new("checklist.assign", Post, "/api/checklist-items/{id}/assign", Admin, "Assign a checklist item to a staff member", checklist::assign),
         Op::new("openapi", Get, "/api/openapi.json", Admin, "This API as an OpenAPI 3 document", openapi_doc),
         Op::new("demo.load", Post, "/api/demo", Admin, "Fill an empty database with demo data", demo::load),
     ]

@@ -12,7 +12,7 @@ use crate::station_race;
 use crate::support::{app, call, dump, world, World};
 
 /// A product whose third tier is limited to `quota` places, and the world's store checked in.
-fn setup(app: &App, quota: i64) -> (World, i64, i64) {
+pub fn setup(app: &App, quota: i64) -> (World, i64, i64) {
     let w = world(app);
     let product = call(
         app,
@@ -47,7 +47,7 @@ fn setup(app: &App, quota: i64) -> (World, i64, i64) {
     (w, product["id"].as_i64().unwrap(), limited)
 }
 
-fn deal(w: &World, product: i64, tier: i64) -> Value {
+pub fn deal(w: &World, product: i64, tier: i64) -> Value {
     json!({"seminar_id": w.seminar, "store_id": w.store, "product_id": product, "tier_id": tier,
            "amount_fen": 980_000, "payment": "deposit", "method": "微信"})
 }

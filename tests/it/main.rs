@@ -18,4 +18,5 @@ mod station_race;
 mod stations;
 mod store;
 mod support;
+mod talk;
 mod tsgen;

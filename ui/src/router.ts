@@ -7,6 +7,7 @@ export type Phase = (typeof PHASES)[number];
 const PHASE_PAGES: Partial<Record<Phase, RouteRecordRaw["component"]>> = {
   invitations: () => import("./pages/InvitationsPage.vue"),
   checkin: () => import("./pages/CheckinPage.vue"),
+  talk: () => import("./pages/TalkPage.vue"),
   closing: () => import("./pages/ClosingPage.vue"),
   data: () => import("./pages/DashboardPage.vue"),
 };
@@ -31,6 +32,7 @@ const routes: RouteRecordRaw[] = [
   { path: "/station/assistant", name: "station-assistant", component: () => import("./pages/station/StationAssistant.vue"), meta: { bare: true, station: true } },
   { path: "/station/inviter", name: "station-inviter", component: () => import("./pages/station/StationInviter.vue"), meta: { bare: true, station: true } },
   { path: "/station/lecturer", name: "station-lecturer", component: () => import("./pages/station/StationLecturer.vue"), meta: { bare: true, station: true } },
+  { path: "/prompter/:id", name: "prompter", component: () => import("./pages/PrompterPage.vue"), props: (r) => ({ id: Number(r.params.id) }) },
   { path: "/stores", name: "stores", component: () => import("./pages/StoreList.vue") },
   { path: "/staff", name: "staff", component: () => import("./pages/StaffList.vue") },
   { path: "/settings", name: "settings", component: () => import("./pages/SettingsPage.vue") },

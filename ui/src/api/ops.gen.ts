@@ -90,6 +90,24 @@ export const OPS = {
   "followups.list": { method: "GET", path: "/api/seminars/{seminar_id}/followups" },
   "referrals.commissions": { method: "GET", path: "/api/reports/commissions" },
   "exports.xlsx": { method: "GET", path: "/api/exports/xlsx" },
+  "script.get": { method: "GET", path: "/api/seminars/{seminar_id}/script" },
+  "script.save": { method: "PUT", path: "/api/seminars/{seminar_id}/script" },
+  "script.copy_template": { method: "POST", path: "/api/seminars/{seminar_id}/script/copy" },
+  "script.templates": { method: "GET", path: "/api/script-templates" },
+  "script.pdf": { method: "GET", path: "/api/seminars/{seminar_id}/script/pdf" },
+  "script.audio": { method: "GET", path: "/api/seminars/{seminar_id}/script/audio" },
+  "talk.state": { method: "GET", path: "/api/seminars/{seminar_id}/talk" },
+  "talk.goto": { method: "POST", path: "/api/seminars/{seminar_id}/talk/goto" },
+  "talk.end": { method: "POST", path: "/api/seminars/{seminar_id}/talk/end" },
+  "talk.timing": { method: "GET", path: "/api/seminars/{seminar_id}/talk/timing" },
+  "talk.ticker": { method: "GET", path: "/api/seminars/{seminar_id}/talk/ticker" },
+  "talk.readiness": { method: "GET", path: "/api/seminars/{seminar_id}/readiness" },
+  "checklist.get": { method: "GET", path: "/api/seminars/{seminar_id}/checklist" },
+  "checklist.save": { method: "PUT", path: "/api/seminars/{seminar_id}/checklist" },
+  "checklist.copy_template": { method: "POST", path: "/api/seminars/{seminar_id}/checklist/copy" },
+  "checklist.templates": { method: "GET", path: "/api/checklist-templates" },
+  "checklist.tick": { method: "POST", path: "/api/checklist-items/{id}/tick" },
+  "checklist.assign": { method: "POST", path: "/api/checklist-items/{id}/assign" },
   "openapi": { method: "GET", path: "/api/openapi.json" },
   "demo.load": { method: "POST", path: "/api/demo" },
 } as const satisfies Record<string, { method: Method; path: string }>;
@@ -181,6 +199,24 @@ export interface OpTypes {
   "followups.list": { input: T.SeminarScope; output: Array<T.FollowUp> };
   "referrals.commissions": { input: T.Empty; output: Array<T.Commission> };
   "exports.xlsx": { input: T.ExportQuery; output: T.FileOut };
+  "script.get": { input: T.SeminarScope; output: T.ScriptView };
+  "script.save": { input: T.ScriptInput; output: T.ScriptView };
+  "script.copy_template": { input: T.CopyTemplate; output: T.ScriptView };
+  "script.templates": { input: T.Empty; output: Array<T.ScriptTemplate> };
+  "script.pdf": { input: T.SeminarScope; output: T.FileOut };
+  "script.audio": { input: T.AudioQuery; output: T.FileOut };
+  "talk.state": { input: T.SeminarScope; output: T.TalkState };
+  "talk.goto": { input: T.GotoInput; output: T.TalkState };
+  "talk.end": { input: T.SeminarScope; output: T.TalkState };
+  "talk.timing": { input: T.SeminarScope; output: Array<T.KindTiming> };
+  "talk.ticker": { input: T.SeminarScope; output: T.Ticker };
+  "talk.readiness": { input: T.SeminarScope; output: T.Readiness };
+  "checklist.get": { input: T.SeminarScope; output: T.ChecklistView };
+  "checklist.save": { input: T.ChecklistInput; output: T.ChecklistView };
+  "checklist.copy_template": { input: T.CopyChecklist; output: T.ChecklistView };
+  "checklist.templates": { input: T.Empty; output: Array<T.ChecklistTemplate> };
+  "checklist.tick": { input: T.TickInput; output: T.ChecklistView };
+  "checklist.assign": { input: T.AssignInput; output: T.ChecklistView };
   "openapi": { input: T.Empty; output: T.OpenApiDoc };
   "demo.load": { input: T.DemoInput; output: T.DemoSummary };
 }

@@ -12,6 +12,13 @@ export type Arrival = { guest: string | null, store: string, table: number | nul
  */
 at: string, walk_in: boolean, };
 
+export type AssignInput = { id: number, assignee_id: number | null, };
+
+/**
+ * One staff member's share of the checklist.
+ */
+export type AssigneeProgress = { assignee_id: number | null, name: string | null, total: number, done: number, };
+
 export type AssistantGuest = { contact_id: number, store_id: number, name: string, role: ContactRole | null, store: string, seat: number, 
 /**
  * `*******1234`: stations see the last four digits only.
@@ -27,6 +34,8 @@ export type AssistantScope = { seminar_id: number,
  * The assistant (the organizer names one; a station is its own staff member).
  */
 assistant_id: number | null, };
+
+export type AudioQuery = { seminar_id: number, file: string, };
 
 /**
  * What automatic seating did.
@@ -94,6 +103,36 @@ export type Channel = "call" | "message" | "visit";
 
 export type CheckIn = { id: number, seminar_id: number, invitation_id: number, store_name: string, contact_id: number | null, guest_name: string | null, at: string, station: string, companions: number, };
 
+/**
+ * How an item is checked: by hand, or by hand and by the app (every cue's audio file found).
+ */
+export type CheckKind = "manual" | "audio_files";
+
+export type ChecklistInput = { seminar_id: number, items: Array<ChecklistItemInput>, 
+/**
+ * Also save the items (without assignees) as a template under this name.
+ */
+save_as_template: string | null, };
+
+export type ChecklistItem = { id: number, area: string, title: string, check: CheckKind, assignee_id: number | null, assignee_name: string | null, done: boolean, done_at: string | null, done_by: string, };
+
+/**
+ * An item of a template (or of a checklist being edited, with its id when it exists).
+ */
+export type ChecklistItemInput = { 
+/**
+ * The item's id when it exists (keeps its tick); None for a new one.
+ */
+id: number | null, area: string, title: string, check: CheckKind, assignee_id: number | null, };
+
+export type ChecklistTemplate = { 
+/**
+ * None for the built-in default.
+ */
+id: number | null, name: string, items: Array<ChecklistItemInput>, };
+
+export type ChecklistView = { seminar_id: number, items: Array<ChecklistItem>, readiness: Readiness, };
+
 export type CodeInput = { code: string, };
 
 export type ColumnInfo = { index: number, letter: string, header: string, field: ImportField | null, };
@@ -133,11 +172,63 @@ export type ContactRole = "owner" | "owner_spouse" | "manager" | "staff";
 
 export type ContactUpdate = { id: number, name: string, role: ContactRole, phone: string | null, opted_out: boolean, };
 
+export type CopyChecklist = { seminar_id: number, template_id: number | null, };
+
+export type CopyTemplate = { seminar_id: number, 
+/**
+ * None: the built-in default.
+ */
+template_id: number | null, };
+
 export type Count = { 
 /**
  * Table number, or the inviter's name.
  */
 label: string, assistant: string | null, expected: number, arrived: number, };
+
+/**
+ * Something that should happen when the lecturer reaches a point of a stage.
+ */
+export type Cue = { 
+/**
+ * The key of its stage.
+ */
+stage: string, 
+/**
+ * 0: when the stage starts; n: at the stage's n-th marker.
+ */
+step: number, action: CueAction, 
+/**
+ * The audio file of a music cue: absolute, or relative to the database's folder.
+ */
+file: string, 
+/**
+ * 0–100.
+ */
+volume: number, fade_seconds: number, 
+/**
+ * The tier a reveal shows (1–3).
+ */
+tier: number, note: string, };
+
+export type CueAction = "music_play" | "music_fade" | "slide" | "reveal_tier" | "start_closing";
+
+/**
+ * One point of the talk: a stage's start (step 0) or one of its markers.
+ */
+export type CuePoint = { stage_index: number, stage_key: string, step: number, 
+/**
+ * The cues that fire on arriving here, in the script's order.
+ */
+cues: Array<Cue>, 
+/**
+ * What should be playing from here on (None: no music yet).
+ */
+music: MusicState | null, 
+/**
+ * How many price tiers have been revealed by this point (0–3).
+ */
+revealed_tiers: number, };
 
 export type Deal = { id: number, seminar_id: number | null, store_id: number, store_name: string, contact_id: number | null, product_id: number, tier_id: number | null, quantity: number, amount_fen: number, payment: Payment, method: string, state: DealState, 
 /**
@@ -280,6 +371,13 @@ session_conversion: number | null,
  */
 deal_ratio: number | null, };
 
+export type GotoInput = { seminar_id: number, stage_key: string, 
+/**
+ * The marker reached (0: the stage's start). Its "start closing" cues are pushed to the
+ * assistants' stations.
+ */
+step: number, };
+
 /**
  * One group of a breakdown: `key` identifies it (a staff id, a role, a city), `label` names it.
  */
@@ -417,6 +515,19 @@ reached: number, confirmed: number, declined: number,
  */
 confirmed_guests: number, due_today: number, overdue: number, };
 
+/**
+ * Planned and actual time of one stage kind in a seminar.
+ */
+export type KindTiming = { kind: StageKind, 
+/**
+ * The script's target for the stages of this kind.
+ */
+planned_minutes: number, 
+/**
+ * The finished runs of this kind, in seconds; None when none ran.
+ */
+actual_seconds: number | null, runs: number, };
+
 export type LanStart = { 
 /**
  * The port (default 7316). The server listens on every LAN address.
@@ -502,6 +613,12 @@ warnings: Array<Said>,
  * The guest who took the mover's old seat (a swap).
  */
 swapped_with: number | null, };
+
+/**
+ * The music a point of the talk should have: this file at this volume, reached over
+ * `fade_seconds`. Volume 0 means faded out (stopped).
+ */
+export type MusicState = { file: string, volume: number, fade_seconds: number, };
 
 export type NewContact = { store_id: number, name: string, role: ContactRole, phone: string | null, opted_out: boolean, };
 
@@ -600,6 +717,31 @@ export type ProposalStatus = "open" | "accepted" | "rejected";
  * it with a warning (the lecturer promised the price to everyone in the room, say).
  */
 export type QuotaPolicy = "refuse" | "warn";
+
+/**
+ * Is the venue ready for the talk?
+ */
+export type Readiness = { items_total: number, items_done: number, 
+/**
+ * The titles of the items not ticked yet.
+ */
+open_items: Array<string>, by_assignee: Array<AssigneeProgress>, 
+/**
+ * Audio files named by music cues that cannot be found (a warning: the talk goes on without them).
+ */
+missing_audio: Array<string>, 
+/**
+ * The seminar has its own script (not only the default template).
+ */
+script_saved: boolean, 
+/**
+ * The script names the product whose tiers the price stage reveals.
+ */
+price_plan: boolean, 
+/**
+ * Every item ticked, every audio file found, a script and a price plan.
+ */
+ready: boolean, };
 
 /**
  * A deal as recorded, with what the recorder should know (the limited offer is over its quota
@@ -714,6 +856,39 @@ other_seminar: string | null,
  * The same nonce was seen before: this is the first answer again.
  */
 replayed: boolean, };
+
+export type ScriptInput = { seminar_id: number, name: string, stages: Array<Stage>, cues: Array<Cue>, product_id: number | null, 
+/**
+ * Also save the script as a template under this name.
+ */
+save_as_template: string | null, };
+
+export type ScriptTemplate = { 
+/**
+ * None for the built-in default.
+ */
+id: number | null, name: string, stages: Array<Stage>, cues: Array<Cue>, };
+
+/**
+ * A seminar's script as the editor and the prompter need it.
+ */
+export type ScriptView = { seminar_id: number, 
+/**
+ * False until the seminar has its own copy: this is then the default template.
+ */
+saved: boolean, name: string, stages: Array<Stage>, cues: Array<Cue>, 
+/**
+ * The price plan: the product whose tiers the price stage reveals.
+ */
+product_id: number | null, 
+/**
+ * Each stage's markers (its headings), in order.
+ */
+markers: Array<Array<string>>, 
+/**
+ * Every point of the talk with the cues it fires and the music that should be playing.
+ */
+schedule: Array<CuePoint>, total_minutes: number, };
 
 export type SearchInput = { seminar_id: number, 
 /**
@@ -897,6 +1072,31 @@ export type StaffRole = "organizer" | "inviter" | "assistant" | "lecturer" | "ch
 export type StaffUpdate = { id: number, name: string, phone: string | null, roles: Array<StaffRole>, active: boolean, };
 
 /**
+ * One stage of the talk. Markdown headings (`## …`) in its text are the markers the prompter
+ * jumps between and cues attach to.
+ */
+export type Stage = { 
+/**
+ * Stable within the script: cues and the stage log name a stage by it, through renames and
+ * moves. Empty on a new stage: the core gives it one.
+ */
+key: string, kind: StageKind, title: string, target_minutes: number, text: string, key_lines: Array<string>, };
+
+/**
+ * What a stage is for. Reports group by it, so it survives renames and moves.
+ */
+export type StageKind = "icebreak" | "trend" | "pain" | "tool" | "value" | "price" | "custom";
+
+/**
+ * One run of a stage (a stage gone back to runs again).
+ */
+export type StageRun = { id: number, stage_key: string, kind: StageKind, title: string, target_minutes: number, started_at: string, ended_at: string | null, 
+/**
+ * Seconds between start and end; None while it runs.
+ */
+actual_seconds: number | null, };
+
+/**
  * A station as the organizer sees it in the list.
  */
 export type Station = { id: number, seminar_id: number, staff_id: number, staff_name: string, role: StationRole, name: string, device: string, status: StationStatus, created_at: string, paired_at: string | null, expires_at: string, last_seen_at: string | null, };
@@ -1006,6 +1206,16 @@ assistant_seat: number | null,
  */
 back_seat: number, id: number, seminar_id: number, number: number, shape: TableShape, seats: number, x: number, y: number, assistant_id: number | null, assistant_name: string | null, };
 
+export type TalkState = { seminar_id: number, 
+/**
+ * Stages are logged only while the seminar is live; before, the prompter is a rehearsal.
+ */
+recording: boolean, 
+/**
+ * The stage running now.
+ */
+current: string | null, log: Array<StageRun>, };
+
 export type Territory = { city: string, by_district: Array<TerritoryGroup>, 
 /**
  * By inviter: the stores each inviter ever invited, against all the territory's stores.
@@ -1080,6 +1290,14 @@ penetration: number | null, };
 
 export type TerritoryQuery = { city: string, };
 
+export type TickInput = { id: number, done: boolean, };
+
+export type Ticker = { seminar_id: number, product_id: number | null, product_name: string, 
+/**
+ * The tiers in the order of the reveal.
+ */
+tiers: Array<TierTicker>, deals: number, };
+
 export type Ticket = { id: number, code: string, invitation_id: number, store_id: number, store_name: string, contact_id: number | null, guest_name: string | null, issued_at: string, revoked: boolean, };
 
 /**
@@ -1094,6 +1312,16 @@ starts: string, address: string,
  * The guest's table once seated.
  */
 table: number | null, };
+
+export type TierTicker = { tier: PriceTier, 
+/**
+ * Deals at this tier so far (not cancelled or refunded).
+ */
+deals: number, 
+/**
+ * Places left at a limited tier; None when unlimited.
+ */
+places_left: number | null, };
 
 export type TodayQuery = { 
 /**

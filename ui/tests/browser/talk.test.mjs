@@ -1,0 +1,189 @@
+// 会中话术 on demo data: readiness, the script editor (rename, reorder, a refused save), the set-up
+// checklist, and the prompter driven by clicker keys into the price stage with its ticker.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { openBrowser, screenshotPath, startServer } from "./harness.mjs";
+
+let server;
+let b;
+/** The demo's live seminar (today). */
+const LIVE = 2;
+
+before(async () => {
+  server = await startServer({ demo: true });
+  b = await openBrowser();
+});
+after(async () => {
+  await b?.browser.close();
+  await server?.stop();
+});
+
+async function api(op, path, method = "GET", body) {
+  const res = await fetch(`${server.base}${path}`, {
+    method,
+    headers: { Authorization: `Bearer ${server.token}`, "Content-Type": "application/json" },
+    body: body && JSON.stringify(body),
+  });
+  const json = await res.json();
+  assert.ok(res.ok, `${op}: ${JSON.stringify(json)}`);
+  return json;
+}
+
+test("the talk page: readiness, script editor, checklist", async () => {
+  const { page, errors } = b;
+  await page.goto(server.url);
+  await page.locator("[data-test=seminar-table]").waitFor();
+  await page.evaluate((id) => localStorage.setItem("huixiao.currentSeminar", String(id)), LIVE);
+  await page.reload();
+  await page.evaluate(() => (location.hash = "#/talk"));
+  const readiness = page.locator("[data-test=readiness]");
+  await readiness.waitFor();
+  assert.equal(await readiness.getAttribute("data-ready"), "false");
+  assert.match(await readiness.innerText(), /4 个音频文件找不到/);
+  assert.match(await readiness.innerText(), /检查项 4\/9/);
+
+  const rows = page.locator("[data-test=stage-row]");
+  await rows.first().waitFor();
+  assert.equal(await rows.count(), 6);
+  await page.screenshot({ path: screenshotPath("talk-script-editor.png") });
+
+  // Rename the first stage and move the third (戳痛点) up; save; kinds and keys follow the stages.
+  await page.locator("input[data-test=stage-title]").fill("开场暖场");
+  await rows.nth(2).locator("[data-test=stage-up]").click();
+  await page.locator("[data-test=script-save]").click();
+  await page.locator(".el-message--success").waitFor();
+  const saved = await api("script.get", `/api/seminars/${LIVE}/script`);
+  assert.deepEqual(saved.stages.map((s) => [s.key, s.kind]).slice(0, 3), [["icebreak", "icebreak"], ["pain", "pain"], ["trend", "trend"]]);
+  assert.equal(saved.stages[0].title, "开场暖场");
+
+  // An empty title is refused with a sentence naming it, and nothing changes.
+  await page.locator("input[data-test=stage-title]").fill("");
+  await page.locator("[data-test=script-save]").click();
+  const alert = page.locator("[data-test=script-error]");
+  await alert.waitFor();
+  assert.match(await alert.innerText(), /请填写环节名称/);
+  assert.equal((await api("script.get", `/api/seminars/${LIVE}/script`)).stages[0].title, "开场暖场");
+  await page.locator("input[data-test=stage-title]").fill("开场暖场");
+
+  // The checklist: tick an open item, the summary follows.
+  await page.getByRole("tab", { name: "环境调试" }).click();
+  const ticks = page.locator("[data-test=checklist-table] [data-test=checklist-tick]");
+  await ticks.first().waitFor();
+  await ticks.nth(5).click();
+  await page.locator("[data-test=readiness]", { hasText: "检查项 5/9" }).waitFor();
+  await page.screenshot({ path: screenshotPath("talk-checklist.png") });
+  assert.deepEqual(errors, []);
+});
+
+test("the prompter: clicker keys move through stages, the price stage reveals tiers with the ticker", async () => {
+  const { page, errors } = b;
+  await page.evaluate((id) => (location.hash = `#/prompter/${id}`), LIVE);
+  const prompter = page.locator("[data-test=prompter]");
+  await prompter.waitFor();
+  await page.waitForFunction(() => document.querySelector("[data-test=prompter]")?.dataset.stage === "icebreak");
+  await page.keyboard.press("PageDown");
+  await page.waitForFunction(() => document.querySelector("[data-test=prompter]")?.dataset.stage === "pain");
+  await page.keyboard.press("PageUp");
+  await page.waitForFunction(() => document.querySelector("[data-test=prompter]")?.dataset.stage === "icebreak");
+  for (let i = 0; i < 5; i++) await page.keyboard.press("PageDown");
+  await page.waitForFunction(() => document.querySelector("[data-test=prompter]")?.dataset.stage === "price");
+  // The price stage's markers reveal the three tiers in order; places left come from the deals.
+  const ticker = page.locator("[data-test=ticker]");
+  await ticker.waitFor();
+  assert.equal(await page.locator("[data-test=ticker-tier]").count(), 0);
+  for (let i = 0; i < 3; i++) await page.keyboard.press("ArrowDown");
+  await page.waitForFunction(() => document.querySelectorAll("[data-test=ticker-tier]").length === 3);
+  const text = await ticker.innerText();
+  assert.match(text, /¥19,800\.00/);
+  assert.match(text, /剩余名额 10/);
+  // Assistants record two deals at the limited tier: the ticker follows within seconds.
+  const plan = await api("script.get", `/api/seminars/${LIVE}/script`);
+  const product = (await api("products.list", "/api/products")).find((p) => p.id === plan.product_id);
+  const checkins = await api("checkins.list", `/api/seminars/${LIVE}/checkins`);
+  const invitations = await api("invitations.list", `/api/seminars/${LIVE}/invitations`);
+  const stores = checkins.map((c) => invitations.find((i) => i.id === c.invitation_id).store_id);
+  for (const store of stores.slice(0, 2)) {
+    await api("deals.create", "/api/deals", "POST", {
+      seminar_id: LIVE, store_id: store, product_id: product.id, tier_id: product.tiers[2].id,
+      amount_fen: product.tiers[2].price_fen, payment: "deposit", method: "微信",
+    });
+  }
+  await page.locator("[data-test=ticker]", { hasText: "剩余名额 8" }).waitFor({ timeout: 10_000 });
+  assert.match(await ticker.innerText(), /已成交 2 单 · 剩余名额 8/);
+  assert.match(await page.locator("[data-test=next-cue]").innerText(), /播放音乐|助教开始成交/);
+  // The log has each stage the prompter went through, the price stage running.
+  // The log is written in the order of the presses, one call after the other: wait for the last.
+  let state;
+  for (let i = 0; i < 50; i++) {
+    state = await api("talk.state", `/api/seminars/${LIVE}/talk`);
+    if (state.current === "price") break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.equal(state.current, "price");
+  assert.equal(state.recording, true, "the live seminar records its stages");
+  assert.deepEqual(state.log.map((r) => r.stage_key), ["icebreak", "pain", "icebreak", "pain", "trend", "tool", "value", "price"]);
+  await page.screenshot({ path: screenshotPath("prompter-stage.png") });
+  // Mirror mode flips the text for a glass prompter.
+  await page.keyboard.press("m");
+  assert.match(await page.locator(".prompter-stagebox").evaluate((el) => getComputedStyle(el).transform), /matrix\(-1/);
+  await page.keyboard.press("m");
+  // A music file that is missing never stops the prompter: it keeps going and says so.
+  await page.keyboard.press("ArrowDown");
+  await page.locator("[data-test=prompter-readiness]", { hasText: "有音乐没能播放" }).waitFor();
+  await page.keyboard.press("PageUp");
+  await page.waitForFunction(() => document.querySelector("[data-test=prompter]")?.dataset.stage === "value");
+  assert.deepEqual(errors, []);
+});
+
+/** One second of silence as a WAV file (8 kHz, mono, 16-bit). */
+function silentWav() {
+  const samples = 8000;
+  const b = Buffer.alloc(44 + samples * 2);
+  b.write("RIFF", 0);
+  b.writeUInt32LE(36 + samples * 2, 4);
+  b.write("WAVEfmt ", 8);
+  b.writeUInt32LE(16, 16);
+  b.writeUInt16LE(1, 20);
+  b.writeUInt16LE(1, 22);
+  b.writeUInt32LE(8000, 24);
+  b.writeUInt32LE(16000, 28);
+  b.writeUInt16LE(2, 32);
+  b.writeUInt16LE(16, 34);
+  b.write("data", 36);
+  b.writeUInt32LE(samples * 2, 40);
+  return b;
+}
+
+test("music cues play the organizer's file with fades; a rehearsal records no stages", async () => {
+  const { page, errors } = b;
+  const fs = await import("node:fs");
+  const path = await import("node:path");
+  const wav = path.join(path.dirname(server.db), "开场.wav");
+  fs.writeFileSync(wav, silentWav());
+  const NEXT_WEEK = 3;
+  const v = await api("script.get", `/api/seminars/${NEXT_WEEK}/script`);
+  v.cues[0].file = wav; // icebreak, at its start: play at 80%, fade in 2 s; marker 1 fades to 20% over 4 s
+  await api("script.save", `/api/seminars/${NEXT_WEEK}/script`, "PUT", { seminar_id: NEXT_WEEK, name: v.name, stages: v.stages, cues: v.cues, product_id: v.product_id });
+  await page.evaluate((id) => (location.hash = `#/prompter/${id}`), NEXT_WEEK);
+  await page.locator("[data-test=rehearsal]").waitFor();
+  assert.equal(await page.locator("[data-test=prompter-audio] audio").count(), 0, "no music before the lecturer starts");
+  // Start (the lecturer's first key) and pause at once: the first point's music fades in to 80%.
+  await page.keyboard.press("b");
+  await page.keyboard.press("b");
+  await page.waitForFunction(() => {
+    const a = document.querySelector("[data-test=prompter-audio] audio");
+    return a && !a.paused && a.volume > 0.75;
+  }, null, { timeout: 10_000 });
+  assert.equal(await page.locator("[data-test=prompter-audio] audio").getAttribute("data-file"), wav);
+  await page.keyboard.press("ArrowDown"); // marker 1: down to 20%
+  await page.waitForFunction(() => {
+    const a = document.querySelector("[data-test=prompter-audio] audio");
+    return a && !a.paused && a.volume > 0.15 && a.volume < 0.25;
+  }, null, { timeout: 10_000 });
+  const state = await api("talk.state", `/api/seminars/${NEXT_WEEK}/talk`);
+  assert.deepEqual([state.recording, state.log], [false, []]);
+  await page.keyboard.press("Escape");
+  await page.locator("[data-phase=talk]").waitFor();
+  assert.equal(await page.locator("[data-test=prompter-audio] audio").count(), 0, "leaving the prompter stops the music");
+  assert.deepEqual(errors, []);
+});
