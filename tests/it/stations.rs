@@ -447,3 +447,39 @@ async fn an_assistants_station_records_deals_as_itself_and_an_inviter_sees_only_
         assert_eq!(st, 403, "{body}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_station_works_only_for_the_seminar_it_was_paired_for() {
+    let h = hub(2);
+    let greeter = paired(&h, staff(&h.app, "门口小赵", "checkin"), "checkin").await;
+    let other = call(
+        &h.app,
+        "seminars.create",
+        json!({"title": "另一场", "date": "2026-12-20", "start_time": "14:00", "capacity": 30}),
+    )
+    .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let c = client();
+    for (url, body) in [
+        (
+            format!("{}/api/seminars/{other}/checkins/scan", h.base),
+            json!({"code": h.door.codes[0]}),
+        ),
+        (
+            format!("{}/api/seminars/{other}/walk-ins", h.base),
+            json!({"store_name": "某店", "guest_name": "某人"}),
+        ),
+    ] {
+        let (st, r) = post(&c, url, &greeter, body).await;
+        assert_eq!(st, 403, "{r}");
+        assert!(r["message"].as_str().unwrap().contains("配对"), "{r}");
+    }
+    let board = c
+        .get(format!("{}/api/seminars/{other}/arrivals", h.base))
+        .bearer_auth(&greeter)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(board.status(), 403);
+}
