@@ -139,6 +139,9 @@ test("stations page: a pairing QR binds a phone; the check-in station checks in 
   await page.locator("[data-test=station-create]").click();
   await page.locator("[data-test=pairing-qr]").waitFor();
   assert.match(await page.locator("[data-test=pairing-countdown]").innerText(), /\d+:\d{2}/);
+  // The dialog fades in: wait for its animation to end before the README's picture.
+  await page.waitForFunction(() => document.getAnimations().every((a) => a.playState !== "running"));
+  await page.waitForTimeout(400);
   await page.screenshot({ path: docsShot("station-pairing.png") });
   const code = (await page.locator("[data-test=pairing-code]").innerText()).trim();
 
