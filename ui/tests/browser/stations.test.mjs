@@ -47,7 +47,11 @@ async function organizer(hash, seminarId) {
 
 const touchIds = (page) => page.locator("[data-test=touch]").evaluateAll((els) => els.map((e) => Number(e.getAttribute("data-touch"))));
 
-test("an inviter station: its own touches, phones masked, copy, the ticket QR big, outcomes change the list", async () => {
+test("an inviter station: its own touches, phones masked, copy, outcomes change the list, the ticket QR big", async () => {
+  // A message with the e-ticket due today (D-7), so that confirming a guest puts a ticket in today's work.
+  const cadence = await adminCall(server, "GET", `/api/seminars/${nextWeek.id}/cadence`);
+  const withTicketStep = { offset_days: -7, kind: "custom", channel: "message", message: "{姓名}您好，您的入场券：{票码}", until_confirmed: false, with_ticket: true };
+  await adminCall(server, "PUT", `/api/seminars/${nextWeek.id}/cadence`, { seminar_id: nextWeek.id, name: cadence.name, steps: [...cadence.steps, withTicketStep], save_as_template: null });
   const all = await adminCall(server, "GET", `/api/touches/today?seminar_id=${nextWeek.id}`);
   const counts = new Map();
   for (const x of all) if (x.inviter_id) counts.set(x.inviter_id, (counts.get(x.inviter_id) ?? 0) + 1);
@@ -67,6 +71,7 @@ test("an inviter station: its own touches, phones masked, copy, the ticket QR bi
   assert.doesNotMatch(text, /\d{7,}/, "no full phone number on a station");
   for (const p of await page.locator("[data-test=touch-phone]").allInnerTexts()) assert.match(p, /^\*+\d{4}$/);
   assert.match(await page.locator("[data-test=masked-hint]").innerText(), /后 4 位/);
+  await page.screenshot({ path: docsShot("station-inviter.png") });
 
   // One tap copies the filled message.
   const first = page.locator("[data-test=touch]").first();
@@ -75,24 +80,10 @@ test("an inviter station: its own touches, phones masked, copy, the ticket QR bi
   await first.locator("[data-test=copy]").click();
   assert.equal(await page.evaluate(() => navigator.clipboard.readText()), message);
 
-  // A touch with the ticket: the QR shows big, a real PNG.
-  const withTicket = page.locator("[data-test=touch]", { has: page.locator("[data-test=save-qr]") }).first();
-  console.log(`# touches with a ticket on this station: ${await withTicket.count()}`);
-  if (await withTicket.count()) {
-    await withTicket.locator("[data-test=save-qr]").click();
-    const img = page.locator("[data-test=qr-image]");
-    await img.waitFor();
-    assert.ok(await img.evaluate((el) => el.complete && el.naturalWidth > 50), "the QR image decodes");
-    const download = page.waitForEvent("download");
-    await page.locator("[data-test=qr-save]").click();
-    assert.match((await download).suggestedFilename(), /\.png$/);
-    await page.keyboard.press("Escape");
-    await img.waitFor({ state: "hidden" });
-  }
-
-  // "Reached" on the first touch: it leaves today's list, the done count goes up, and the hub has it.
+  // "Confirmed" on the first touch: it leaves today's list, the done count goes up, and the hub has it.
   const firstId = (await touchIds(page))[0];
-  await page.locator(`[data-touch="${firstId}"] [data-test=outcome-reached]`).click();
+  const firstStore = mine.find((x) => x.touch_id === firstId).store_name;
+  await page.locator(`[data-touch="${firstId}"] [data-test=outcome-confirmed]`).click();
   await page.waitForFunction((id) => !document.querySelector(`[data-touch="${id}"]`), firstId);
   assert.equal(await page.locator("[data-test=count-done]").innerText(), "1");
   const after1 = await adminCall(server, "GET", `/api/touches/today?seminar_id=${nextWeek.id}&inviter_id=${inviterId}`);
@@ -104,17 +95,33 @@ test("an inviter station: its own touches, phones masked, copy, the ticket QR bi
   await page.locator("[data-test=decline-save]").click();
   await page.locator("[data-test=dialog-error]").waitFor();
   await page.locator("[data-test=decline-reason]").fill("店里太忙");
-  await page.screenshot({ path: docsShot("station-inviter-decline.png") });
   await page.locator("[data-test=decline-save]").click();
   await page.waitForFunction((id) => !document.querySelector(`[data-touch="${id}"]`), secondId);
   assert.equal(await page.locator("[data-test=count-done]").innerText(), "2");
+  // The confirmed guest's message of today now carries the ticket: its QR shows big, a real PNG, saved on a tap.
+  const withTicket = page.locator(`[data-test=touch][data-store="${firstStore}"]`, { has: page.locator("[data-test=save-qr]") });
+  await withTicket.waitFor();
+  assert.match(await withTicket.locator("[data-test=touch-message]").innerText(), /入场券：[0-9A-Z]{6,}/);
+  await withTicket.locator("[data-test=save-qr]").click();
+  const img = page.locator("[data-test=qr-image]");
+  await img.waitFor();
+  await page.waitForFunction(() => {
+    const el = document.querySelector("[data-test=qr-image]");
+    return el && el.complete && el.naturalWidth > 50;
+  });
+  await page.waitForTimeout(400);
+  await page.screenshot({ path: docsShot("station-inviter-qr.png") });
+  const download = page.waitForEvent("download");
+  await page.locator("[data-test=qr-save]").click();
+  assert.match((await download).suggestedFilename(), /\.png$/);
+  await page.keyboard.press("Escape");
+  await img.waitFor({ state: "hidden" });
+
   const inv = await adminCall(server, "GET", `/api/seminars/${nextWeek.id}/invitations`).catch(() => null);
   if (Array.isArray(inv)) {
     const declined = mine.find((x) => x.touch_id === secondId);
     assert.equal(inv.find((i) => i.id === declined.invitation_id)?.status, "declined");
   }
-  await page.evaluate(() => window.scrollTo(0, 0));
-  await page.screenshot({ path: docsShot("station-inviter.png") });
   assert.deepEqual(errors, []);
 });
 
@@ -197,7 +204,9 @@ test("the cadence editor: a bad variable is shown on its field, an edit is saved
   await addedOffset.fill("2");
   await addedOffset.blur();
   await editor.locator("[data-test=cadence-name]").fill("周六会节奏");
-  await page.screenshot({ path: docsShot("cadence-editor.png"), fullPage: true });
+  await page.setViewportSize({ width: 1366, height: 1300 });
+  await page.screenshot({ path: docsShot("cadence-editor.png") });
+  await page.setViewportSize({ width: 1366, height: 820 });
   await editor.locator("[data-test=cadence-save]").click();
   await page.waitForFunction(() => document.querySelector("[data-test=cadence-editor]")?.getAttribute("data-dirty") === "false");
   const saved = await adminCall(server, "GET", `/api/seminars/${nextWeek.id}/cadence`);
