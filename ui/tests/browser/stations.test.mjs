@@ -71,6 +71,7 @@ test("an inviter station: its own touches, phones masked, copy, outcomes change 
   assert.doesNotMatch(text, /\d{7,}/, "no full phone number on a station");
   for (const p of await page.locator("[data-test=touch-phone]").allInnerTexts()) assert.match(p, /^\*+\d{4}$/);
   assert.match(await page.locator("[data-test=masked-hint]").innerText(), /后 4 位/);
+  await page.waitForTimeout(600); // the tags' entrance
   await page.screenshot({ path: docsShot("station-inviter.png") });
 
   // One tap copies the filled message.
@@ -110,6 +111,7 @@ test("an inviter station: its own touches, phones masked, copy, outcomes change 
     return el && el.complete && el.naturalWidth > 50;
   });
   await page.waitForTimeout(400);
+  await page.evaluate(() => document.querySelectorAll(".el-message").forEach((m) => m.remove())); // toasts out of the picture
   await page.screenshot({ path: docsShot("station-inviter-qr.png") });
   const download = page.waitForEvent("download");
   await page.locator("[data-test=qr-save]").click();
