@@ -99,6 +99,7 @@ test("an assistant records a deal from their phone; a refused amount names the f
   await form.locator("[data-test=deal-amount]").fill(String(tier.price_fen / 100));
   await form.locator("[data-test=deal-payment-deposit]").click();
   await form.locator("[data-test=deal-note]").fill("现场交定金");
+  await form.locator("[data-test=deal-amount-item] .el-form-item__error").waitFor({ state: "detached", timeout: 3000 }); // the message goes once the amount is changed
   await page.screenshot({ path: docsShot("station-deal-phone.png") });
   await form.locator("[data-test=deal-submit]").click();
   await form.locator("[data-test=deal-submit]").waitFor({ state: "hidden" });
