@@ -1183,7 +1183,10 @@ fn print_stage_timing(timing: &[conversion::StageTiming], lang: Lang) {
         return;
     }
     println!();
-    println!("{}", lang.pick("环节用时（分钟）", "Stage timing (minutes)"));
+    println!(
+        "{}",
+        lang.pick("环节用时（分钟）", "Stage timing (minutes)")
+    );
     println!(
         "  {:<12} {:>8} {:>8} {:>8}",
         lang.pick("环节", "stage"),

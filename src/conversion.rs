@@ -119,9 +119,7 @@ impl From<crate::stagelog::KindTiming> for StageTiming {
             kind: k.kind,
             planned_minutes: k.planned_minutes,
             actual_minutes: k.actual_seconds.map(tenth),
-            difference_minutes: k
-                .actual_seconds
-                .map(|a| tenth(a - k.planned_minutes * 60)),
+            difference_minutes: k.actual_seconds.map(|a| tenth(a - k.planned_minutes * 60)),
             runs: k.runs,
         }
     }

@@ -422,7 +422,13 @@ fn seminar_sheets(app: &App, id: i64) -> Result<Vec<Sheet>> {
         .collect();
     sheets.push(Sheet::new(
         "环节用时",
-        &["环节", "计划（分钟）", "实际（分钟）", "差值（分钟）", "次数"],
+        &[
+            "环节",
+            "计划（分钟）",
+            "实际（分钟）",
+            "差值（分钟）",
+            "次数",
+        ],
         timing,
     ));
 
