@@ -811,9 +811,12 @@ fn verdict(found: Option<(Phase, f64, f64)>, lang: crate::i18n::Lang) -> String 
     }
 }
 
+/// A seminar's talk overrun and price stage start, in minutes.
+type TalkTiming = (Option<f64>, Option<f64>);
+
 /// Per seminar with a stage log: (talk overrun, price stage start offset), in minutes — one
 /// bulk query over the log (the dashboard must stay fast).
-fn talk_timings(conn: &Connection) -> Result<HashMap<i64, (Option<f64>, Option<f64>)>> {
+fn talk_timings(conn: &Connection) -> Result<HashMap<i64, TalkTiming>> {
     let mut stmt = conn.prepare_cached(
         "SELECT seminar_id,
             sum(CASE WHEN ended_at IS NOT NULL THEN (julianday(ended_at) - julianday(started_at)) * 1440.0 END),
