@@ -614,6 +614,7 @@ fn execute(app: App, command: Command, lang: Lang) -> Result<()> {
                     lang,
                     |g| unnamed(&g.label),
                 );
+                print_stage_timing(&r.stage_timing, lang);
             }
             Ok(())
         }
@@ -1172,6 +1173,37 @@ fn print_funnel(funnel: &Funnel, lang: Lang) {
                     funnel.credited_elsewhere
                 ),
             }
+        );
+    }
+}
+
+/// The talk's stage timing: planned vs actual minutes per stage kind.
+fn print_stage_timing(timing: &[conversion::StageTiming], lang: Lang) {
+    if timing.is_empty() {
+        return;
+    }
+    println!();
+    println!(
+        "{}",
+        lang.pick("环节用时（分钟）", "Stage timing (minutes)")
+    );
+    println!(
+        "  {:<12} {:>8} {:>8} {:>8}",
+        lang.pick("环节", "stage"),
+        lang.pick("计划", "planned"),
+        lang.pick("实际", "actual"),
+        lang.pick("差值", "diff")
+    );
+    let num = |x: Option<f64>| x.map_or("—".to_owned(), |m| format!("{m:.1}"));
+    for k in timing {
+        let (zh, en) = k.kind.label();
+        println!(
+            "  {:<12} {:>8} {:>8} {:>8}",
+            lang.pick(zh, en),
+            k.planned_minutes,
+            num(k.actual_minutes),
+            k.difference_minutes
+                .map_or("—".to_owned(), |m| format!("{m:+.1}"))
         );
     }
 }

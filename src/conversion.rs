@@ -94,6 +94,35 @@ pub struct SeminarReport {
     pub by_table: Vec<Group>,
     /// By the assistant of that table.
     pub by_assistant: Vec<Group>,
+    /// The talk's stage timing, planned vs actual, per stage kind (the stage log's
+    /// [`crate::stagelog::timing_in`], in minutes).
+    pub stage_timing: Vec<StageTiming>,
+}
+
+/// Planned and actual minutes of one stage kind of the talk.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS, ToSchema)]
+pub struct StageTiming {
+    pub kind: crate::script::StageKind,
+    pub planned_minutes: i64,
+    /// The finished runs of this kind, in minutes (one decimal); `null` when none ran.
+    pub actual_minutes: Option<f64>,
+    /// Actual − planned minutes (positive: over time); `null` when none ran.
+    pub difference_minutes: Option<f64>,
+    /// How many times a stage of this kind ran (a stage gone back to runs again).
+    pub runs: i64,
+}
+
+impl From<crate::stagelog::KindTiming> for StageTiming {
+    fn from(k: crate::stagelog::KindTiming) -> Self {
+        let tenth = |secs: i64| (secs as f64 / 6.0).round() / 10.0;
+        StageTiming {
+            kind: k.kind,
+            planned_minutes: k.planned_minutes,
+            actual_minutes: k.actual_seconds.map(tenth),
+            difference_minutes: k.actual_seconds.map(|a| tenth(a - k.planned_minutes * 60)),
+            runs: k.runs,
+        }
+    }
 }
 
 /// A rate as people read it: `0.775` → `77.5%`, `None` → `—`.
@@ -628,6 +657,10 @@ pub fn report_in(conn: &Connection, seminar_id: i64) -> Result<SeminarReport> {
             Some((id, name)) => (id.to_string(), name.clone()),
             None => ("none".into(), String::new()),
         }),
+        stage_timing: crate::stagelog::timing_in(conn, seminar_id)?
+            .into_iter()
+            .map(StageTiming::from)
+            .collect(),
     })
 }
 
@@ -699,6 +732,12 @@ pub struct SeminarRow {
     pub weakest: Option<Phase>,
     /// That finding as a sentence, in the caller's language.
     pub verdict: Option<String>,
+    /// The talk's overrun in minutes: the finished stage runs' actual time − the planned minutes
+    /// of the stages that ran (each stage once); `null` without a stage log.
+    pub talk_overrun_minutes: Option<f64>,
+    /// Minutes from the talk's first stage to the start of its first price stage; `null` when
+    /// no price stage ran.
+    pub price_start_minutes: Option<f64>,
 }
 
 /// The organisation's medians per phase, over its closed seminars.
@@ -772,8 +811,36 @@ fn verdict(found: Option<(Phase, f64, f64)>, lang: crate::i18n::Lang) -> String 
     }
 }
 
+/// A seminar's talk overrun and price stage start, in minutes.
+type TalkTiming = (Option<f64>, Option<f64>);
+
+/// Per seminar with a stage log: (talk overrun, price stage start offset), in minutes — one
+/// bulk query over the log (the dashboard must stay fast).
+fn talk_timings(conn: &Connection) -> Result<HashMap<i64, TalkTiming>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT seminar_id,
+            sum(CASE WHEN ended_at IS NOT NULL THEN (julianday(ended_at) - julianday(started_at)) * 1440.0 END),
+            (SELECT sum(t) FROM (SELECT max(target_minutes) AS t FROM stage_log p
+                WHERE p.seminar_id = l.seminar_id AND p.ended_at IS NOT NULL GROUP BY p.stage_key)),
+            (julianday(min(CASE WHEN kind = 'price' THEN started_at END)) - julianday(min(started_at))) * 1440.0
+         FROM stage_log l GROUP BY seminar_id",
+    )?;
+    let mut out = HashMap::new();
+    let mut rows = stmt.query([])?;
+    let tenth = |m: f64| (m * 10.0).round() / 10.0;
+    while let Some(r) = rows.next()? {
+        let actual: Option<f64> = r.get(1)?;
+        let planned: Option<i64> = r.get(2)?;
+        let price: Option<f64> = r.get(3)?;
+        let overrun = actual.zip(planned).map(|(a, p)| tenth(a - p as f64));
+        out.insert(r.get::<_, i64>(0)?, (overrun, price.map(tenth)));
+    }
+    Ok(out)
+}
+
 pub fn compare_in(conn: &Connection, lang: crate::i18n::Lang) -> Result<Comparison> {
     let tallies = seminar_tallies(conn)?;
+    let timings = talk_timings(conn)?;
     struct Meta {
         title: String,
         date: String,
@@ -833,6 +900,8 @@ pub fn compare_in(conn: &Connection, lang: crate::i18n::Lang) -> Result<Comparis
         .map(|(id, m, counts)| {
             let judged = m.status == crate::seminar::SeminarStatus::Closed && counts.attended > 0;
             let found = judged.then(|| weakest(&counts, &medians));
+            let (talk_overrun_minutes, price_start_minutes) =
+                timings.get(&id).copied().unwrap_or_default();
             SeminarRow {
                 seminar_id: id,
                 title: m.title.clone(),
@@ -842,6 +911,8 @@ pub fn compare_in(conn: &Connection, lang: crate::i18n::Lang) -> Result<Comparis
                 weakest: found.flatten().map(|(p, _, _)| p),
                 verdict: found.map(|f| verdict(f, lang)),
                 counts,
+                talk_overrun_minutes,
+                price_start_minutes,
             }
         })
         .collect();

@@ -35,6 +35,8 @@ pub enum Cell {
     Money(i64),
     /// A fraction shown as a percentage; `None` is "—".
     Rate(Option<f64>),
+    /// A plain number (minutes with a decimal…); `None` is "—".
+    Num(Option<f64>),
     /// A calendar date.
     Date(NaiveDate),
     /// A local date and time.
@@ -117,7 +119,8 @@ pub fn workbook(sheets: Vec<Sheet>) -> Result<Vec<u8>> {
                         ws.write_number_with_format(r, c, *fen as f64 / 100.0, &money)
                     }
                     Cell::Rate(Some(x)) => ws.write_number_with_format(r, c, *x, &pct),
-                    Cell::Rate(None) => ws.write_string(r, c, "—"),
+                    Cell::Rate(None) | Cell::Num(None) => ws.write_string(r, c, "—"),
+                    Cell::Num(Some(x)) => ws.write_number(r, c, *x),
                     Cell::Date(d) => ws.write_datetime_with_format(
                         r,
                         c,
@@ -404,6 +407,30 @@ fn seminar_sheets(app: &App, id: i64) -> Result<Vec<Sheet>> {
     });
     add("助教", &report.by_assistant, &|g| or_unnamed(&g.label));
     let mut sheets = vec![Sheet::new("转化", &COUNTS_HEADERS, summary)];
+    let timing = report
+        .stage_timing
+        .iter()
+        .map(|k| {
+            vec![
+                text(k.kind.label().0),
+                Cell::Int(k.planned_minutes),
+                Cell::Num(k.actual_minutes),
+                Cell::Num(k.difference_minutes),
+                Cell::Int(k.runs),
+            ]
+        })
+        .collect();
+    sheets.push(Sheet::new(
+        "环节用时",
+        &[
+            "环节",
+            "计划（分钟）",
+            "实际（分钟）",
+            "差值（分钟）",
+            "次数",
+        ],
+        timing,
+    ));
 
     let status = |st: InvitationStatus| match st {
         InvitationStatus::Invited => "已邀约",

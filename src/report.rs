@@ -329,16 +329,83 @@ pub fn seminar_pdf(app: &App, id: i64) -> Result<Vec<u8>> {
     let mut p = doc.page(A4.0, A4.1);
     let mut y = table(&mut p, 22.0, "按邀约员", &r.by_inviter, &label_or_none);
     y = table(&mut p, y + 4.0, "按参会人角色", &r.by_role, &role_name);
-    table(&mut p, y + 4.0, "按城市", &r.by_city, &label_or_none);
+    y = table(&mut p, y + 4.0, "按城市", &r.by_city, &label_or_none);
+    let timing_height = 17.0 + 6.5 * r.stage_timing.len() as f32;
+    let mut page_no = 2;
+    if !r.stage_timing.is_empty() && y + 4.0 + timing_height > A4.1 - 30.0 {
+        footer(&mut p, page_no);
+        doc.push(p);
+        p = doc.page(A4.0, A4.1);
+        page_no += 1;
+        y = 18.0;
+    }
+    if !r.stage_timing.is_empty() {
+        timing_table(&mut p, y + 4.0, &r.stage_timing);
+    }
     p.text(
         MARGIN,
         A4.1 - 24.0,
         &Style::new(8.5, Align::Left).color(grey()),
         "口径：到场 = 至少一人签到的门店；成交 = 已付定金或全款且未取消、未退款；会后成交计入归因期内最后一次到场的会销。",
     );
-    footer(&mut p, 2);
+    footer(&mut p, page_no);
     doc.push(p);
     Ok(doc.finish())
+}
+
+/// The talk's stage timing: planned vs actual minutes per stage kind.
+fn timing_table(p: &mut Page, top: f32, timing: &[crate::conversion::StageTiming]) -> f32 {
+    p.text(
+        MARGIN,
+        top,
+        &Style::new(12.0, Align::Left),
+        "环节用时（计划与实际，分钟）",
+    );
+    let cols: [(&str, f32); 5] = [
+        ("环节", 40.0),
+        ("计划", 24.0),
+        ("实际", 24.0),
+        ("差值", 24.0),
+        ("次数", 20.0),
+    ];
+    let mut y = top + 7.0;
+    p.rect(
+        MARGIN,
+        y - 4.5,
+        A4.0 - 2.0 * MARGIN,
+        6.5,
+        Some(rgb(242, 244, 247)),
+        None,
+    );
+    let mut x = MARGIN;
+    for (h, w) in cols {
+        p.text(x + 1.0, y, &Style::new(9.0, Align::Left).color(grey()), h);
+        x += w;
+    }
+    let num = |v: Option<f64>| v.map_or("—".to_owned(), |m| format!("{m:.1}"));
+    for k in timing {
+        y += 6.5;
+        let cells = [
+            k.kind.label().0.to_owned(),
+            k.planned_minutes.to_string(),
+            num(k.actual_minutes),
+            k.difference_minutes
+                .map_or("—".to_owned(), |m| format!("{m:+.1}")),
+            k.runs.to_string(),
+        ];
+        let mut x = MARGIN;
+        for ((_, w), v) in cols.iter().zip(cells) {
+            p.text_fit(x + 1.0, y, &Style::new(9.5, Align::Left), 7.0, w - 2.0, &v);
+            x += w;
+        }
+        p.line(
+            (MARGIN, y + 2.0),
+            (A4.0 - MARGIN, y + 2.0),
+            rgb(230, 230, 230),
+            0.4,
+        );
+    }
+    y + 10.0
 }
 
 fn footer(p: &mut Page, n: u32) {

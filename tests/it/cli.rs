@@ -303,6 +303,7 @@ fn the_session_report_pdf_and_the_excel_export() {
         "按参会人角色",
         "老板娘",
         "第2页",
+        "环节用时",
     ] {
         assert!(text.contains(part), "the report lacks «{part}»:\n{text}");
     }
@@ -316,7 +317,10 @@ fn the_session_report_pdf_and_the_excel_export() {
     );
     use calamine::{Reader, Xlsx};
     let mut book: Xlsx<_> = calamine::open_workbook(&xlsx).unwrap();
-    assert_eq!(book.sheet_names(), ["转化", "邀约", "签到", "成交", "跟进"]);
+    assert_eq!(
+        book.sheet_names(),
+        ["转化", "环节用时", "邀约", "签到", "成交", "跟进"]
+    );
     let funnel = book.worksheet_range("转化").unwrap();
     let header: Vec<String> = funnel
         .rows()

@@ -116,9 +116,23 @@ fn the_seminar_workbook_has_money_and_times() {
     let app = demo();
     let (name, mut book) = export(&app, json!({"list": "seminar", "seminar_id": 1}));
     assert_eq!(name, "会销1.xlsx");
-    assert_eq!(book.sheet_names(), ["转化", "邀约", "签到", "成交", "跟进"]);
+    assert_eq!(
+        book.sheet_names(),
+        ["转化", "环节用时", "邀约", "签到", "成交", "跟进"]
+    );
     let funnel = book.worksheet_range("转化").unwrap();
     let report = call(&app, "seminars.report", json!({"id": 1})).unwrap();
+    // The stage timing sheet: one row per stage kind of the report, minutes as numbers.
+    let timing = book.worksheet_range("环节用时").unwrap();
+    let kinds = report["stage_timing"].as_array().unwrap();
+    assert_eq!(timing.rows().count(), kinds.len() + 1);
+    for (row, k) in timing.rows().skip(1).zip(kinds) {
+        assert_eq!(row[1], Data::Float(k["planned_minutes"].as_f64().unwrap()));
+        match k["actual_minutes"].as_f64() {
+            Some(m) => assert_eq!(row[2], Data::Float(m)),
+            None => assert_eq!(row[2].to_string(), "—"),
+        }
+    }
     let first = funnel.rows().nth(1).unwrap();
     assert_eq!(first[3], Data::Float(report["attended"].as_f64().unwrap()));
     assert_eq!(

@@ -508,3 +508,109 @@ fn the_script_pdf_has_every_stage_in_chinese() {
         assert!(text.contains(title), "{title} in the PDF text:\n{text}");
     }
 }
+
+#[test]
+fn the_seminar_report_and_the_comparison_carry_the_stage_timing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("t.db");
+    let start = Utc.with_ymd_and_hms(2026, 11, 29, 6, 0, 0).unwrap();
+    let seminar = {
+        let a = app_at(&db, start);
+        let w = world(&a);
+        call(&a, "script.copy_template", json!({"seminar_id": w.seminar})).unwrap();
+        call(
+            &a,
+            "seminars.set_status",
+            json!({"id": w.seminar, "status": "live"}),
+        )
+        .unwrap();
+        w.seminar
+    };
+    let at = |mins: i64| app_at(&db, start + Duration::minutes(mins));
+    let goto = |mins: i64, key: &str| {
+        call(
+            &at(mins),
+            "talk.goto",
+            json!({"seminar_id": seminar, "stage_key": key, "step": 0}),
+        )
+        .unwrap();
+    };
+    // Planned: icebreak 10, trend 20, pain 20, tool 25, value 20, price 15 minutes.
+    goto(0, "icebreak");
+    goto(12, "trend");
+    goto(35, "price");
+    call(&at(50), "talk.end", json!({"seminar_id": seminar})).unwrap();
+
+    let a = at(60);
+    let r = call(&a, "seminars.report", json!({"id": seminar})).unwrap();
+    let timing: Vec<(String, i64, Value, Value, i64)> = r["stage_timing"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| {
+            (
+                k["kind"].as_str().unwrap().to_owned(),
+                k["planned_minutes"].as_i64().unwrap(),
+                k["actual_minutes"].clone(),
+                k["difference_minutes"].clone(),
+                k["runs"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    let row = |k: &str, p: i64, a: Value, d: Value, n: i64| (k.to_owned(), p, a, d, n);
+    assert_eq!(
+        timing,
+        vec![
+            row("icebreak", 10, json!(12.0), json!(2.0), 1),
+            row("trend", 20, json!(23.0), json!(3.0), 1),
+            row("pain", 20, Value::Null, Value::Null, 0),
+            row("tool", 25, Value::Null, Value::Null, 0),
+            row("value", 20, Value::Null, Value::Null, 0),
+            row("price", 15, json!(15.0), json!(0.0), 1),
+        ]
+    );
+
+    // The comparison: 50 minutes talked against 45 planned for the stages that ran; the price
+    // stage began 35 minutes in.
+    let c = call(&a, "seminars.compare", json!({})).unwrap();
+    let s = c["seminars"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["seminar_id"] == seminar)
+        .unwrap();
+    assert_eq!(s["talk_overrun_minutes"], json!(5.0));
+    assert_eq!(s["price_start_minutes"], json!(35.0));
+    let others: Vec<&Value> = c["seminars"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["seminar_id"] != seminar)
+        .collect();
+    assert!(others.iter().all(|s| s["talk_overrun_minutes"].is_null()));
+    drop(a);
+
+    // The CLI: `report --seminar ID --json` has the field; the text prints the table.
+    let run = |json: bool| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_huixiao"));
+        cmd.env("HUIXIAO_DATA_DIR", dir.path())
+            .args(["report", "--seminar", &seminar.to_string(), "--db"])
+            .arg(&db);
+        if json {
+            cmd.arg("--json");
+        }
+        let out = cmd.output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let r: Value = serde_json::from_str(&run(true)).unwrap();
+    assert_eq!(r["stage_timing"][1]["kind"], "trend");
+    assert_eq!(r["stage_timing"][1]["difference_minutes"], json!(3.0));
+    let text = run(false);
+    assert!(text.contains("环节用时"), "{text}");
+    assert!(text.contains("+3.0"), "{text}");
+}

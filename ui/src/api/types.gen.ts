@@ -1006,7 +1006,12 @@ by_table: Array<Group>,
 /**
  * By the assistant of that table.
  */
-by_assistant: Array<Group>, seminar_id: number, 
+by_assistant: Array<Group>, 
+/**
+ * The talk's stage timing, planned vs actual, per stage kind (the stage log's
+ * [`crate::stagelog::timing_in`], in minutes).
+ */
+stage_timing: Array<StageTiming>, seminar_id: number, 
 /**
  * Closed deals of this seminar's guests credited to a later seminar they attended.
  */
@@ -1035,7 +1040,17 @@ weakest: Phase | null,
 /**
  * That finding as a sentence, in the caller's language.
  */
-verdict: string | null, invited: number, confirmed: number, attended: number, closed_at_event: number, closed_in_followup: number, 
+verdict: string | null, 
+/**
+ * The talk's overrun in minutes: the finished stage runs' actual time − the planned minutes
+ * of the stages that ran (each stage once); `null` without a stage log.
+ */
+talk_overrun_minutes: number | null, 
+/**
+ * Minutes from the talk's first stage to the start of its first price stage; `null` when
+ * no price stage ran.
+ */
+price_start_minutes: number | null, invited: number, confirmed: number, attended: number, closed_at_event: number, closed_in_followup: number, 
 /**
  * Closed deals credited to the seminar (at the event and in follow-up).
  */
@@ -1095,6 +1110,23 @@ export type StageRun = { id: number, stage_key: string, kind: StageKind, title: 
  * Seconds between start and end; None while it runs.
  */
 actual_seconds: number | null, };
+
+/**
+ * Planned and actual minutes of one stage kind of the talk.
+ */
+export type StageTiming = { kind: StageKind, planned_minutes: number, 
+/**
+ * The finished runs of this kind, in minutes (one decimal); `null` when none ran.
+ */
+actual_minutes: number | null, 
+/**
+ * Actual − planned minutes (positive: over time); `null` when none ran.
+ */
+difference_minutes: number | null, 
+/**
+ * How many times a stage of this kind ran (a stage gone back to runs again).
+ */
+runs: number, };
 
 /**
  * A station as the organizer sees it in the list.
