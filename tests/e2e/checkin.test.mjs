@@ -3,65 +3,29 @@
 // the latency measured in the window (Enter keydown → the next frame after the outcome rendered).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { spawn, execFileSync } from "node:child_process";
-import { mkdtempSync, writeFileSync, mkdirSync } from "node:fs";
-import { availableParallelism, loadavg, tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import net from "node:net";
+import { cli, openWindow, until, workDir } from "./window.mjs";
+import { execFileSync } from "node:child_process";
+import { join } from "node:path";
+import { writeFileSync, mkdirSync } from "node:fs";
+import { availableParallelism, loadavg } from "node:os";
 
-const root = resolve(import.meta.dirname, "../..");
-const app = process.env.HUIXIAO_DESKTOP ?? join(root, "target/debug/huixiao-desktop");
-const cli = process.env.HUIXIAO_BIN ?? join(root, "target/debug/huixiao");
-const work = mkdtempSync(join(tmpdir(), "huixiao-e2e-checkin-"));
-const db = join(work, "demo.db");
+const { work, db } = workDir("huixiao-e2e-checkin-");
 const ENTER = "\uE007";
 
-let driver;
-let port;
+let win;
+const wd = (...args) => win.wd(...args);
 let session;
 let seminar;
 let tickets;
 
-const freePort = () =>
-  new Promise((ok) => {
-    const s = net.createServer().listen(0, "127.0.0.1", () => {
-      const p = s.address().port;
-      s.close(() => ok(p));
-    });
-  });
 
-async function wd(method, path, body) {
-  const res = await fetch(`http://127.0.0.1:${port}${path}`, {
-    method,
-    headers: { "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const json = await res.json();
-  if (!res.ok) throw new Error(`${method} ${path}: ${JSON.stringify(json.value ?? json)}`);
-  return json.value;
-}
 
 const js = (script, ...args) => wd("POST", `/session/${session}/execute/sync`, { script, args });
 
-async function until(what, fn, ms = 30000, every = 100) {
-  const end = Date.now() + ms;
-  let last;
-  while (Date.now() < end) {
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch (e) {
-      last = e;
-    }
-    await new Promise((r) => setTimeout(r, every));
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${last.message}` : ""}`);
-}
 
+/** Today at the venue (the demo's seminars are in Asia/Shanghai), not the machine's date. */
 function localDate() {
-  const d = new Date();
-  const p = (n) => String(n).padStart(2, "0");
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
+  return new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai" }).format(new Date());
 }
 
 before(async () => {
@@ -72,31 +36,15 @@ before(async () => {
   execFileSync(cli, ["--db", db, "seating", "auto", "--seminar", String(seminar.id)], { stdio: "ignore" });
   tickets = JSON.parse(execFileSync(cli, ["--db", db, "tickets", "list", "--seminar", String(seminar.id), "--json"]).toString()).filter((t) => !t.revoked);
   assert.ok(tickets.length >= 20, `demo tickets: ${tickets.length}`);
-  port = await freePort();
-  driver = spawn("tauri-driver", ["--port", String(port), "--native-driver", "/usr/bin/WebKitWebDriver"], {
-    env: { ...process.env, HUIXIAO_DB: db, HUIXIAO_DATA_DIR: work },
-    stdio: ["ignore", "inherit", "inherit"],
-    detached: true,
-  });
-  await until("tauri-driver", () => wd("GET", "/status").then(() => true), 30000, 250);
-  const created = await wd("POST", "/session", {
-    capabilities: { alwaysMatch: { "tauri:options": { application: app } } },
-  });
-  session = created.sessionId;
+  win = await openWindow({ db, work });
+  session = win.session;
   await until("the app", () => js("return !!document.querySelector('.app-shell')"), 30000, 250);
   await js("localStorage.setItem('huixiao.currentSeminar', arguments[0]); location.hash = '#/checkin'; location.reload();", String(seminar.id));
   await until("the check-in screen", () => js("return !!document.querySelector('[data-test=outcome-idle]')"), 30000, 250);
 });
 
 after(async () => {
-  if (session) await wd("DELETE", `/session/${session}`).catch(() => {});
-  if (driver?.pid) {
-    try {
-      process.kill(-driver.pid, "SIGTERM");
-    } catch {
-      /* already gone */
-    }
-  }
+  await win?.close();
 });
 
 /** An operation through the window's own IPC (what the UI calls). */

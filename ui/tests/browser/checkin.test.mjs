@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { adminCall, isoDateFromToday, openBrowser, startLanServer } from "./harness.mjs";
+import { adminCall, venueToday, openBrowser, startLanServer } from "./harness.mjs";
 import { createStation, docsShot, pngToY4m, seatedTickets, staffWith, todaySeminar } from "./door.mjs";
 
 const PHONE = { width: 390, height: 844 };
@@ -22,7 +22,7 @@ const take = () => {
 };
 
 before(async () => {
-  server = await startLanServer({ demo: true, today: isoDateFromToday(0) });
+  server = await startLanServer({ demo: true, today: venueToday() });
   seminar = await todaySeminar(server);
   tickets = await seatedTickets(server, seminar.id);
   assert.ok(tickets.length >= 8, `seated, not yet checked-in demo tickets: ${tickets.length}`);

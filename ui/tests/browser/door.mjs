@@ -3,7 +3,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { PNG } from "pngjs";
-import { adminCall, isoDateFromToday, UI_DIR } from "./harness.mjs";
+import { adminCall, venueToday, UI_DIR } from "./harness.mjs";
 
 export const DOCS_SCREENSHOTS = path.resolve(UI_DIR, "../docs/screenshots");
 
@@ -15,7 +15,7 @@ export function docsShot(name) {
 /** The demo seminar on today's date (demo data made with --today = today). */
 export async function todaySeminar(server) {
   const list = await adminCall(server, "GET", "/api/seminars");
-  const s = list.find((x) => x.date === isoDateFromToday(0));
+  const s = list.find((x) => x.date === venueToday());
   if (!s) throw new Error(`no demo seminar today: ${JSON.stringify(list.map((x) => x.date))}`);
   return s;
 }

@@ -217,6 +217,11 @@ export function screenshotPath(name) {
 }
 
 /** Local calendar date `days` from today, YYYY-MM-DD. */
+/** Today at the venue (the demo's seminars are in Asia/Shanghai), YYYY-MM-DD — not the machine's date. */
+export function venueToday() {
+  return new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai" }).format(new Date());
+}
+
 export function isoDateFromToday(days) {
   const d = new Date();
   d.setDate(d.getDate() + days);

@@ -3,7 +3,7 @@
 // following a stage change made from the remote; the organizer's cadence editor (edit, save, reload).
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { adminCall, isoDateFromToday, openBrowser, startLanServer } from "./harness.mjs";
+import { adminCall, venueToday, openBrowser, startLanServer } from "./harness.mjs";
 import { createStation, docsShot, staffWith, todaySeminar } from "./door.mjs";
 
 const PHONE = { width: 390, height: 844 };
@@ -13,10 +13,10 @@ let nextWeek;
 const browsers = [];
 
 before(async () => {
-  server = await startLanServer({ demo: true, today: isoDateFromToday(0) });
+  server = await startLanServer({ demo: true, today: venueToday() });
   today = await todaySeminar(server);
   const list = await adminCall(server, "GET", "/api/seminars");
-  nextWeek = list.filter((s) => s.date > isoDateFromToday(0)).sort((a, b) => a.date.localeCompare(b.date))[0];
+  nextWeek = list.filter((s) => s.date > venueToday()).sort((a, b) => a.date.localeCompare(b.date))[0];
   assert.ok(nextWeek, "a demo seminar still inviting");
 });
 after(async () => {
