@@ -182,7 +182,10 @@ pub fn start(app: &App, config: LanConfig) -> Result<LanStatus> {
                 if let Err(e) = served {
                     tracing::error!("LAN server stopped: {e}");
                 }
-            })
+            });
+            // Requests still running (one may be the organizer's own "turn off") finish on their
+            // own; waiting for them here would wait for ourselves.
+            runtime.shutdown_background();
         })?;
     tracing::info!(%bound, hosts = hosts.len(), "LAN stations turned on");
     *app.lan.lock() = Some(Running {

@@ -483,3 +483,21 @@ async fn a_station_works_only_for_the_seminar_it_was_paired_for() {
         .unwrap();
     assert_eq!(board.status(), 403);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_organizer_turns_the_lan_off_through_the_lan_server_itself() {
+    let h = hub(1);
+    let c = client();
+    let stop = c
+        .post(format!("{}/api/lan/stop", h.base))
+        .bearer_auth(ADMIN)
+        .json(&json!({}))
+        .send();
+    // The answer may or may not make it out before the server stops; what matters is no hang.
+    let _ = tokio::time::timeout(Duration::from_secs(10), stop)
+        .await
+        .expect("turning the LAN off from the LAN does not hang");
+    assert!(!h.app.lan.status().running);
+    let again = c.get(format!("{}/api/health", h.base)).send().await;
+    assert!(again.is_err(), "nothing listens any more");
+}
