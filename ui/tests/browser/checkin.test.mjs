@@ -91,6 +91,8 @@ test("the organizer's scan screen: a scanner types code + Enter with no click, t
   await page.locator("[data-test=outcome][data-outcome=invalid]", { hasText: "付款码" }).waitFor();
   await typeCode(page, "https://weixin.qq.com/r/abc");
   await page.locator("[data-test=outcome][data-outcome=invalid]", { hasText: "网址" }).waitFor();
+  // Each latency is recorded at the frame after its outcome painted: wait for the last one's frame.
+  await page.waitForFunction(() => (window.__scanLatencies?.length ?? 0) >= 4, null, { timeout: 5000 });
   const latencies = await page.evaluate(() => window.__scanLatencies);
   assert.equal(latencies.length, 4, "every scan measured");
   assert.ok(latencies.every((x) => x > 0 && x < 5000), JSON.stringify(latencies));
