@@ -140,19 +140,7 @@ fn table(
         ("成交比", 20.0),
     ];
     let mut y = top + 7.0;
-    let mut x = MARGIN;
-    p.rect(
-        MARGIN,
-        y - 4.5,
-        A4.0 - 2.0 * MARGIN,
-        6.5,
-        Some(rgb(242, 244, 247)),
-        None,
-    );
-    for (h, w) in cols {
-        p.text(x + 1.0, y, &Style::new(9.0, Align::Left).color(grey()), h);
-        x += w;
-    }
+    table_head(p, y, &cols);
     const ROWS: usize = 24;
     for g in groups.iter().take(ROWS) {
         y += 6.5;
@@ -167,17 +155,7 @@ fn table(
             pct(c.session_conversion),
             pct(c.deal_ratio),
         ];
-        let mut x = MARGIN;
-        for ((_, w), v) in cols.iter().zip(cells) {
-            p.text_fit(x + 1.0, y, &Style::new(9.5, Align::Left), 7.0, w - 2.0, &v);
-            x += w;
-        }
-        p.line(
-            (MARGIN, y + 2.0),
-            (A4.0 - MARGIN, y + 2.0),
-            rgb(230, 230, 230),
-            0.4,
-        );
+        table_row(p, y, &cols, &cells);
     }
     y + 10.0
 }
@@ -354,6 +332,38 @@ pub fn seminar_pdf(app: &App, id: i64) -> Result<Vec<u8>> {
 }
 
 /// The talk's stage timing: planned vs actual minutes per stage kind.
+/// A table's header band: the column names on a light grey band.
+fn table_head(p: &mut Page, y: f32, cols: &[(&str, f32)]) {
+    p.rect(
+        MARGIN,
+        y - 4.5,
+        A4.0 - 2.0 * MARGIN,
+        6.5,
+        Some(rgb(242, 244, 247)),
+        None,
+    );
+    let mut x = MARGIN;
+    for (h, w) in cols {
+        p.text(x + 1.0, y, &Style::new(9.0, Align::Left).color(grey()), h);
+        x += w;
+    }
+}
+
+/// One row of a table, each cell fitted to its column, with a hairline below.
+fn table_row(p: &mut Page, y: f32, cols: &[(&str, f32)], cells: &[String]) {
+    let mut x = MARGIN;
+    for ((_, w), v) in cols.iter().zip(cells) {
+        p.text_fit(x + 1.0, y, &Style::new(9.5, Align::Left), 7.0, w - 2.0, v);
+        x += w;
+    }
+    p.line(
+        (MARGIN, y + 2.0),
+        (A4.0 - MARGIN, y + 2.0),
+        rgb(230, 230, 230),
+        0.4,
+    );
+}
+
 fn timing_table(p: &mut Page, top: f32, timing: &[crate::conversion::StageTiming]) -> f32 {
     p.text(
         MARGIN,
@@ -369,19 +379,7 @@ fn timing_table(p: &mut Page, top: f32, timing: &[crate::conversion::StageTiming
         ("次数", 20.0),
     ];
     let mut y = top + 7.0;
-    p.rect(
-        MARGIN,
-        y - 4.5,
-        A4.0 - 2.0 * MARGIN,
-        6.5,
-        Some(rgb(242, 244, 247)),
-        None,
-    );
-    let mut x = MARGIN;
-    for (h, w) in cols {
-        p.text(x + 1.0, y, &Style::new(9.0, Align::Left).color(grey()), h);
-        x += w;
-    }
+    table_head(p, y, &cols);
     let num = |v: Option<f64>| v.map_or("—".to_owned(), |m| format!("{m:.1}"));
     for k in timing {
         y += 6.5;
@@ -393,17 +391,7 @@ fn timing_table(p: &mut Page, top: f32, timing: &[crate::conversion::StageTiming
                 .map_or("—".to_owned(), |m| format!("{m:+.1}")),
             k.runs.to_string(),
         ];
-        let mut x = MARGIN;
-        for ((_, w), v) in cols.iter().zip(cells) {
-            p.text_fit(x + 1.0, y, &Style::new(9.5, Align::Left), 7.0, w - 2.0, &v);
-            x += w;
-        }
-        p.line(
-            (MARGIN, y + 2.0),
-            (A4.0 - MARGIN, y + 2.0),
-            rgb(230, 230, 230),
-            0.4,
-        );
+        table_row(p, y, &cols, &cells);
     }
     y + 10.0
 }
