@@ -312,7 +312,18 @@ fn describe(
     f: &Found,
     live: Option<(i64, String, String, i64)>,
 ) -> Result<ScanResult> {
-    let p = person(conn, f.ticket_id)?;
+    describe_person(conn, lang, outcome, f, live, person(conn, f.ticket_id)?)
+}
+
+/// [`describe`] for a guest already looked up (the check-in path needs them for its event too).
+fn describe_person(
+    conn: &Connection,
+    lang: Lang,
+    outcome: ScanOutcome,
+    f: &Found,
+    live: Option<(i64, String, String, i64)>,
+    p: Person,
+) -> Result<ScanResult> {
     let who = p.guest.clone().unwrap_or_else(|| p.store.clone());
     let tz = tz_of(conn, f.seminar_id);
     let (checkin_id, at, station, companions) = match live {
@@ -485,7 +496,6 @@ fn scan_in(
                 ])?;
                 let id = conn.last_insert_rowid();
                 let live = (id, now.to_owned(), caller.station_name(), input.companions);
-                let r = describe(conn, lang, ScanOutcome::CheckedIn, &f, Some(live))?;
                 let p = person(conn, f.ticket_id)?;
                 let ev = Event::Arrival {
                     seminar_id: f.seminar_id,
@@ -494,6 +504,7 @@ fn scan_in(
                     checkin_id: id,
                     undone: false,
                 };
+                let r = describe_person(conn, lang, ScanOutcome::CheckedIn, &f, Some(live), p)?;
                 (r, Some(ev))
             }
         },
