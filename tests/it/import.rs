@@ -424,3 +424,32 @@ fn english_headers() {
         .unwrap();
     assert_eq!(bp, 1000);
 }
+
+/// An `.xls` (the old binary Excel format) written by another program (Python's xlwt): the same
+/// reader, the same checks — a bad phone is refused on its row and column, nothing written.
+#[test]
+fn a_legacy_xls_file_reads_like_xlsx() {
+    let bytes = include_bytes!("../fixtures/stores.xls");
+    let app = app();
+    let before = dump(&app);
+    let input = |extra: Value| {
+        let mut v = json!({"file_name": "名单.xls", "data_base64": b64(bytes)});
+        v.as_object_mut()
+            .unwrap()
+            .extend(extra.as_object().unwrap().clone());
+        v
+    };
+    let r = call(&app, "imports.stores", input(json!({}))).unwrap();
+    assert_eq!(r["rows"], 3, "{r}");
+    assert_eq!(r["written"], false, "{r}");
+    assert_eq!(dump(&app), before);
+    let errors = r["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 1, "{r}");
+    assert_eq!(
+        (errors[0]["row"].as_i64(), errors[0]["column"].as_str()),
+        (Some(4), Some("电话"))
+    );
+    let r = call(&app, "imports.stores", input(json!({"skip_invalid": true}))).unwrap();
+    assert_eq!(r["imported"], 2, "{r}");
+    assert_eq!(count(&app, "stores"), 2);
+}

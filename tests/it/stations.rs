@@ -501,3 +501,37 @@ async fn the_organizer_turns_the_lan_off_through_the_lan_server_itself() {
     let again = c.get(format!("{}/api/health", h.base)).send().await;
     assert!(again.is_err(), "nothing listens any more");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_lecturers_start_closing_cue_reaches_the_assistants_station() {
+    let h = hub(2);
+    for status in ["inviting", "live"] {
+        call(
+            &h.app,
+            "seminars.set_status",
+            json!({"id": h.door.seminar, "status": status}),
+        )
+        .unwrap();
+    }
+    let assistant = paired(&h, h.door.assistant, "assistant").await;
+    let c = client();
+    let mut stream = c
+        .get(format!("{}{}", h.base, http::EVENTS_PATH))
+        .bearer_auth(&assistant)
+        .send()
+        .await
+        .unwrap();
+    // The default script's price stage says "assistants: start closing" at its fourth marker.
+    let goto = format!("{}/api/seminars/{}/talk/goto", h.base, h.door.seminar);
+    let (st, body) = post(&c, goto, ADMIN, json!({"stage_key": "price", "step": 4})).await;
+    assert_eq!(st, 200, "{body}");
+    let mut got = String::new();
+    while !got.contains("\"start_closing\"") {
+        let chunk = tokio::time::timeout(Duration::from_secs(2), stream.chunk())
+            .await
+            .expect("the cue arrives within 2 s")
+            .unwrap()
+            .unwrap();
+        got.push_str(&String::from_utf8_lossy(&chunk));
+    }
+}
