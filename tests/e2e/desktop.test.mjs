@@ -44,10 +44,9 @@ test("the window opens and the seminar list shows the demo data", async () => {
     using: "xpath",
     value: `//*[contains(text(), "${seminars[0].title}")]`,
   });
-  const shown = await wd("GET", `/session/${session}/element/${Object.values(el)[0]}/displayed`);
-  assert.equal(shown, true);
-  const png = await wd("GET", `/session/${session}/screenshot`);
+  assert.equal(await win.shown(el), true);
+  const png = await win.screenshot();
   const out = process.env.SCREENSHOT_DIR ?? work;
   mkdirSync(out, { recursive: true });
-  writeFileSync(join(out, "desktop-seminars.png"), Buffer.from(png, "base64"));
+  writeFileSync(join(out, "desktop-seminars.png"), png);
 });

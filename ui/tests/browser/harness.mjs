@@ -56,10 +56,12 @@ async function waitForHealth(base, child, logs) {
 }
 
 /**
- * Start the core on a fresh temp database. `demo: true` fills it first with `huixiao demo --db`.
- * Returns { base, token, url (with ?token=), db, stop() }.
+ * Start the core on a fresh temp database. `demo: true` fills it first with `huixiao demo --db`;
+ * `clock` (RFC 3339) starts the app's clock at that instant (`serve --clock`).
+ * Returns { base, token, url (with ?token=), db, restart({clock}), stop() }: `restart` stops the server
+ * and starts it again on the same port and database, e.g. with the clock days later.
  */
-export async function startServer({ demo = false } = {}) {
+export async function startServer({ demo = false, clock = null } = {}) {
   if (!fs.existsSync(BIN)) throw new Error(`core binary not found at ${BIN}: run \`cargo build\` in the repo root or set HUIXIAO_BIN`);
   if (!fs.existsSync(path.join(DIST_DIR, "index.html"))) throw new Error(`${DIST_DIR} is not built: run \`npm run build\``);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "huixiao-ui-"));
@@ -71,32 +73,43 @@ export async function startServer({ demo = false } = {}) {
   const port = await freePort();
   const token = crypto.randomBytes(16).toString("hex");
   const logs = [];
-  const child = spawn(BIN, ["serve", "--db", db, "--addr", `127.0.0.1:${port}`, "--admin-token", token, "--ui-dir", DIST_DIR], {
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  child.stdout.on("data", (d) => logs.push(String(d)));
-  child.stderr.on("data", (d) => logs.push(String(d)));
   const base = `http://127.0.0.1:${port}`;
-  try {
-    await waitForHealth(base, child, logs);
-  } catch (e) {
-    child.kill("SIGKILL");
-    throw e;
-  }
+  let child;
+  const launch = async (at) => {
+    const args = ["serve", "--db", db, "--addr", `127.0.0.1:${port}`, "--admin-token", token, "--ui-dir", DIST_DIR];
+    if (at) args.push("--clock", at);
+    child = spawn(BIN, args, { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, HUIXIAO_DATA_DIR: dir } });
+    child.stdout.on("data", (d) => logs.push(String(d)));
+    child.stderr.on("data", (d) => logs.push(String(d)));
+    try {
+      await waitForHealth(base, child, logs);
+    } catch (e) {
+      child.kill("SIGKILL");
+      throw e;
+    }
+  };
+  const halt = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const gone = new Promise((r) => child.once("exit", r));
+    child.kill("SIGTERM");
+    const t = setTimeout(() => child.kill("SIGKILL"), 3000);
+    await gone;
+    clearTimeout(t);
+  };
+  await launch(clock);
   return {
     base,
     token,
     db,
+    dir,
     logs,
     url: `${base}/?token=${token}`,
+    async restart({ clock: at = null } = {}) {
+      await halt();
+      await launch(at);
+    },
     async stop() {
-      if (child.exitCode === null) {
-        child.kill("SIGTERM");
-        await new Promise((r) => {
-          const t = setTimeout(() => { child.kill("SIGKILL"); r(); }, 3000);
-          child.once("exit", () => { clearTimeout(t); r(); });
-        });
-      }
+      await halt();
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
@@ -209,6 +222,25 @@ export async function openBrowser({ args = [], viewport = { width: 1366, height:
   const errors = [];
   page.on("pageerror", (e) => errors.push(e.message));
   return { browser, context, page, errors };
+}
+
+/** Where journeys record the operations their pages called: one JSON list per journey, read by scripts/check-ops.mjs. */
+export const OPS_DIR = process.env.HUIXIAO_OPS_DIR ?? path.join(UI_DIR, "tests/browser/.ops");
+const recorded = new Map();
+
+/**
+ * Records every operation the UI calls in `context`'s pages (the API client calls `__huixiaoRecordOp`)
+ * into OPS_DIR/`journey`.json, written as it goes so a failing journey still says how far it came.
+ */
+export async function recordOps(context, journey) {
+  if (!recorded.has(journey)) recorded.set(journey, new Set());
+  const seen = recorded.get(journey);
+  await context.exposeFunction("__huixiaoRecordOp", (op) => {
+    if (seen.has(op)) return;
+    seen.add(op);
+    fs.mkdirSync(OPS_DIR, { recursive: true });
+    fs.writeFileSync(path.join(OPS_DIR, `${journey}.json`), JSON.stringify([...seen].sort(), null, 1) + "\n");
+  });
 }
 
 export function screenshotPath(name) {
