@@ -230,3 +230,101 @@ fn closing_a_seminar_plans_follow_ups_and_outcomes_move_them_on() {
     .unwrap_err();
     assert_eq!(again.code(), "conflict");
 }
+
+#[test]
+fn search_by_owner_and_dates_and_a_deposit_records_its_deal_under_the_quota_rules() {
+    use huixiao::followup::{self, Channel, NewFollowUp};
+
+    let app = app();
+    let (w, product, limited) = crate::deals::setup(&app, 1);
+    // The one limited place is taken at the event.
+    call(
+        &app,
+        "deals.create",
+        crate::deals::deal(&w, product, limited),
+    )
+    .unwrap();
+    let ids: Vec<i64> = app
+        .db
+        .write(|tx| {
+            let mut ids = Vec::new();
+            for (owner, due) in [
+                (w.assistant, "2026-12-03"),
+                (w.inviter, "2026-11-30"),
+                (w.assistant, "2026-12-10"),
+            ] {
+                let f = NewFollowUp {
+                    seminar_id: w.seminar,
+                    store_id: w.store,
+                    owner_id: Some(owner),
+                    channel: Channel::Call,
+                    due_date: due,
+                    outcome: None,
+                    note: "",
+                    done_at: None,
+                };
+                ids.push(followup::insert(tx, &f, "2026-11-29T10:00:00Z")?);
+            }
+            Ok(ids)
+        })
+        .unwrap();
+    let found = |q: Value| -> Vec<i64> {
+        call(&app, "followups.search", q)
+            .unwrap()
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["id"].as_i64().unwrap())
+            .collect()
+    };
+    assert_eq!(found(json!({})), [ids[1], ids[0], ids[2]], "by due date");
+    assert_eq!(found(json!({"owner_id": w.assistant})), [ids[0], ids[2]]);
+    assert_eq!(
+        found(json!({"seminar_id": w.seminar, "from": "2026-12-01", "to": "2026-12-05"})),
+        [ids[0]]
+    );
+    let e = call(&app, "followups.search", json!({"from": "12/01"})).unwrap_err();
+    assert_eq!(e.field(), Some("from"));
+
+    // A deal only goes with closed or deposit.
+    let deal = json!({"product_id": product, "tier_id": limited, "amount_fen": 980_000});
+    let e = call(
+        &app,
+        "followups.record",
+        json!({"id": ids[0], "outcome": "thinking", "next_date": "2026-12-05", "deal": deal}),
+    )
+    .unwrap_err();
+    assert_eq!(e.field(), Some("deal"));
+    // The limited tier is full: the deposit is refused and nothing is written.
+    let before = dump(&app);
+    let e = call(
+        &app,
+        "followups.record",
+        json!({"id": ids[0], "outcome": "deposit", "deal": deal}),
+    )
+    .unwrap_err();
+    assert_eq!(e.code(), "conflict", "{e}");
+    assert!(
+        dump(&app) == before,
+        "the follow-up waits for a deal that can be recorded"
+    );
+    let event_price = json!({"product_id": product, "amount_fen": 300_000, "method": "现金"});
+    let r = call(
+        &app,
+        "followups.record",
+        json!({"id": ids[0], "outcome": "deposit", "deal": event_price}),
+    )
+    .unwrap();
+    assert_eq!(r["outcome"], "deposit");
+    assert_eq!(
+        found(json!({"open_only": true})),
+        Vec::<i64>::new(),
+        "the store's sequence ends"
+    );
+    let deals = call(&app, "deals.list", json!({"seminar_id": w.seminar})).unwrap();
+    let last = deals.as_array().unwrap().last().unwrap().clone();
+    assert_eq!(
+        (last["payment"].as_str(), last["amount_fen"].as_i64()),
+        (Some("deposit"), Some(300_000))
+    );
+}
