@@ -30,7 +30,9 @@ step "OpenAPI document validates" bash -c '
   set -e; d=$(mktemp -d)
   ./target/debug/huixiao --db "$d/o.db" dev openapi > "$d/openapi.json"
   .venv/bin/openapi-spec-validator "$d/openapi.json"'
-step "browser tests (Chromium, playwright-core)" env HUIXIAO_BIN="$PWD/target/debug/huixiao" npm --prefix ui run --silent test:browser
+ops_dir=$(mktemp -d)
+step "browser tests (Chromium, playwright-core)" env HUIXIAO_BIN="$PWD/target/debug/huixiao" HUIXIAO_OPS_DIR="$ops_dir" npm --prefix ui run --silent test:browser
+step "every operation a person needs has a screen (ops the browser tests called)" env HUIXIAO_OPS_DIR="$ops_dir" node scripts/check-ops.mjs target/debug/huixiao
 step "desktop end-to-end (tauri-driver, xvfb)" xvfb-run -a -s "-screen 0 1440x900x24" node --test --test-concurrency=1 tests/e2e/
 
 echo

@@ -218,6 +218,8 @@ export async function adminCall(server, method, urlPath, body) {
 export async function openBrowser({ args = [], viewport = { width: 1366, height: 820 }, isMobile = false } = {}) {
   const browser = await chromium.launch({ executablePath: chromiumPath(), args: [...CHROMIUM_ARGS, "--ignore-certificate-errors", ...args] });
   const context = await browser.newContext({ viewport, locale: "zh-CN", ignoreHTTPSErrors: true, isMobile, hasTouch: isMobile, deviceScaleFactor: isMobile ? 2 : 1 });
+  // Every browser test is a journey through the UI: what its pages call counts for scripts/check-ops.mjs.
+  await recordOps(context, path.basename(process.argv[1] ?? "browser", ".test.mjs"));
   const page = await context.newPage();
   const errors = [];
   page.on("pageerror", (e) => errors.push(e.message));
@@ -231,8 +233,12 @@ const recorded = new Map();
 /**
  * Records every operation the UI calls in `context`'s pages (the API client calls `__huixiaoRecordOp`)
  * into OPS_DIR/`journey`.json, written as it goes so a failing journey still says how far it came.
+ * `openBrowser` does this for its context under the test file's name; once per context.
  */
+const recording = new WeakSet();
 export async function recordOps(context, journey) {
+  if (recording.has(context)) return;
+  recording.add(context);
   if (!recorded.has(journey)) recorded.set(journey, new Set());
   const seen = recorded.get(journey);
   await context.exposeFunction("__huixiaoRecordOp", (op) => {
