@@ -135,6 +135,8 @@ test("a seminar's invitation list, built and worked through the window", async (
     await page.locator("[data-test=store-table] .el-table__row", { hasText: s }).locator(".el-checkbox").click();
   }
   assert.equal(await page.locator(".el-drawer[data-test=store-drawer]").isVisible(), false, "ticking a row does not open its drawer");
+  assert.match(await page.locator("[data-test=invite-selected]").innerText(), /\(3\)/);
+  await page.screenshot({ path: screenshotPath("store-list-invite-zh.png") });
   await page.click("[data-test=invite-selected]");
   const result = page.locator(".el-dialog[data-test=invite-result]");
   await result.waitFor({ state: "visible" });
