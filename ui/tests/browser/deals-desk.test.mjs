@@ -55,15 +55,15 @@ test("products: a three-tier quote is created, then a tier's price is edited (ti
   const form = page.locator("[data-test=product-form]");
   await form.locator("[data-test=product-name]").waitFor();
   // The classic three-step quote is suggested: 原价 → 会场价 → 限量特惠.
-  assert.deepEqual(await form.locator("[data-test=tier-name] input").evaluateAll((xs) => xs.map((x) => x.value)), ["原价", "会场价", "限量特惠"]);
-  await form.locator("[data-test=product-name] input").fill(PRODUCT);
+  assert.deepEqual(await form.locator("[data-test=tier-name]").evaluateAll((xs) => xs.map((x) => x.value)), ["原价", "会场价", "限量特惠"]);
+  await form.locator("[data-test=product-name]").fill(PRODUCT);
   const prices = ["39800", "19800", "12,800.50"];
-  for (const [i, p] of prices.entries()) await form.locator(`[data-test=tier-row-${i + 1}] [data-test=tier-price] input`).fill(p);
+  for (const [i, p] of prices.entries()) await form.locator(`[data-test=tier-row-${i + 1}] [data-test=tier-price]`).fill(p);
   // A bad quota is refused on its row before anything is sent.
-  await form.locator("[data-test=tier-row-3] [data-test=tier-quota] input").fill("0");
+  await form.locator("[data-test=tier-row-3] [data-test=tier-quota]").fill("0");
   await form.locator("[data-test=product-save]").click();
   await form.locator("[data-test=tier-row-3] .el-form-item__error").waitFor();
-  await form.locator("[data-test=tier-row-3] [data-test=tier-quota] input").fill("2");
+  await form.locator("[data-test=tier-row-3] [data-test=tier-quota]").fill("2");
   await page.screenshot({ path: screenshotPath("product-form.png") });
   await form.locator("[data-test=product-save]").click();
   await form.waitFor({ state: "hidden" });
@@ -78,7 +78,7 @@ test("products: a three-tier quote is created, then a tier's price is edited (ti
   await row.locator("[data-test=product-edit]").click();
   await form.locator("[data-test=product-past-deals]").waitFor();
   assert.match(await form.locator("[data-test=product-past-deals]").innerText(), /已记录的成交保留原来的金额/);
-  await form.locator("[data-test=tier-row-2] [data-test=tier-price] input").fill("18800");
+  await form.locator("[data-test=tier-row-2] [data-test=tier-price]").fill("18800");
   await form.locator("[data-test=product-save]").click();
   await form.waitFor({ state: "hidden" });
   await page.locator("[data-test=products-table] .el-table__body tr", { hasText: "¥18,800.00" }).waitFor();
@@ -109,7 +109,7 @@ test("a deal recorded on the laptop, corrected, refunded with a reason; its hist
   await choose(page, dialog.locator("[data-test=deal-store]"), absent.store_name, { type: true });
   await choose(page, dialog.locator("[data-test=deal-product]"), PRODUCT);
   await dialog.locator("[data-test=deal-tier-2]").click();
-  assert.equal(await dialog.locator("[data-test=deal-amount] input").inputValue(), "18800", "the tier's price fills the amount");
+  assert.equal(await dialog.locator("[data-test=deal-amount]").inputValue(), "18800", "the tier's price fills the amount");
   await dialog.locator("[data-test=deal-submit]").click();
   await dialog.locator("[data-test=deal-reason-item] .el-form-item__error").waitFor();
   assert.equal((await api("GET", `/api/seminars/${live.id}/deals`)).length, dealsBefore);
@@ -120,9 +120,9 @@ test("a deal recorded on the laptop, corrected, refunded with a reason; its hist
   assert.match(await dialog.locator("[data-test=deal-places-left]").innerText(), /剩余名额 2\/2/);
   await dialog.locator("[data-test=deal-payment-deposit]").click();
   await choose(page, dialog.locator("[data-test=deal-method]"), "支付宝");
-  await dialog.locator("[data-test=deal-note] textarea").fill("老板娘现场交定金");
+  await dialog.locator("[data-test=deal-note]").fill("老板娘现场交定金");
   await page.screenshot({ path: screenshotPath("deal-dialog.png") });
-  await dialog.locator("[data-test=deal-amount] input").press("Enter");
+  await dialog.locator("[data-test=deal-amount]").press("Enter");
   await dialog.waitFor({ state: "hidden" });
   const row = page.locator("[data-test=deals-table] .el-table__body tr", { hasText: came.store_name }).filter({ hasText: PRODUCT });
   await row.waitFor();
@@ -138,7 +138,7 @@ test("a deal recorded on the laptop, corrected, refunded with a reason; its hist
   // 更正: the amount goes down by ¥1,000.
   await row.locator("[data-test=deal-correct-open]").click();
   const correct = page.locator("[data-test=deal-correct]");
-  await correct.locator("[data-test=correct-amount] input").fill("17800");
+  await correct.locator("[data-test=correct-amount]").fill("17800");
   await correct.locator("[data-test=correct-save]").click();
   await correct.waitFor({ state: "hidden" });
   await page.locator("[data-test=deals-table] .el-table__body tr", { hasText: "¥17,800.00" }).waitFor();
@@ -148,7 +148,7 @@ test("a deal recorded on the laptop, corrected, refunded with a reason; its hist
   const end = page.locator("[data-test=deal-end]");
   await end.locator("[data-test=end-save]").click();
   await end.locator(".el-form-item__error").waitFor();
-  await end.locator("[data-test=end-reason] input").fill("客户改主意，定金已退回");
+  await end.locator("[data-test=end-reason]").fill("客户改主意，定金已退回");
   await end.locator("[data-test=end-save]").click();
   await end.waitFor({ state: "hidden" });
   await row.locator("[data-test=deal-state]", { hasText: "已退款" }).waitFor();
