@@ -1,5 +1,7 @@
 //! After the event: closing a seminar plans the follow-ups; staff see today's and record outcomes.
 
+use chrono::{TimeZone, Utc};
+use huixiao::app::Clock;
 use huixiao::checkin;
 use serde_json::{json, Value};
 
@@ -164,15 +166,52 @@ fn closing_a_seminar_plans_follow_ups_and_outcomes_move_them_on() {
         5
     );
 
-    // Closed: the rest of the store's sequence ends; recording on it again is refused.
+    // Closed needs its deal: without one, a field error on `deal` and nothing written.
     let second = mine[1]["id"].clone();
-    let done = call(
+    let before = dump(&app);
+    let e = call(
         &app,
         "followups.record",
         json!({"id": second, "outcome": "closed"}),
     )
+    .unwrap_err();
+    assert_eq!(e.field(), Some("deal"));
+    assert_eq!(dump(&app), before);
+    // Closed with its deal, a week after the seminar: the deal is the store's, owned by the
+    // follow-up's owner, and the report's "closed in follow-up" (F) moves from 0 to 1.
+    let later = app.clone().with_clock(Clock::Fixed(
+        Utc.with_ymd_and_hms(2026, 12, 2, 2, 0, 0).unwrap(),
+    ));
+    let f_of = || {
+        call(&later, "seminars.report", json!({"id": w.seminar})).unwrap()["closed_in_followup"]
+            .as_i64()
+    };
+    assert_eq!(f_of(), Some(0));
+    let deal = json!({"product_id": product["id"], "amount_fen": 900_000, "method": "微信"});
+    let done = call(
+        &later,
+        "followups.record",
+        json!({"id": second, "outcome": "closed", "deal": deal}),
+    )
     .unwrap();
     assert_eq!(done["outcome"], "closed");
+    assert_eq!(f_of(), Some(1));
+    let deals = call(&later, "deals.list", json!({"seminar_id": w.seminar})).unwrap();
+    let d = deals
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["store_id"] == w.store)
+        .unwrap();
+    assert_eq!(
+        (
+            d["amount_fen"].as_i64(),
+            d["payment"].as_str(),
+            d["assistant_id"].as_i64()
+        ),
+        (Some(900_000), Some("full"), Some(w.assistant))
+    );
+    assert_eq!(d["closed"], true);
     let open = call(
         &app,
         "followups.today",
