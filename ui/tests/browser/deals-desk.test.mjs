@@ -85,6 +85,7 @@ test("products: a three-tier quote is created, then a tier's price is edited (ti
   const edited = (await api("GET", "/api/products")).find((p) => p.name === PRODUCT);
   assert.deepEqual(edited.tiers.map((x) => x.id), created.tiers.map((x) => x.id), "tiers keep their ids");
   assert.equal(edited.tiers.find((x) => x.rank === 2).price_fen, 1880000);
+  await page.locator("[data-test=products-table] .el-loading-mask").waitFor({ state: "hidden" });
   await page.screenshot({ path: screenshotPath("products.png") });
   assert.deepEqual(errors, []);
 });
@@ -163,7 +164,7 @@ test("a deal recorded on the laptop, corrected, refunded with a reason; its hist
   await history.locator("[data-test=deal-history-change]").nth(2).waitFor();
   const changes = await history.locator("[data-test=deal-history-change]").allInnerTexts();
   assert.ok(changes.some((c) => /¥18,800\.00\s*→\s*¥17,800\.00/.test(c)), changes.join(" | "));
-  assert.ok(changes.some((c) => /有效\s*→\s*已退款：客户改主意，定金已退回/.test(c)), changes.join(" | "));
+  assert.ok(changes.some((c) => /有效\s*→\s*已退款，原因：客户改主意，定金已退回/.test(c)), changes.join(" | "));
   await page.screenshot({ path: screenshotPath("deal-history.png") });
   await page.keyboard.press("Escape");
   await history.waitFor({ state: "hidden" });
@@ -197,10 +198,11 @@ test("a follow-up answered 成交 records its deal, and the seminar's closed-in-
   const product = (await api("GET", "/api/products")).find((p) => p.active && p.name !== PRODUCT);
   await choose(page, dialog.locator("[data-test=deal-product]"), product.name);
   await dialog.locator("[data-test=deal-tier-2]").click();
+  await page.waitForTimeout(300); // the radio's transition
   await page.screenshot({ path: screenshotPath("followup-deal.png") });
   await dialog.locator("[data-test=deal-submit]").click();
   await dialog.waitFor({ state: "hidden" });
-  await row.locator("[data-test=followup-done]").waitFor().catch(() => {}); // open-only: the row may leave the list instead
+  await row.waitFor({ state: "detached" }); // answered: it leaves the list of open follow-ups
   const after = (await api("GET", `/api/followups?seminar_id=${closed.id}`)).find((f) => f.id === open.id);
   assert.equal(after.outcome, "closed");
   const deal = (await api("GET", `/api/seminars/${closed.id}/deals`)).find((d) => d.store_id === open.store_id && d.product_id === product.id);
