@@ -115,8 +115,14 @@ test("a deal recorded on the laptop, corrected, refunded with a reason; its hist
   await dialog.locator("[data-test=deal-reason-item] .el-form-item__error").waitFor();
   assert.equal((await api("GET", `/api/seminars/${live.id}/deals`)).length, dealsBefore);
 
-  // The store that checked in: no reason; the limited tier shows its places; Enter in the amount records.
-  await choose(page, dialog.locator("[data-test=deal-store]"), came.store_name, { type: true });
+  // The store that checked in, chosen with the keyboard: no reason; the limited tier shows its places;
+  // Enter in the amount records.
+  await dialog.locator("[data-test=deal-store] input").focus();
+  await page.keyboard.type(came.store_name);
+  await page.locator(".el-select-dropdown__item:visible", { hasText: came.store_name }).first().waitFor();
+  await page.keyboard.press("ArrowDown");
+  await page.keyboard.press("Enter");
+  await dialog.locator(".el-select", { hasText: came.store_name }).first().waitFor();
   assert.equal(await dialog.locator("[data-test=deal-reason-item]").count(), 0);
   assert.match(await dialog.locator("[data-test=deal-places-left]").innerText(), /剩余名额 2\/2/);
   await dialog.locator("[data-test=deal-payment-deposit]").click();
@@ -139,6 +145,12 @@ test("a deal recorded on the laptop, corrected, refunded with a reason; its hist
   // 更正: the amount goes down by ¥1,000.
   await row.locator("[data-test=deal-correct-open]").click();
   const correct = page.locator("[data-test=deal-correct]");
+  // The core refuses a negative amount; its message lands on the amount field.
+  await correct.locator("[data-test=correct-amount]").fill("-100");
+  await correct.locator("[data-test=correct-save]").click();
+  const amountError = correct.locator("[data-test=correct-amount-item] .el-form-item__error");
+  await amountError.waitFor();
+  assert.match(await amountError.innerText(), /金额不能为负数/);
   await correct.locator("[data-test=correct-amount]").fill("17800");
   await correct.locator("[data-test=correct-save]").click();
   await correct.waitFor({ state: "hidden" });
