@@ -50,14 +50,8 @@ export function formatMoney(fen: number | null | undefined): string {
   return `${neg ? "-" : ""}¥${grouped}.${String(cents).padStart(2, "0")}`;
 }
 
-/** Yuan typed by a user ("1,234.5") → integer fen, or null when it is not a valid amount. */
-export function parseYuan(text: string): number | null {
-  const s = text.replace(/[,¥\s]/g, "");
-  const m = /^(-?)(\d+)(?:\.(\d{1,2}))?$/.exec(s);
-  if (!m) return null;
-  const fen = Number(m[2]) * 100 + Number((m[3] ?? "").padEnd(2, "0"));
-  return m[1] ? -fen : fen;
-}
+/** Yuan typed by a user → integer fen (see money.ts). */
+export { parseYuan } from "./money";
 
 /** A rate 0–1 → "62.5%"; null (denominator 0) → "—". */
 export function formatRate(rate: number | null | undefined, digits = 1): string {

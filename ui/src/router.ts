@@ -35,6 +35,7 @@ const routes: RouteRecordRaw[] = [
   { path: "/prompter/:id", name: "prompter", component: () => import("./pages/PrompterPage.vue"), props: (r) => ({ id: Number(r.params.id) }) },
   { path: "/stores", name: "stores", component: () => import("./pages/StoreList.vue") },
   { path: "/staff", name: "staff", component: () => import("./pages/StaffList.vue") },
+  { path: "/products", name: "products", component: () => import("./pages/ProductsPage.vue") },
   { path: "/settings", name: "settings", component: () => import("./pages/SettingsPage.vue") },
   { path: "/:pathMatch(.*)*", redirect: "/seminars" },
 ];

@@ -95,6 +95,9 @@ test("switching to English translates every main screen and persists", async () 
   await page.screenshot({ path: screenshotPath("seminar-detail-en.png"), fullPage: true });
 
   await go(page, "#/invitations");
+  await page.locator("[data-test=invitation-table]").waitFor();
+  await assertEnglish(page, "invitation list");
+  await page.locator(".el-tabs__item", { hasText: "Today" }).click();
   await page.locator("[data-test=today]").waitFor();
   await page.locator("[data-test=touch]").first().waitFor();
   await assertEnglish(page, "invitations");

@@ -86,6 +86,7 @@ test("import a store list through the wizard: errors by row and column, valid ro
 test("work through today's touches: copy, confirm (tickets), decline with a reason, no answer", async () => {
   const { page, errors } = b;
   await page.goto(`${server.url}#/invitations`);
+  await page.locator(".el-tabs__item", { hasText: "今日任务" }).click();
   const touches = page.locator("[data-test=touch]");
   await touches.first().waitFor();
   const n = await touches.count();
