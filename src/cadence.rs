@@ -19,7 +19,7 @@ use crate::api::Caller;
 use crate::app::App;
 use crate::contact::ContactRole;
 use crate::error::{invalid, Error, Result};
-use crate::invitation::{self, InvitationStatus, SeminarScope};
+use crate::invitation::{self, Change, InvitationStatus, SeminarScope};
 use crate::phone::PhoneKind;
 use crate::{seminar, ticket, validate};
 
@@ -461,39 +461,26 @@ fn schedule_missing(conn: &Connection, inviter_id: Option<i64>, now: &str) -> Re
     Ok(())
 }
 
-/// What happens to the sequence when an invitation's status changes (by a touch's outcome or by
-/// hand): confirming issues a ticket to each guest and skips the "until confirmed" steps;
-/// declining or cancelling ends the sequence.
-pub fn on_status(
-    conn: &Connection,
-    invitation_id: i64,
-    status: InvitationStatus,
-    now: &str,
-) -> Result<Vec<String>> {
-    match status {
-        InvitationStatus::Confirmed => {
-            conn.execute(
-                "UPDATE touches SET outcome = 'skipped', done_at = ?2
-                 WHERE invitation_id = ?1 AND done_at IS NULL AND kind IN ('invite', 'confirm')
-                   AND call_back_at IS NULL",
-                params![invitation_id, now],
-            )?;
-            schedule(conn, invitation_id, now)?;
-            ticket::issue_for_guests(conn, invitation_id, now)
-        }
-        InvitationStatus::Declined | InvitationStatus::Cancelled => {
-            conn.execute(
-                "UPDATE touches SET outcome = 'skipped', done_at = ?2
-                 WHERE invitation_id = ?1 AND done_at IS NULL",
-                params![invitation_id, now],
-            )?;
-            Ok(Vec::new())
-        }
-        InvitationStatus::Invited => {
-            schedule(conn, invitation_id, now)?;
-            Ok(Vec::new())
-        }
-    }
+/// Skips the open "until confirmed" touches of an invitation that was just confirmed (the
+/// invitation and confirmation calls; a call-back the guest asked for stays).
+pub fn skip_until_confirmed(conn: &Connection, invitation_id: i64, now: &str) -> Result<()> {
+    conn.execute(
+        "UPDATE touches SET outcome = 'skipped', done_at = ?2
+         WHERE invitation_id = ?1 AND done_at IS NULL AND kind IN ('invite', 'confirm')
+           AND call_back_at IS NULL",
+        params![invitation_id, now],
+    )?;
+    Ok(())
+}
+
+/// Closes every open touch of an invitation (declined, cancelled, or the store arrived).
+pub fn close_open(conn: &Connection, invitation_id: i64, now: &str) -> Result<()> {
+    conn.execute(
+        "UPDATE touches SET outcome = 'skipped', done_at = ?2
+         WHERE invitation_id = ?1 AND done_at IS NULL",
+        params![invitation_id, now],
+    )?;
+    Ok(())
 }
 
 #[derive(Debug, Clone, Deserialize, TS, ToSchema)]
@@ -896,13 +883,6 @@ pub fn record(app: &App, input: TouchOutcome) -> Result<TouchRecorded> {
                     "“Skipped” is set by the app, not chosen by hand.",
                 ))
             }
-            Outcome::Declined if reason.is_empty() => {
-                return Err(invalid(
-                    "decline_reason",
-                    "请填写拒绝原因（如：没时间、不感兴趣、已经买过），会后分析要用。",
-                    "Please give the reason for declining (no time, not interested, already bought…): the analysis needs it.",
-                ))
-            }
             Outcome::CallBack => {
                 let inv = invitation::get_in(tx, inv_id)?;
                 let sem = seminar::get_in(tx, inv.seminar_id)?;
@@ -952,12 +932,9 @@ pub fn record(app: &App, input: TouchOutcome) -> Result<TouchRecorded> {
             Outcome::Declined => Some(InvitationStatus::Declined),
             _ => None,
         };
-        if let Some(status) = status {
-            tx.execute(
-                "UPDATE invitations SET status = ?2, decline_reason = ?3 WHERE id = ?1",
-                params![inv_id, status.as_str(), reason],
-            )?;
-            tickets = on_status(tx, inv_id, status, &now)?;
+        if let Some(to) = status {
+            let change = Change::Status { to, reason: &reason };
+            tickets = invitation::transition(tx, inv_id, change, &now)?;
         }
         Ok(TouchRecorded {
             touch_id: input.id,

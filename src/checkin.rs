@@ -18,7 +18,7 @@ use crate::app::App;
 use crate::contact::{self, ContactInput, ContactRole};
 use crate::error::{found, invalid, Error, Result, Thing};
 use crate::i18n::Lang;
-use crate::invitation::SeminarScope;
+use crate::invitation::{self, Change, InvitationInput, InvitationStatus, SeminarScope};
 use crate::station::{self, Event};
 use crate::store::{self, IdInput, StoreInput};
 use crate::{phone, seating, seminar, ticket, validate};
@@ -495,6 +495,7 @@ fn scan_in(
                     input.via.as_str()
                 ])?;
                 let id = conn.last_insert_rowid();
+                invitation::transition(conn, f.invitation_id, Change::Arrival, now)?;
                 let live = (id, now.to_owned(), caller.station_name(), input.companions);
                 let p = person(conn, f.ticket_id)?;
                 let ev = Event::Arrival {
@@ -787,53 +788,46 @@ pub fn walk_in(app: &App, caller: &Caller, input: WalkInInput) -> Result<ScanRes
                 (store_id, contact_id)
             }
         };
-        let invitation: Option<(i64, String)> = tx
+        let invitation: Option<i64> = tx
             .query_row(
-                "SELECT id, status FROM invitations WHERE seminar_id = ?1 AND store_id = ?2",
+                "SELECT id FROM invitations WHERE seminar_id = ?1 AND store_id = ?2",
                 [input.seminar_id, store_id],
-                |r| Ok((r.get(0)?, r.get(1)?)),
+                |r| r.get(0),
             )
             .optional()?;
+        // At the door the guest is confirmed, whatever the invitation said before (through the
+        // one transition: tickets for its guests, touches closed or skipped).
         let invitation_id = match invitation {
-            Some((id, _)) => {
+            Some(id) => {
                 tx.execute(
-                    "UPDATE invitations SET status = 'confirmed' WHERE id = ?1",
-                    [id],
+                    "INSERT OR IGNORE INTO invitation_guests (invitation_id, contact_id) VALUES (?1, ?2)",
+                    [id, contact_id],
                 )?;
+                let to_confirmed = Change::Status {
+                    to: InvitationStatus::Confirmed,
+                    reason: "",
+                };
+                invitation::transition(tx, id, to_confirmed, &now)?;
                 id
             }
             None => {
-                if let Some(id) = input.inviter_id {
-                    crate::staff::require_role(
-                        tx,
-                        id,
-                        crate::staff::StaffRole::Inviter,
-                        "inviter_id",
-                    )?;
-                }
-                tx.execute(
-                    "INSERT INTO invitations (seminar_id, store_id, inviter_id, status, walk_in, created_at)
-                     VALUES (?1, ?2, ?3, 'confirmed', 1, ?4)",
-                    params![input.seminar_id, store_id, input.inviter_id, now],
-                )?;
-                tx.last_insert_rowid()
+                let new = InvitationInput {
+                    seminar_id: input.seminar_id,
+                    store_id,
+                    inviter_id: input.inviter_id,
+                    contact_ids: vec![contact_id],
+                    walk_in: true,
+                    note: String::new(),
+                };
+                invitation::create_in(tx, &new, &now)?
             }
         };
-        tx.execute(
-            "INSERT OR IGNORE INTO invitation_guests (invitation_id, contact_id) VALUES (?1, ?2)",
+        let ticket_id: i64 = tx.query_row(
+            "SELECT id FROM tickets WHERE invitation_id = ?1 AND contact_id = ?2 AND revoked_at IS NULL
+             ORDER BY id LIMIT 1",
             [invitation_id, contact_id],
+            |r| r.get(0),
         )?;
-        let ticket_id: i64 = match tx
-            .query_row(
-                "SELECT id FROM tickets WHERE invitation_id = ?1 AND contact_id = ?2 AND revoked_at IS NULL",
-                [invitation_id, contact_id],
-                |r| r.get(0),
-            )
-            .optional()?
-        {
-            Some(id) => id,
-            None => ticket::insert_code(tx, invitation_id, Some(contact_id), &ticket::new_code(), &now)?,
-        };
         seating::seat_walk_in(tx, input.seminar_id, invitation_id, contact_id)?;
         let scan = ScanInput {
             seminar_id: input.seminar_id,

@@ -380,7 +380,7 @@ fn seminar_sheets(app: &App, id: i64) -> Result<Vec<Sheet>> {
     let tz: chrono_tz::Tz = s.timezone.parse().unwrap_or(chrono_tz::Asia::Shanghai);
     let scope = || SeminarScope { seminar_id: id };
     let report = conversion::report(app, IdInput { id })?;
-    let invitations = invitation::list(app, scope())?;
+    let invitations = invitation::list(app, scope().into())?;
     let checkins = checkin::list(app, scope())?;
     let deals = deal::list(app, &crate::api::Caller::default(), scope())?;
     let followups = followup::list(app, scope())?;

@@ -120,6 +120,21 @@ pub fn issue_for_guests(
         .collect()
 }
 
+/// Cancels the live tickets of an invitation (of one guest when `contact_id` is given), inside
+/// the caller's transaction: a scan of them then answers `cancelled`.
+pub fn revoke_for_invitation(
+    conn: &Connection,
+    invitation_id: i64,
+    contact_id: Option<i64>,
+    at: &str,
+) -> Result<usize> {
+    Ok(conn.execute(
+        "UPDATE tickets SET revoked_at = ?3
+         WHERE invitation_id = ?1 AND (?2 IS NULL OR contact_id = ?2) AND revoked_at IS NULL",
+        params![invitation_id, contact_id, at],
+    )?)
+}
+
 /// Writes a ticket with a code made by the caller (e.g. from [`code_from_rng`]); returns its id.
 pub fn insert_code(
     conn: &Connection,

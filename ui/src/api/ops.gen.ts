@@ -31,7 +31,10 @@ export const OPS = {
   "seminars.set_status": { method: "POST", path: "/api/seminars/{id}/status" },
   "invitations.list": { method: "GET", path: "/api/seminars/{seminar_id}/invitations" },
   "invitations.create": { method: "POST", path: "/api/seminars/{seminar_id}/invitations" },
+  "invitations.create_many": { method: "POST", path: "/api/seminars/{seminar_id}/invitations/batch" },
+  "invitations.update": { method: "PUT", path: "/api/invitations/{id}" },
   "invitations.set_status": { method: "POST", path: "/api/invitations/{id}/status" },
+  "invitations.bulk_status": { method: "POST", path: "/api/seminars/{seminar_id}/invitations/status" },
   "invitations.progress": { method: "GET", path: "/api/seminars/{seminar_id}/invitations/progress" },
   "cadence.get": { method: "GET", path: "/api/seminars/{seminar_id}/cadence" },
   "cadence.set": { method: "PUT", path: "/api/seminars/{seminar_id}/cadence" },
@@ -138,9 +141,12 @@ export interface OpTypes {
   "seminars.compare": { input: T.Empty; output: T.Comparison };
   "territory.report": { input: T.TerritoryQuery; output: T.Territory };
   "seminars.set_status": { input: T.StatusChange; output: T.Seminar };
-  "invitations.list": { input: T.SeminarScope; output: Array<T.Invitation> };
+  "invitations.list": { input: T.InvitationQuery; output: Array<T.Invitation> };
   "invitations.create": { input: T.InvitationInput; output: T.Invitation };
+  "invitations.create_many": { input: T.InvitationBatch; output: T.InvitationBatchResult };
+  "invitations.update": { input: T.InvitationUpdate; output: T.Invitation };
   "invitations.set_status": { input: T.InvitationStatusChange; output: T.Invitation };
+  "invitations.bulk_status": { input: T.InvitationBulkStatus; output: Array<T.Invitation> };
   "invitations.progress": { input: T.SeminarScope; output: T.Progress };
   "cadence.get": { input: T.SeminarScope; output: T.CadenceView };
   "cadence.set": { input: T.CadenceInput; output: T.CadenceView };

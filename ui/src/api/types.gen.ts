@@ -490,7 +490,24 @@ mapping: Array<ImportField | null> | null,
  */
 header_row: number | null, };
 
-export type Invitation = { id: number, seminar_id: number, store_id: number, store_name: string, inviter_id: number | null, inviter_name: string | null, status: InvitationStatus, walk_in: boolean, guests: Array<Guest>, decline_reason: string, note: string, created_at: string, };
+export type Invitation = { id: number, seminar_id: number, store_id: number, store_name: string, inviter_id: number | null, inviter_name: string | null, status: InvitationStatus, walk_in: boolean, guests: Array<Guest>, decline_reason: string, note: string, created_at: string, 
+/**
+ * A guest of the store checked in (and the check-in was not undone).
+ */
+arrived: boolean, 
+/**
+ * The live tickets of its guests.
+ */
+tickets: Array<InvitationTicket>, };
+
+export type InvitationBatch = { seminar_id: number, store_ids: Array<number>, inviter_id: number | null, };
+
+export type InvitationBatchResult = { created: Array<Invitation>, skipped: Array<SkippedStore>, };
+
+/**
+ * One status for several invitations of a seminar, all or nothing.
+ */
+export type InvitationBulkStatus = { seminar_id: number, ids: Array<number>, status: InvitationStatus, decline_reason: string, };
 
 export type InvitationInput = { seminar_id: number, store_id: number, inviter_id: number | null, 
 /**
@@ -498,9 +515,28 @@ export type InvitationInput = { seminar_id: number, store_id: number, inviter_id
  */
 contact_ids: Array<number>, walk_in: boolean, note: string, };
 
+/**
+ * Which invitations of a seminar to list (all of them when only the seminar is given).
+ */
+export type InvitationQuery = { seminar_id: number, status: InvitationStatus | null, inviter_id: number | null, 
+/**
+ * Part of the store's or a guest's name, or the last 4 digits of a guest's phone.
+ */
+q: string | null, };
+
 export type InvitationStatus = "invited" | "confirmed" | "declined" | "cancelled";
 
 export type InvitationStatusChange = { id: number, status: InvitationStatus, decline_reason: string, };
+
+/**
+ * A guest's live ticket.
+ */
+export type InvitationTicket = { contact_id: number, contact_name: string, code: string, };
+
+/**
+ * What the organizer can change on an invitation: who comes, the inviter, the note.
+ */
+export type InvitationUpdate = { id: number, contact_ids: Array<number>, inviter_id: number | null, note: string, };
 
 /**
  * One inviter's figures for a seminar.
@@ -1077,6 +1113,10 @@ export type Settings = { org_name: string, language: Lang, timezone: string,
 database_empty: boolean, };
 
 export type SettingsInput = { org_name: string, language: Lang, timezone: string, };
+
+export type SkipReason = "already_invited" | "no_contact";
+
+export type SkippedStore = { store_id: number, store_name: string, reason: SkipReason, };
 
 export type Staff = { id: number, name: string, phone: string | null, roles: Array<StaffRole>, active: boolean, };
 
