@@ -72,12 +72,22 @@ export async function nav(page, key) {
   await page.waitForFunction((k) => location.hash.startsWith(`#/${k}`), key);
 }
 
-/** Chooses an option of an Element Plus select; `type` first for filterable ones. */
+/** Chooses an option of an Element Plus select; `type` first for filterable ones. Retried once or twice when
+ * the select re-renders under the click (a list that reloads after a save). */
 export async function choose(page, select, text, { type = false } = {}) {
-  await select.click();
-  if (type) await page.keyboard.type(text);
-  const option = page.locator(".el-select-dropdown__item:visible", { hasText: text }).first();
-  await option.click();
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await select.click();
+      if (type) await page.keyboard.type(text);
+      const option = page.locator(".el-select-dropdown__item:visible", { hasText: text }).first();
+      await option.click({ timeout: attempt < 3 ? 4000 : 15_000 });
+      return;
+    } catch (e) {
+      if (attempt >= 3) throw e;
+      await page.keyboard.press("Escape").catch(() => {});
+      await page.waitForTimeout(300);
+    }
+  }
 }
 
 /** Closes an open select popper by clicking the dialog's title. */
