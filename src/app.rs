@@ -21,11 +21,21 @@ pub struct App {
     clock: Clock,
 }
 
-/// Wall-clock time, or a fixed instant (tests, demo data, reproducible CLI runs).
+/// Wall-clock time, a fixed instant (tests, demo data, reproducible CLI runs), or wall-clock
+/// time shifted by an offset: a clock set to another instant that runs on from there
+/// (`huixiao serve --clock`, for journeys through a seminar's days).
 #[derive(Debug, Clone, Copy)]
 pub enum Clock {
     System,
     Fixed(DateTime<Utc>),
+    Offset(chrono::TimeDelta),
+}
+
+impl Clock {
+    /// A clock that reads `start` now and runs forward in real time.
+    pub fn starting_at(start: DateTime<Utc>) -> Clock {
+        Clock::Offset(start - Utc::now())
+    }
 }
 
 impl App {
@@ -56,6 +66,7 @@ impl App {
         match self.clock {
             Clock::System => Utc::now(),
             Clock::Fixed(t) => t,
+            Clock::Offset(d) => Utc::now() + d,
         }
     }
 
@@ -81,4 +92,23 @@ pub fn data_dir() -> PathBuf {
 /// The default database file, used unless `--db PATH` says otherwise.
 pub fn default_db_path() -> PathBuf {
     data_dir().join("huixiao.db")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_clock_set_to_an_instant_starts_there_and_runs_on() {
+        let start = DateTime::parse_from_rfc3339("2026-12-10T09:00:00+08:00")
+            .unwrap()
+            .with_timezone(&Utc);
+        let app = App::in_memory()
+            .unwrap()
+            .with_clock(Clock::starting_at(start));
+        let first = app.now();
+        assert!((first - start).num_seconds().abs() < 5, "{first}");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        assert!(app.now() > first, "the clock runs on");
+    }
 }

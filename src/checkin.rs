@@ -1013,7 +1013,8 @@ pub fn list(app: &App, scope: SeminarScope) -> Result<Vec<CheckIn>> {
     Ok(rows)
 }
 
-/// Records an arrival inside the caller's transaction (demo data, imports).
+/// Records an arrival inside the caller's transaction (demo data, imports): the same
+/// arrival as a scan's, through [`invitation::transition`].
 pub fn record(
     conn: &Connection,
     invitation_id: i64,
@@ -1027,5 +1028,7 @@ pub fn record(
         "INSERT INTO checkins (invitation_id, ticket_id, contact_id, at, station, companions) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         params![invitation_id, ticket_id, contact_id, at, station, companions],
     )?;
-    Ok(conn.last_insert_rowid())
+    let id = conn.last_insert_rowid();
+    invitation::transition(conn, invitation_id, Change::Arrival, at)?;
+    Ok(id)
 }

@@ -51,6 +51,9 @@ pub enum Command {
         /// The built UI (default: ui/dist next to the program or in the source tree)
         #[arg(long, value_name = "DIR")]
         ui_dir: Option<PathBuf>,
+        /// Start the app's clock at this instant (RFC 3339, e.g. 2026-12-10T09:00:00+08:00); it runs on from there
+        #[arg(long, value_name = "RFC3339")]
+        clock: Option<String>,
     },
     /// Fill an empty database with a realistic demo organisation
     Demo {
@@ -395,11 +398,13 @@ fn execute(app: App, command: Command, lang: Lang) -> Result<()> {
             lan,
             admin_token,
             ui_dir,
+            clock,
         } => {
             let ui = ui_dir
                 .or_else(default_ui_dir)
                 .map_or(http::Ui::None, http::Ui::Dir);
             let token = admin_token.unwrap_or_else(http::new_token);
+            let app = prepare_serve(app, &ui, &token, clock.as_deref())?;
             if lan {
                 let addr = addr.unwrap_or(SocketAddr::from(([0, 0, 0, 0], lan::DEFAULT_PORT)));
                 serve_lan(app, addr, token, ui, lang)
@@ -1000,6 +1005,27 @@ fn serve_lan(app: App, addr: SocketAddr, token: String, ui: http::Ui, lang: Lang
     });
     app.lan.stop();
     Ok(())
+}
+
+/// Readies the app `huixiao serve` runs: its clock (`--clock`), and the UI and admin token the
+/// LAN server gets when the organizer turns stations on from the browser (`lan.start`), so a
+/// phone paired from browser mode gets the same UI as from the desktop window.
+pub fn prepare_serve(app: App, ui: &http::Ui, token: &str, clock: Option<&str>) -> Result<App> {
+    let app = match clock {
+        Some(t) => {
+            let start = chrono::DateTime::parse_from_rfc3339(t.trim()).map_err(|_| {
+                crate::error::invalid(
+                    "clock",
+                    format!("时钟“{t}”无效，请使用 2026-12-10T09:00:00+08:00 这样的格式。"),
+                    format!("Clock “{t}” is not valid; use the form 2026-12-10T09:00:00+08:00."),
+                )
+            })?;
+            app.with_clock(app::Clock::starting_at(start.with_timezone(&chrono::Utc)))
+        }
+        None => app,
+    };
+    app.lan.configure(ui.clone(), token.to_owned());
+    Ok(app)
 }
 
 /// `ui/dist` beside the executable, or in the source tree this binary was built from.

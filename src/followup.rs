@@ -9,6 +9,7 @@ use utoipa::ToSchema;
 use crate::api::Caller;
 use crate::app::App;
 pub use crate::cadence::Channel;
+use crate::deal::{DealInput, Payment};
 use crate::error::Result;
 use crate::invitation::SeminarScope;
 use crate::seminar;
@@ -146,7 +147,7 @@ pub fn record_for(app: &App, caller: &Caller, input: FollowUpRecord) -> Result<F
             ));
         }
     }
-    record(app, input)
+    record(app, &caller.actor, input)
 }
 
 /// Open follow-ups due on or before the day, oldest first: a staff member's work for today.
@@ -280,19 +281,112 @@ pub struct FollowUpRecord {
     /// For `lost`: why.
     #[serde(default)]
     pub lost_reason: Option<LostReason>,
+    /// For `closed` (paid in full) and `deposit`: what the store bought, recorded as its deal.
+    #[serde(default)]
+    pub deal: Option<FollowUpDeal>,
 }
 
-/// Records a follow-up's outcome. `closed` and `deposit` end the store's sequence (the deal is
-/// recorded as a deal); `thinking` schedules the next follow-up; `lost` ends it with a reason.
-pub fn record(app: &App, input: FollowUpRecord) -> Result<FollowUp> {
+/// The deal a follow-up closes: written through the `deal` module (quota rules included) for
+/// the follow-up's store and seminar, with the follow-up's owner as the staff member.
+#[derive(Debug, Clone, Deserialize, TS, ToSchema)]
+pub struct FollowUpDeal {
+    pub product_id: i64,
+    #[serde(default)]
+    pub tier_id: Option<i64>,
+    #[serde(default = "one")]
+    pub quantity: i64,
+    pub amount_fen: i64,
+    #[serde(default)]
+    pub method: String,
+    #[serde(default)]
+    pub note: String,
+}
+
+fn one() -> i64 {
+    1
+}
+
+/// Which follow-ups to find.
+#[derive(Debug, Clone, Deserialize, TS, ToSchema)]
+pub struct FollowUpQuery {
+    #[serde(default)]
+    pub seminar_id: Option<i64>,
+    #[serde(default)]
+    pub owner_id: Option<i64>,
+    /// Due on or after this day (`YYYY-MM-DD`).
+    #[serde(default)]
+    pub from: Option<String>,
+    /// Due on or before this day (`YYYY-MM-DD`).
+    #[serde(default)]
+    pub to: Option<String>,
+    /// Only those without an outcome yet.
+    #[serde(default)]
+    pub open_only: bool,
+}
+
+/// Follow-ups by seminar, owner and due dates, ordered by due date.
+pub fn search(app: &App, q: FollowUpQuery) -> Result<Vec<FollowUp>> {
+    let day = |d: &Option<String>, field| {
+        d.as_deref()
+            .filter(|d| !d.trim().is_empty())
+            .map(|d| parse_day(d, field).map(|d| d.format("%Y-%m-%d").to_string()))
+            .transpose()
+    };
+    let (from, to) = (day(&q.from, "from")?, day(&q.to, "to")?);
+    let conn = app.db.conn();
+    if let Some(id) = q.seminar_id {
+        seminar::get_in(&conn, id)?;
+    }
+    let mut stmt = conn.prepare(&format!(
+        "{SELECT} WHERE (?1 IS NULL OR f.seminar_id = ?1) AND (?2 IS NULL OR f.owner_id = ?2)
+           AND (?3 IS NULL OR f.due_date >= ?3) AND (?4 IS NULL OR f.due_date <= ?4)
+           AND (?5 = 0 OR f.done_at IS NULL)
+         ORDER BY f.due_date, f.id"
+    ))?;
+    let rows = stmt
+        .query_map(
+            params![q.seminar_id, q.owner_id, from, to, q.open_only],
+            from_row,
+        )?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}
+
+/// Records a follow-up's outcome. `closed` and `deposit` end the store's sequence and record
+/// its deal in the same transaction; `thinking` schedules the next follow-up; `lost` ends it
+/// with a reason. `actor` is who records it (the deal's audit trail).
+pub fn record(app: &App, actor: &str, input: FollowUpRecord) -> Result<FollowUp> {
     let note = crate::validate::optional_text("note", ("备注", "note"), &input.note, 2000)?;
+    let payment = match input.outcome {
+        FollowUpOutcome::Closed => Some(Payment::Full),
+        FollowUpOutcome::Deposit => Some(Payment::Deposit),
+        _ => None,
+    };
+    match (payment, &input.deal) {
+        (Some(_), None) => {
+            return Err(crate::error::invalid(
+                "deal",
+                "成交或交定金时，请填写成交内容：产品、价格档、金额。",
+                "For a closed sale or a deposit, give the deal: product, price tier, amount.",
+            ))
+        }
+        (None, Some(_)) => {
+            return Err(crate::error::invalid(
+                "deal",
+                "只有“成交”或“交定金”的跟进才记录成交内容。",
+                "A deal is recorded only with a closed sale or a deposit.",
+            ))
+        }
+        _ => {}
+    }
     let now = app.now_str();
-    let today = app
-        .now()
-        .with_timezone(&chrono_tz::Asia::Shanghai)
-        .date_naive();
-    app.db.write(|tx| {
+    let (followup, deal) = app.db.write(|tx| {
         let f = get_in(tx, input.id)?;
+        let timezone = match f.seminar_id {
+            Some(id) => seminar::get_in(tx, id)?.timezone,
+            None => String::new(),
+        };
+        let today = crate::cadence::venue_today(app, &timezone);
         if f.done_at.is_some() {
             return Err(crate::error::Error::Conflict {
                 zh: "这条跟进已经记录过结果了。".into(),
@@ -342,8 +436,53 @@ pub fn record(app: &App, input: FollowUpRecord) -> Result<FollowUp> {
                 params![f.seminar_id, f.store_id, now],
             )?;
         }
-        get_in(tx, f.id)
-    })
+        let deal = match (payment, &input.deal) {
+            (Some(payment), Some(d)) => Some(record_deal(tx, &f, d, payment, &now, actor)?),
+            _ => None,
+        };
+        Ok((get_in(tx, f.id)?, deal))
+    })?;
+    if let (Some(seminar_id), Some(deal_id)) = (followup.seminar_id, deal) {
+        crate::station::publish(
+            app,
+            crate::station::Event::Deal {
+                seminar_id,
+                deal_id,
+            },
+        );
+    }
+    Ok(followup)
+}
+
+/// Writes the deal a follow-up closed, through the deal module's own insert.
+fn record_deal(
+    conn: &Connection,
+    f: &FollowUp,
+    d: &FollowUpDeal,
+    payment: Payment,
+    now: &str,
+    actor: &str,
+) -> Result<i64> {
+    let input = DealInput {
+        seminar_id: f.seminar_id,
+        store_id: f.store_id,
+        contact_id: None,
+        product_id: d.product_id,
+        tier_id: d.tier_id,
+        quantity: d.quantity,
+        amount_fen: d.amount_fen,
+        payment,
+        method: d.method.clone(),
+        assistant_id: f.owner_id,
+        note: d.note.clone(),
+        // A store that did not come closes later: the follow-up is the reason.
+        reason: match f.kind {
+            FollowUpKind::NoShow => format!("会后跟进成交（跟进 #{}）", f.id),
+            FollowUpKind::AfterEvent => String::new(),
+        },
+    };
+    let (id, _warnings) = crate::deal::insert(conn, &input, now, actor)?;
+    Ok(id)
 }
 
 /// A follow-up to write, inside the caller's transaction.

@@ -1,6 +1,9 @@
 //! The session report as a PDF: a one-page summary (the funnel and bar charts drawn as vectors,
 //! the key figures, where the seminar lost most) and a page of tables by inviter, role and city.
 
+use base64::Engine;
+
+use crate::api::Caller;
 use crate::app::App;
 use crate::contact::ContactRole;
 use crate::conversion::{self, Counts, Group};
@@ -8,6 +11,7 @@ use crate::error::Result;
 use crate::i18n::Lang;
 use crate::pdf::{black, rgb, Align, Doc, Page, Style, A4};
 use crate::store::IdInput;
+use crate::ticket::FileOut;
 use crate::{cli::format_date, seminar};
 
 const MARGIN: f32 = 18.0;
@@ -26,13 +30,21 @@ fn grey() -> printpdf::Color {
 }
 
 /// The funnel as stacked trapezoids, widths proportional to the counts.
-fn funnel(p: &mut Page, top: f32, c: &Counts) -> f32 {
+fn funnel(p: &mut Page, top: f32, c: &Counts, lang: Lang) -> f32 {
     let steps = [
-        ("已邀约门店", c.invited, None),
-        ("已确认", c.confirmed, Some(c.confirm_rate)),
-        ("已到场", c.attended, Some(c.show_rate)),
+        (lang.pick("已邀约门店", "Invited"), c.invited, None),
         (
-            "成交门店",
+            lang.pick("已确认", "Confirmed"),
+            c.confirmed,
+            Some(c.confirm_rate),
+        ),
+        (
+            lang.pick("已到场", "Attended"),
+            c.attended,
+            Some(c.show_rate),
+        ),
+        (
+            lang.pick("成交门店", "Closed"),
             c.closed_at_event + c.closed_in_followup,
             Some(c.session_conversion),
         ),
@@ -62,7 +74,10 @@ fn funnel(p: &mut Page, top: f32, c: &Counts) -> f32 {
             &format!("{label} {n}"),
         );
         if let Some(rate) = rate {
-            let what = ["", "确认率", "到场率", "场次转化率"][i];
+            let what = match lang {
+                Lang::Zh => ["", "确认率", "到场率", "场次转化率"][i],
+                Lang::En => ["", "confirm rate", "show rate", "session conversion"][i],
+            };
             p.text(
                 cx + full / 2.0 + 8.0,
                 y + h / 2.0 + 1.5,
@@ -81,6 +96,7 @@ fn bars(
     title: &str,
     groups: &[Group],
     name: &dyn Fn(&Group) -> String,
+    lang: Lang,
 ) -> f32 {
     p.text(MARGIN, top, &Style::new(12.0, Align::Left), title);
     let (label_w, bar_x, bar_w) = (34.0, MARGIN + 36.0, 80.0);
@@ -108,12 +124,20 @@ fn bars(
             bar_x + bar_w + 3.0,
             y + 4.2,
             &Style::new(9.0, Align::Left).color(grey()),
-            &format!(
-                "{}  （到场 {} 家，成交比 {}）",
-                pct(g.counts.session_conversion),
-                g.counts.attended,
-                pct(g.counts.deal_ratio)
-            ),
+            &match lang {
+                Lang::Zh => format!(
+                    "{}  （到场 {} 家，成交比 {}）",
+                    pct(g.counts.session_conversion),
+                    g.counts.attended,
+                    pct(g.counts.deal_ratio)
+                ),
+                Lang::En => format!(
+                    "{}  ({} attended, deal ratio {})",
+                    pct(g.counts.session_conversion),
+                    g.counts.attended,
+                    pct(g.counts.deal_ratio)
+                ),
+            },
         );
         y += 8.0;
     }
@@ -127,17 +151,18 @@ fn table(
     title: &str,
     groups: &[Group],
     name: &dyn Fn(&Group) -> String,
+    lang: Lang,
 ) -> f32 {
     p.text(MARGIN, top, &Style::new(12.0, Align::Left), title);
     let cols: [(&str, f32); 8] = [
-        ("分组", 34.0),
-        ("邀约", 16.0),
-        ("确认", 16.0),
-        ("到场", 16.0),
-        ("现场成交", 20.0),
-        ("会后成交", 20.0),
-        ("场次转化率", 24.0),
-        ("成交比", 20.0),
+        (lang.pick("分组", "Group"), 34.0),
+        (lang.pick("邀约", "Invited"), 16.0),
+        (lang.pick("确认", "Conf."), 16.0),
+        (lang.pick("到场", "Att."), 16.0),
+        (lang.pick("现场成交", "At event"), 20.0),
+        (lang.pick("会后成交", "Follow-up"), 20.0),
+        (lang.pick("场次转化率", "Conversion"), 24.0),
+        (lang.pick("成交比", "Deal ratio"), 20.0),
     ];
     let mut y = top + 7.0;
     table_head(p, y, &cols);
@@ -160,35 +185,61 @@ fn table(
     y + 10.0
 }
 
-fn role_name(g: &Group) -> String {
+fn role_name(g: &Group, lang: Lang) -> String {
     ContactRole::parse(&g.key)
-        .map(|r| r.label().0.to_owned())
-        .unwrap_or_else(|| "未指定".into())
+        .map(|r| lang.pick(r.label().0, r.label().1).to_owned())
+        .unwrap_or_else(|| lang.pick("未指定", "not named").into())
 }
 
-fn label_or_none(g: &Group) -> String {
+fn label_or_none(g: &Group, lang: Lang) -> String {
     if g.label.is_empty() {
-        "未指定".into()
+        lang.pick("未指定", "not named").into()
     } else {
         g.label.clone()
     }
 }
 
-/// The session report of a seminar, in Chinese.
+/// The session report of a seminar, in Chinese (`huixiao report --pdf`).
 pub fn seminar_pdf(app: &App, id: i64) -> Result<Vec<u8>> {
+    seminar_pdf_in(app, id, Lang::Zh)
+}
+
+/// The session report as a file for the caller (`seminars.report_pdf`), in their language.
+pub fn pdf_op(app: &App, caller: &Caller, input: IdInput) -> Result<FileOut> {
+    let bytes = seminar_pdf_in(app, input.id, caller.lang)?;
+    Ok(FileOut {
+        file_name: format!("seminar-{}-report.pdf", input.id),
+        mime: "application/pdf".into(),
+        data_base64: base64::engine::general_purpose::STANDARD.encode(bytes),
+    })
+}
+
+/// The session report of a seminar in `lang` (names and titles stay as entered).
+pub fn seminar_pdf_in(app: &App, id: i64, lang: Lang) -> Result<Vec<u8>> {
     let s = seminar::get(app, IdInput { id })?;
     let r = conversion::report(app, IdInput { id })?;
-    let verdict = conversion::compare_in(&app.db.conn(), Lang::Zh)?
+    let by_role = |g: &Group| role_name(g, lang);
+    let by_label = |g: &Group| label_or_none(g, lang);
+    let verdict = conversion::compare_in(&app.db.conn(), lang)?
         .seminars
         .into_iter()
         .find(|row| row.seminar_id == id)
         .and_then(|row| row.verdict);
     let c = &r.funnel.counts;
-    let mut doc = Doc::new(&format!("会销报告：{}", s.title));
+    let mut doc = Doc::new(&format!(
+        "{}{}",
+        lang.pick("会销报告：", "Seminar report: "),
+        s.title
+    ));
 
     let mut p = doc.page(A4.0, A4.1);
     p.rect(0.0, 0.0, A4.0, 8.0, Some(rgb(192, 57, 43)), None);
-    p.text(MARGIN, 24.0, &Style::new(18.0, Align::Left), "会销报告");
+    p.text(
+        MARGIN,
+        24.0,
+        &Style::new(18.0, Align::Left),
+        lang.pick("会销报告", "Seminar report"),
+    );
     p.text_fit(
         MARGIN,
         34.0,
@@ -198,11 +249,12 @@ pub fn seminar_pdf(app: &App, id: i64) -> Result<Vec<u8>> {
         &s.title,
     );
     let place = format!(
-        "{} {} · {} {} · 讲师 {}",
-        format_date(&s.date, Lang::Zh),
+        "{} {} · {} {} · {} {}",
+        format_date(&s.date, lang),
         s.start_time,
         s.city,
         s.venue,
+        lang.pick("讲师", "lecturer"),
         s.lecturer_name.clone().unwrap_or_else(|| "—".into())
     );
     p.text_fit(
@@ -216,10 +268,19 @@ pub fn seminar_pdf(app: &App, id: i64) -> Result<Vec<u8>> {
 
     // Key figures.
     let figures = [
-        ("场次转化率", pct(c.session_conversion)),
-        ("成交比", pct(c.deal_ratio)),
-        ("成交单数", c.closed_deals.to_string()),
-        ("到场门店", c.attended.to_string()),
+        (
+            lang.pick("场次转化率", "Session conversion"),
+            pct(c.session_conversion),
+        ),
+        (lang.pick("成交比", "Deal ratio"), pct(c.deal_ratio)),
+        (
+            lang.pick("成交单数", "Closed deals"),
+            c.closed_deals.to_string(),
+        ),
+        (
+            lang.pick("到场门店", "Stores attended"),
+            c.attended.to_string(),
+        ),
     ];
     let box_w = (A4.0 - 2.0 * MARGIN - 3.0 * 4.0) / 4.0;
     for (i, (label, value)) in figures.iter().enumerate() {
@@ -239,15 +300,19 @@ pub fn seminar_pdf(app: &App, id: i64) -> Result<Vec<u8>> {
         );
     }
 
-    p.text(MARGIN, 82.0, &Style::new(12.0, Align::Left), "转化漏斗");
-    let mut y = funnel(&mut p, 87.0, c) + 4.0;
-    let rates = format!(
-        "现场成交率 {} · 会后成交率 {} · 现场成交 {} 家，会后成交 {} 家",
-        pct(c.event_close_rate),
-        pct(c.followup_close_rate),
-        c.closed_at_event,
-        c.closed_in_followup
-    );
+    let title = lang.pick("转化漏斗", "Conversion funnel");
+    p.text(MARGIN, 82.0, &Style::new(12.0, Align::Left), title);
+    let mut y = funnel(&mut p, 87.0, c, lang) + 4.0;
+    let (e_rate, f_rate) = (pct(c.event_close_rate), pct(c.followup_close_rate));
+    let (e, f) = (c.closed_at_event, c.closed_in_followup);
+    let rates = match lang {
+        Lang::Zh => format!(
+            "现场成交率 {e_rate} · 会后成交率 {f_rate} · 现场成交 {e} 家，会后成交 {f} 家"
+        ),
+        Lang::En => format!(
+            "Event close rate {e_rate} · follow-up close rate {f_rate} · {e} closed at the event, {f} in follow-up"
+        ),
+    };
     p.text(
         MARGIN,
         y,
@@ -275,10 +340,13 @@ pub fn seminar_pdf(app: &App, id: i64) -> Result<Vec<u8>> {
         y += 12.0;
     }
     if r.funnel.credited_elsewhere > 0 {
-        let note = format!(
-            "另有 {} 单成交归属于这些门店之后参加的会销。",
-            r.funnel.credited_elsewhere
-        );
+        let n = r.funnel.credited_elsewhere;
+        let note = match lang {
+            Lang::Zh => format!("另有 {n} 单成交归属于这些门店之后参加的会销。"),
+            Lang::En => {
+                format!("{n} more deal(s) are credited to seminars these stores attended later.")
+            }
+        };
         p.text(
             MARGIN,
             y,
@@ -290,43 +358,54 @@ pub fn seminar_pdf(app: &App, id: i64) -> Result<Vec<u8>> {
     y = bars(
         &mut p,
         y + 4.0,
-        "按参会人角色：场次转化率",
+        lang.pick(
+            "按参会人角色：场次转化率",
+            "Session conversion by invitee role",
+        ),
         &r.by_role,
-        &role_name,
+        &by_role,
+        lang,
     );
     bars(
         &mut p,
         y + 2.0,
-        "按邀约员：场次转化率",
+        lang.pick("按邀约员：场次转化率", "Session conversion by inviter"),
         &r.by_inviter,
-        &label_or_none,
+        &by_label,
+        lang,
     );
-    footer(&mut p, 1);
+    footer(&mut p, 1, lang);
     doc.push(p);
 
     let mut p = doc.page(A4.0, A4.1);
-    let mut y = table(&mut p, 22.0, "按邀约员", &r.by_inviter, &label_or_none);
-    y = table(&mut p, y + 4.0, "按参会人角色", &r.by_role, &role_name);
-    y = table(&mut p, y + 4.0, "按城市", &r.by_city, &label_or_none);
+    let by_inviter = lang.pick("按邀约员", "By inviter");
+    let mut y = table(&mut p, 22.0, by_inviter, &r.by_inviter, &by_label, lang);
+    let role = lang.pick("按参会人角色", "By invitee role");
+    y = table(&mut p, y + 4.0, role, &r.by_role, &by_role, lang);
+    let city = lang.pick("按城市", "By city");
+    y = table(&mut p, y + 4.0, city, &r.by_city, &by_label, lang);
     let timing_height = 17.0 + 6.5 * r.stage_timing.len() as f32;
     let mut page_no = 2;
     if !r.stage_timing.is_empty() && y + 4.0 + timing_height > A4.1 - 30.0 {
-        footer(&mut p, page_no);
+        footer(&mut p, page_no, lang);
         doc.push(p);
         p = doc.page(A4.0, A4.1);
         page_no += 1;
         y = 18.0;
     }
     if !r.stage_timing.is_empty() {
-        timing_table(&mut p, y + 4.0, &r.stage_timing);
+        timing_table(&mut p, y + 4.0, &r.stage_timing, lang);
     }
     p.text(
         MARGIN,
         A4.1 - 24.0,
         &Style::new(8.5, Align::Left).color(grey()),
-        "口径：到场 = 至少一人签到的门店；成交 = 已付定金或全款且未取消、未退款；会后成交计入归因期内最后一次到场的会销。",
+        lang.pick(
+            "口径：到场 = 至少一人签到的门店；成交 = 已付定金或全款且未取消、未退款；会后成交计入归因期内最后一次到场的会销。",
+            "Definitions: attended = a store with at least one check-in; closed = deposit or full payment, not cancelled or refunded; a follow-up deal counts for the last seminar attended within the attribution window.",
+        ),
     );
-    footer(&mut p, page_no);
+    footer(&mut p, page_no, lang);
     doc.push(p);
     Ok(doc.finish())
 }
@@ -364,19 +443,27 @@ fn table_row(p: &mut Page, y: f32, cols: &[(&str, f32)], cells: &[String]) {
     );
 }
 
-fn timing_table(p: &mut Page, top: f32, timing: &[crate::conversion::StageTiming]) -> f32 {
+fn timing_table(
+    p: &mut Page,
+    top: f32,
+    timing: &[crate::conversion::StageTiming],
+    lang: Lang,
+) -> f32 {
     p.text(
         MARGIN,
         top,
         &Style::new(12.0, Align::Left),
-        "环节用时（计划与实际，分钟）",
+        lang.pick(
+            "环节用时（计划与实际，分钟）",
+            "Stage timing (planned and actual, minutes)",
+        ),
     );
     let cols: [(&str, f32); 5] = [
-        ("环节", 40.0),
-        ("计划", 24.0),
-        ("实际", 24.0),
-        ("差值", 24.0),
-        ("次数", 20.0),
+        (lang.pick("环节", "Stage"), 40.0),
+        (lang.pick("计划", "Planned"), 24.0),
+        (lang.pick("实际", "Actual"), 24.0),
+        (lang.pick("差值", "Difference"), 24.0),
+        (lang.pick("次数", "Runs"), 20.0),
     ];
     let mut y = top + 7.0;
     table_head(p, y, &cols);
@@ -384,7 +471,7 @@ fn timing_table(p: &mut Page, top: f32, timing: &[crate::conversion::StageTiming
     for k in timing {
         y += 6.5;
         let cells = [
-            k.kind.label().0.to_owned(),
+            lang.pick(k.kind.label().0, k.kind.label().1).to_owned(),
             k.planned_minutes.to_string(),
             num(k.actual_minutes),
             k.difference_minutes
@@ -396,7 +483,7 @@ fn timing_table(p: &mut Page, top: f32, timing: &[crate::conversion::StageTiming
     y + 10.0
 }
 
-fn footer(p: &mut Page, n: u32) {
+fn footer(p: &mut Page, n: u32, lang: Lang) {
     p.line(
         (MARGIN, A4.1 - 14.0),
         (A4.0 - MARGIN, A4.1 - 14.0),
@@ -413,6 +500,9 @@ fn footer(p: &mut Page, n: u32) {
         A4.0 - MARGIN,
         A4.1 - 9.0,
         &Style::new(8.0, Align::Right).color(black()),
-        &format!("第 {n} 页"),
+        &match lang {
+            Lang::Zh => format!("第 {n} 页"),
+            Lang::En => format!("Page {n}"),
+        },
     );
 }

@@ -6,7 +6,7 @@ use super::{Empty, Op};
 use crate::station::StationRole::{Assistant, Checkin, Inviter, Lecturer};
 use crate::{
     arrivals, cadence, checkin, checklist, contact, conversion, deal, demo, export, followup,
-    import, invitation, lan, product, referral, script, seating, seminar, settings, staff,
+    import, invitation, lan, product, referral, report, script, seating, seminar, settings, staff,
     stagelog, station, store, ticket,
 };
 
@@ -48,6 +48,7 @@ pub(super) fn all() -> Vec<Op> {
         Op::new("seminars.update", Put, "/api/seminars/{id}", Admin, "Edit a seminar", seminar::update),
         Op::new("seminars.funnel", Get, "/api/seminars/{id}/funnel", Admin, "A seminar's funnel and conversion rates", conversion::funnel),
         Op::new("seminars.report", Get, "/api/seminars/{id}/report", Admin, "A seminar's funnel with breakdowns by inviter, invitee role and city", conversion::report),
+        Op::with_caller("seminars.report_pdf", Get, "/api/seminars/{id}/report/pdf", Admin, "The session report as PDF (base64), in the caller's language", report::pdf_op),
         Op::with_caller("seminars.compare", Get, "/api/reports/seminars", Admin, "Every seminar side by side, medians, where each lost most, by layout and lecturer", conversion::compare),
         Op::new("territory.report", Get, "/api/reports/territory", Admin, "Coverage, conversion, repurchase and penetration of a city, per district and inviter", conversion::territory),
         Op::new("seminars.set_status", Post, "/api/seminars/{id}/status", Admin, "Move a seminar along its life cycle", seminar::set_status),
@@ -80,6 +81,7 @@ pub(super) fn all() -> Vec<Op> {
         Op::new("seating.pdf", Get, "/api/seminars/{seminar_id}/seating/pdf", Admin, "A seating printout as PDF (base64)", seating::print::pdf_op),
         Op::new("products.list", Get, "/api/products", TABLES, "Products and their price tiers", |app, _: Empty| product::list(app)),
         Op::new("products.create", Post, "/api/products", Admin, "Add a product with one to three price tiers", product::create),
+        Op::new("products.update", Put, "/api/products/{id}", Admin, "Edit a product and its tiers (tiers keep their ids; past deals keep their amounts; a tier with deals stays)", product::update),
         Op::new("tickets.list", Get, "/api/seminars/{seminar_id}/tickets", Admin, "A seminar's ticket codes with their guests", ticket::list),
         Op::new("tickets.verify", Get, "/api/tickets/{code}", Admin, "Check a ticket code", ticket::check),
         Op::new("tickets.qr", Get, "/api/tickets/{code}/qr", INVITERS, "A ticket's QR code as a PNG image (base64)", ticket::qr_image),
@@ -111,8 +113,9 @@ pub(super) fn all() -> Vec<Op> {
         Op::with_caller("deals.refund", Post, "/api/deals/{id}/refund", Admin, "Mark a deal refunded, with the reason", deal::refund),
         Op::new("deals.history", Get, "/api/deals/{id}/history", Admin, "A deal's audit trail: who, when, old → new", deal::history),
         Op::with_caller("followups.today", Get, "/api/followups/today", FOLLOWERS, "Open follow-ups due today or overdue, for one staff member or all (a station: its own)", followup::today_for),
-        Op::with_caller("followups.record", Post, "/api/followups/{id}/outcome", FOLLOWERS, "Record a follow-up's outcome (closed, deposit, thinking with the next date, lost with the reason)", followup::record_for),
+        Op::with_caller("followups.record", Post, "/api/followups/{id}/outcome", FOLLOWERS, "Record a follow-up's outcome (closed or deposit with its deal, thinking with the next date, lost with the reason)", followup::record_for),
         Op::new("followups.list", Get, "/api/seminars/{seminar_id}/followups", Admin, "A seminar's follow-ups", followup::list),
+        Op::new("followups.search", Get, "/api/followups", Admin, "Follow-ups by seminar, owner, due dates, open only; by due date", followup::search),
         Op::new("referrals.commissions", Get, "/api/reports/commissions", Admin, "Per referring partner: referred stores, their closed deals, the commission owed", referral::commissions),
         Op::new("exports.xlsx", Get, "/api/exports/xlsx", Admin, "A list as an Excel workbook (base64, Chinese headers): a seminar, the stores, staff, seminars, the dashboard, a city's territory, commissions, today's follow-ups", export::xlsx),
         // The talk (issue 6): script, prompter, stage log, ticker, set-up checklist.

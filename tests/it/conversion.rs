@@ -388,3 +388,37 @@ fn the_four_territory_rates() {
     let err = huixiao::conversion::territory_in(&app.db.conn(), "火星").unwrap_err();
     assert_eq!(err.field(), Some("city"));
 }
+
+#[test]
+fn the_report_pdf_op_gives_the_session_report_in_the_callers_language() {
+    use base64::Engine;
+    use huixiao::api::{dispatch_as, Caller};
+    use huixiao::i18n::Lang;
+
+    let app = app();
+    let b = build(&app);
+    let dir = tempfile::tempdir().unwrap();
+    for (lang, title) in [(Lang::Zh, "会销报告"), (Lang::En, "Seminar report")] {
+        let caller = Caller {
+            lang,
+            ..Caller::default()
+        };
+        let out = dispatch_as(&app, &caller, "seminars.report_pdf", json!({"id": b.s1})).unwrap();
+        assert_eq!(out["mime"], "application/pdf");
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(out["data_base64"].as_str().unwrap())
+            .unwrap();
+        assert!(bytes.starts_with(b"%PDF"), "a PDF");
+        let f = dir.path().join("r.pdf");
+        std::fs::write(&f, &bytes).unwrap();
+        let text = std::process::Command::new("pdftotext")
+            .arg(&f)
+            .arg("-")
+            .output()
+            .expect("pdftotext (poppler-utils)");
+        let text = String::from_utf8_lossy(&text.stdout);
+        assert!(text.contains(title), "{title} in:\n{text}");
+    }
+    let e = call(&app, "seminars.report_pdf", json!({"id": 9999})).unwrap_err();
+    assert_eq!(e.code(), "not_found");
+}

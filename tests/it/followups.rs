@@ -1,5 +1,7 @@
 //! After the event: closing a seminar plans the follow-ups; staff see today's and record outcomes.
 
+use chrono::{TimeZone, Utc};
+use huixiao::app::Clock;
 use huixiao::checkin;
 use serde_json::{json, Value};
 
@@ -164,15 +166,52 @@ fn closing_a_seminar_plans_follow_ups_and_outcomes_move_them_on() {
         5
     );
 
-    // Closed: the rest of the store's sequence ends; recording on it again is refused.
+    // Closed needs its deal: without one, a field error on `deal` and nothing written.
     let second = mine[1]["id"].clone();
-    let done = call(
+    let before = dump(&app);
+    let e = call(
         &app,
         "followups.record",
         json!({"id": second, "outcome": "closed"}),
     )
+    .unwrap_err();
+    assert_eq!(e.field(), Some("deal"));
+    assert_eq!(dump(&app), before);
+    // Closed with its deal, a week after the seminar: the deal is the store's, owned by the
+    // follow-up's owner, and the report's "closed in follow-up" (F) moves from 0 to 1.
+    let later = app.clone().with_clock(Clock::Fixed(
+        Utc.with_ymd_and_hms(2026, 12, 2, 2, 0, 0).unwrap(),
+    ));
+    let f_of = || {
+        call(&later, "seminars.report", json!({"id": w.seminar})).unwrap()["closed_in_followup"]
+            .as_i64()
+    };
+    assert_eq!(f_of(), Some(0));
+    let deal = json!({"product_id": product["id"], "amount_fen": 900_000, "method": "微信"});
+    let done = call(
+        &later,
+        "followups.record",
+        json!({"id": second, "outcome": "closed", "deal": deal}),
+    )
     .unwrap();
     assert_eq!(done["outcome"], "closed");
+    assert_eq!(f_of(), Some(1));
+    let deals = call(&later, "deals.list", json!({"seminar_id": w.seminar})).unwrap();
+    let d = deals
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["store_id"] == w.store)
+        .unwrap();
+    assert_eq!(
+        (
+            d["amount_fen"].as_i64(),
+            d["payment"].as_str(),
+            d["assistant_id"].as_i64()
+        ),
+        (Some(900_000), Some("full"), Some(w.assistant))
+    );
+    assert_eq!(d["closed"], true);
     let open = call(
         &app,
         "followups.today",
@@ -190,4 +229,102 @@ fn closing_a_seminar_plans_follow_ups_and_outcomes_move_them_on() {
     )
     .unwrap_err();
     assert_eq!(again.code(), "conflict");
+}
+
+#[test]
+fn search_by_owner_and_dates_and_a_deposit_records_its_deal_under_the_quota_rules() {
+    use huixiao::followup::{self, Channel, NewFollowUp};
+
+    let app = app();
+    let (w, product, limited) = crate::deals::setup(&app, 1);
+    // The one limited place is taken at the event.
+    call(
+        &app,
+        "deals.create",
+        crate::deals::deal(&w, product, limited),
+    )
+    .unwrap();
+    let ids: Vec<i64> = app
+        .db
+        .write(|tx| {
+            let mut ids = Vec::new();
+            for (owner, due) in [
+                (w.assistant, "2026-12-03"),
+                (w.inviter, "2026-11-30"),
+                (w.assistant, "2026-12-10"),
+            ] {
+                let f = NewFollowUp {
+                    seminar_id: w.seminar,
+                    store_id: w.store,
+                    owner_id: Some(owner),
+                    channel: Channel::Call,
+                    due_date: due,
+                    outcome: None,
+                    note: "",
+                    done_at: None,
+                };
+                ids.push(followup::insert(tx, &f, "2026-11-29T10:00:00Z")?);
+            }
+            Ok(ids)
+        })
+        .unwrap();
+    let found = |q: Value| -> Vec<i64> {
+        call(&app, "followups.search", q)
+            .unwrap()
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["id"].as_i64().unwrap())
+            .collect()
+    };
+    assert_eq!(found(json!({})), [ids[1], ids[0], ids[2]], "by due date");
+    assert_eq!(found(json!({"owner_id": w.assistant})), [ids[0], ids[2]]);
+    assert_eq!(
+        found(json!({"seminar_id": w.seminar, "from": "2026-12-01", "to": "2026-12-05"})),
+        [ids[0]]
+    );
+    let e = call(&app, "followups.search", json!({"from": "12/01"})).unwrap_err();
+    assert_eq!(e.field(), Some("from"));
+
+    // A deal only goes with closed or deposit.
+    let deal = json!({"product_id": product, "tier_id": limited, "amount_fen": 980_000});
+    let e = call(
+        &app,
+        "followups.record",
+        json!({"id": ids[0], "outcome": "thinking", "next_date": "2026-12-05", "deal": deal}),
+    )
+    .unwrap_err();
+    assert_eq!(e.field(), Some("deal"));
+    // The limited tier is full: the deposit is refused and nothing is written.
+    let before = dump(&app);
+    let e = call(
+        &app,
+        "followups.record",
+        json!({"id": ids[0], "outcome": "deposit", "deal": deal}),
+    )
+    .unwrap_err();
+    assert_eq!(e.code(), "conflict", "{e}");
+    assert!(
+        dump(&app) == before,
+        "the follow-up waits for a deal that can be recorded"
+    );
+    let event_price = json!({"product_id": product, "amount_fen": 300_000, "method": "现金"});
+    let r = call(
+        &app,
+        "followups.record",
+        json!({"id": ids[0], "outcome": "deposit", "deal": event_price}),
+    )
+    .unwrap();
+    assert_eq!(r["outcome"], "deposit");
+    assert_eq!(
+        found(json!({"open_only": true})),
+        Vec::<i64>::new(),
+        "the store's sequence ends"
+    );
+    let deals = call(&app, "deals.list", json!({"seminar_id": w.seminar})).unwrap();
+    let last = deals.as_array().unwrap().last().unwrap().clone();
+    assert_eq!(
+        (last["payment"].as_str(), last["amount_fen"].as_i64()),
+        (Some("deposit"), Some(300_000))
+    );
 }

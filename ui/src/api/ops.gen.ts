@@ -26,6 +26,7 @@ export const OPS = {
   "seminars.update": { method: "PUT", path: "/api/seminars/{id}" },
   "seminars.funnel": { method: "GET", path: "/api/seminars/{id}/funnel" },
   "seminars.report": { method: "GET", path: "/api/seminars/{id}/report" },
+  "seminars.report_pdf": { method: "GET", path: "/api/seminars/{id}/report/pdf" },
   "seminars.compare": { method: "GET", path: "/api/reports/seminars" },
   "territory.report": { method: "GET", path: "/api/reports/territory" },
   "seminars.set_status": { method: "POST", path: "/api/seminars/{id}/status" },
@@ -58,6 +59,7 @@ export const OPS = {
   "seating.pdf": { method: "GET", path: "/api/seminars/{seminar_id}/seating/pdf" },
   "products.list": { method: "GET", path: "/api/products" },
   "products.create": { method: "POST", path: "/api/products" },
+  "products.update": { method: "PUT", path: "/api/products/{id}" },
   "tickets.list": { method: "GET", path: "/api/seminars/{seminar_id}/tickets" },
   "tickets.verify": { method: "GET", path: "/api/tickets/{code}" },
   "tickets.qr": { method: "GET", path: "/api/tickets/{code}/qr" },
@@ -91,6 +93,7 @@ export const OPS = {
   "followups.today": { method: "GET", path: "/api/followups/today" },
   "followups.record": { method: "POST", path: "/api/followups/{id}/outcome" },
   "followups.list": { method: "GET", path: "/api/seminars/{seminar_id}/followups" },
+  "followups.search": { method: "GET", path: "/api/followups" },
   "referrals.commissions": { method: "GET", path: "/api/reports/commissions" },
   "exports.xlsx": { method: "GET", path: "/api/exports/xlsx" },
   "script.get": { method: "GET", path: "/api/seminars/{seminar_id}/script" },
@@ -138,6 +141,7 @@ export interface OpTypes {
   "seminars.update": { input: T.SeminarUpdate; output: T.Seminar };
   "seminars.funnel": { input: T.IdInput; output: T.Funnel };
   "seminars.report": { input: T.IdInput; output: T.SeminarReport };
+  "seminars.report_pdf": { input: T.IdInput; output: T.FileOut };
   "seminars.compare": { input: T.Empty; output: T.Comparison };
   "territory.report": { input: T.TerritoryQuery; output: T.Territory };
   "seminars.set_status": { input: T.StatusChange; output: T.Seminar };
@@ -170,6 +174,7 @@ export interface OpTypes {
   "seating.pdf": { input: T.PdfInput; output: T.PdfFile };
   "products.list": { input: T.Empty; output: Array<T.Product> };
   "products.create": { input: T.ProductInput; output: T.Product };
+  "products.update": { input: T.ProductUpdate; output: T.Product };
   "tickets.list": { input: T.SeminarScope; output: Array<T.Ticket> };
   "tickets.verify": { input: T.CodeInput; output: T.Verified };
   "tickets.qr": { input: T.CodeInput; output: T.FileOut };
@@ -203,6 +208,7 @@ export interface OpTypes {
   "followups.today": { input: T.FollowUpTodayQuery; output: Array<T.FollowUp> };
   "followups.record": { input: T.FollowUpRecord; output: T.FollowUp };
   "followups.list": { input: T.SeminarScope; output: Array<T.FollowUp> };
+  "followups.search": { input: T.FollowUpQuery; output: Array<T.FollowUp> };
   "referrals.commissions": { input: T.Empty; output: Array<T.Commission> };
   "exports.xlsx": { input: T.ExportQuery; output: T.FileOut };
   "script.get": { input: T.SeminarScope; output: T.ScriptView };

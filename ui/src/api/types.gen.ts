@@ -321,11 +321,34 @@ export type FileOut = { file_name: string, mime: string, data_base64: string, };
 export type FollowUp = { id: number, seminar_id: number | null, store_id: number, store_name: string, owner_id: number | null, owner_name: string | null, kind: FollowUpKind, channel: Channel, due_date: string, outcome: FollowUpOutcome | null, note: string, lost_reason: string, done_at: string | null, };
 
 /**
+ * The deal a follow-up closes: written through the `deal` module (quota rules included) for
+ * the follow-up's store and seminar, with the follow-up's owner as the staff member.
+ */
+export type FollowUpDeal = { product_id: number, tier_id: number | null, quantity: number, amount_fen: number, method: string, note: string, };
+
+/**
  * What a follow-up is for.
  */
 export type FollowUpKind = "after_event" | "no_show";
 
 export type FollowUpOutcome = "closed" | "deposit" | "thinking" | "lost";
+
+/**
+ * Which follow-ups to find.
+ */
+export type FollowUpQuery = { seminar_id: number | null, owner_id: number | null, 
+/**
+ * Due on or after this day (`YYYY-MM-DD`).
+ */
+from: string | null, 
+/**
+ * Due on or before this day (`YYYY-MM-DD`).
+ */
+to: string | null, 
+/**
+ * Only those without an outcome yet.
+ */
+open_only: boolean, };
 
 /**
  * The outcome of a follow-up as the staff member records it.
@@ -338,7 +361,11 @@ next_date: string | null,
 /**
  * For `lost`: why.
  */
-lost_reason: LostReason | null, };
+lost_reason: LostReason | null, 
+/**
+ * For `closed` (paid in full) and `deposit`: what the store bought, recorded as its deal.
+ */
+deal: FollowUpDeal | null, };
 
 export type FollowUpTodayQuery = { 
 /**
@@ -728,6 +755,12 @@ quota: number | null, };
 
 export type PriceTierInput = { name: string, price_fen: number, quota: number | null, };
 
+export type PriceTierUpdate = { 
+/**
+ * The tier's id when it exists already.
+ */
+id: number | null, name: string, price_fen: number, quota: number | null, };
+
 export type PrintKind = "chart" | "cards" | "badges" | "list" | "assistant";
 
 export type Product = { id: number, name: string, description: string, active: boolean, tiers: Array<PriceTier>, };
@@ -737,6 +770,15 @@ export type ProductInput = { name: string, description: string,
  * One to three tiers, in the order they are revealed.
  */
 tiers: Array<PriceTierInput>, };
+
+/**
+ * A product as edited: existing tiers name their `id` (and keep it), new ones have none.
+ */
+export type ProductUpdate = { id: number, name: string, description: string, active: boolean, 
+/**
+ * One to three tiers, in the order they are revealed.
+ */
+tiers: Array<PriceTierUpdate>, };
 
 export type Progress = { seminar_id: number, capacity: number, invited: number, reached: number, confirmed: number, declined: number, confirmed_guests: number, inviters: Array<InviterProgress>, };
 
