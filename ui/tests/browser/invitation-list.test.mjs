@@ -252,6 +252,8 @@ test("a seminar's invitation list, built and worked through the window", async (
   await row(page, "明星美容院").filter({ hasText: "已取消" }).waitFor();
   assert.match(await row(page, "金苹果超市").innerText(), /已拒绝/);
   assert.match(await sun.innerText(), /已确认/);
+  await page.locator("[data-test=invitation-table] .el-loading-mask").waitFor({ state: "hidden" });
+  await page.waitForFunction(() => !document.querySelector(".el-message"), null, { timeout: 8000 });
   await page.screenshot({ path: screenshotPath("invitation-list-zh.png") });
 
   // Filters: by status, by inviter, by a guest's name, by the phone's last 4 digits.
@@ -267,13 +269,13 @@ test("a seminar's invitation list, built and worked through the window", async (
   assert.equal(await row(page, "明星美容院").count(), 1);
   await page.click("[data-test=filter-clear]");
   await waitRows(page, 3);
-  await page.locator("[data-test=filter-q] input").fill("刘桂芳");
+  await page.locator("input[data-test=filter-q]").fill("刘桂芳");
   await waitRows(page, 1);
   assert.equal(await row(page, "阳光幼儿园").count(), 1);
-  await page.locator("[data-test=filter-q] input").fill("2222");
+  await page.locator("input[data-test=filter-q]").fill("2222");
+  await row(page, "金苹果超市").waitFor();
   await waitRows(page, 1);
-  assert.equal(await row(page, "金苹果超市").count(), 1);
-  await page.locator("[data-test=filter-q] input").fill("没有这家店");
+  await page.locator("input[data-test=filter-q]").fill("没有这家店");
   await waitRows(page, 0);
   assert.match(await page.locator("[data-test=invitation-table]").innerText(), /没有符合筛选条件的邀约/);
   await page.click("[data-test=filter-clear]");

@@ -110,7 +110,7 @@ test("work through today's touches: copy, confirm (tickets), decline with a reas
   await second.locator("[data-test=outcome-declined]").click();
   const dialog = page.locator(".el-dialog", { hasText: "拒绝原因" });
   await dialog.locator(".el-button--danger").click();
-  await dialog.locator(".form-error", { hasText: "请填写拒绝原因" }).waitFor();
+  await dialog.locator(".form-error", { hasText: /请填写.*拒绝原因/ }).waitFor();
   await dialog.locator("input[data-test=decline-reason]").fill("临时出差");
   await dialog.locator(".el-button--danger").click();
   await page.locator(`[data-touch="${secondId}"]`).waitFor({ state: "detached" });
