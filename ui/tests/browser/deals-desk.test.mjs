@@ -85,6 +85,7 @@ test("products: a three-tier quote is created, then a tier's price is edited (ti
   const edited = (await api("GET", "/api/products")).find((p) => p.name === PRODUCT);
   assert.deepEqual(edited.tiers.map((x) => x.id), created.tiers.map((x) => x.id), "tiers keep their ids");
   assert.equal(edited.tiers.find((x) => x.rank === 2).price_fen, 1880000);
+  await page.locator("[data-test=products-table] .el-loading-mask").waitFor({ state: "hidden" });
   await page.screenshot({ path: screenshotPath("products.png") });
   assert.deepEqual(errors, []);
 });
@@ -114,8 +115,14 @@ test("a deal recorded on the laptop, corrected, refunded with a reason; its hist
   await dialog.locator("[data-test=deal-reason-item] .el-form-item__error").waitFor();
   assert.equal((await api("GET", `/api/seminars/${live.id}/deals`)).length, dealsBefore);
 
-  // The store that checked in: no reason; the limited tier shows its places; Enter in the amount records.
-  await choose(page, dialog.locator("[data-test=deal-store]"), came.store_name, { type: true });
+  // The store that checked in, chosen with the keyboard: no reason; the limited tier shows its places;
+  // Enter in the amount records.
+  await dialog.locator("[data-test=deal-store] input").focus();
+  await page.keyboard.type(came.store_name);
+  await page.locator(".el-select-dropdown__item:visible", { hasText: came.store_name }).first().waitFor();
+  await page.keyboard.press("ArrowDown");
+  await page.keyboard.press("Enter");
+  await dialog.locator(".el-select", { hasText: came.store_name }).first().waitFor();
   assert.equal(await dialog.locator("[data-test=deal-reason-item]").count(), 0);
   assert.match(await dialog.locator("[data-test=deal-places-left]").innerText(), /剩余名额 2\/2/);
   await dialog.locator("[data-test=deal-payment-deposit]").click();
@@ -138,6 +145,12 @@ test("a deal recorded on the laptop, corrected, refunded with a reason; its hist
   // 更正: the amount goes down by ¥1,000.
   await row.locator("[data-test=deal-correct-open]").click();
   const correct = page.locator("[data-test=deal-correct]");
+  // The core refuses a negative amount; its message lands on the amount field.
+  await correct.locator("[data-test=correct-amount]").fill("-100");
+  await correct.locator("[data-test=correct-save]").click();
+  const amountError = correct.locator("[data-test=correct-amount-item] .el-form-item__error");
+  await amountError.waitFor();
+  assert.match(await amountError.innerText(), /金额不能为负数/);
   await correct.locator("[data-test=correct-amount]").fill("17800");
   await correct.locator("[data-test=correct-save]").click();
   await correct.waitFor({ state: "hidden" });
@@ -163,7 +176,7 @@ test("a deal recorded on the laptop, corrected, refunded with a reason; its hist
   await history.locator("[data-test=deal-history-change]").nth(2).waitFor();
   const changes = await history.locator("[data-test=deal-history-change]").allInnerTexts();
   assert.ok(changes.some((c) => /¥18,800\.00\s*→\s*¥17,800\.00/.test(c)), changes.join(" | "));
-  assert.ok(changes.some((c) => /有效\s*→\s*已退款：客户改主意，定金已退回/.test(c)), changes.join(" | "));
+  assert.ok(changes.some((c) => /有效\s*→\s*已退款，原因：客户改主意，定金已退回/.test(c)), changes.join(" | "));
   await page.screenshot({ path: screenshotPath("deal-history.png") });
   await page.keyboard.press("Escape");
   await history.waitFor({ state: "hidden" });
@@ -197,10 +210,11 @@ test("a follow-up answered 成交 records its deal, and the seminar's closed-in-
   const product = (await api("GET", "/api/products")).find((p) => p.active && p.name !== PRODUCT);
   await choose(page, dialog.locator("[data-test=deal-product]"), product.name);
   await dialog.locator("[data-test=deal-tier-2]").click();
+  await page.waitForTimeout(300); // the radio's transition
   await page.screenshot({ path: screenshotPath("followup-deal.png") });
   await dialog.locator("[data-test=deal-submit]").click();
   await dialog.waitFor({ state: "hidden" });
-  await row.locator("[data-test=followup-done]").waitFor().catch(() => {}); // open-only: the row may leave the list instead
+  await row.waitFor({ state: "detached" }); // answered: it leaves the list of open follow-ups
   const after = (await api("GET", `/api/followups?seminar_id=${closed.id}`)).find((f) => f.id === open.id);
   assert.equal(after.outcome, "closed");
   const deal = (await api("GET", `/api/seminars/${closed.id}/deals`)).find((d) => d.store_id === open.store_id && d.product_id === product.id);

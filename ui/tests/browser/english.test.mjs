@@ -103,8 +103,18 @@ test("switching to English translates every main screen and persists", async () 
   await assertEnglish(page, "invitations");
 
   await go(page, "#/closing");
+  await page.locator("[data-test=deals-table]").waitFor();
+  await assertEnglish(page, "closing: deals");
+  await page.locator("[data-test=closing-tabs]").getByRole("tab", { name: "Follow-ups" }).click();
   await page.locator("[data-test=followups-today]").waitFor();
-  await assertEnglish(page, "closing");
+  await assertEnglish(page, "closing: follow-ups");
+
+  await go(page, "#/products");
+  await page.locator("[data-test=products-table] [data-test=product-tier]").first().waitFor();
+  // The demo's tiers are named 原价 / 会场价 (data, like the catalogue's suggested names): check the chrome only.
+  for (const sel of [".page-head", "[data-test=products-table] thead", "[data-test=products-table] .el-button"]) {
+    for (const text of await page.locator(sel).allInnerTexts()) assert.doesNotMatch(text, CJK, `products: ${sel}`);
+  }
 
   for (const phase of ["seating", "checkin", "talk"]) {
     await go(page, `#/${phase}`);
