@@ -95,9 +95,15 @@ export async function settle(dialog) {
   await dialog.locator(".el-dialog__title, .el-drawer__title").first().click();
 }
 
-/** Clicks `trigger` and returns the downloaded file's { name, path, bytes }. */
-export async function download(page, trigger) {
-  const [d] = await Promise.all([page.waitForEvent("download", { timeout: 20_000 }), trigger()]);
+/** Clicks `trigger` and returns the downloaded file's { name, path, bytes }; an error toast fails at once, naming it. */
+export async function download(page, trigger, { timeout = 60_000 } = {}) {
+  const got = page.waitForEvent("download", { timeout });
+  const failed = page.locator(".el-message--error, .el-message-box").first().waitFor({ timeout }).then(async () => {
+    throw new Error(`no download, the app said: ${await page.locator(".el-message--error, .el-message-box").first().innerText()}`);
+  });
+  failed.catch(() => {});
+  await trigger();
+  const d = await Promise.race([got, failed]);
   const file = path.join(TMP, `${Date.now()}-${d.suggestedFilename()}`);
   await d.saveAs(file);
   return { name: d.suggestedFilename(), path: file, bytes: fs.readFileSync(file) };
