@@ -603,6 +603,13 @@ pub fn zh_time(date: &str, time: &str) -> String {
 }
 
 fn today_in(app: &App, conn: &Connection, q: &TodayQuery) -> Result<Vec<TodayTouch>> {
+    // A store invited without an inviter hears from the organisation ("我是{邀约人}" is never empty).
+    let org = crate::settings::org_name(conn)?;
+    let no_inviter = if org.trim().is_empty() {
+        "会务组"
+    } else {
+        org.trim()
+    };
     // Upcoming seminars: their "today" at the venue, display strings and steps.
     let mut seminars: HashMap<i64, SeminarInfo> = HashMap::new();
     {
@@ -715,7 +722,7 @@ fn today_in(app: &App, conn: &Connection, q: &TodayQuery) -> Result<Vec<TodayTou
                 table,
                 code: ticket_code.as_deref(),
                 industry: &industry,
-                inviter: inviter_name.as_deref().unwrap_or(""),
+                inviter: inviter_name.as_deref().unwrap_or(no_inviter),
             },
         );
         let role: Option<String> = r.get(16)?;

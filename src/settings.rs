@@ -36,6 +36,11 @@ fn get_value(conn: &Connection, key: &str) -> Result<Option<String>> {
         .optional()?)
 }
 
+/// The organisation's name as the organizer typed it in the settings (empty until then).
+pub fn org_name(conn: &Connection) -> Result<String> {
+    Ok(get_value(conn, "org_name")?.unwrap_or_default())
+}
+
 /// The language the user chose in the app (zh-CN until they change it).
 pub fn language(conn: &Connection) -> Result<Lang> {
     Ok(get_value(conn, "language")?

@@ -526,3 +526,38 @@ fn ticket_qr_png_and_pdf() {
     .unwrap_err();
     assert_eq!(e.field(), Some("code"));
 }
+
+#[test]
+fn a_store_invited_without_an_inviter_hears_from_the_organisation() {
+    let days = Days::new();
+    let app = days.at("2026-12-01T01:00:00Z");
+    let s = setup(&app, "2026-12-11", "Asia/Shanghai");
+    let message = |app: &App| -> String {
+        let all = call(app, "touches.today", json!({"seminar_id": s.seminar})).unwrap();
+        let first = all
+            .as_array()
+            .unwrap()
+            .first()
+            .cloned()
+            .expect("a touch due");
+        first["message"].as_str().unwrap().to_owned()
+    };
+    call(
+        &app,
+        "invitations.create",
+        json!({"seminar_id": s.seminar, "store_id": s.store, "contact_ids": [s.spouse]}),
+    )
+    .unwrap();
+    // No inviter and no organisation name yet: the event team speaks, never "我是。".
+    let before = message(&app);
+    assert!(before.contains("我是会务组"), "{before}");
+    call(
+        &app,
+        "settings.update",
+        json!({"org_name": "好邻居商学院", "language": "zh-CN", "timezone": "Asia/Shanghai"}),
+    )
+    .unwrap();
+    let after = message(&app);
+    assert!(after.contains("我是好邻居商学院"), "{after}");
+    assert!(!after.contains("我是。"), "{after}");
+}
