@@ -54,7 +54,14 @@ export async function openWindow({ db, work }) {
   const nativePort = await freePort();
   const args = ["--port", String(port), "--native-port", String(nativePort), "--native-driver", "/usr/bin/WebKitWebDriver"];
   const driver = spawn("tauri-driver", args, {
-    env: { ...process.env, HUIXIAO_DB: db, HUIXIAO_DATA_DIR: work },
+    // The webview keeps its localStorage (first-launch answer, current seminar) under XDG_DATA_HOME:
+    // each window gets its own, in its work directory, so no test sees another test's or run's state.
+    env: {
+      ...process.env,
+      HUIXIAO_DB: db,
+      HUIXIAO_DATA_DIR: work,
+      XDG_DATA_HOME: join(work, "xdg-data"),
+    },
     stdio: ["ignore", "inherit", "inherit"],
     detached: true,
   });
