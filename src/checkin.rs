@@ -298,10 +298,10 @@ fn where_to(lang: Lang, p: &Person) -> String {
     match (p.table, &p.assistant, lang) {
         (Some(t), Some(a), Lang::Zh) => format!("{t}号桌（助教 {a}）"),
         (Some(t), None, Lang::Zh) => format!("{t}号桌"),
-        (None, _, Lang::Zh) => "尚未安排座位，请引导至空位".into(),
+        (None, _, Lang::Zh) => "尚未安排座位，请引导至服务台".into(),
         (Some(t), Some(a), Lang::En) => format!("table {t} (assistant {a})"),
         (Some(t), None, Lang::En) => format!("table {t}"),
-        (None, _, Lang::En) => "not seated yet: take them to a free seat".into(),
+        (None, _, Lang::En) => "not seated yet: take them to the service desk".into(),
     }
 }
 
@@ -333,9 +333,15 @@ fn describe_person(
     let at_local = at.as_deref().and_then(|a| local_hm(tz, a));
     let mut other_seminar = None;
     let message = match outcome {
-        ScanOutcome::CheckedIn => match lang {
-            Lang::Zh => format!("欢迎 {who}（{}）！请带到 {}", p.store, where_to(lang, &p)),
-            Lang::En => format!("Welcome {who} ({})! Take them to {}", p.store, where_to(lang, &p)),
+        ScanOutcome::CheckedIn => match (lang, p.table) {
+            (Lang::Zh, Some(_)) => {
+                format!("欢迎 {who}（{}）！请带到 {}", p.store, where_to(lang, &p))
+            }
+            (Lang::En, Some(_)) => {
+                format!("Welcome {who} ({})! Take them to {}", p.store, where_to(lang, &p))
+            }
+            (Lang::Zh, None) => format!("欢迎 {who}（{}）！{}", p.store, where_to(lang, &p)),
+            (Lang::En, None) => format!("Welcome {who} ({})! Guest {}", p.store, where_to(lang, &p)),
         },
         ScanOutcome::AlreadyCheckedIn => {
             let when = at_local.clone().unwrap_or_default();

@@ -137,6 +137,49 @@ fn a_ticket_checks_in_once_and_says_where_to_take_the_guest() {
 }
 
 #[test]
+fn a_guest_without_a_seat_is_sent_to_the_service_desk_in_one_sentence() {
+    let app = app();
+    let d = door(&app, 2);
+    // A store confirmed after the seating was made has a ticket but no seat.
+    let w = call(&app, "seminars.get", json!({"id": d.seminar})).unwrap();
+    let store = call(
+        &app,
+        "stores.create",
+        json!({"name": "晚到门店", "city": "长沙"}),
+    )
+    .unwrap();
+    let contact = call(&app, "contacts.create", json!({"store_id": store["id"], "name": "晚到客人", "role": "owner", "phone": "13912345678"})).unwrap();
+    let inv = call(
+        &app,
+        "invitations.create",
+        json!({"seminar_id": w["id"], "store_id": store["id"], "contact_ids": [contact["id"]]}),
+    )
+    .unwrap();
+    call(
+        &app,
+        "invitations.set_status",
+        json!({"id": inv["id"], "status": "confirmed"}),
+    )
+    .unwrap();
+    let code = call(
+        &app,
+        "invitations.list",
+        json!({"seminar_id": d.seminar, "q": "晚到"}),
+    )
+    .unwrap()[0]["tickets"][0]["code"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let r = scan(&app, d.seminar, &code);
+    assert_eq!(r["outcome"], "checked_in", "{r}");
+    assert!(r["table"].is_null(), "{r}");
+    assert_eq!(
+        r["message"],
+        "欢迎 晚到客人（晚到门店）！尚未安排座位，请引导至服务台"
+    );
+}
+
+#[test]
 fn other_seminars_cancelled_invitations_and_garbage_get_their_own_outcome_and_change_nothing() {
     let app = app();
     let d = door(&app, 3);
