@@ -47,10 +47,11 @@ function step(name, fn) {
 
 // Before (D-10).
 step("before: first launch, start empty", B.firstLaunch);
-step("before: staff — inviters, assistants, a lecturer, door staff", B.staff);
+step("before: staff — inviters, assistants, a lecturer, door staff; a phone corrected", B.staff);
 step("before: import a store list — bad rows reported, the file fixed, imported", B.importStores);
+step("before: corrections — a store's address and note, a contact's phone (the store drawer)", B.corrections);
 step("before: a product with three price tiers", B.product);
-step("before: the seminar, opened for invitations", B.seminar);
+step("before: the seminar, opened for invitations; its venue edited", B.seminar);
 step("before: invitations naming who comes (store list, drawer, invite dialog, edit)", B.invitations);
 step("before: the cadence", B.cadence);
 step("before: today's touches — reached, confirmed, declined with a reason, call back", B.touches);
