@@ -61,9 +61,11 @@ step("before: the checklist and the script", B.checklistAndScript);
 
 // The day.
 step("the day: the seminar goes live", D.live);
-step("the day: stations paired from the 工作站 screen (LAN on): check-in, assistant", D.stations);
+step("the day: stations paired from the 工作站 screen (LAN on): check-in, assistant; the door station renewed", D.stations);
 step("the day: check-ins at the laptop and a station — wrong code, stray click, undo, walk-in; the assistant sees arrivals", D.checkins);
+step("the day: the doors close; a re-seating after the no-shows proposed, and rejected", D.reseat);
 step("the day: the prompter through six stages; deals from the assistant's station up to the quota; the ticker moves", D.talkAndDeals);
+step("the day: the end — LAN stations off, the phones cut off", D.lanOff);
 
 // After (D+1).
 step("after: close the seminar", A.close);
