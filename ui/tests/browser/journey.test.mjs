@@ -70,4 +70,5 @@ step("the day: the end — LAN stations off, the phones cut off", D.lanOff);
 // After (D+1).
 step("after: close the seminar", A.close);
 step("after: follow-ups — one closes with a deal", A.followups);
+step("after: a deal cancelled with its reason — the total and the funnel follow", A.cancelDeal);
 step("after: the report and its PDF, the dashboard, Excel", A.reportAndData);
