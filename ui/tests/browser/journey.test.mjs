@@ -47,10 +47,11 @@ function step(name, fn) {
 
 // Before (D-10).
 step("before: first launch, start empty", B.firstLaunch);
-step("before: staff — inviters, assistants, a lecturer, door staff", B.staff);
+step("before: staff — inviters, assistants, a lecturer, door staff; a phone corrected", B.staff);
 step("before: import a store list — bad rows reported, the file fixed, imported", B.importStores);
+step("before: corrections — a store's address and note, a contact's phone (the store drawer)", B.corrections);
 step("before: a product with three price tiers", B.product);
-step("before: the seminar, opened for invitations", B.seminar);
+step("before: the seminar, opened for invitations; its venue edited", B.seminar);
 step("before: invitations naming who comes (store list, drawer, invite dialog, edit)", B.invitations);
 step("before: the cadence", B.cadence);
 step("before: today's touches — reached, confirmed, declined with a reason, call back", B.touches);
@@ -60,11 +61,14 @@ step("before: the checklist and the script", B.checklistAndScript);
 
 // The day.
 step("the day: the seminar goes live", D.live);
-step("the day: stations paired from the 工作站 screen (LAN on): check-in, assistant", D.stations);
+step("the day: stations paired from the 工作站 screen (LAN on): check-in, assistant; the door station renewed", D.stations);
 step("the day: check-ins at the laptop and a station — wrong code, stray click, undo, walk-in; the assistant sees arrivals", D.checkins);
+step("the day: the doors close; a re-seating after the no-shows proposed, and rejected", D.reseat);
 step("the day: the prompter through six stages; deals from the assistant's station up to the quota; the ticker moves", D.talkAndDeals);
+step("the day: the end — LAN stations off, the phones cut off", D.lanOff);
 
 // After (D+1).
 step("after: close the seminar", A.close);
 step("after: follow-ups — one closes with a deal", A.followups);
+step("after: a deal cancelled with its reason — the total and the funnel follow", A.cancelDeal);
 step("after: the report and its PDF, the dashboard, Excel", A.reportAndData);

@@ -71,6 +71,20 @@ export async function staff(S) {
   const rows = page.locator("[data-test=staff-table] .el-table__body .el-table__row");
   assert.equal(await rows.count(), STAFF.length);
   assert.match(await rows.filter({ hasText: "张讲师" }).innerText(), /讲师/);
+
+  // 李邀约 gave a wrong number: her row opens the form with what was saved; the phone is corrected.
+  await rows.filter({ hasText: "李邀约" }).click();
+  const form = page.locator(".el-dialog[data-test=staff-form]");
+  await form.waitFor({ state: "visible" });
+  assert.equal((await form.locator(".el-dialog__title").innerText()).trim(), "编辑员工");
+  assert.equal(await form.locator("input[name=name]").inputValue(), "李邀约");
+  assert.equal(await form.locator("input[name=phone]").inputValue(), "13900000002");
+  await form.locator("input[name=phone]").fill("13900000012");
+  await page.click("[data-test=staff-save]");
+  await form.waitFor({ state: "hidden" });
+  await rows.filter({ hasText: "李邀约" }).filter({ hasText: "13900000012" }).waitFor();
+  assert.match(await rows.filter({ hasText: "李邀约" }).innerText(), /邀约员/, "her role is kept");
+  assert.equal(await rows.count(), STAFF.length, "edited, not added");
   await shot(page, "staff");
 }
 
@@ -118,6 +132,43 @@ export async function importStores(S) {
   assert.match(await page.locator("[data-test=store-table] .el-table__row", { hasText: "阳光幼儿园" }).innerText(), /金水区[\s\S]*2/);
 }
 
+/** The store list, corrected: 好运来母婴店's address added, and 周芳's phone (a typo in the file) fixed. */
+export async function corrections(S) {
+  const { page } = S.org;
+  await page.locator("[data-test=store-table] .el-table__row", { hasText: "好运来母婴店" }).locator("td").nth(1).click();
+  const drawer = page.locator(".el-drawer[data-test=store-drawer]", { hasText: "好运来母婴店" });
+  await drawer.locator("[data-test=contact-table]").waitFor();
+  await drawer.getByRole("button", { name: "编辑门店" }).click();
+  const storeForm = page.locator(".el-dialog[data-test=store-form]");
+  await storeForm.waitFor({ state: "visible" });
+  assert.equal(await storeForm.locator("input[name=name]").inputValue(), "好运来母婴店");
+  assert.equal(await storeForm.locator("input[name=district]").inputValue(), "金水区");
+  await storeForm.locator("input[name=address]").fill("郑州市金水区花园路 66 号");
+  await storeForm.locator("textarea[name=note]").fill("老板娘管账，下午三点后方便接电话");
+  await storeForm.locator("[data-test=store-save]").click();
+  await storeForm.waitFor({ state: "hidden" });
+  await drawer.locator(".el-descriptions", { hasText: "郑州市金水区花园路 66 号" }).waitFor();
+  assert.match(await drawer.locator(".el-descriptions").innerText(), /下午三点后方便接电话/);
+
+  const contact = drawer.locator("[data-test=contact-table] .el-table__row", { hasText: "周芳" });
+  assert.match(await contact.innerText(), /13700004444/);
+  await contact.getByRole("button", { name: "编辑" }).click();
+  const contactForm = page.locator(".el-dialog[data-test=contact-form]");
+  await contactForm.waitFor({ state: "visible" });
+  assert.equal((await contactForm.locator(".el-dialog__title").innerText()).trim(), "编辑联系人");
+  assert.equal(await contactForm.locator("input[name=phone]").inputValue(), "13700004444");
+  await contactForm.locator("input[name=phone]").fill("13700004445");
+  await contactForm.locator("[data-test=contact-save]").click();
+  await contactForm.waitFor({ state: "hidden" });
+  await contact.filter({ hasText: "13700004445" }).waitFor();
+  assert.match(await contact.innerText(), /老板娘/, "her role is kept");
+  assert.equal(await drawer.locator("[data-test=contact-table] .el-table__body .el-table__row").count(), 1, "edited, not added");
+  await shot(page, "store-corrected");
+  await page.keyboard.press("Escape");
+  await drawer.waitFor({ state: "hidden" });
+  assert.equal(await page.locator("[data-test=store-table] .el-table__body .el-table__row").count(), STORES.length);
+}
+
 export async function product(S) {
   const { page } = S.org;
   await nav(page, "products");
@@ -163,6 +214,19 @@ export async function seminar(S) {
   const box = page.locator(".el-message-box");
   await box.waitFor();
   await box.locator(".el-button--primary").click();
+  await page.locator(".page-title .el-tag", { hasText: "邀约中" }).waitFor();
+
+  // The hotel moves the seminar to a bigger room: the venue is edited, the rest stays.
+  await page.click("[data-test=edit-seminar]");
+  await form.waitFor({ state: "visible" });
+  assert.equal(await form.locator("input[name=title]").inputValue(), SEMINAR);
+  assert.equal(await form.locator("input[name=venue]").inputValue(), "郑州国际饭店 3 楼宴会厅");
+  await form.locator("input[name=venue]").fill("郑州国际饭店 5 楼多功能厅");
+  await page.click("[data-test=seminar-save]");
+  await form.waitFor({ state: "hidden", timeout: 10_000 });
+  const sub = page.locator(".page-sub", { hasText: "5 楼多功能厅" });
+  await sub.waitFor();
+  assert.match(await sub.innerText(), /14:00 · 郑州 · 郑州国际饭店 5 楼多功能厅/);
   await page.locator(".page-title .el-tag", { hasText: "邀约中" }).waitFor();
   await shot(page, "seminar-inviting");
 }
@@ -335,13 +399,18 @@ export async function seating(S) {
   await page.click("[data-test=seating-tables-open]");
   const dialog = page.locator("[data-test=tables-dialog]");
   await dialog.waitFor({ state: "visible" });
-  await dialog.locator("[data-test=tables-count] input").fill("2");
+  await dialog.locator("[data-test=tables-count] input").fill("3");
   const seats = dialog.locator(".add .el-input-number").nth(1).locator("input");
   await seats.fill("6");
   await dialog.locator("[data-test=tables-add]").click();
-  await page.locator("[data-test=table-2]").waitFor();
+  await page.locator("[data-test=table-3]").waitFor();
   const rows = dialog.locator(".el-table__body .el-table__row");
+  await until("three tables listed", async () => (await rows.count()) === 3);
+  // Eight guests and two assistants: two tables are enough. The third, still empty, is removed.
+  await rows.nth(2).getByRole("button", { name: "移除" }).click();
+  await page.locator("[data-test=table-3]").waitFor({ state: "detached" });
   await until("two tables listed", async () => (await rows.count()) === 2);
+  assert.equal(await page.locator("[data-test^=table-]").count(), 2, "two tables on the floor plan");
   for (const [i, who] of [[0, "陈助教"], [1, "赵助教"]]) {
     await choose(page, rows.nth(i).locator(".el-select"), who);
     await rows.nth(i).getByRole("button", { name: "保存" }).click();
@@ -397,8 +466,16 @@ export async function seating(S) {
   if (await box.waitFor({ timeout: 1200 }).then(() => true, () => false)) await box.locator(".el-button--primary").click();
   await until("郑华 moved", async () => (await floorPlan(page)).seatOf["郑华"] === free);
   await page.locator(`[data-test="${free}"]`).click();
-  await page.locator("[data-test=guest-panel]", { hasText: "郑华" }).waitFor();
-  await shot(page, "drag-move");
+  const panel = page.locator("[data-test=guest-panel]", { hasText: "郑华" });
+  await panel.waitFor();
+  // Moved by hand, 郑华's seat is locked (an automatic seating would keep it): a mark on the seat.
+  const lock = panel.locator("[data-test=lock-toggle]");
+  assert.equal(await lock.evaluate((e) => e.classList.contains("is-checked")), false, "not locked by the move");
+  assert.equal(await page.locator(`[data-test="${free}"] .lock-mark`).count(), 0);
+  await lock.click();
+  await page.locator(`[data-test="${free}"] .lock-mark`).waitFor();
+  await page.locator("[data-test=guest-panel] [data-test=lock-toggle].is-checked").waitFor();
+  await shot(page, "drag-move-locked");
   plan = await floorPlan(page);
   S.plan = plan;
 
@@ -450,6 +527,22 @@ export async function checklistAndScript(S) {
   await ticks.nth(0).click();
   await ticks.nth(1).click();
   await page.locator("[data-test=readiness]", { hasText: `检查项 2/${total}` }).waitFor();
+  // The first open item goes to the door staff: its 负责人 select names her.
+  const items = page.locator("[data-test=checklist-table] .el-table__body .el-table__row");
+  const third = items.nth(2);
+  const thirdTitle = (await third.locator("td").nth(2).locator("span").first().innerText()).trim();
+  await choose(page, third.locator(".el-select"), "孙前台");
+  await until("the item assigned to 孙前台", async () => (await items.filter({ hasText: thirdTitle }).locator(".el-select").innerText()).includes("孙前台"));
+  // A venue item of this seminar is added to the list (saved with it).
+  const add = page.locator("[data-test=checklist] .add-row");
+  await add.locator("input").nth(0).fill("会场");
+  await add.locator("input").nth(1).fill("门口易拉宝写明 5 楼多功能厅");
+  await add.getByRole("button", { name: "添加" }).click();
+  await items.filter({ hasText: "门口易拉宝写明 5 楼多功能厅" }).waitFor();
+  assert.equal(await ticks.count(), total + 1);
+  assert.match(await items.filter({ hasText: "门口易拉宝" }).innerText(), /会场/);
+  await page.locator("[data-test=readiness]", { hasText: `检查项 2/${total + 1}` }).waitFor();
+  assert.match(await items.filter({ hasText: thirdTitle }).locator(".el-select").innerText(), /孙前台/, "the assignment kept through the save");
   await shot(page, "checklist");
 
   await page.getByRole("tab", { name: "话术" }).click();
@@ -457,6 +550,20 @@ export async function checklistAndScript(S) {
   await rows.first().waitFor();
   assert.equal(await rows.count(), 6, "six stages");
   assert.match(await page.locator("[data-test=stage-list]").innerText(), /破冰[\s\S]*趋势[\s\S]*痛点[\s\S]*工具[\s\S]*价值[\s\S]*价格/);
+  // Not saved yet: the default template is shown. The seminar gets its own copy of it (套用模板).
+  const editor = page.locator("[data-test=script-editor]");
+  const unsaved = editor.locator(".el-tag", { hasText: "默认模板，尚未保存" });
+  await unsaved.waitFor();
+  await editor.getByRole("button", { name: "套用模板" }).click();
+  const template = page.locator(".el-dropdown-menu__item:visible").first();
+  const templateName = (await template.innerText()).trim();
+  await template.click();
+  const confirm = page.locator(".el-message-box", { hasText: templateName });
+  await confirm.waitFor();
+  await confirm.locator(".el-button--primary").click();
+  await unsaved.waitFor({ state: "detached" });
+  assert.equal(await page.locator("input[data-test=script-name], [data-test=script-name] input").first().inputValue(), templateName);
+  assert.equal(await rows.count(), 6, "the copy has the six stages");
   await choose(page, page.locator("[data-test=price-plan]"), PRODUCT);
   await page.locator(".plan", { hasText: "限量特惠" }).waitFor();
   await page.click("[data-test=script-save]");

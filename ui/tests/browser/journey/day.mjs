@@ -3,7 +3,7 @@
 // at the laptop and at the door phone, the assistant sees them arrive, the lecturer's prompter runs
 // through the six stages, and the assistant closes deals up to the limited tier's quota.
 import assert from "node:assert/strict";
-import { PRODUCT, SEMINAR } from "./before.mjs";
+import { PRODUCT, SEMINAR, floorPlan } from "./before.mjs";
 import { choose, nav, need, openContext, scan, shot, until } from "./lib.mjs";
 
 /** The guests who come (by store); 百味烘焙 and 快乐童年托管 confirmed but stay away. */
@@ -79,6 +79,17 @@ export async function stations(S) {
   await tableCard.waitFor();
   assert.doesNotMatch(await S.assistant.page.locator("[data-test=station-assistant]").innerText(), /1\d{10}/, "phones masked on a station");
   await until("both stations active", async () => (await page.locator("[data-test=station-status]", { hasText: "使用中" }).count()) === 2);
+
+  // The door phone will also serve tomorrow's follow-up visits: renewed, its expiry moves a day on.
+  const doorRow = page.locator("[data-test=station-table] .el-table__body .el-table__row", { hasText: "孙前台" });
+  const expires = async () => (await doorRow.locator("td").nth(5).innerText()).trim();
+  const was = await expires();
+  assert.match(was, /^\d{4}-\d\d-\d\d \d\d:\d\d$/, `the door station's expiry: ${was}`);
+  await doorRow.getByRole("button", { name: "续期一天" }).click();
+  const now = await until("the expiry moved", async () => ((await expires()) !== was ? expires() : null));
+  const minutes = (x) => Date.parse(x.replace(" ", "T") + ":00Z") / 60_000;
+  assert.equal(minutes(now) - minutes(was), 24 * 60, `renewed one day: ${was} → ${now}`);
+  assert.match(await doorRow.locator("[data-test=station-status]").innerText(), /使用中/);
   await shot(page, "stations");
 }
 
@@ -142,6 +153,47 @@ export async function checkins(S) {
   S.arrivedAtTable = mine;
 }
 
+/**
+ * The doors close at the start (no more arrivals expected); the organizer asks for a re-seating after the
+ * no-shows. A table is compacted only when at most half its guest places are taken and none of its present
+ * guests is locked; the proposal says what it would do, and the organizer decides.
+ */
+export async function reseat(S) {
+  const { page } = S.org;
+  await nav(page, "seating");
+  const board = page.locator("[data-test=seating-board]");
+  await need(board, "seating board");
+  const closeDoors = board.getByRole("button", { name: "关门（不再等人）" });
+  await need(closeDoors, "re-seating on the day (关门)");
+  const plan = await floorPlan(page);
+  const present = [...Object.keys(COMING), "钱芳"];
+  assert.ok(plan.tableOf["钱芳"], "the walk-in has a seat");
+  const places = await page.evaluate(() => Object.fromEntries([...document.querySelectorAll("[data-test^=table-]")].map((g) => [g.getAttribute("data-test").split("-")[1], g.querySelectorAll(".seat:not(.assistant)").length])));
+  const locked = await page.evaluate(() => [...document.querySelectorAll("[data-test^=seat-]")].filter((e) => e.querySelector(".lock-mark")).map((e) => e.querySelector("title").textContent.split(" · ")[0]));
+  const sources = Object.keys(places).filter((t) => {
+    const here = present.filter((n) => String(plan.tableOf[n]) === t);
+    return here.length > 0 && here.length * 2 <= places[t] && !here.some((n) => locked.includes(n));
+  });
+  await closeDoors.click();
+  const propose = board.getByRole("button", { name: "生成调座方案" });
+  await propose.waitFor();
+  assert.equal(await closeDoors.count(), 0, "the doors are closed");
+  await propose.click();
+  const proposal = board.locator(".proposal");
+  await proposal.waitFor();
+  const said = await proposal.innerText();
+  const moves = Number(/移动 (\d+) 位客人/.exec(said)?.[1]);
+  if (sources.length === 0) assert.equal(moves, 0, `no table is half empty (${JSON.stringify(places)} places): ${said}`);
+  else assert.ok(moves > 0, `tables ${sources} are half empty: ${said}`);
+  await shot(page, "reseat-proposal");
+  // The assistants know their tables: the organizer keeps the room as it is.
+  const before = JSON.stringify((await floorPlan(page)).tableOf);
+  await proposal.getByRole("button", { name: "拒绝" }).click();
+  await proposal.waitFor({ state: "detached" });
+  await propose.waitFor();
+  assert.equal(JSON.stringify((await floorPlan(page)).tableOf), before, "nobody moved");
+}
+
 export async function talkAndDeals(S) {
   const { page } = S.org;
   await nav(page, "talk");
@@ -198,4 +250,21 @@ export async function talkAndDeals(S) {
   await shot(page, "ticker-moved");
   await page.keyboard.press("Escape");
   await page.locator("[data-phase=talk]").waitFor();
+}
+
+/** The end of the day: the LAN stations are turned off on the 工作站 screen; the phones lose the hub. */
+export async function lanOff(S) {
+  const { page } = S.org;
+  await nav(page, "checkin");
+  await page.locator("[data-test=tab-stations]").click();
+  await need(page.locator("[data-test=stations]"), "工作站 screen");
+  const lan = page.locator("[data-test=lan-switch]");
+  await page.locator("[data-test=lan-info]").waitFor();
+  await lan.click();
+  await page.locator("[data-test=lan-info]").waitFor({ state: "detached", timeout: 15_000 });
+  await page.locator("[data-test=lan-switch]:not(.is-checked)").waitFor();
+  await page.locator("[data-test=stations] .el-alert", { hasText: "请先开启局域网工作站" }).waitFor();
+  await shot(page, "lan-off");
+  await S.assistant.page.locator("[data-test=live][data-connected=false]").waitFor({ timeout: 20_000 });
+  assert.match(await S.assistant.page.locator("[data-test=live]").innerText(), /正在连接主机/);
 }

@@ -56,9 +56,21 @@ export async function openContext({ at = null, phone = false } = {}) {
   return { context, page, errors };
 }
 
+/**
+ * Waits until no Element Plus message (the .el-message toasts: "已保存", …) is over the page; one still there
+ * after `timeout` (a message that stays) is closed by its close button when it has one.
+ */
+export async function quiet(page, { timeout = 5000 } = {}) {
+  const toasts = page.locator(".el-message");
+  if ((await toasts.count()) === 0) return;
+  if (await toasts.first().waitFor({ state: "detached", timeout }).then(() => true, () => false)) return;
+  for (const close of await page.locator(".el-message .el-message__closeBtn").all()) await close.click().catch(() => {});
+}
+
 let shotNo = 0;
-/** Saves ui/tests/browser/screenshots/journey/NN-name.png; toasts and animations are let to settle. */
+/** Saves ui/tests/browser/screenshots/journey/NN-name.png; toasts are waited out and animations let to settle. */
 export async function shot(page, name, { fullPage = false } = {}) {
+  await quiet(page);
   await page.waitForFunction(() => document.getAnimations().every((a) => a.playState !== "running" || a.effect?.getTiming().iterations === Infinity), null, { timeout: 3000 }).catch(() => {});
   shotNo += 1;
   const file = path.join(SHOTS, `${String(shotNo).padStart(2, "0")}-${name}.png`);
