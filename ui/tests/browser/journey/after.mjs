@@ -80,7 +80,7 @@ export async function followups(S) {
 
 /**
  * A deposit from the event never came: that deal is cancelled on the 成交 tab (作废) with the reason. It stays
- * listed as 已取消 with no actions left; the tab's total, the funnel and the report follow.
+ * listed as 已作废 (the word of its button) with no actions left; the tab's total, the funnel and the report follow.
  */
 export async function cancelDeal(S) {
   const { page } = S.org;
@@ -100,7 +100,7 @@ export async function cancelDeal(S) {
   await dialog.locator("[data-test=end-reason] input, input[data-test=end-reason]").first().fill("定金一直未到账，客户放弃");
   await dialog.locator("[data-test=end-save]").click();
   await dialog.waitFor({ state: "hidden" });
-  await row.locator("[data-test=deal-state]", { hasText: "已取消" }).waitFor();
+  await row.locator("[data-test=deal-state]", { hasText: "已作废" }).waitFor();
   assert.equal(await row.locator("[data-test=deal-cancel-open]").count(), 0, "a cancelled deal has no 作废 left");
   await summary.filter({ hasText: "已成交 2 单，合计 ¥32,600.00（共 3 条记录）" }).waitFor();
   await shot(page, "deal-cancelled");
