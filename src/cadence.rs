@@ -15,8 +15,8 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 use utoipa::ToSchema;
 
-use crate::api::Caller;
 use crate::app::App;
+use crate::caller::Caller;
 use crate::contact::ContactRole;
 use crate::error::{invalid, Error, Result};
 use crate::invitation::{self, Change, InvitationStatus, SeminarScope};

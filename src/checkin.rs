@@ -13,8 +13,8 @@ use sha2::{Digest, Sha256};
 use ts_rs::TS;
 use utoipa::ToSchema;
 
-use crate::api::Caller;
 use crate::app::App;
+use crate::caller::Caller;
 use crate::contact::{self, ContactInput, ContactRole};
 use crate::error::{found, invalid, Error, Result, Thing};
 use crate::i18n::Lang;

@@ -8,6 +8,7 @@ use clap::{Parser, Subcommand};
 use serde_json::json;
 
 use crate::app::{self, App};
+use crate::caller::Caller;
 use crate::contact::ContactRole;
 use crate::conversion::{self, Funnel, Group};
 use crate::error::{Error, Result};
@@ -392,6 +393,8 @@ fn dev(command: &DevCommand) -> Result<()> {
 }
 
 fn execute(app: App, command: Command, lang: Lang) -> Result<()> {
+    // Whoever runs the CLI on this computer is the organizer, in the language of --lang.
+    let organizer = Caller::organizer(lang);
     match command {
         Command::Serve {
             addr,
@@ -414,7 +417,7 @@ fn execute(app: App, command: Command, lang: Lang) -> Result<()> {
             }
         }
         Command::Demo { today } => {
-            let out = api::dispatch(&app, "demo.load", json!({ "today": today }))?;
+            let out = api::dispatch(&app, &organizer, "demo.load", json!({ "today": today }))?;
             println!(
                 "{}",
                 match lang {
@@ -516,15 +519,11 @@ fn execute(app: App, command: Command, lang: Lang) -> Result<()> {
                         format!("There is no price tier with id {tier}."),
                     ));
                 };
-                let caller = api::Caller {
-                    lang,
-                    ..api::Caller::default()
-                };
                 let input = json!({
                     "seminar_id": seminar, "store_id": store, "product_id": product, "tier_id": tier,
                     "amount_fen": amount, "payment": payment, "quantity": quantity, "method": method, "reason": reason,
                 });
-                let out = api::dispatch_as(&app, &caller, "deals.create", input)?;
+                let out = api::dispatch(&app, &organizer, "deals.create", input)?;
                 if json {
                     println!("{}", serde_json::to_string_pretty(&out).expect("json"));
                 } else {
@@ -640,11 +639,7 @@ fn execute(app: App, command: Command, lang: Lang) -> Result<()> {
             companions,
             json,
         } => {
-            let caller = api::Caller {
-                lang,
-                desk: station,
-                ..api::Caller::default()
-            };
+            let caller = Caller::organizer(lang).at_desk(station);
             let r = crate::checkin::scan(
                 &app,
                 &caller,
@@ -686,7 +681,7 @@ fn execute(app: App, command: Command, lang: Lang) -> Result<()> {
                 }
                 None => json!({}),
             };
-            let out = api::dispatch(&app, op.as_deref().unwrap_or_default(), input)?;
+            let out = api::dispatch(&app, &organizer, op.as_deref().unwrap_or_default(), input)?;
             println!("{}", serde_json::to_string_pretty(&out).expect("json"));
             Ok(())
         }

@@ -382,7 +382,9 @@ fn seminar_sheets(app: &App, id: i64) -> Result<Vec<Sheet>> {
     let report = conversion::report(app, IdInput { id })?;
     let invitations = invitation::list(app, scope().into())?;
     let checkins = checkin::list(app, scope())?;
-    let deals = deal::list(app, &crate::api::Caller::default(), scope())?;
+    // Exports are the organizer's alone, and the workbook is in Chinese.
+    let organizer = crate::caller::Caller::organizer(crate::i18n::Lang::Zh);
+    let deals = deal::list(app, &organizer, scope())?;
     let followups = followup::list(app, scope())?;
     let products = product::list(app)?;
 

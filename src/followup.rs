@@ -6,9 +6,9 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 use utoipa::ToSchema;
 
-use crate::api::Caller;
 use crate::app::App;
 pub use crate::cadence::Channel;
+use crate::caller::Caller;
 use crate::deal::{DealInput, Payment};
 use crate::error::Result;
 use crate::invitation::SeminarScope;

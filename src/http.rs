@@ -22,7 +22,6 @@ use crate::api::{self, Access, Caller, Input, Method, Op};
 use crate::app::App;
 use crate::error::Error;
 use crate::i18n::Lang;
-use crate::settings;
 use crate::station::{self, Event, Identity, Refusal, StationRole};
 
 /// What the server shares between requests.
@@ -194,9 +193,7 @@ async fn handle(
     let result = tokio::task::spawn_blocking(move || {
         let started = std::time::Instant::now();
         let app = &s.app;
-        let lang = || {
-            header_lang.unwrap_or_else(|| settings::language(&app.db.conn()).unwrap_or_default())
-        };
+        let lang = || api::answer_lang(app, header_lang);
         let station = if op.access == Access::Public {
             None
         } else {
@@ -212,10 +209,7 @@ async fn handle(
         let lang = lang();
         let caller = match station {
             Some(id) => Caller::station(lang, id),
-            None => Caller {
-                lang,
-                ..Caller::default()
-            },
+            None => Caller::organizer(lang),
         };
         let out = op.call(app, &caller, input);
         api::log_call(op, started, &out);

@@ -5,6 +5,7 @@ pub mod api;
 pub mod app;
 pub mod arrivals;
 pub mod cadence;
+pub mod caller;
 pub mod checkin;
 pub mod checklist;
 pub mod cli;

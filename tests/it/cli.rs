@@ -118,6 +118,45 @@ fn errors_go_to_stderr_in_the_users_language_with_a_non_zero_exit() {
 }
 
 #[test]
+fn call_answers_in_the_language_of_lang() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("c.db");
+    let run = |args: &[&str]| huixiao().arg("--db").arg(&db).args(args).output().unwrap();
+    let create = run(&[
+        "call",
+        "seminars.create",
+        r#"{"title":"农资经销商订货会","date":"2030-03-01","start_time":"10:00","capacity":200}"#,
+    ]);
+    assert!(
+        create.status.success(),
+        "{}",
+        String::from_utf8_lossy(&create.stderr)
+    );
+    let scan = r#"{"seminar_id":1,"code":"hello"}"#;
+    let en = run(&["--lang", "en", "call", "checkins.scan", scan]);
+    assert!(
+        en.status.success(),
+        "{}",
+        String::from_utf8_lossy(&en.stderr)
+    );
+    let out: Value = serde_json::from_slice(&en.stdout).unwrap();
+    assert_eq!(out["outcome"], "invalid");
+    assert!(
+        out["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("The code is incomplete"),
+        "{out}"
+    );
+    let zh = run(&["call", "checkins.scan", scan]);
+    let out: Value = serde_json::from_slice(&zh.stdout).unwrap();
+    assert!(
+        out["message"].as_str().unwrap().starts_with("票码不完整"),
+        "{out}"
+    );
+}
+
+#[test]
 fn a_database_that_is_not_sqlite_is_reported_not_overwritten() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("report.xlsx");
