@@ -783,14 +783,12 @@ fn script_cmd(app: &App, command: ScriptCommand, lang: Lang) -> Result<()> {
                     (false, Lang::En) => " (the default template, not saved yet)".into(),
                 }
             );
+            // The times the stages began, on the venue's clock.
+            let tz = crate::venue::zone(&app.db.conn(), Some(seminar))?;
             let local = |ts: &Option<String>| {
                 ts.as_deref()
                     .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
-                    .map(|t| {
-                        t.with_timezone(&chrono_tz::Asia::Shanghai)
-                            .format("%H:%M:%S")
-                            .to_string()
-                    })
+                    .map(|t| t.with_timezone(&tz).format("%H:%M:%S").to_string())
                     .unwrap_or_else(|| "—".into())
             };
             for (i, st) in show.stages.iter().enumerate() {

@@ -38,6 +38,7 @@ pub mod station;
 pub mod store;
 pub mod ticket;
 pub mod validate;
+pub mod venue;
 
 pub use app::App;
 pub use error::{Error, Result};
