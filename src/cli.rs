@@ -347,7 +347,8 @@ pub enum DevCommand {
     DataDir,
 }
 
-/// Runs the CLI; returns the process exit code. Errors are printed to stderr in the user's language.
+/// Runs the CLI; returns the process exit code: 0, 1 when something is refused, 70 (EX_SOFTWARE)
+/// for a bug (a panic). Errors are printed to stderr in the user's language.
 pub fn run(cli: Cli) -> i32 {
     let _log = crate::logging::init(&app::data_dir());
     let explicit = cli.lang.as_deref().and_then(Lang::parse).or_else(|| {
@@ -366,14 +367,21 @@ pub fn run(cli: Cli) -> i32 {
         if explicit.is_none() {
             lang = settings::language(&app.db.conn())?;
         }
-        execute(app, cli.command, lang)
+        crate::panics::catch("cli", || execute(app, cli.command, lang))
     })();
     match result {
         Ok(()) => 0,
         Err(e) => {
             eprintln!("{}{}", lang.pick("错误：", "Error: "), e.message(lang));
-            1
+            exit_code(&e)
         }
+    }
+}
+
+fn exit_code(e: &Error) -> i32 {
+    match e {
+        Error::Internal => 70,
+        _ => 1,
     }
 }
 

@@ -23,6 +23,7 @@ pub mod import;
 pub mod invitation;
 pub mod lan;
 pub mod logging;
+pub mod panics;
 pub mod pdf;
 pub mod phone;
 pub mod product;

@@ -31,15 +31,16 @@ async fn api(
         .as_ref()
         .map_err(|e| e.to_api(asked.unwrap_or_default()))?
         .clone();
+    let name = op.clone();
     tauri::async_runtime::spawn_blocking(move || {
         let lang = api::answer_lang(&app, asked);
         api::dispatch(&app, &Caller::organizer(lang), &op, input).map_err(|e| e.to_api(lang))
     })
     .await
-    .map_err(|e| ApiError {
-        code: "internal".into(),
-        message: e.to_string(),
-        field: None,
+    // The core catches its handlers' panics; this would be one in the shell's own closure.
+    .map_err(|e| {
+        tracing::error!(op = %name, "panicked: {e}");
+        huixiao::Error::Internal.to_api(asked.unwrap_or_default())
     })?
 }
 

@@ -132,3 +132,27 @@ fn without_a_language_the_window_follows_the_organisations_setting() {
     .expect("outcome");
     assert!(!has_chinese(out["message"].as_str().unwrap()), "{out}");
 }
+
+#[test]
+fn a_panic_in_the_core_answers_internal_in_the_pages_language() {
+    let (core, _) = core_with_a_seminar();
+    let (_app, webview) = window(&core);
+    for (lang, start) in [
+        ("en", "Something went wrong inside the app"),
+        ("zh-CN", "程序内部出错"),
+    ] {
+        let err = invoke(
+            &webview,
+            json!({"op": "dev.panic", "input": {}, "lang": lang}),
+        )
+        .expect_err("a panic is an error");
+        assert_eq!(err["code"], "internal", "{err}");
+        assert!(err["message"].as_str().unwrap().starts_with(start), "{err}");
+    }
+    // The window goes on working.
+    let settings = invoke(
+        &webview,
+        json!({"op": "settings.get", "input": {}, "lang": "en"}),
+    );
+    assert!(settings.is_ok(), "{settings:?}");
+}

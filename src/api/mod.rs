@@ -188,14 +188,14 @@ impl Op {
     }
 
     /// Runs the operation. A station's call that names a seminar must name its own, whatever
-    /// the handler checks itself.
+    /// the handler checks itself. A panic answers [`Error::Internal`], on every transport.
     pub fn call(&self, app: &App, caller: &Caller, input: Input) -> Result<Value> {
         if caller.station.is_some() {
             if let Some(id) = seminar_of(&input) {
                 caller.check_seminar(id)?;
             }
         }
-        (self.handler)(app, caller, input)
+        crate::panics::catch(self.name, || (self.handler)(app, caller, input))
     }
 }
 

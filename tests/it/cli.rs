@@ -156,6 +156,36 @@ fn call_answers_in_the_language_of_lang() {
     );
 }
 
+/// A bug (a panic) is reported as one, in the user's language, with exit code 70 (EX_SOFTWARE)
+/// rather than Rust's 101 or the 1 of a refusal.
+#[test]
+fn a_panic_exits_70_with_a_sentence_in_the_users_language() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("c.db");
+    let out = huixiao()
+        .env("HUIXIAO_DATA_DIR", dir.path())
+        .arg("--db")
+        .arg(&db)
+        .args(["--lang", "en", "call", "dev.panic"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(70));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("Error: Something went wrong inside the app"),
+        "{stderr}"
+    );
+    // The log names the operation that panicked.
+    let logs: String = std::fs::read_dir(dir.path().join("logs"))
+        .unwrap()
+        .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
+        .collect();
+    assert!(
+        logs.contains("ERROR") && logs.contains("op=\"dev.panic\"") && logs.contains("panicked"),
+        "{logs}"
+    );
+}
+
 #[test]
 fn a_database_that_is_not_sqlite_is_reported_not_overwritten() {
     let dir = tempfile::tempdir().unwrap();
