@@ -9,7 +9,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use huixiao::api::Caller;
+use huixiao::caller::Caller;
 use huixiao::checkin::{self, ScanInput, Via};
 use huixiao::http::Ui;
 use huixiao::lan::{self, LanConfig};
@@ -36,7 +36,7 @@ fn scan_input(seminar: i64, code: &str, nonce: Option<String>) -> ScanInput {
 fn in_process(dir: &std::path::Path) {
     let app = App::open(&dir.join("door.db")).unwrap();
     let (seminar, codes) = huixiao::demo::door_load(&app, "2026-11-22", 10_000).unwrap();
-    let caller = Caller::default();
+    let caller = Caller::organizer(huixiao::i18n::Lang::Zh);
     let mut first = Vec::with_capacity(codes.len());
     for (i, code) in codes.iter().enumerate() {
         let t = Instant::now();

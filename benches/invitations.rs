@@ -154,7 +154,9 @@ fn bench_import(name: &str, base: &Path, bytes: &[u8], runs: usize) {
 fn bench_today(dir: &Path, label: &str, dates: [&str; 3], pdf: bool) {
     let path = dir.join(format!("today-{label}.db"));
     let app = open(&path);
-    let call = |op: &str, v: serde_json::Value| huixiao::api::dispatch(&app, op, v).unwrap();
+    let organizer = huixiao::caller::Caller::organizer(huixiao::i18n::Lang::Zh);
+    let call =
+        |op: &str, v: serde_json::Value| huixiao::api::dispatch(&app, &organizer, op, v).unwrap();
     let inviter = call(
         "staff.create",
         json!({"name": "王芳", "roles": ["inviter"]}),

@@ -9,14 +9,15 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 use utoipa::ToSchema;
 
-use crate::api::Caller;
 use crate::app::App;
+use crate::caller::Caller;
 use crate::checkin::DoorGuest;
 use crate::contact::ContactRole;
 use crate::error::{Error, Result};
 use crate::invitation::SeminarScope;
 use crate::seminar;
 use crate::station::StationRole;
+use crate::venue;
 
 #[derive(Debug, Clone, Serialize, TS, ToSchema)]
 pub struct Count {
@@ -80,7 +81,7 @@ pub fn board(app: &App, caller: &Caller, scope: SeminarScope) -> Result<Board> {
     let roster = crate::checkin::roster(app, caller, scope.clone())?;
     let conn = app.db.conn();
     let s = seminar::get_in(&conn, scope.seminar_id)?;
-    let tz: chrono_tz::Tz = s.timezone.parse().unwrap_or(chrono_tz::Asia::Shanghai);
+    let tz = venue::zone_named(&conn, &s.timezone)?;
     let start =
         NaiveDateTime::parse_from_str(&format!("{} {}", s.date, s.start_time), "%Y-%m-%d %H:%M")
             .ok()
@@ -254,7 +255,7 @@ pub fn assistant_tables(
     };
     let conn = app.db.conn();
     let s = seminar::get_in(&conn, input.seminar_id)?;
-    let tz: chrono_tz::Tz = s.timezone.parse().unwrap_or(chrono_tz::Asia::Shanghai);
+    let tz = venue::zone_named(&conn, &s.timezone)?;
     let mut out: Vec<TableGuests> = conn
         .prepare_cached(
             "SELECT id, number, seats FROM venue_tables WHERE seminar_id = ?1

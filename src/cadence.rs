@@ -9,18 +9,19 @@
 
 use std::collections::HashMap;
 
-use chrono::{Datelike, NaiveDate, TimeZone};
+use chrono::{Datelike, NaiveDate};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 use utoipa::ToSchema;
 
-use crate::api::Caller;
 use crate::app::App;
+use crate::caller::Caller;
 use crate::contact::ContactRole;
 use crate::error::{invalid, Error, Result};
 use crate::invitation::{self, Change, InvitationStatus, SeminarScope};
 use crate::phone::PhoneKind;
+use crate::venue;
 use crate::{seminar, ticket, validate};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
@@ -214,12 +215,6 @@ pub fn step_date(date: NaiveDate, offset_days: i64) -> NaiveDate {
     date + chrono::Duration::days(offset_days)
 }
 
-/// Today's date at the venue.
-pub fn venue_today(app: &App, timezone: &str) -> NaiveDate {
-    let tz: chrono_tz::Tz = timezone.parse().unwrap_or(chrono_tz::Asia::Shanghai);
-    tz.from_utc_datetime(&app.now().naive_utc()).date_naive()
-}
-
 fn steps_of(conn: &Connection, seminar_id: i64) -> Result<(String, Vec<Step>)> {
     let row: Option<(String, String)> = conn
         .query_row(
@@ -403,7 +398,7 @@ pub fn schedule(conn: &Connection, invitation_id: i64, now: &str) -> Result<()> 
     let Some(date) = parse_date(&date) else {
         return Ok(());
     };
-    let tz: chrono_tz::Tz = tz.parse().unwrap_or(chrono_tz::Asia::Shanghai);
+    let tz = venue::zone_named(conn, &tz)?;
     let created = chrono::DateTime::parse_from_rfc3339(&created_at)
         .map(|t| t.with_timezone(&tz).date_naive())
         .unwrap_or(date);
@@ -636,7 +631,7 @@ fn today_in(app: &App, conn: &Connection, q: &TodayQuery) -> Result<Vec<TodayTou
                     title,
                     time: zh_time(&date, &start),
                     date,
-                    today: venue_today(app, &tz),
+                    today: venue::today_in(app, venue::zone_named(conn, &tz)?),
                     address,
                     steps,
                 },
@@ -892,8 +887,7 @@ pub fn record(app: &App, input: TouchOutcome) -> Result<TouchRecorded> {
             }
             Outcome::CallBack => {
                 let inv = invitation::get_in(tx, inv_id)?;
-                let sem = seminar::get_in(tx, inv.seminar_id)?;
-                let today = venue_today(app, &sem.timezone);
+                let today = venue::today(app, tx, Some(inv.seminar_id))?;
                 let date = input
                     .call_back_date
                     .as_deref()
@@ -990,7 +984,7 @@ pub fn progress(app: &App, scope: SeminarScope) -> Result<Progress> {
         schedule_missing(&tx, None, &now)?;
         tx.commit()?;
     }
-    let today = venue_today(app, &sem.timezone).to_string();
+    let today = venue::today(app, &conn, Some(sem.id))?.to_string();
     let mut stmt = conn.prepare_cached(
         "SELECT i.inviter_id, f.name, count(*),
             sum(i.status IN ('confirmed', 'declined') OR EXISTS (SELECT 1 FROM touches t WHERE t.invitation_id = i.id

@@ -13,14 +13,15 @@ use sha2::{Digest, Sha256};
 use ts_rs::TS;
 use utoipa::ToSchema;
 
-use crate::api::Caller;
 use crate::app::App;
+use crate::caller::Caller;
 use crate::contact::{self, ContactInput, ContactRole};
 use crate::error::{found, invalid, Error, Result, Thing};
 use crate::i18n::Lang;
 use crate::invitation::{self, Change, InvitationInput, InvitationStatus, SeminarScope};
 use crate::station::{self, Event};
 use crate::store::{self, IdInput, StoreInput};
+use crate::venue;
 use crate::{phone, seating, seminar, ticket, validate};
 
 /// What happened to a scan. The JSON names are a contract of `huixiao checkin --json`.
@@ -230,17 +231,6 @@ fn local_hm(tz: chrono_tz::Tz, at: &str) -> Option<String> {
         .map(|t| t.with_timezone(&tz).format("%H:%M").to_string())
 }
 
-fn tz_of(conn: &Connection, seminar_id: i64) -> chrono_tz::Tz {
-    conn.query_row(
-        "SELECT timezone FROM seminars WHERE id = ?1",
-        [seminar_id],
-        |r| r.get::<_, String>(0),
-    )
-    .ok()
-    .and_then(|t| t.parse().ok())
-    .unwrap_or(chrono_tz::Asia::Shanghai)
-}
-
 /// A hint for codes that are clearly something else than a ticket.
 fn not_a_ticket(raw: &str) -> (&'static str, &'static str) {
     let t = raw.trim();
@@ -325,7 +315,7 @@ fn describe_person(
     p: Person,
 ) -> Result<ScanResult> {
     let who = p.guest.clone().unwrap_or_else(|| p.store.clone());
-    let tz = tz_of(conn, f.seminar_id);
+    let tz = venue::zone(conn, Some(f.seminar_id))?;
     let (checkin_id, at, station, companions) = match live {
         Some((id, at, st, c)) => (Some(id), Some(at), Some(st), c),
         None => (None, None, None, 0),

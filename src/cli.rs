@@ -8,6 +8,7 @@ use clap::{Parser, Subcommand};
 use serde_json::json;
 
 use crate::app::{self, App};
+use crate::caller::Caller;
 use crate::contact::ContactRole;
 use crate::conversion::{self, Funnel, Group};
 use crate::error::{Error, Result};
@@ -346,7 +347,8 @@ pub enum DevCommand {
     DataDir,
 }
 
-/// Runs the CLI; returns the process exit code. Errors are printed to stderr in the user's language.
+/// Runs the CLI; returns the process exit code: 0, 1 when something is refused, 70 (EX_SOFTWARE)
+/// for a bug (a panic). Errors are printed to stderr in the user's language.
 pub fn run(cli: Cli) -> i32 {
     let _log = crate::logging::init(&app::data_dir());
     let explicit = cli.lang.as_deref().and_then(Lang::parse).or_else(|| {
@@ -365,14 +367,21 @@ pub fn run(cli: Cli) -> i32 {
         if explicit.is_none() {
             lang = settings::language(&app.db.conn())?;
         }
-        execute(app, cli.command, lang)
+        crate::panics::catch("cli", || execute(app, cli.command, lang))
     })();
     match result {
         Ok(()) => 0,
         Err(e) => {
             eprintln!("{}{}", lang.pick("错误：", "Error: "), e.message(lang));
-            1
+            exit_code(&e)
         }
+    }
+}
+
+fn exit_code(e: &Error) -> i32 {
+    match e {
+        Error::Internal => 70,
+        _ => 1,
     }
 }
 
@@ -392,6 +401,8 @@ fn dev(command: &DevCommand) -> Result<()> {
 }
 
 fn execute(app: App, command: Command, lang: Lang) -> Result<()> {
+    // Whoever runs the CLI on this computer is the organizer, in the language of --lang.
+    let organizer = Caller::organizer(lang);
     match command {
         Command::Serve {
             addr,
@@ -414,7 +425,7 @@ fn execute(app: App, command: Command, lang: Lang) -> Result<()> {
             }
         }
         Command::Demo { today } => {
-            let out = api::dispatch(&app, "demo.load", json!({ "today": today }))?;
+            let out = api::dispatch(&app, &organizer, "demo.load", json!({ "today": today }))?;
             println!(
                 "{}",
                 match lang {
@@ -516,15 +527,11 @@ fn execute(app: App, command: Command, lang: Lang) -> Result<()> {
                         format!("There is no price tier with id {tier}."),
                     ));
                 };
-                let caller = api::Caller {
-                    lang,
-                    ..api::Caller::default()
-                };
                 let input = json!({
                     "seminar_id": seminar, "store_id": store, "product_id": product, "tier_id": tier,
                     "amount_fen": amount, "payment": payment, "quantity": quantity, "method": method, "reason": reason,
                 });
-                let out = api::dispatch_as(&app, &caller, "deals.create", input)?;
+                let out = api::dispatch(&app, &organizer, "deals.create", input)?;
                 if json {
                     println!("{}", serde_json::to_string_pretty(&out).expect("json"));
                 } else {
@@ -640,11 +647,7 @@ fn execute(app: App, command: Command, lang: Lang) -> Result<()> {
             companions,
             json,
         } => {
-            let caller = api::Caller {
-                lang,
-                desk: station,
-                ..api::Caller::default()
-            };
+            let caller = Caller::organizer(lang).at_desk(station);
             let r = crate::checkin::scan(
                 &app,
                 &caller,
@@ -686,7 +689,7 @@ fn execute(app: App, command: Command, lang: Lang) -> Result<()> {
                 }
                 None => json!({}),
             };
-            let out = api::dispatch(&app, op.as_deref().unwrap_or_default(), input)?;
+            let out = api::dispatch(&app, &organizer, op.as_deref().unwrap_or_default(), input)?;
             println!("{}", serde_json::to_string_pretty(&out).expect("json"));
             Ok(())
         }
@@ -788,14 +791,12 @@ fn script_cmd(app: &App, command: ScriptCommand, lang: Lang) -> Result<()> {
                     (false, Lang::En) => " (the default template, not saved yet)".into(),
                 }
             );
+            // The times the stages began, on the venue's clock.
+            let tz = crate::venue::zone(&app.db.conn(), Some(seminar))?;
             let local = |ts: &Option<String>| {
                 ts.as_deref()
                     .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
-                    .map(|t| {
-                        t.with_timezone(&chrono_tz::Asia::Shanghai)
-                            .format("%H:%M:%S")
-                            .to_string()
-                    })
+                    .map(|t| t.with_timezone(&tz).format("%H:%M:%S").to_string())
                     .unwrap_or_else(|| "—".into())
             };
             for (i, st) in show.stages.iter().enumerate() {

@@ -940,7 +940,11 @@ pub fn compare_in(conn: &Connection, lang: crate::i18n::Lang) -> Result<Comparis
 }
 
 /// The organisation's seminars side by side, with where each closed one lost most.
-pub fn compare(app: &App, caller: &crate::api::Caller, _: crate::api::Empty) -> Result<Comparison> {
+pub fn compare(
+    app: &App,
+    caller: &crate::caller::Caller,
+    _: crate::api::Empty,
+) -> Result<Comparison> {
     compare_in(&app.db.conn(), caller.lang)
 }
 

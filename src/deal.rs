@@ -7,8 +7,8 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 use utoipa::ToSchema;
 
-use crate::api::Caller;
 use crate::app::App;
+use crate::caller::Caller;
 use crate::error::{found, invalid, Error, Result, Thing};
 use crate::invitation::SeminarScope;
 use crate::store::IdInput;

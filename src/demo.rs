@@ -245,7 +245,8 @@ pub fn load(app: &App, input: DemoInput) -> Result<DemoSummary> {
         .filter(|s| !s.is_empty())
     {
         Some(s) => parse_today(s)?,
-        None => app.now().with_timezone(&Shanghai).date_naive(),
+        // The demo organisation and its seminars are in Shanghai (TIMEZONE).
+        None => crate::venue::today_in(app, Shanghai),
     };
     let summary = app.db.write(|tx| {
         refuse_if_not_empty(tx)?;

@@ -40,6 +40,9 @@ pub enum Error {
     Sqlite(#[from] rusqlite::Error),
     #[error("i/o error: {0}")]
     Io(#[from] std::io::Error),
+    /// A bug: a handler panicked (see [`crate::panics`]). The log has the details.
+    #[error("internal error")]
+    Internal,
 }
 
 /// Things that can be looked up by id, for "not found" messages.
@@ -144,7 +147,7 @@ impl Error {
             Error::UnknownOp(_) => "unknown_operation",
             Error::BadInput(_) => "bad_request",
             Error::Database { .. } => "database",
-            Error::Sqlite(_) | Error::Io(_) => "internal",
+            Error::Sqlite(_) | Error::Io(_) | Error::Internal => "internal",
         }
     }
 
@@ -155,7 +158,7 @@ impl Error {
             Error::Forbidden { .. } => 403,
             Error::NotFound { .. } | Error::UnknownOp(_) => 404,
             Error::Conflict { .. } => 409,
-            Error::Database { .. } | Error::Sqlite(_) | Error::Io(_) => 500,
+            Error::Database { .. } | Error::Sqlite(_) | Error::Io(_) | Error::Internal => 500,
         }
     }
 
@@ -211,6 +214,12 @@ impl Error {
                     format!("File error: {e}")
                 }
             }
+            Error::Internal => lang
+                .pick(
+                    "程序内部出错，这次操作没有完成。请重试；如果仍然出错，请联系技术支持，日志里有详细记录。",
+                    "Something went wrong inside the app and this was not done. Try again; if it happens again, contact support: the app's log has the details.",
+                )
+                .into(),
         }
     }
 

@@ -25,6 +25,7 @@ use crate::seminar::{SeatingLayout, SeminarStatus};
 use crate::staff::StaffRole;
 use crate::store::{IdInput, StoreQuery};
 use crate::ticket::FileOut;
+use crate::venue;
 use crate::{checkin, deal, followup, invitation, product, referral, seminar, staff, store};
 
 /// One cell of an exported row.
@@ -377,12 +378,14 @@ fn status_name(s: SeminarStatus) -> &'static str {
 /// A seminar's sheets: funnel and breakdowns, invitations, check-ins, deals, follow-ups.
 fn seminar_sheets(app: &App, id: i64) -> Result<Vec<Sheet>> {
     let s = seminar::get(app, IdInput { id })?;
-    let tz: chrono_tz::Tz = s.timezone.parse().unwrap_or(chrono_tz::Asia::Shanghai);
+    let tz = venue::zone_named(&app.db.conn(), &s.timezone)?;
     let scope = || SeminarScope { seminar_id: id };
     let report = conversion::report(app, IdInput { id })?;
     let invitations = invitation::list(app, scope().into())?;
     let checkins = checkin::list(app, scope())?;
-    let deals = deal::list(app, &crate::api::Caller::default(), scope())?;
+    // Exports are the organizer's alone, and the workbook is in Chinese.
+    let organizer = crate::caller::Caller::organizer(crate::i18n::Lang::Zh);
+    let deals = deal::list(app, &organizer, scope())?;
     let followups = followup::list(app, scope())?;
     let products = product::list(app)?;
 
@@ -599,6 +602,8 @@ fn followup_row(f: &followup::FollowUp) -> Vec<Cell> {
 
 /// Every store the store list's filter finds (all pages).
 fn stores_sheet(app: &App, q: &ExportQuery) -> Result<Sheet> {
+    // A store belongs to no seminar: its dates read in the organisation's time zone.
+    let tz = venue::zone(&app.db.conn(), None)?;
     let mut rows = Vec::new();
     for page in 1.. {
         let p = store::list(
@@ -628,7 +633,7 @@ fn stores_sheet(app: &App, q: &ExportQuery) -> Result<Sheet> {
                 text(s.source),
                 Cell::Int(s.contact_count),
                 text(s.note),
-                local(&s.created_at, chrono_tz::Asia::Shanghai),
+                local(&s.created_at, tz),
             ]);
         }
         if done {

@@ -6,13 +6,14 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 use utoipa::ToSchema;
 
-use crate::api::Caller;
 use crate::app::App;
 pub use crate::cadence::Channel;
+use crate::caller::Caller;
 use crate::deal::{DealInput, Payment};
 use crate::error::Result;
 use crate::invitation::SeminarScope;
 use crate::seminar;
+use crate::venue;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -123,7 +124,7 @@ pub struct FollowUpTodayQuery {
     /// Whose follow-ups (all staff when null).
     #[serde(default)]
     pub owner_id: Option<i64>,
-    /// `YYYY-MM-DD`; today in Shanghai when null.
+    /// `YYYY-MM-DD`; today in the organisation's time zone when null.
     #[serde(default)]
     pub date: Option<String>,
 }
@@ -152,14 +153,11 @@ pub fn record_for(app: &App, caller: &Caller, input: FollowUpRecord) -> Result<F
 
 /// Open follow-ups due on or before the day, oldest first: a staff member's work for today.
 pub fn today(app: &App, q: FollowUpTodayQuery) -> Result<Vec<FollowUp>> {
+    let conn = app.db.conn();
     let day = match q.date.as_deref() {
         Some(d) => parse_day(d, "date")?,
-        None => app
-            .now()
-            .with_timezone(&chrono_tz::Asia::Shanghai)
-            .date_naive(),
+        None => venue::today(app, &conn, None)?,
     };
-    let conn = app.db.conn();
     let mut stmt = conn.prepare(&format!(
         "{SELECT} WHERE f.done_at IS NULL AND f.due_date <= ?1 AND (?2 IS NULL OR f.owner_id = ?2)
          ORDER BY f.due_date, f.id"
@@ -382,11 +380,7 @@ pub fn record(app: &App, actor: &str, input: FollowUpRecord) -> Result<FollowUp>
     let now = app.now_str();
     let (followup, deal) = app.db.write(|tx| {
         let f = get_in(tx, input.id)?;
-        let timezone = match f.seminar_id {
-            Some(id) => seminar::get_in(tx, id)?.timezone,
-            None => String::new(),
-        };
-        let today = crate::cadence::venue_today(app, &timezone);
+        let today = venue::today(app, tx, f.seminar_id)?;
         if f.done_at.is_some() {
             return Err(crate::error::Error::Conflict {
                 zh: "这条跟进已经记录过结果了。".into(),

@@ -22,7 +22,6 @@ use crate::api::{self, Access, Caller, Input, Method, Op};
 use crate::app::App;
 use crate::error::Error;
 use crate::i18n::Lang;
-use crate::settings;
 use crate::station::{self, Event, Identity, Refusal, StationRole};
 
 /// What the server shares between requests.
@@ -191,12 +190,11 @@ async fn handle(
         Ok(i) => i,
         Err(e) => return error_response(&e, header_lang.unwrap_or_default()),
     };
+    let app = s.app.clone();
     let result = tokio::task::spawn_blocking(move || {
         let started = std::time::Instant::now();
         let app = &s.app;
-        let lang = || {
-            header_lang.unwrap_or_else(|| settings::language(&app.db.conn()).unwrap_or_default())
-        };
+        let lang = || api::answer_lang(app, header_lang);
         let station = if op.access == Access::Public {
             None
         } else {
@@ -212,10 +210,7 @@ async fn handle(
         let lang = lang();
         let caller = match station {
             Some(id) => Caller::station(lang, id),
-            None => Caller {
-                lang,
-                ..Caller::default()
-            },
+            None => Caller::organizer(lang),
         };
         let out = op.call(app, &caller, input);
         api::log_call(op, started, &out);
@@ -225,12 +220,13 @@ async fn handle(
     match result {
         Ok((Ok(v), _)) => Json(v).into_response(),
         Ok((Err(e), lang)) => error_response(&e, lang),
+        // Handlers' panics are caught in `Op::call`; this is one in the transport's own code.
         Err(join) => {
-            tracing::error!(op = op.name, "handler panicked: {join}");
-            error_response(
-                &Error::BadInput("internal error".into()),
-                header_lang.unwrap_or_default(),
-            )
+            tracing::error!(op = op.name, "panicked: {join}");
+            let lang = tokio::task::spawn_blocking(move || api::answer_lang(&app, header_lang))
+                .await
+                .unwrap_or_default();
+            error_response(&Error::Internal, lang)
         }
     }
 }
@@ -250,7 +246,7 @@ async fn events(State(s): State<Arc<Server>>, headers: HeaderMap, ext: Extension
     let who = match who {
         Ok(Ok(w)) => w,
         Ok(Err(e)) => return error_response(&e, lang),
-        Err(_) => return error_response(&Error::BadInput("internal error".into()), lang),
+        Err(_) => return error_response(&Error::Internal, lang),
     };
     let rx = s.app.events.subscribe();
     let stream = futures_util::stream::unfold((rx, who), |(mut rx, who)| async move {
@@ -360,7 +356,7 @@ async fn unknown_api(
     match who {
         Ok(Ok(())) => error_response(&Error::UnknownOp(uri.path().to_owned()), lang),
         Ok(Err(e)) => error_response(&e, lang),
-        Err(_) => error_response(&Error::BadInput("internal error".into()), lang),
+        Err(_) => error_response(&Error::Internal, lang),
     }
 }
 

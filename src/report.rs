@@ -3,8 +3,8 @@
 
 use base64::Engine;
 
-use crate::api::Caller;
 use crate::app::App;
+use crate::caller::Caller;
 use crate::contact::ContactRole;
 use crate::conversion::{self, Counts, Group};
 use crate::error::Result;

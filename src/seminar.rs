@@ -10,7 +10,7 @@ use utoipa::ToSchema;
 use crate::app::App;
 use crate::deal::QuotaPolicy;
 use crate::error::{found, invalid, Error, Result, Thing};
-use crate::settings::{self, DEFAULT_TIMEZONE};
+use crate::settings;
 use crate::staff::{self, StaffRole};
 use crate::store::IdInput;
 use crate::{conversion, validate};
@@ -105,7 +105,8 @@ pub struct SeminarInput {
     pub title: String,
     pub date: String,
     pub start_time: String,
-    #[serde(default = "default_tz")]
+    /// IANA name; the organisation's time zone when empty or left out.
+    #[serde(default)]
     pub timezone: String,
     #[serde(default)]
     pub venue: String,
@@ -122,9 +123,6 @@ pub struct SeminarInput {
     pub quota_policy: QuotaPolicy,
 }
 
-fn default_tz() -> String {
-    DEFAULT_TIMEZONE.into()
-}
 fn default_attribution() -> i64 {
     30
 }
@@ -279,7 +277,10 @@ pub fn clean(conn: &Connection, input: SeminarInput) -> Result<Clean> {
             ),
         )
     })?;
-    let timezone = settings::parse_timezone(&input.timezone)?;
+    let timezone = match input.timezone.trim() {
+        "" => settings::timezone(conn)?,
+        name => settings::parse_timezone(name)?,
+    };
     let capacity = validate::range(
         "capacity",
         ("容纳人数", "capacity"),

@@ -10,7 +10,9 @@ use crate::error::{invalid, Result};
 use crate::i18n::Lang;
 use crate::validate;
 
+/// The organisation's time zone until it is changed; [`DEFAULT_ZONE`] by name.
 pub const DEFAULT_TIMEZONE: &str = "Asia/Shanghai";
+pub const DEFAULT_ZONE: chrono_tz::Tz = chrono_tz::Asia::Shanghai;
 
 #[derive(Debug, Clone, Serialize, TS, ToSchema)]
 pub struct Settings {
@@ -46,6 +48,13 @@ pub fn language(conn: &Connection) -> Result<Lang> {
     Ok(get_value(conn, "language")?
         .and_then(|v| Lang::parse(&v))
         .unwrap_or_default())
+}
+
+/// The organisation's time zone (see [`crate::venue`] for a seminar's).
+pub fn timezone(conn: &Connection) -> Result<chrono_tz::Tz> {
+    Ok(get_value(conn, "timezone")?
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(DEFAULT_ZONE))
 }
 
 pub fn get(app: &App) -> Result<Settings> {

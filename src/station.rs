@@ -15,11 +15,12 @@ use tokio::sync::broadcast;
 use ts_rs::TS;
 use utoipa::ToSchema;
 
-use crate::api::Caller;
 use crate::app::App;
+use crate::caller::Caller;
 use crate::error::{found, invalid, Error, Result, Thing};
 use crate::invitation::SeminarScope;
 use crate::store::IdInput;
+use crate::venue;
 use crate::{seminar, staff};
 
 /// What a station does. A station reaches only the operations its role needs.
@@ -188,7 +189,7 @@ fn sha256_hex(s: &str) -> String {
 /// The end of a seminar's day, venue time, as an instant.
 fn end_of_day(conn: &Connection, seminar_id: i64) -> Result<DateTime<Utc>> {
     let s = seminar::get_in(conn, seminar_id)?;
-    let tz: chrono_tz::Tz = s.timezone.parse().unwrap_or(chrono_tz::Asia::Shanghai);
+    let tz = venue::zone_named(conn, &s.timezone)?;
     let date = chrono::NaiveDate::parse_from_str(&s.date, "%Y-%m-%d")
         .map_err(|_| invalid("date", "会销日期无效。", "The seminar's date is not valid."))?;
     let local = date.and_time(NaiveTime::MIN) + Duration::days(1);

@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use huixiao::caller::Caller;
 use huixiao::error::ApiError;
 use huixiao::i18n::Lang;
 use huixiao::{api, app, http, App};
@@ -15,7 +16,8 @@ struct Shell {
     app: Result<Arc<App>, huixiao::Error>,
 }
 
-/// The one command: `invoke("api", { op, input, lang })`.
+/// The one command: `invoke("api", { op, input, lang })`. The caller is the organizer, answered
+/// in the page's language (else the organisation's setting), like every other transport.
 #[tauri::command]
 async fn api(
     shell: tauri::State<'_, Shell>,
@@ -23,16 +25,22 @@ async fn api(
     input: Value,
     lang: Option<String>,
 ) -> Result<Value, ApiError> {
-    let lang = lang.as_deref().and_then(Lang::parse).unwrap_or_default();
-    let app = shell.app.as_ref().map_err(|e| e.to_api(lang))?.clone();
+    let asked = lang.as_deref().and_then(Lang::parse);
+    let app = shell
+        .app
+        .as_ref()
+        .map_err(|e| e.to_api(asked.unwrap_or_default()))?
+        .clone();
+    let name = op.clone();
     tauri::async_runtime::spawn_blocking(move || {
-        api::dispatch(&app, &op, input).map_err(|e| e.to_api(lang))
+        let lang = api::answer_lang(&app, asked);
+        api::dispatch(&app, &Caller::organizer(lang), &op, input).map_err(|e| e.to_api(lang))
     })
     .await
-    .map_err(|e| ApiError {
-        code: "internal".into(),
-        message: e.to_string(),
-        field: None,
+    // The core catches its handlers' panics; this would be one in the shell's own closure.
+    .map_err(|e| {
+        tracing::error!(op = %name, "panicked: {e}");
+        huixiao::Error::Internal.to_api(asked.unwrap_or_default())
     })?
 }
 
@@ -74,9 +82,7 @@ pub fn run() {
         tracing::error!(path = %path.display(), code = e.code(), "cannot open database");
         eprintln!("{}", e.message(Lang::Zh));
     }
-    tauri::Builder::default()
-        .manage(Shell { app: opened })
-        .invoke_handler(tauri::generate_handler![api])
+    with_api(tauri::Builder::default(), Shell { app: opened })
         .setup(|tauri_app| {
             serve_ui_to_stations(tauri_app);
             if let Some(window) = tauri_app.get_webview_window("main") {
@@ -86,6 +92,13 @@ pub fn run() {
         })
         .run(tauri::generate_context!())
         .expect("error while running the Huixiao window");
+}
+
+/// The window's one command and the core behind it (the mock runtime's tests use it too).
+fn with_api<R: tauri::Runtime>(builder: tauri::Builder<R>, shell: Shell) -> tauri::Builder<R> {
+    builder
+        .manage(shell)
+        .invoke_handler(tauri::generate_handler![api])
 }
 
 /// LAN stations (phones) get the same UI the window shows, from the bundled assets, when the
@@ -132,3 +145,6 @@ fn enable_camera(window: &tauri::WebviewWindow) {
 
 #[cfg(not(target_os = "linux"))]
 fn enable_camera(_window: &tauri::WebviewWindow) {}
+
+#[cfg(test)]
+mod tests;

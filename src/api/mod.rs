@@ -17,9 +17,10 @@ use utoipa::openapi::{RefOr, Schema};
 use utoipa::ToSchema;
 
 use crate::app::App;
+pub use crate::caller::Caller;
 use crate::error::{Error, Result};
 use crate::i18n::Lang;
-use crate::station::{Identity, StationRole};
+use crate::station::StationRole;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum Method {
@@ -64,63 +65,6 @@ pub enum Input {
 }
 
 type Handler = Box<dyn Fn(&App, &Caller, Input) -> Result<Value> + Send + Sync>;
-
-/// Who is calling, as the transport knows it: the language to answer in, and the person
-/// (`organizer` for the admin session, the staff member for a station).
-#[derive(Debug, Clone)]
-pub struct Caller {
-    pub lang: Lang,
-    pub actor: String,
-    /// The paired station making the request; none for the organizer.
-    pub station: Option<Identity>,
-    /// The organizer's own desk name for what they record (`huixiao checkin --station`).
-    pub desk: Option<String>,
-}
-
-impl Default for Caller {
-    fn default() -> Caller {
-        Caller {
-            lang: Lang::Zh,
-            actor: "organizer".into(),
-            station: None,
-            desk: None,
-        }
-    }
-}
-
-impl Caller {
-    pub fn station(lang: Lang, id: Identity) -> Caller {
-        Caller {
-            lang,
-            actor: id.staff_name.clone(),
-            station: Some(id),
-            desk: None,
-        }
-    }
-
-    /// Refuses a station working on another seminar than the one it was paired for.
-    pub fn check_seminar(&self, seminar_id: i64) -> Result<()> {
-        match &self.station {
-            Some(id) if id.seminar_id != seminar_id => Err(Error::forbidden(
-                "此工作站只为配对时的那场会销工作。",
-                "This station works only for the seminar it was paired for.",
-            )),
-            _ => Ok(()),
-        }
-    }
-
-    /// The station's name as recorded on what it does (check-ins), or the organizer's.
-    pub fn station_name(&self) -> String {
-        match &self.station {
-            Some(id) => id.name.clone(),
-            None => match (&self.desk, self.lang) {
-                (Some(d), _) if !d.trim().is_empty() => d.trim().chars().take(40).collect(),
-                (_, Lang::Zh) => "组织者电脑".into(),
-                (_, Lang::En) => "organizer's laptop".into(),
-            },
-        }
-    }
-}
 
 /// One operation of the API.
 pub struct Op {
@@ -244,14 +188,14 @@ impl Op {
     }
 
     /// Runs the operation. A station's call that names a seminar must name its own, whatever
-    /// the handler checks itself.
+    /// the handler checks itself. A panic answers [`Error::Internal`], on every transport.
     pub fn call(&self, app: &App, caller: &Caller, input: Input) -> Result<Value> {
         if caller.station.is_some() {
             if let Some(id) = seminar_of(&input) {
                 caller.check_seminar(id)?;
             }
         }
-        (self.handler)(app, caller, input)
+        crate::panics::catch(self.name, || (self.handler)(app, caller, input))
     }
 }
 
@@ -281,18 +225,20 @@ pub fn find(name: &str) -> Option<&'static Op> {
     OPS.iter().find(|op| op.name == name)
 }
 
-/// Runs operation `name` with a JSON input as the organizer, answering in Chinese.
-pub fn dispatch(app: &App, name: &str, input: Value) -> Result<Value> {
-    dispatch_as(app, &Caller::default(), name, input)
-}
-
 /// Runs operation `name` with a JSON input for `caller`: the entry point of IPC and the CLI.
-pub fn dispatch_as(app: &App, caller: &Caller, name: &str, input: Value) -> Result<Value> {
+/// There is no default caller: each transport says who calls and in which language.
+pub fn dispatch(app: &App, caller: &Caller, name: &str, input: Value) -> Result<Value> {
     let op = find(name).ok_or_else(|| Error::UnknownOp(name.to_owned()))?;
     let started = std::time::Instant::now();
     let out = op.call(app, caller, Input::Json(input));
     log_call(op, started, &out);
     out
+}
+
+/// The language to answer in: the one the caller asked for (the page's, `Accept-Language`,
+/// `--lang`), else the organisation's setting.
+pub fn answer_lang(app: &App, asked: Option<Lang>) -> Lang {
+    asked.unwrap_or_else(|| crate::settings::language(&app.db.conn()).unwrap_or_default())
 }
 
 pub(crate) fn log_call(op: &Op, started: std::time::Instant, out: &Result<Value>) {

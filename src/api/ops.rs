@@ -139,6 +139,7 @@ pub(super) fn all() -> Vec<Op> {
         Op::new("checklist.assign", Post, "/api/checklist-items/{id}/assign", Admin, "Assign a checklist item to a staff member", checklist::assign),
         Op::new("openapi", Get, "/api/openapi.json", Admin, "This API as an OpenAPI 3 document", openapi_doc),
         Op::new("demo.load", Post, "/api/demo", Admin, "Fill an empty database with demo data", demo::load),
+        Op::new("dev.panic", Post, "/api/dev/panic", Admin, "Developer tool: fails with a panic on purpose, to check that every transport answers 500 internal", dev_panic),
     ]
 }
 
@@ -153,6 +154,11 @@ fn health(_: &crate::app::App, _: Empty) -> crate::error::Result<Health> {
         ok: true,
         version: env!("CARGO_PKG_VERSION").into(),
     })
+}
+
+/// A bug on purpose: what a panicking handler looks like on each transport.
+fn dev_panic(_: &crate::app::App, _: Empty) -> crate::error::Result<Empty> {
+    panic!("dev.panic: a panic on purpose")
 }
 
 /// The OpenAPI document as JSON.

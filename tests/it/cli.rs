@@ -118,6 +118,75 @@ fn errors_go_to_stderr_in_the_users_language_with_a_non_zero_exit() {
 }
 
 #[test]
+fn call_answers_in_the_language_of_lang() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("c.db");
+    let run = |args: &[&str]| huixiao().arg("--db").arg(&db).args(args).output().unwrap();
+    let create = run(&[
+        "call",
+        "seminars.create",
+        r#"{"title":"农资经销商订货会","date":"2030-03-01","start_time":"10:00","capacity":200}"#,
+    ]);
+    assert!(
+        create.status.success(),
+        "{}",
+        String::from_utf8_lossy(&create.stderr)
+    );
+    let scan = r#"{"seminar_id":1,"code":"hello"}"#;
+    let en = run(&["--lang", "en", "call", "checkins.scan", scan]);
+    assert!(
+        en.status.success(),
+        "{}",
+        String::from_utf8_lossy(&en.stderr)
+    );
+    let out: Value = serde_json::from_slice(&en.stdout).unwrap();
+    assert_eq!(out["outcome"], "invalid");
+    assert!(
+        out["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("The code is incomplete"),
+        "{out}"
+    );
+    let zh = run(&["call", "checkins.scan", scan]);
+    let out: Value = serde_json::from_slice(&zh.stdout).unwrap();
+    assert!(
+        out["message"].as_str().unwrap().starts_with("票码不完整"),
+        "{out}"
+    );
+}
+
+/// A bug (a panic) is reported as one, in the user's language, with exit code 70 (EX_SOFTWARE)
+/// rather than Rust's 101 or the 1 of a refusal.
+#[test]
+fn a_panic_exits_70_with_a_sentence_in_the_users_language() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("c.db");
+    let out = huixiao()
+        .env("HUIXIAO_DATA_DIR", dir.path())
+        .arg("--db")
+        .arg(&db)
+        .args(["--lang", "en", "call", "dev.panic"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(70));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("Error: Something went wrong inside the app"),
+        "{stderr}"
+    );
+    // The log names the operation that panicked.
+    let logs: String = std::fs::read_dir(dir.path().join("logs"))
+        .unwrap()
+        .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
+        .collect();
+    assert!(
+        logs.contains("ERROR") && logs.contains("op=\"dev.panic\"") && logs.contains("panicked"),
+        "{logs}"
+    );
+}
+
+#[test]
 fn a_database_that_is_not_sqlite_is_reported_not_overwritten() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("report.xlsx");

@@ -392,18 +392,16 @@ fn the_four_territory_rates() {
 #[test]
 fn the_report_pdf_op_gives_the_session_report_in_the_callers_language() {
     use base64::Engine;
-    use huixiao::api::{dispatch_as, Caller};
+    use huixiao::api::dispatch;
+    use huixiao::caller::Caller;
     use huixiao::i18n::Lang;
 
     let app = app();
     let b = build(&app);
     let dir = tempfile::tempdir().unwrap();
     for (lang, title) in [(Lang::Zh, "会销报告"), (Lang::En, "Seminar report")] {
-        let caller = Caller {
-            lang,
-            ..Caller::default()
-        };
-        let out = dispatch_as(&app, &caller, "seminars.report_pdf", json!({"id": b.s1})).unwrap();
+        let caller = Caller::organizer(lang);
+        let out = dispatch(&app, &caller, "seminars.report_pdf", json!({"id": b.s1})).unwrap();
         assert_eq!(out["mime"], "application/pdf");
         let bytes = base64::engine::general_purpose::STANDARD
             .decode(out["data_base64"].as_str().unwrap())

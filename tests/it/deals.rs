@@ -89,13 +89,9 @@ fn a_seminar_may_warn_instead_of_refusing() {
     s["quota_policy"] = json!("warn");
     call(&app, "seminars.update", s).unwrap();
     call(&app, "deals.create", deal(&w, product, limited)).unwrap();
-    let caller = huixiao::api::Caller {
-        lang: huixiao::i18n::Lang::En,
-        ..Default::default()
-    };
+    let caller = huixiao::caller::Caller::organizer(huixiao::i18n::Lang::En);
     let second =
-        huixiao::api::dispatch_as(&app, &caller, "deals.create", deal(&w, product, limited))
-            .unwrap();
+        huixiao::api::dispatch(&app, &caller, "deals.create", deal(&w, product, limited)).unwrap();
     assert_eq!(
         second["warnings"],
         json!(["The “限时价” places are all taken (1/1)."])

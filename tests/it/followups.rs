@@ -328,3 +328,75 @@ fn search_by_owner_and_dates_and_a_deposit_records_its_deal_under_the_quota_rule
         (Some("deposit"), Some(300_000))
     );
 }
+
+/// "Today" is the venue's date: the organisation's time zone for follow-ups without a seminar,
+/// not Shanghai's. At 23:30 in Berlin on 1 December it is already 06:30 on the 2nd in Shanghai.
+#[test]
+fn today_is_the_date_in_the_organisations_time_zone() {
+    let late_evening = Utc.with_ymd_and_hms(2026, 12, 1, 22, 30, 0).unwrap();
+    let app = app().with_clock(Clock::Fixed(late_evening));
+    call(
+        &app,
+        "settings.update",
+        json!({"org_name": "", "language": "zh-CN", "timezone": "Europe/Berlin"}),
+    )
+    .unwrap();
+    let staff = call(
+        &app,
+        "staff.create",
+        json!({"name": "王芳", "roles": ["inviter"]}),
+    )
+    .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let store = call(
+        &app,
+        "stores.create",
+        json!({"name": "柏林花店", "city": "Berlin"}),
+    )
+    .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let followup = |due: &str| {
+        app.db
+            .write(|tx| {
+                tx.execute(
+                    "INSERT INTO followups (store_id, owner_id, due_date, created_at) VALUES (?1, ?2, ?3, '2026-11-20T10:00:00Z')",
+                    rusqlite::params![store, staff, due],
+                )?;
+                Ok(tx.last_insert_rowid())
+            })
+            .unwrap()
+    };
+    let first = followup("2026-12-01");
+    let second = followup("2026-12-02");
+    let due = |app: &huixiao::App| -> Vec<i64> {
+        call(app, "followups.today", json!({"owner_id": staff}))
+            .unwrap()
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["id"].as_i64().unwrap())
+            .collect()
+    };
+    assert_eq!(due(&app), [first], "the 2nd has not begun in Berlin");
+    // A call-back "today" is today in Berlin, not a day in the past.
+    call(
+        &app,
+        "followups.record",
+        json!({"id": first, "outcome": "thinking", "next_date": "2026-12-01"}),
+    )
+    .expect("the 1st is still today in Berlin");
+    // Just after midnight in Berlin (still the 1st in UTC), the 2nd's is due too.
+    let after_midnight = Utc.with_ymd_and_hms(2026, 12, 1, 23, 30, 0).unwrap();
+    let next_day = app.clone().with_clock(Clock::Fixed(after_midnight));
+    assert!(due(&next_day).contains(&second));
+    // A seminar created without a zone is at the organisation's.
+    let seminar = call(
+        &app,
+        "seminars.create",
+        json!({"title": "花店经营研讨会", "date": "2026-12-20", "start_time": "14:00", "capacity": 40}),
+    )
+    .unwrap();
+    assert_eq!(seminar["timezone"], "Europe/Berlin");
+}

@@ -200,6 +200,44 @@ async fn create_and_list_over_http_with_errors_in_the_requested_language() {
     assert_eq!(missing.status(), 404);
 }
 
+/// A panic in a handler is the app's fault: 500 `internal` in the caller's language, never a
+/// "bad request", and the server goes on answering.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_panicking_operation_answers_500_internal() {
+    let s = start().await;
+    let panic = |lang: &'static str| {
+        client()
+            .post(format!("{}/api/dev/panic", s.base))
+            .bearer_auth(TOKEN)
+            .header("Accept-Language", lang)
+            .json(&json!({}))
+            .send()
+    };
+    let en = panic("en").await.unwrap();
+    assert_eq!(en.status(), 500);
+    let body: Value = en.json().await.unwrap();
+    assert_eq!(body["code"], "internal", "{body}");
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("Something went wrong inside the app"),
+        "{body}"
+    );
+    let zh: Value = panic("zh-CN").await.unwrap().json().await.unwrap();
+    assert_eq!(zh["code"], "internal");
+    assert!(
+        zh["message"].as_str().unwrap().starts_with("程序内部出错"),
+        "{zh}"
+    );
+    let health = client()
+        .get(format!("{}/api/health", s.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(health.status(), 200);
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn the_openapi_document_lists_every_operation() {
     let s = start().await;

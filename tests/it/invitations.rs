@@ -594,7 +594,11 @@ fn the_list_filters_by_status_inviter_and_name_or_the_phones_last_four_digits() 
         ("q".to_owned(), "幼儿园".to_owned()),
     ];
     let out = op
-        .call(&app, &Default::default(), huixiao::api::Input::Form(form))
+        .call(
+            &app,
+            &crate::support::organizer(huixiao::i18n::Lang::Zh),
+            huixiao::api::Input::Form(form),
+        )
         .unwrap();
     assert_eq!(out.as_array().unwrap().len(), 1);
 }

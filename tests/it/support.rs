@@ -2,7 +2,9 @@
 
 use chrono::{TimeZone, Utc};
 use huixiao::app::Clock;
+use huixiao::caller::Caller;
 use huixiao::db;
+use huixiao::i18n::Lang;
 use huixiao::App;
 use serde_json::{json, Value};
 
@@ -21,8 +23,13 @@ pub fn dump(app: &App) -> String {
     db::dump(&app.db.conn()).unwrap()
 }
 
+/// Calls an operation as the organizer, answered in Chinese (the app's first language).
 pub fn call(app: &App, op: &str, input: Value) -> huixiao::Result<Value> {
-    huixiao::api::dispatch(app, op, input)
+    huixiao::api::dispatch(app, &organizer(Lang::Zh), op, input)
+}
+
+pub fn organizer(lang: Lang) -> Caller {
+    Caller::organizer(lang)
 }
 
 /// A lecturer, an inviter, an assistant, a store with two contacts and a seminar next week.

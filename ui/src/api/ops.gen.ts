@@ -116,6 +116,7 @@ export const OPS = {
   "checklist.assign": { method: "POST", path: "/api/checklist-items/{id}/assign" },
   "openapi": { method: "GET", path: "/api/openapi.json" },
   "demo.load": { method: "POST", path: "/api/demo" },
+  "dev.panic": { method: "POST", path: "/api/dev/panic" },
 } as const satisfies Record<string, { method: Method; path: string }>;
 
 export interface OpTypes {
@@ -231,6 +232,7 @@ export interface OpTypes {
   "checklist.assign": { input: T.AssignInput; output: T.ChecklistView };
   "openapi": { input: T.Empty; output: T.OpenApiDoc };
   "demo.load": { input: T.DemoInput; output: T.DemoSummary };
+  "dev.panic": { input: T.Empty; output: T.Empty };
 }
 
 export type OpName = keyof OpTypes;

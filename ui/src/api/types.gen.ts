@@ -373,7 +373,7 @@ export type FollowUpTodayQuery = {
  */
 owner_id: number | null, 
 /**
- * `YYYY-MM-DD`; today in Shanghai when null.
+ * `YYYY-MM-DD`; today in the organisation's time zone when null.
  */
 date: string | null, };
 
@@ -1058,7 +1058,11 @@ confirmed: number,
  */
 attended: number, created_at: string, };
 
-export type SeminarInput = { title: string, date: string, start_time: string, timezone: string, venue: string, city: string, capacity: number, lecturer_id: number | null, layout: SeatingLayout, attribution_days: number, quota_policy: QuotaPolicy, };
+export type SeminarInput = { title: string, date: string, start_time: string, 
+/**
+ * IANA name; the organisation's time zone when empty or left out.
+ */
+timezone: string, venue: string, city: string, capacity: number, lecturer_id: number | null, layout: SeatingLayout, attribution_days: number, quota_policy: QuotaPolicy, };
 
 /**
  * A seminar's funnel with its breakdowns.
@@ -1146,7 +1150,11 @@ export type SeminarScope = { seminar_id: number, };
 
 export type SeminarStatus = "planning" | "inviting" | "live" | "closed";
 
-export type SeminarUpdate = { id: number, title: string, date: string, start_time: string, timezone: string, venue: string, city: string, capacity: number, lecturer_id: number | null, layout: SeatingLayout, attribution_days: number, quota_policy: QuotaPolicy, };
+export type SeminarUpdate = { id: number, title: string, date: string, start_time: string, 
+/**
+ * IANA name; the organisation's time zone when empty or left out.
+ */
+timezone: string, venue: string, city: string, capacity: number, lecturer_id: number | null, layout: SeatingLayout, attribution_days: number, quota_policy: QuotaPolicy, };
 
 export type Settings = { org_name: string, language: Lang, timezone: string, 
 /**
