@@ -12,7 +12,7 @@ say() { printf '\033[1;34m==>\033[0m %s\n' "$*"; }
 pkgs=(libwebkit2gtk-4.1-dev libsoup-3.0-dev libjavascriptcoregtk-4.1-dev librsvg2-dev
       libayatana-appindicator3-dev libxdo-dev libssl-dev build-essential pkg-config file fonts-noto-cjk)
 if [ "$purpose" = test ]; then
-  pkgs+=(xvfb xauth webkit2gtk-driver chromium poppler-utils python3-venv)
+  pkgs+=(xvfb xauth webkit2gtk-driver chromium poppler-utils python3-venv unzip)
 fi
 missing=()
 for p in "${pkgs[@]}"; do
