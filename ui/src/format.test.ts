@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatDate, formatDateShort, formatDateTime, formatMoney, formatRate, formatWeekday, maskPhone, parseYuan } from "./format";
+import { formatDate, formatDateShort, formatDateTime, formatMoney, formatRate, formatVenueTime, formatWeekday, maskPhone, parseYuan } from "./format";
 
 describe("formatDate", () => {
   it("shows dates the Chinese way in zh", () => {
@@ -59,5 +59,21 @@ describe("maskPhone", () => {
   it("keeps only the first 3 and last 4 digits", () => {
     expect(maskPhone("13812345678")).toBe("138****5678");
     expect(maskPhone(null)).toBe("—");
+  });
+});
+
+describe("formatVenueTime", () => {
+  it("shows the venue's clock, not UTC", () => {
+    expect(formatVenueTime("2026-11-22T06:30:00Z", "Asia/Shanghai", "2026-11-22")).toBe("14:30");
+    expect(formatVenueTime("2026-11-22T06:30:00Z", "Europe/London", "2026-11-22")).toBe("06:30");
+  });
+  it("names the date when it is not the seminar's day", () => {
+    expect(formatVenueTime("2026-11-21T17:05:00Z", "Asia/Shanghai", "2026-11-21")).toBe("2026-11-22 01:05");
+    expect(formatVenueTime("2026-11-22T06:30:00Z", "Asia/Shanghai")).toBe("2026-11-22 14:30");
+  });
+  it("copes with missing input and an unknown zone", () => {
+    expect(formatVenueTime(null, "Asia/Shanghai")).toBe("—");
+    expect(formatVenueTime("garbage", "Asia/Shanghai")).toBe("garbage");
+    expect(formatVenueTime("2026-11-22T06:30:00Z", "Not/AZone")).toMatch(/^2026-11-2[12] \d\d:30$/);
   });
 });

@@ -68,3 +68,31 @@ export function maskPhone(phone: string | null | undefined): string {
   if (digits.length < 7) return digits;
   return `${digits.slice(0, 3)}****${digits.slice(-4)}`;
 }
+
+/** The venue-local date (YYYY-MM-DD) and time (HH:MM) of an RFC 3339 instant in an IANA time zone. */
+function venueParts(ts: string, timeZone: string): { date: string; time: string } | null {
+  const d = new Date(ts);
+  if (Number.isNaN(d.getTime())) return null;
+  let parts: Intl.DateTimeFormatPart[];
+  try {
+    parts = new Intl.DateTimeFormat("en-CA", {
+      timeZone, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23",
+    }).formatToParts(d);
+  } catch {
+    return null; // an unknown time zone
+  }
+  const get = (t: string) => parts.find((p) => p.type === t)?.value ?? "";
+  return { date: `${get("year")}-${get("month")}-${get("day")}`, time: `${get("hour")}:${get("minute")}` };
+}
+
+/**
+ * An RFC 3339 instant as the venue's clock shows it: `14:03` on the seminar's own date
+ * (`venueDate`), `2026-11-21 14:03` on another day. An unknown time zone falls back to this
+ * computer's local time; never raw UTC.
+ */
+export function formatVenueTime(ts: string | null | undefined, timeZone: string, venueDate?: string | null): string {
+  if (!ts) return "—";
+  const p = venueParts(ts, timeZone);
+  if (!p) return formatDateTime(ts);
+  return venueDate && p.date === venueDate ? p.time : `${p.date} ${p.time}`;
+}

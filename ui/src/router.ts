@@ -24,6 +24,7 @@ const routes: RouteRecordRaw[] = [
   })),
   { path: "/checkin/board", name: "checkin-board", component: () => import("./pages/CheckinPage.vue"), props: { view: "board" } },
   { path: "/checkin/stations", name: "checkin-stations", component: () => import("./pages/CheckinPage.vue"), props: { view: "stations" } },
+  { path: "/checkin/log", name: "checkin-log", component: () => import("./pages/CheckinPage.vue"), props: { view: "log" } },
   { path: "/wall", name: "wall", component: () => import("./pages/SignInWall.vue"), meta: { bare: true } },
   // Station pages: phones and laptops on the LAN, paired to one staff member in one role.
   { path: "/station", name: "station", component: () => import("./pages/station/StationHome.vue"), meta: { bare: true, station: true } },

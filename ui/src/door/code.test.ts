@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { looksLikeTicket, newNonce, normalizeCode, rosterDigest, sha256Hex } from "./code";
+import { groupCode, looksLikeTicket, newNonce, normalizeCode, rosterDigest, sha256Hex } from "./code";
 
 describe("normalizeCode", () => {
   it("upper-cases ASCII letters and drops spaces a scanner or keyboard added", () => {
@@ -33,5 +33,14 @@ describe("hashes and nonces", () => {
     const a = newNonce();
     expect(a).toMatch(/^[0-9a-f-]{32,36}$/);
     expect(newNonce()).not.toBe(a);
+  });
+});
+
+describe("groupCode", () => {
+  it("groups a code by four for reading, and the door reads it back unchanged", () => {
+    const code = "0ZGSNS9ENTJ8GFMPP14ZJ3RBST";
+    expect(groupCode(code)).toBe("0ZGS NS9E NTJ8 GFMP P14Z J3RB ST");
+    expect(normalizeCode(groupCode(code))).toBe(code);
+    expect(groupCode("")).toBe("");
   });
 });

@@ -46,3 +46,8 @@ export async function sha256Hex(text: string): Promise<string> {
 export function rosterDigest(raw: string): Promise<string> {
   return sha256Hex(normalizeCode(raw));
 }
+
+/** A ticket code for reading aloud or typing: groups of `size` (default 4) separated by spaces. */
+export function groupCode(code: string, size = 4): string {
+  return (code.match(new RegExp(`.{1,${size}}`, "g")) ?? []).join(" ");
+}

@@ -275,3 +275,80 @@ test("an offline check-in station verifies codes locally, queues in IndexedDB an
   await page.locator("[data-test=outcome][data-outcome=already_checked_in]:not(:has([data-test=provisional]))").waitFor();
   assert.deepEqual(errors, []);
 });
+
+test("签到记录: every check-in with venue-local time, guest, store, table, desk and companions; search; undo asks first", async () => {
+  // A guest checked in at the organizer's laptop with one companion.
+  const first = take();
+  await adminCall(server, "POST", `/api/seminars/${seminar.id}/checkins/scan`, { seminar_id: seminar.id, code: first.code, ticket_id: null, nonce: null, via: "scan", companions: 1, station_at: null });
+  const { page, errors } = await organizer("/checkin");
+  await page.locator("[data-test=tab-log]").click();
+  await page.waitForFunction(() => location.hash === "#/checkin/log");
+  assert.equal(await page.locator(".header-section").innerText(), "签到 · 签到记录");
+  const log = page.locator("[data-test=checkin-log]");
+  const rows = log.locator(".el-table__body tr");
+  await rows.first().waitFor();
+  const list = await adminCall(server, "GET", `/api/seminars/${seminar.id}/checkins`);
+  assert.equal(await rows.count(), list.length, "one row per check-in");
+  assert.equal(await log.locator("[data-test=log-count]").innerText(), `共 ${list.length} 条签到`);
+  // The venue's clock, never raw UTC.
+  const text = await log.innerText();
+  assert.doesNotMatch(text, /\d{4}-\d{2}-\d{2}T|\dZ\b/, "no raw RFC 3339 on screen");
+  const mine = list.find((c) => c.guest_name === first.guest);
+  const venueClock = new Intl.DateTimeFormat("en-GB", { timeZone: seminar.timezone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(new Date(mine.at));
+  const row = rows.filter({ has: page.locator("[data-test=log-guest]", { hasText: first.guest }) });
+  assert.equal(await row.count(), 1);
+  assert.equal(await row.locator("[data-test=log-at]").innerText(), venueClock);
+  assert.equal(await row.locator("[data-test=log-store]").innerText(), first.store_name);
+  assert.equal(await row.locator("[data-test=log-table-no]").innerText(), `${first.table} 号桌`);
+  assert.equal(await row.locator("[data-test=log-station]").innerText(), "组织者电脑");
+  assert.equal(await row.locator("[data-test=log-companions]").innerText(), "+1");
+  // Newest first.
+  const times = await rows.locator("[data-test=log-at]").allInnerTexts();
+  assert.deepEqual(times, [...times].sort().reverse());
+  await page.screenshot({ path: docsShot("checkin-log.png"), fullPage: true });
+
+  // A check-in made elsewhere (the hub, here) appears without a reload.
+  const late = take();
+  await adminCall(server, "POST", `/api/seminars/${seminar.id}/checkins/scan`, { seminar_id: seminar.id, code: late.code, ticket_id: null, nonce: null, via: "scan", companions: 2, station_at: null });
+  const lateRow = rows.filter({ has: page.locator("[data-test=log-guest]", { hasText: late.guest }) });
+  await lateRow.waitFor({ timeout: 10_000 });
+  assert.equal(await lateRow.locator("[data-test=log-companions]").innerText(), "+2");
+  assert.equal(await rows.first().locator("[data-test=log-guest]").innerText(), late.guest, "the newest on top");
+
+  // Search: by store, then something nobody matches.
+  const search = log.locator("input[data-test=log-search]");
+  assert.equal(await search.getAttribute("aria-label"), "搜索客人、门店、桌号或签到处");
+  await search.fill(first.store_name);
+  const total = list.length + 1;
+  await page.waitForFunction((n) => document.querySelectorAll("[data-test=checkin-log] .el-table__body tr").length < n, total);
+  for (const r of await rows.allInnerTexts()) assert.ok(r.includes(first.store_name), `every row shown has the store: ${r}`);
+  await rows.filter({ hasText: first.guest }).waitFor();
+  assert.match(await log.locator("[data-test=log-count]").innerText(), /^显示 \d+ \/ \d+ 条$/);
+  await search.fill("没有这个人");
+  await log.locator(".el-table__empty-text", { hasText: "没有符合搜索的签到" }).waitFor();
+
+  // Undo asks first: 保留 keeps the check-in, 撤销签到 undoes it.
+  await search.fill(late.guest);
+  await page.waitForFunction(() => document.querySelectorAll("[data-test=checkin-log] .el-table__body tr").length === 1);
+  const undo = rows.first().locator("[data-test=log-undo]");
+  assert.equal(await undo.getAttribute("aria-label"), `撤销 ${late.guest} 的签到`);
+  await undo.click();
+  const box = page.locator(".el-message-box", { hasText: "撤销签到？" });
+  await box.waitFor();
+  assert.match(await box.innerText(), new RegExp(`撤销 ${late.guest}（${late.store_name}）\\d{2}:\\d{2} 的签到`));
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: docsShot("checkin-log-undo.png") });
+  await box.getByRole("button", { name: "保留" }).click();
+  await box.waitFor({ state: "hidden" });
+  assert.ok((await adminCall(server, "GET", `/api/seminars/${seminar.id}/checkins`)).some((c) => c.guest_name === late.guest), "kept");
+  await undo.click();
+  await box.waitFor();
+  await box.getByRole("button", { name: "撤销签到" }).click();
+  await page.locator(".el-message", { hasText: `已撤销 ${late.guest} 的签到` }).waitFor();
+  await log.locator(".el-table__empty-text", { hasText: "没有符合搜索的签到" }).waitFor();
+  assert.ok(!(await adminCall(server, "GET", `/api/seminars/${seminar.id}/checkins`)).some((c) => c.guest_name === late.guest), "undone at the hub");
+  await search.fill("");
+  await page.waitForFunction((n) => document.querySelectorAll("[data-test=checkin-log] .el-table__body tr").length === n, list.length);
+  assert.equal(await log.locator("[data-test=log-count]").innerText(), `共 ${list.length} 条签到`);
+  assert.deepEqual(errors, []);
+});

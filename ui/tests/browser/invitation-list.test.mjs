@@ -201,6 +201,25 @@ test("a seminar's invitation list, built and worked through the window", async (
   await tickets.locator("img[data-test=ticket-qr]").waitFor();
   assert.match(await tickets.locator("img[data-test=ticket-qr]").getAttribute("alt"), /刘桂芳/);
   await page.screenshot({ path: screenshotPath("invitation-ticket-zh.png") });
+  // The code as text too, for the door to type when a phone's screen is cracked: grouped by four,
+  // monospace, the real ticket's code, copied whole by its named button.
+  const codeText = tickets.locator("[data-test=ticket-code]");
+  const shown = await codeText.innerText();
+  assert.match(shown, /^([0-9A-Z]{4} ){6}[0-9A-Z]{2}$/, `grouped for reading: ${shown}`);
+  const semId = (await (await fetch(`${server.base}/api/seminars`, { headers: { Authorization: `Bearer ${server.token}` } })).json()).find((x) => x.title === SEMINAR).id;
+  const issued = await (await fetch(`${server.base}/api/seminars/${semId}/tickets`, { headers: { Authorization: `Bearer ${server.token}` } })).json();
+  const real = issued.find((x) => x.guest_name === "刘桂芳" && !x.revoked);
+  assert.equal(shown.replace(/ /g, ""), real.code, "the ticket's own code");
+  assert.match(await codeText.evaluate((el) => getComputedStyle(el).fontFamily), /mono/i);
+  assert.match(await tickets.innerText(), /票码[\s\S]*扫不出二维码时，签到处可手动输入票码/);
+  const copyCode = tickets.locator("[data-test=ticket-code-copy]");
+  assert.equal(await copyCode.getAttribute("aria-label"), "复制票码");
+  await b.context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: server.base });
+  await copyCode.click();
+  await page.locator(".el-message", { hasText: "已复制票码" }).waitFor();
+  assert.equal(await page.evaluate(() => navigator.clipboard.readText()), real.code, "copied without the spaces");
+  await page.waitForTimeout(300);
+  await tickets.screenshot({ path: screenshotPath("invitation-ticket-code.png") });
   const [png] = await Promise.all([page.waitForEvent("download"), tickets.locator("[data-test=ticket-png]").click()]);
   assert.match(png.suggestedFilename(), /\.png$/);
   const pngBytes = fs.readFileSync(await png.path());

@@ -130,3 +130,40 @@ test("work through today's touches: copy, confirm (tickets), decline with a reas
   await page.screenshot({ path: screenshotPath("inviter-progress.png"), fullPage: true });
   assert.deepEqual(errors, []);
 });
+
+test("the tabs stay current: an outcome in 今日任务 shows in 邀约名单, a cancel in 邀约名单 leaves 今日任务", async () => {
+  const { page, errors } = b;
+  await page.goto(`${server.url}#/invitations`);
+  const table = page.locator("[data-test=invitation-table]");
+  await table.locator(".el-table__row").first().waitFor();
+  const row = (store) => table.locator(".el-table__row", { has: page.locator(".cell-strong", { hasText: new RegExp(`^${store}$`) }) });
+
+  // 今日任务: two stores due a touch whose invitations are not confirmed yet.
+  await page.locator(".el-tabs__item", { hasText: "今日任务" }).click();
+  const touches = page.locator("[data-test=today] [data-test=touch]", { has: page.locator("[data-test=outcome-confirmed]") });
+  await touches.first().waitFor();
+  const stores = [...new Set(await touches.evaluateAll((els) => els.map((e) => e.getAttribute("data-store"))))];
+  assert.ok(stores.length >= 2, `two stores with touches today: ${stores}`);
+  const [confirmed, cancelled] = stores;
+  assert.match(await row(confirmed).innerText(), /已邀约/, "the list as it was");
+  assert.match(await row(cancelled).innerText(), /已邀约/);
+
+  // Confirm the first in 今日任务; 邀约名单 shows it confirmed, with its ticket, without a reload.
+  await page.locator(`[data-test=today] [data-test=touch][data-store="${confirmed}"]`).first().locator("[data-test=outcome-confirmed]").click();
+  await page.locator(".el-message", { hasText: "电子票" }).waitFor();
+  await page.locator(".el-tabs__item", { hasText: "邀约名单" }).click();
+  await row(confirmed).filter({ hasText: "已确认" }).waitFor({ timeout: 5000 });
+  await row(confirmed).locator("[data-test=row-tickets]").waitFor();
+  await page.screenshot({ path: screenshotPath("invitations-tabs-current.png") });
+
+  // Cancel the second in 邀约名单 (asked first); 今日任务 no longer lists its touches.
+  await row(cancelled).locator("[data-test=row-cancel]").click();
+  await page.locator(".el-message-box").getByRole("button", { name: "取消邀约" }).click();
+  await row(cancelled).filter({ hasText: "已取消" }).waitFor();
+  const due = await api("touches.today", "GET", `/api/touches/today?seminar_id=${seminarId}`);
+  assert.ok(!due.some((x) => x.store_name === cancelled), "the hub has no touch for the cancelled store");
+  await page.locator(".el-tabs__item", { hasText: "今日任务" }).click();
+  await page.waitForFunction((s) => !document.querySelector(`[data-test=today] [data-test=touch][data-store="${s}"]`), cancelled, { timeout: 5000 });
+  assert.equal(await page.locator(`[data-test=today] [data-test=touch][data-store="${cancelled}"]`).count(), 0);
+  assert.deepEqual(errors, []);
+});

@@ -35,6 +35,8 @@ test("the talk page: readiness, script editor, checklist", async () => {
   await page.locator("[data-test=seminar-table]").waitFor();
   await page.evaluate((id) => localStorage.setItem("huixiao.currentSeminar", String(id)), LIVE);
   await page.reload();
+  // The app's first route (/ → /seminars) must be in place before the hash changes, or it wins the race.
+  await page.locator("[data-test=seminar-table]").waitFor();
   await page.evaluate(() => (location.hash = "#/talk"));
   const readiness = page.locator("[data-test=readiness]");
   await readiness.waitFor();
@@ -132,6 +134,77 @@ test("the prompter: clicker keys move through stages, the price stage reveals ti
   await page.locator("[data-test=prompter-readiness]", { hasText: "有音乐没能播放" }).waitFor();
   await page.keyboard.press("PageUp");
   await page.waitForFunction(() => document.querySelector("[data-test=prompter]")?.dataset.stage === "value");
+  assert.deepEqual(errors, []);
+});
+
+test("the prompter ends the talk: 结束演讲 in the last stage or the End key, confirmed; the screen and the log say it ended", async () => {
+  const { page, errors } = b;
+  const stageIs = (k) => page.waitForFunction((key) => document.querySelector("[data-test=prompter]")?.dataset.stage === key, k);
+  const settled = async (want) => {
+    let state;
+    for (let i = 0; i < 50; i++) {
+      state = await api("talk.state", `/api/seminars/${LIVE}/talk`);
+      if (state.current === want) return state;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    return state;
+  };
+  await stageIs("value");
+  const endButton = page.locator("[data-test=prompter-end-talk]");
+  assert.equal(await endButton.count(), 0, "no 结束演讲 button before the last stage");
+  // The End key asks first; 继续讲 keeps the talk running.
+  await page.keyboard.press("End");
+  const dialog = page.locator(".el-dialog[data-test=end-talk-dialog]");
+  await dialog.waitFor();
+  assert.match(await dialog.innerText(), /结束演讲？[\s\S]*“亮价值”将停止计时/);
+  await dialog.locator("[data-test=end-talk-cancel]").click();
+  await dialog.waitFor({ state: "hidden" });
+  assert.equal(await page.locator("[data-test=talk-ended]").count(), 0);
+  assert.equal((await settled("value")).current, "value", "cancelled: the stage still runs");
+
+  // The last stage shows the button; confirmed, the screen says the talk has ended.
+  await page.keyboard.press("PageDown");
+  await stageIs("price");
+  await endButton.waitFor();
+  assert.equal(await endButton.innerText(), "结束演讲");
+  await settled("price");
+  await endButton.click();
+  await dialog.waitFor();
+  assert.match(await dialog.innerText(), /“报价格”将停止计时/);
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: screenshotPath("prompter-end-confirm.png") });
+  await dialog.locator("[data-test=end-talk-confirm]").click();
+  const ended = page.locator("[data-test=talk-ended]");
+  await ended.waitFor();
+  assert.match(await ended.innerText(), /演讲已结束/);
+  assert.match(await page.locator("[data-test=talk-ended-at]").innerText(), /^\d{2}:\d{2} 结束 · 共用时 \d+:\d{2}$/);
+  const state = await api("talk.state", `/api/seminars/${LIVE}/talk`);
+  assert.equal(state.current, null, "no stage runs any more");
+  assert.ok(state.log.every((r) => r.ended_at !== null), "every run has its end");
+  assert.equal(state.log.at(-1).stage_key, "price");
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: screenshotPath("prompter-ended.png") });
+  // Keys do not restart the talk by accident.
+  await page.keyboard.press("PageDown");
+  await page.keyboard.press("PageUp");
+  await page.waitForTimeout(500);
+  assert.equal((await api("talk.state", `/api/seminars/${LIVE}/talk`)).current, null);
+
+  // Reopened, the prompter still says the talk has ended.
+  await page.reload();
+  await ended.waitFor();
+  assert.match(await ended.innerText(), /演讲已结束/);
+  // 继续演讲 runs the stage again; the End key then ends it again.
+  await page.locator("[data-test=talk-resume]").click();
+  await ended.waitFor({ state: "hidden" });
+  assert.notEqual((await settled("icebreak")).current, null, "the talk runs again");
+  await page.keyboard.press("End");
+  await dialog.waitFor();
+  await dialog.locator("[data-test=end-talk-confirm]").click();
+  await ended.waitFor();
+  assert.equal((await api("talk.state", `/api/seminars/${LIVE}/talk`)).current, null);
+  await page.locator("[data-test=talk-ended-back]").click();
+  await page.locator("[data-phase=talk]").waitFor();
   assert.deepEqual(errors, []);
 });
 
