@@ -41,8 +41,11 @@ async function choose(page, select, text, { type = false } = {}) {
   await option.click();
 }
 
+/** Opens `hash` once the app shows a page: a hash set while it is still starting gives way to its first route. */
 async function go(page, hash) {
+  await page.locator(".page-title").first().waitFor();
   await page.evaluate((h) => (location.hash = h), hash);
+  await page.waitForFunction((h) => location.hash === h, hash);
 }
 
 test("products: a three-tier quote is created, then a tier's price is edited (tiers keep their ids)", async () => {
