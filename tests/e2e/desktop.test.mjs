@@ -44,7 +44,8 @@ test("the window opens and the seminar list shows the demo data", async () => {
     using: "xpath",
     value: `//*[contains(text(), "${seminars[0].title}")]`,
   });
-  assert.equal(await win.shown(el), true);
+  // Visible and on top: the table's loading mask fades out after its rows are in the page.
+  await until("the first seminar's row to be visible", () => win.shown(el), 10_000);
   const png = await win.screenshot();
   const out = process.env.SCREENSHOT_DIR ?? work;
   mkdirSync(out, { recursive: true });

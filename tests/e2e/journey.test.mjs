@@ -317,7 +317,7 @@ async function journey(start) {
   assert.equal(await exec("return arguments[0].complete && arguments[0].naturalWidth > 0", qr), true);
   await still("the ticket dialog", ticketDialog);
   assert.ok(await win.shown(qr), "the QR is on top, in view");
-  // The dialog shows the code only as a QR: read it from the screen, as a scanner pointed at it does.
+  // Read the code from the QR on the screen, as a scanner pointed at it does.
   const code = await until("a readable QR on the screen", async () => readQr(await save("journey-ticket.png")), 20_000, 200);
   assert.match(code, /^[0-9A-Z]+$/, `a ticket code of digits and capitals: ${code}`);
   await click(await see("关闭", ".el-dialog__footer .el-button", { text: "关闭", within: ticketDialog }));

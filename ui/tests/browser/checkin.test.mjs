@@ -236,7 +236,9 @@ test("an offline check-in station verifies codes locally, queues in IndexedDB an
   const t = take();
   const staff = await staffWith(server, "checkin");
   const { page, context, errors } = await pairedPhone("checkin", staff.id);
+  // Online, with the roster it will check codes against once the hub is out of reach.
   await page.locator("[data-test=sync-status][data-offline=false]").waitFor();
+  await page.waitForFunction(() => Number(document.querySelector("[data-test=sync-status]")?.getAttribute("data-roster")) > 0);
   await context.setOffline(true);
   await page.locator("[data-test=scan-input]").click();
   await typeCode(page, t.code);
