@@ -77,7 +77,7 @@ async fn over_https(dir: &std::path::Path) {
         &app,
         LanConfig {
             addr: "127.0.0.1:0".parse().unwrap(),
-            admin_token: huixiao::http::new_token(),
+            admin_token: huixiao::token::new_token(),
             ui: Ui::None,
         },
     )

@@ -14,7 +14,7 @@ use crate::caller::Caller;
 use crate::checkin::DoorGuest;
 use crate::contact::ContactRole;
 use crate::error::{Error, Result};
-use crate::invitation::SeminarScope;
+use crate::input::SeminarScope;
 use crate::seminar;
 use crate::station::StationRole;
 use crate::venue;

@@ -18,9 +18,10 @@ use crate::caller::Caller;
 use crate::contact::{self, ContactInput, ContactRole};
 use crate::error::{found, invalid, Error, Result, Thing};
 use crate::i18n::Lang;
-use crate::invitation::{self, Change, InvitationInput, InvitationStatus, SeminarScope};
+use crate::input::{IdInput, SeminarScope};
+use crate::invitation::{self, Change, InvitationInput, InvitationStatus};
 use crate::station::{self, Event};
-use crate::store::{self, IdInput, StoreInput};
+use crate::store::{self, StoreInput};
 use crate::venue;
 use crate::{phone, seating, seminar, ticket, validate};
 

@@ -11,7 +11,7 @@ use utoipa::ToSchema;
 use crate::app::App;
 use crate::caller::Caller;
 use crate::error::{found, invalid, Error, Result, Thing};
-use crate::invitation::SeminarScope;
+use crate::input::SeminarScope;
 use crate::{script, seminar, staff, validate};
 
 /// How an item is checked: by hand, or by hand and by the app (every cue's audio file found).

@@ -13,10 +13,11 @@ use crate::contact::ContactRole;
 use crate::conversion::{self, Funnel, Group};
 use crate::error::{Error, Result};
 use crate::http;
+use crate::i18n::format_date;
 use crate::i18n::Lang;
+use crate::input::IdInput;
 use crate::seminar::{self, Seminar};
 use crate::settings;
-use crate::store::IdInput;
 use crate::{api, lan};
 
 #[derive(Parser, Debug)]
@@ -414,7 +415,7 @@ fn execute(app: App, command: Command, lang: Lang) -> Result<()> {
             let ui = ui_dir
                 .or_else(default_ui_dir)
                 .map_or(http::Ui::None, http::Ui::Dir);
-            let token = admin_token.unwrap_or_else(http::new_token);
+            let token = admin_token.unwrap_or_else(crate::token::new_token);
             let app = prepare_serve(app, &ui, &token, clock.as_deref())?;
             if lan {
                 let addr = addr.unwrap_or(SocketAddr::from(([0, 0, 0, 0], lan::DEFAULT_PORT)));
@@ -751,7 +752,7 @@ fn stations_cmd(app: &App, command: StationsCommand, lang: Lang) -> Result<()> {
         StationsCommand::List { seminar, json } => {
             let list = station::list(
                 app,
-                crate::invitation::SeminarScope {
+                crate::input::SeminarScope {
                     seminar_id: seminar,
                 },
             )?;
@@ -768,7 +769,7 @@ fn stations_cmd(app: &App, command: StationsCommand, lang: Lang) -> Result<()> {
 }
 
 fn script_cmd(app: &App, command: ScriptCommand, lang: Lang) -> Result<()> {
-    use crate::invitation::SeminarScope;
+    use crate::input::SeminarScope;
     match command {
         ScriptCommand::Show { seminar, json } => {
             let show = crate::stagelog::show(
@@ -865,7 +866,7 @@ fn seating_cmd(app: &App, command: SeatingCommand, lang: Lang) -> Result<()> {
         SeatingCommand::Auto { seminar, json } => {
             let r = seating::auto(
                 app,
-                crate::invitation::SeminarScope {
+                crate::input::SeminarScope {
                     seminar_id: seminar,
                 },
             )?;
@@ -1300,14 +1301,6 @@ fn print_territory(t: &conversion::Territory, lang: Lang) {
     }
 }
 
-/// `2026-11-22` → `2026年11月22日` in Chinese, unchanged in English.
-pub fn format_date(iso: &str, lang: Lang) -> String {
-    match (lang, chrono::NaiveDate::parse_from_str(iso, "%Y-%m-%d")) {
-        (Lang::Zh, Ok(d)) => d.format("%Y年%m月%d日").to_string(),
-        _ => iso.to_owned(),
-    }
-}
-
 fn import_stores(
     app: &App,
     file: &std::path::Path,
@@ -1409,7 +1402,7 @@ fn import_stores(
 }
 
 fn tickets(app: &App, command: TicketsCommand, lang: Lang) -> Result<()> {
-    use crate::invitation::SeminarScope;
+    use crate::input::SeminarScope;
     use crate::ticket;
     match command {
         TicketsCommand::List { seminar, json } => {

@@ -8,8 +8,9 @@ use utoipa::ToSchema;
 
 use crate::app::App;
 use crate::error::{found, Result, Thing};
+use crate::input::IdInput;
 use crate::phone::{self, PhoneKind};
-use crate::store::{self, IdInput};
+use crate::store;
 use crate::validate;
 
 /// Who the person is in the store. The owner's spouse (老板娘) usually holds the money.

@@ -22,8 +22,8 @@ use utoipa::ToSchema;
 use crate::app::App;
 use crate::contact::ContactRole;
 use crate::error::Result;
+use crate::input::IdInput;
 use crate::seminar;
-use crate::store::IdInput;
 
 /// SQL: the invitation `i` has at least one check-in that was not undone.
 pub const ATTENDED_SQL: &str =
@@ -943,7 +943,7 @@ pub fn compare_in(conn: &Connection, lang: crate::i18n::Lang) -> Result<Comparis
 pub fn compare(
     app: &App,
     caller: &crate::caller::Caller,
-    _: crate::api::Empty,
+    _: crate::input::Empty,
 ) -> Result<Comparison> {
     compare_in(&app.db.conn(), caller.lang)
 }

@@ -10,8 +10,8 @@ use utoipa::ToSchema;
 use crate::app::App;
 use crate::caller::Caller;
 use crate::error::{found, invalid, Error, Result, Thing};
-use crate::invitation::SeminarScope;
-use crate::store::IdInput;
+use crate::input::IdInput;
+use crate::input::SeminarScope;
 use crate::{product, seminar, store, validate};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]

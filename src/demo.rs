@@ -1810,7 +1810,7 @@ mod tests {
         for s in &list {
             assert!(s.lecturer_id.is_some());
             let tables =
-                seating::list(&app, crate::invitation::SeminarScope { seminar_id: s.id }).unwrap();
+                seating::list(&app, crate::input::SeminarScope { seminar_id: s.id }).unwrap();
             assert!(tables.len() >= 6 && tables.iter().all(|t| t.assistant_id.is_some()));
         }
         // Every confirmed guest of the live seminar holds a ticket of 26 characters.

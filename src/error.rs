@@ -24,7 +24,7 @@ pub enum Error {
     Conflict { zh: String, en: String },
     /// No token, or one that is unknown, expired or revoked (401).
     #[error("token refused: {0:?}")]
-    Unauthorized(crate::station::Refusal),
+    Unauthorized(crate::token::Refusal),
     /// A valid caller that may not do this (403): a station outside its role or seminar.
     #[error("{en}")]
     Forbidden { zh: String, en: String },

@@ -20,10 +20,11 @@ use crate::contact::ContactRole;
 use crate::conversion::{self, Counts, Group, TerritoryGroup, TerritoryRates};
 use crate::error::{invalid, Error, Result};
 use crate::i18n::Lang;
-use crate::invitation::{InvitationStatus, SeminarScope};
+use crate::input::{IdInput, SeminarScope};
+use crate::invitation::InvitationStatus;
 use crate::seminar::{SeatingLayout, SeminarStatus};
 use crate::staff::StaffRole;
-use crate::store::{IdInput, StoreQuery};
+use crate::store::StoreQuery;
 use crate::ticket::FileOut;
 use crate::venue;
 use crate::{checkin, deal, followup, invitation, product, referral, seminar, staff, store};
@@ -829,7 +830,7 @@ fn territory_sheets(app: &App, city: &str) -> Result<Vec<Sheet>> {
 }
 
 fn commissions_sheet(app: &App) -> Result<Sheet> {
-    let rows = referral::commissions(app, crate::api::Empty {})?
+    let rows = referral::commissions(app, crate::input::Empty {})?
         .into_iter()
         .map(|c| {
             vec![

@@ -11,7 +11,7 @@ pub use crate::cadence::Channel;
 use crate::caller::Caller;
 use crate::deal::{DealInput, Payment};
 use crate::error::Result;
-use crate::invitation::SeminarScope;
+use crate::input::SeminarScope;
 use crate::seminar;
 use crate::venue;
 

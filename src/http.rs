@@ -22,7 +22,8 @@ use crate::api::{self, Access, Caller, Input, Method, Op};
 use crate::app::App;
 use crate::error::Error;
 use crate::i18n::Lang;
-use crate::station::{self, Event, Identity, Refusal, StationRole};
+use crate::station::{self, Event, Identity, StationRole};
+use crate::token::Refusal;
 
 /// What the server shares between requests.
 pub struct Server {
@@ -371,14 +372,6 @@ fn no_ui_response() -> Response {
         "<!doctype html><meta charset=\"utf-8\"><title>Huixiao</title><p>界面尚未构建：请先运行 <code>npm --prefix ui run build</code>。<br>The UI is not built yet: run <code>npm --prefix ui run build</code>.</p>",
     )
         .into_response()
-}
-
-/// A fresh random token: 128 bits, hex.
-pub fn new_token() -> String {
-    use rand::RngCore;
-    let mut b = [0u8; 16];
-    rand::rng().fill_bytes(&mut b);
-    b.iter().map(|x| format!("{x:02x}")).collect()
 }
 
 /// Binds `addr` and serves until `shutdown` resolves. Returns the address actually bound

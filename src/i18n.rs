@@ -43,6 +43,14 @@ impl Lang {
     }
 }
 
+/// `2026-11-22` → `2026年11月22日` in Chinese, unchanged in English.
+pub fn format_date(iso: &str, lang: Lang) -> String {
+    match (lang, chrono::NaiveDate::parse_from_str(iso, "%Y-%m-%d")) {
+        (Lang::Zh, Ok(d)) => d.format("%Y年%m月%d日").to_string(),
+        _ => iso.to_owned(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -10,10 +10,10 @@ use std::sync::{Arc, Mutex};
 
 use sha2::{Digest, Sha256};
 
-use crate::api::Empty;
 use crate::app::App;
 use crate::error::{invalid, Result};
 use crate::http::{self, Ui};
+use crate::input::Empty;
 use crate::station::LanStatus;
 
 #[derive(Debug, Clone, Default, serde::Deserialize, ts_rs::TS, utoipa::ToSchema)]
@@ -35,7 +35,7 @@ pub fn start_op(app: &App, input: LanStart) -> Result<LanStatus> {
         app,
         LanConfig {
             addr: SocketAddr::from(([0, 0, 0, 0], input.port.unwrap_or(DEFAULT_PORT))),
-            admin_token: token.unwrap_or_else(http::new_token),
+            admin_token: token.unwrap_or_else(crate::token::new_token),
             ui,
         },
     )

@@ -20,6 +20,7 @@ pub mod followup;
 pub mod http;
 pub mod i18n;
 pub mod import;
+pub mod input;
 pub mod invitation;
 pub mod lan;
 pub mod logging;
@@ -38,6 +39,7 @@ pub mod stagelog;
 pub mod station;
 pub mod store;
 pub mod ticket;
+pub mod token;
 pub mod validate;
 pub mod venue;
 

@@ -5,10 +5,10 @@ use serde::Serialize;
 use ts_rs::TS;
 use utoipa::ToSchema;
 
-use crate::api::Empty;
 use crate::app::App;
 use crate::conversion::CLOSED_DEAL_SQL;
 use crate::error::Result;
+use crate::input::Empty;
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS, ToSchema)]
 pub struct Commission {

@@ -9,10 +9,10 @@ use crate::contact::ContactRole;
 use crate::conversion::{self, Counts, Group};
 use crate::error::Result;
 use crate::i18n::Lang;
+use crate::input::IdInput;
 use crate::pdf::{black, rgb, Align, Doc, Page, Style, A4};
-use crate::store::IdInput;
 use crate::ticket::FileOut;
-use crate::{cli::format_date, seminar};
+use crate::{i18n::format_date, seminar};
 
 const MARGIN: f32 = 18.0;
 const BLUE: (u8, u8, u8) = (91, 143, 249);

@@ -10,9 +10,9 @@ use utoipa::ToSchema;
 use crate::app::App;
 use crate::deal::QuotaPolicy;
 use crate::error::{found, invalid, Error, Result, Thing};
+use crate::input::IdInput;
 use crate::settings;
 use crate::staff::{self, StaffRole};
-use crate::store::IdInput;
 use crate::{conversion, validate};
 
 #[derive(

@@ -9,7 +9,7 @@ use utoipa::ToSchema;
 
 use crate::app::App;
 use crate::error::{invalid, Result};
-use crate::invitation::SeminarScope;
+use crate::input::SeminarScope;
 use crate::script::{self, CueAction, StageKind};
 use crate::seminar::{self, SeminarStatus};
 use crate::station::{self, Event};

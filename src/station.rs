@@ -18,8 +18,9 @@ use utoipa::ToSchema;
 use crate::app::App;
 use crate::caller::Caller;
 use crate::error::{found, invalid, Error, Result, Thing};
-use crate::invitation::SeminarScope;
-use crate::store::IdInput;
+use crate::input::IdInput;
+use crate::input::SeminarScope;
+use crate::token::Refusal;
 use crate::venue;
 use crate::{seminar, staff};
 
@@ -75,38 +76,6 @@ pub struct Identity {
     pub role: StationRole,
     pub name: String,
     pub expires_at: String,
-}
-
-/// Why a token was refused (401), said to the device so its user knows what to do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Refusal {
-    Missing,
-    Unknown,
-    Expired,
-    Revoked,
-}
-
-impl Refusal {
-    pub fn message(self) -> (&'static str, &'static str) {
-        match self {
-            Refusal::Missing => (
-                "缺少访问令牌：请打开应用给出的链接；工作站请扫描组织者电脑上的配对二维码。",
-                "No access token: open the link the app printed; stations scan the pairing QR on the organizer's laptop.",
-            ),
-            Refusal::Unknown => (
-                "访问令牌无效：请重新打开应用给出的链接，或重新扫描配对二维码。",
-                "Unknown access token: open the app's link again, or scan the pairing QR again.",
-            ),
-            Refusal::Expired => (
-                "此工作站的令牌已过期（会销当天结束时失效）：请组织者续期或重新配对。",
-                "This station's token has expired (at the end of the seminar day): ask the organizer to renew it or pair again.",
-            ),
-            Refusal::Revoked => (
-                "此工作站已被组织者停用：如需继续使用，请重新配对。",
-                "The organizer revoked this station: pair again to go on.",
-            ),
-        }
-    }
 }
 
 /// A station as the organizer sees it in the list.
@@ -332,7 +301,7 @@ pub fn pair(app: &App, input: PairInput) -> Result<Paired> {
     };
     let code = crate::ticket::well_formed(&input.code).ok_or_else(refused)?;
     let now = app.now_str();
-    let token = crate::http::new_token();
+    let token = crate::token::new_token();
     let device: String = input.device.trim().chars().take(120).collect();
     let id = app.db.write(|tx| {
         let id: Option<i64> = tx
@@ -472,7 +441,7 @@ pub struct Me {
     pub seminar_date: Option<String>,
 }
 
-pub fn me(app: &App, caller: &Caller, _: crate::api::Empty) -> Result<Me> {
+pub fn me(app: &App, caller: &Caller, _: crate::input::Empty) -> Result<Me> {
     let Some(identity) = caller.station.clone() else {
         return Ok(Me {
             identity: None,
@@ -499,7 +468,7 @@ pub struct LanStatus {
     pub cert_sha256: Option<String>,
 }
 
-pub fn lan_status(app: &App, _: crate::api::Empty) -> Result<LanStatus> {
+pub fn lan_status(app: &App, _: crate::input::Empty) -> Result<LanStatus> {
     Ok(app.lan.status())
 }
 

@@ -8,6 +8,7 @@ use utoipa::ToSchema;
 use crate::app::App;
 use crate::contact::{self, Contact};
 use crate::error::{found, invalid, Result, Thing};
+use crate::input::IdInput;
 use crate::validate;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS, ToSchema)]
@@ -117,11 +118,6 @@ pub struct StorePage {
 pub struct StoreDetail {
     pub store: Store,
     pub contacts: Vec<Contact>,
-}
-
-#[derive(Debug, Clone, Deserialize, TS, ToSchema)]
-pub struct IdInput {
-    pub id: i64,
 }
 
 const SELECT: &str =

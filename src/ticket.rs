@@ -13,7 +13,7 @@ use utoipa::ToSchema;
 use crate::app::App;
 use crate::contact::ContactRole;
 use crate::error::{invalid, Result};
-use crate::invitation::SeminarScope;
+use crate::input::SeminarScope;
 use crate::{pdf, seminar};
 
 /// Crockford's base-32 alphabet: no I, L, O, U, so codes read aloud without confusion.

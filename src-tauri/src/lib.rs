@@ -112,8 +112,10 @@ fn serve_ui_to_stations(tauri_app: &tauri::App) {
             .get(path.to_string())
             .map(|asset| (asset.bytes, asset.mime_type))
     };
-    core.lan
-        .configure(http::Ui::Assets(Arc::new(assets)), http::new_token());
+    core.lan.configure(
+        http::Ui::Assets(Arc::new(assets)),
+        huixiao::token::new_token(),
+    );
 }
 
 /// WebKitGTK shows no `navigator.mediaDevices` until media streams are enabled, and asks the app

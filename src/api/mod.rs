@@ -10,7 +10,7 @@ pub mod tsgen;
 use std::sync::LazyLock;
 
 use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::Value;
 use ts_rs::TS;
 use utoipa::openapi::{RefOr, Schema};
@@ -86,10 +86,6 @@ pub(crate) struct Types {
     pub output_schema: fn() -> RefOr<Schema>,
     pub schemas: fn(&mut Vec<(String, RefOr<Schema>)>),
 }
-
-/// The input of operations that take none.
-#[derive(Debug, Clone, Default, Deserialize, Serialize, TS, ToSchema)]
-pub struct Empty {}
 
 impl Op {
     fn new<I, O>(

@@ -2,7 +2,8 @@
 
 use super::Access::{self, Admin, Public, Stations};
 use super::Method::{Get, Post, Put};
-use super::{Empty, Op};
+use super::Op;
+use crate::input::Empty;
 use crate::station::StationRole::{Assistant, Checkin, Inviter, Lecturer};
 use crate::{
     arrivals, cadence, checkin, checklist, contact, conversion, deal, demo, export, followup,

@@ -15,6 +15,7 @@ use utoipa::ToSchema;
 use crate::app::App;
 use crate::contact::ContactRole;
 use crate::error::{found, invalid, Error, Result, Thing};
+use crate::input::SeminarScope;
 use crate::staff::{self, StaffRole};
 use crate::{contact, seminar, store, validate};
 
@@ -155,11 +156,6 @@ pub struct InvitationStatusChange {
     pub status: InvitationStatus,
     #[serde(default)]
     pub decline_reason: String,
-}
-
-#[derive(Debug, Clone, Deserialize, TS, ToSchema)]
-pub struct SeminarScope {
-    pub seminar_id: i64,
 }
 
 const SELECT: &str =

@@ -14,7 +14,7 @@ use utoipa::ToSchema;
 
 use crate::app::App;
 use crate::error::{invalid, Error, Result};
-use crate::invitation::SeminarScope;
+use crate::input::SeminarScope;
 use crate::{product, seminar, validate};
 
 pub use cue::{CuePoint, MusicState};

@@ -9,7 +9,7 @@ use utoipa::ToSchema;
 use crate::app::App;
 use crate::deal;
 use crate::error::Result;
-use crate::invitation::SeminarScope;
+use crate::input::SeminarScope;
 use crate::product::{self, PriceTier};
 use crate::seminar;
 

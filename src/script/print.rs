@@ -3,10 +3,10 @@
 
 use super::{body_of, Cue, CueAction, StageKind};
 use crate::app::App;
-use crate::cli::format_date;
 use crate::error::Result;
+use crate::i18n::format_date;
 use crate::i18n::Lang;
-use crate::invitation::SeminarScope;
+use crate::input::SeminarScope;
 use crate::pdf::{rgb, wrap, Align, Doc, Page, Style, A4};
 use crate::seating::print::base64;
 use crate::stagelog::clock;

@@ -8,7 +8,7 @@ use utoipa::ToSchema;
 
 use crate::app::App;
 use crate::error::{found, invalid, Error, Result, Thing};
-use crate::invitation::SeminarScope;
+use crate::input::SeminarScope;
 use crate::staff::{self, StaffRole};
 use crate::{seminar, validate};
 
@@ -289,7 +289,7 @@ pub fn add_grid(app: &App, input: TableGrid) -> Result<Vec<Table>> {
 }
 
 /// Removes an empty table; one with guests seated at it is refused (move them first).
-pub fn delete(app: &App, input: crate::store::IdInput) -> Result<Vec<Table>> {
+pub fn delete(app: &App, input: crate::input::IdInput) -> Result<Vec<Table>> {
     app.db.write(|tx| {
         let t = get_in(tx, input.id)?;
         let seated: i64 = tx.query_row(

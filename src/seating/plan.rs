@@ -14,7 +14,7 @@ use super::Table;
 use crate::app::App;
 use crate::contact::ContactRole;
 use crate::error::{invalid, Error, Result, Thing};
-use crate::invitation::SeminarScope;
+use crate::input::SeminarScope;
 use crate::seminar::{self, SeatingLayout};
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS, ToSchema)]
