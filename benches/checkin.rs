@@ -73,8 +73,9 @@ async fn over_https(dir: &std::path::Path) {
     let per_level = 4_000;
     let (seminar, codes) =
         huixiao::demo::door_load(&app, "2099-01-01", per_level * (levels.len() + 1)).unwrap();
+    let host = huixiao::api::Host::new(app.clone());
     let status = lan::start(
-        &app,
+        &host,
         LanConfig {
             addr: "127.0.0.1:0".parse().unwrap(),
             admin_token: huixiao::token::new_token(),
@@ -104,6 +105,7 @@ async fn over_https(dir: &std::path::Path) {
                 role: StationRole::Checkin,
                 name: None,
             },
+            &[],
         )
         .unwrap();
         tokens.push(
@@ -189,7 +191,7 @@ async fn over_https(dir: &std::path::Path) {
             pct(&all, 0.99)
         );
     }
-    app.lan.stop();
+    host.lan.stop();
 }
 
 fn main() {

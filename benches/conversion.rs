@@ -169,7 +169,7 @@ fn quota_race(dir: &std::path::Path) {
         .unwrap();
     let token = "bench-admin-token".to_owned();
     let server = std::sync::Arc::new(huixiao::http::Server {
-        app: std::sync::Arc::new(app),
+        host: huixiao::api::Host::new(app),
         admin_token: token.clone(),
     });
     let rt = tokio::runtime::Runtime::new().unwrap();

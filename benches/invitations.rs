@@ -155,8 +155,9 @@ fn bench_today(dir: &Path, label: &str, dates: [&str; 3], pdf: bool) {
     let path = dir.join(format!("today-{label}.db"));
     let app = open(&path);
     let organizer = huixiao::caller::Caller::organizer(huixiao::i18n::Lang::Zh);
+    let host = huixiao::api::Host::new(app.clone());
     let call =
-        |op: &str, v: serde_json::Value| huixiao::api::dispatch(&app, &organizer, op, v).unwrap();
+        |op: &str, v: serde_json::Value| huixiao::api::dispatch(&host, &organizer, op, v).unwrap();
     let inviter = call(
         "staff.create",
         json!({"name": "王芳", "roles": ["inviter"]}),

@@ -8,8 +8,17 @@ use huixiao::caller::Caller;
 use huixiao::i18n::Lang;
 
 /// Runs an operation as the organizer.
-fn dispatch(app: &App, op: &str, input: serde_json::Value) -> huixiao::Result<serde_json::Value> {
-    huixiao::api::dispatch(app, &Caller::organizer(Lang::Zh), op, input)
+fn dispatch(
+    app: &App,
+    op: &str,
+    input: serde_json::Value,
+) -> Result<serde_json::Value, huixiao::api::Failure> {
+    huixiao::api::dispatch(
+        &huixiao::api::Host::new(app.clone()),
+        &Caller::organizer(Lang::Zh),
+        op,
+        input,
+    )
 }
 use huixiao::seating::print::PrintKind;
 use huixiao::seating::solve::{self, GuestIn, Problem, Rule, RuleKind, TableIn};

@@ -7,17 +7,14 @@ use chrono::{DateTime, Utc};
 
 use crate::db::Db;
 use crate::error::Result;
-use crate::lan::Lan;
 use crate::station::Bus;
 
-/// Cheap to clone: every clone shares the store, the bus and the LAN server.
+/// Cheap to clone: every clone shares the store and the bus.
 #[derive(Clone)]
 pub struct App {
     pub db: Arc<Db>,
     /// Changes stations hear about at once (see [`crate::station`]).
     pub events: Bus,
-    /// The LAN server for stations, off until the organizer turns it on.
-    pub lan: Arc<Lan>,
     clock: Clock,
 }
 
@@ -42,7 +39,6 @@ impl App {
     pub fn open(path: &Path) -> Result<App> {
         Ok(App {
             db: Arc::new(Db::open(path)?),
-            lan: Arc::default(),
             events: Bus::default(),
             clock: Clock::System,
         })
@@ -51,7 +47,6 @@ impl App {
     pub fn in_memory() -> Result<App> {
         Ok(App {
             db: Arc::new(Db::in_memory()?),
-            lan: Arc::default(),
             events: Bus::default(),
             clock: Clock::System,
         })

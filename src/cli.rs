@@ -7,11 +7,11 @@ use std::sync::Arc;
 use clap::{Parser, Subcommand};
 use serde_json::json;
 
+use crate::api::{Failure, Host};
 use crate::app::{self, App};
 use crate::caller::Caller;
 use crate::contact::ContactRole;
 use crate::conversion::{self, Funnel, Group};
-use crate::error::{Error, Result};
 use crate::http;
 use crate::i18n::format_date;
 use crate::i18n::Lang;
@@ -19,6 +19,9 @@ use crate::input::IdInput;
 use crate::seminar::{self, Seminar};
 use crate::settings;
 use crate::{api, lan};
+
+/// What a command ends with: done, or why not (the domain's refusal or a malformed request).
+type Result<T = (), E = Failure> = std::result::Result<T, E>;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -379,10 +382,11 @@ pub fn run(cli: Cli) -> i32 {
     }
 }
 
-fn exit_code(e: &Error) -> i32 {
-    match e {
-        Error::Internal => 70,
-        _ => 1,
+fn exit_code(e: &Failure) -> i32 {
+    if e.is_internal() {
+        70
+    } else {
+        1
     }
 }
 
@@ -404,6 +408,7 @@ fn dev(command: &DevCommand) -> Result<()> {
 fn execute(app: App, command: Command, lang: Lang) -> Result<()> {
     // Whoever runs the CLI on this computer is the organizer, in the language of --lang.
     let organizer = Caller::organizer(lang);
+    let host = Host::new(app.clone());
     match command {
         Command::Serve {
             addr,
@@ -416,17 +421,17 @@ fn execute(app: App, command: Command, lang: Lang) -> Result<()> {
                 .or_else(default_ui_dir)
                 .map_or(http::Ui::None, http::Ui::Dir);
             let token = admin_token.unwrap_or_else(crate::token::new_token);
-            let app = prepare_serve(app, &ui, &token, clock.as_deref())?;
+            let host = prepare_serve(app, &ui, &token, clock.as_deref())?;
             if lan {
                 let addr = addr.unwrap_or(SocketAddr::from(([0, 0, 0, 0], lan::DEFAULT_PORT)));
-                serve_lan(app, addr, token, ui, lang)
+                serve_lan(&host, addr, token, ui, lang)
             } else {
                 let addr = addr.unwrap_or(SocketAddr::from(([127, 0, 0, 1], 7315)));
-                serve(app, addr, token, ui, lang)
+                serve(host, addr, token, ui, lang)
             }
         }
         Command::Demo { today } => {
-            let out = api::dispatch(&app, &organizer, "demo.load", json!({ "today": today }))?;
+            let out = api::dispatch(&host, &organizer, "demo.load", json!({ "today": today }))?;
             println!(
                 "{}",
                 match lang {
@@ -526,13 +531,14 @@ fn execute(app: App, command: Command, lang: Lang) -> Result<()> {
                         "tier",
                         format!("价格档（编号 {tier}）不存在。"),
                         format!("There is no price tier with id {tier}."),
-                    ));
+                    )
+                    .into());
                 };
                 let input = json!({
                     "seminar_id": seminar, "store_id": store, "product_id": product, "tier_id": tier,
                     "amount_fen": amount, "payment": payment, "quantity": quantity, "method": method, "reason": reason,
                 });
-                let out = api::dispatch(&app, &organizer, "deals.create", input)?;
+                let out = api::dispatch(&host, &organizer, "deals.create", input)?;
                 if json {
                     println!("{}", serde_json::to_string_pretty(&out).expect("json"));
                 } else {
@@ -686,11 +692,11 @@ fn execute(app: App, command: Command, lang: Lang) -> Result<()> {
             }
             let input = match input {
                 Some(s) => {
-                    serde_json::from_str(&s).map_err(|e| Error::BadInput(format!("JSON: {e}")))?
+                    serde_json::from_str(&s).map_err(|e| Failure::BadInput(format!("JSON: {e}")))?
                 }
                 None => json!({}),
             };
-            let out = api::dispatch(&app, &organizer, op.as_deref().unwrap_or_default(), input)?;
+            let out = api::dispatch(&host, &organizer, op.as_deref().unwrap_or_default(), input)?;
             println!("{}", serde_json::to_string_pretty(&out).expect("json"));
             Ok(())
         }
@@ -734,6 +740,8 @@ fn stations_cmd(app: &App, command: StationsCommand, lang: Lang) -> Result<()> {
                     role,
                     name: None,
                 },
+                // The LAN server runs in `huixiao serve --lan`, not here: the code is printed.
+                &[],
             )?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&p).expect("json"));
@@ -932,16 +940,17 @@ fn seating_cmd(app: &App, command: SeatingCommand, lang: Lang) -> Result<()> {
     }
 }
 
-fn serve(app: App, addr: SocketAddr, token: String, ui: http::Ui, lang: Lang) -> Result<()> {
+fn serve(host: Host, addr: SocketAddr, token: String, ui: http::Ui, lang: Lang) -> Result<()> {
     if !addr.ip().is_loopback() {
         return Err(crate::error::invalid(
             "addr",
             format!("{addr} 不是本机回环地址：浏览器模式只监听 127.0.0.1；局域网工作站请用 --lan 开启。"),
             format!("{addr} is not a loopback address: browser mode listens on 127.0.0.1 only; turn LAN stations on with --lan."),
-        ));
+        )
+        .into());
     }
     let server = Arc::new(http::Server {
-        app: Arc::new(app),
+        host,
         admin_token: token.clone(),
     });
     let rt = tokio::runtime::Builder::new_multi_thread()
@@ -971,9 +980,9 @@ fn serve(app: App, addr: SocketAddr, token: String, ui: http::Ui, lang: Lang) ->
 
 /// The headless hub: the LAN server (HTTPS) until Ctrl-C. The organizer's link works on this
 /// computer only; stations pair with the codes from `stations.create`.
-fn serve_lan(app: App, addr: SocketAddr, token: String, ui: http::Ui, lang: Lang) -> Result<()> {
+fn serve_lan(host: &Host, addr: SocketAddr, token: String, ui: http::Ui, lang: Lang) -> Result<()> {
     let status = lan::start(
-        &app,
+        host,
         lan::LanConfig {
             addr,
             admin_token: token.clone(),
@@ -1005,14 +1014,19 @@ fn serve_lan(app: App, addr: SocketAddr, token: String, ui: http::Ui, lang: Lang
     rt.block_on(async {
         let _ = tokio::signal::ctrl_c().await;
     });
-    app.lan.stop();
+    host.lan.stop();
     Ok(())
 }
 
-/// Readies the app `huixiao serve` runs: its clock (`--clock`), and the UI and admin token the
+/// Readies what `huixiao serve` serves: the app's clock (`--clock`), and the UI and admin token the
 /// LAN server gets when the organizer turns stations on from the browser (`lan.start`), so a
 /// phone paired from browser mode gets the same UI as from the desktop window.
-pub fn prepare_serve(app: App, ui: &http::Ui, token: &str, clock: Option<&str>) -> Result<App> {
+pub fn prepare_serve(
+    app: App,
+    ui: &http::Ui,
+    token: &str,
+    clock: Option<&str>,
+) -> crate::error::Result<Host> {
     let app = match clock {
         Some(t) => {
             let start = chrono::DateTime::parse_from_rfc3339(t.trim()).map_err(|_| {
@@ -1026,8 +1040,9 @@ pub fn prepare_serve(app: App, ui: &http::Ui, token: &str, clock: Option<&str>) 
         }
         None => app,
     };
-    app.lan.configure(ui.clone(), token.to_owned());
-    Ok(app)
+    let host = Host::new(app);
+    host.lan.configure(ui.clone(), token.to_owned());
+    Ok(host)
 }
 
 /// `ui/dist` beside the executable, or in the source tree this binary was built from.
@@ -1312,7 +1327,7 @@ fn import_stores(
     use crate::import;
     let size = std::fs::metadata(file)?.len();
     if size > import::read::MAX_BYTES as u64 {
-        return Err(import::read::too_large(size));
+        return Err(import::read::too_large(size).into());
     }
     let bytes = std::fs::read(file)?;
     let req = import::ImportRequest {
@@ -1387,7 +1402,8 @@ fn import_stores(
             "file",
             format!("有 {n} 个错误，没有导入任何门店（全部导入或全部不导入）。改正后重试，或用 --skip-invalid 只导入正确的行。"),
             format!("{n} errors: no store was imported (all or nothing). Fix them and try again, or use --skip-invalid to import the valid rows only."),
-        ));
+        )
+        .into());
     }
     if dry_run {
         eprintln!(
@@ -1446,7 +1462,8 @@ fn tickets(app: &App, command: TicketsCommand, lang: Lang) -> Result<()> {
                     "pdf",
                     "请用 --pdf 文件 或 --png-dir 文件夹 说明导出到哪里。",
                     "Say where to export with --pdf FILE or --png-dir DIR.",
-                ));
+                )
+                .into());
             }
             if let Some(path) = pdf {
                 let bytes = ticket::seminar_pdf_bytes(&app.db.conn(), seminar)?;

@@ -1,13 +1,11 @@
-//! Errors a user can meet, as typed values that render as a sentence in the user's language.
-
-use serde::Serialize;
-use ts_rs::TS;
-use utoipa::ToSchema;
+//! Errors a user can meet in the domain, as typed values that render as a sentence in the user's
+//! language. What only a transport can meet (an unknown operation, a malformed request, a refused
+//! token) and the HTTP status of each are the API's: [`crate::api::Failure`].
 
 use crate::i18n::Lang;
 
-/// The one error type of the core. Each variant knows its HTTP status, its machine `code`,
-/// the field it concerns (if any) and how to say itself in Chinese and English.
+/// The domain's error type. Each variant knows its machine `code`, the field it concerns (if
+/// any) and how to say itself in Chinese and English.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// A value the user typed or imported is not acceptable. `zh`/`en` explain why.
@@ -22,17 +20,9 @@ pub enum Error {
     /// The request is well-formed but conflicts with the current state.
     #[error("{en}")]
     Conflict { zh: String, en: String },
-    /// No token, or one that is unknown, expired or revoked (401).
-    #[error("token refused: {0:?}")]
-    Unauthorized(crate::token::Refusal),
     /// A valid caller that may not do this (403): a station outside its role or seminar.
     #[error("{en}")]
     Forbidden { zh: String, en: String },
-    #[error("unknown operation {0}")]
-    UnknownOp(String),
-    /// The request body did not match the operation's input type.
-    #[error("bad request: {0}")]
-    BadInput(String),
     /// The database file cannot be used (not SQLite, newer than the app, unreadable).
     #[error("{en}")]
     Database { zh: String, en: String },
@@ -127,38 +117,15 @@ pub fn invalid(field: &'static str, zh: impl Into<String>, en: impl Into<String>
     }
 }
 
-/// What every transport sends back: a code the UI can switch on, a sentence in the user's
-/// language, and the field it concerns.
-#[derive(Debug, Clone, Serialize, TS, ToSchema, PartialEq)]
-pub struct ApiError {
-    pub code: String,
-    pub message: String,
-    pub field: Option<String>,
-}
-
 impl Error {
     pub fn code(&self) -> &'static str {
         match self {
             Error::Invalid { .. } => "validation",
             Error::NotFound { .. } => "not_found",
             Error::Conflict { .. } => "conflict",
-            Error::Unauthorized(_) => "unauthorized",
             Error::Forbidden { .. } => "forbidden",
-            Error::UnknownOp(_) => "unknown_operation",
-            Error::BadInput(_) => "bad_request",
             Error::Database { .. } => "database",
             Error::Sqlite(_) | Error::Io(_) | Error::Internal => "internal",
-        }
-    }
-
-    pub fn http_status(&self) -> u16 {
-        match self {
-            Error::Invalid { .. } | Error::BadInput(_) => 400,
-            Error::Unauthorized(_) => 401,
-            Error::Forbidden { .. } => 403,
-            Error::NotFound { .. } | Error::UnknownOp(_) => 404,
-            Error::Conflict { .. } => 409,
-            Error::Database { .. } | Error::Sqlite(_) | Error::Io(_) | Error::Internal => 500,
         }
     }
 
@@ -181,23 +148,6 @@ impl Error {
                     format!("找不到{}（编号 {id}），它可能已被删除。", what.zh())
                 } else {
                     format!("No {} with id {id}; it may have been deleted.", what.en())
-                }
-            }
-            Error::Unauthorized(refusal) => {
-                lang.pick(refusal.message().0, refusal.message().1).into()
-            }
-            Error::UnknownOp(op) => {
-                if zh {
-                    format!("未知的操作：{op}")
-                } else {
-                    format!("Unknown operation: {op}")
-                }
-            }
-            Error::BadInput(detail) => {
-                if zh {
-                    format!("请求格式不正确：{detail}")
-                } else {
-                    format!("The request is malformed: {detail}")
                 }
             }
             Error::Sqlite(e) => {
@@ -227,14 +177,6 @@ impl Error {
         match self {
             Error::Invalid { field, .. } => Some(field),
             _ => None,
-        }
-    }
-
-    pub fn to_api(&self, lang: Lang) -> ApiError {
-        ApiError {
-            code: self.code().into(),
-            message: self.message(lang),
-            field: self.field().map(str::to_owned),
         }
     }
 }

@@ -96,7 +96,7 @@ fn serial(t: NaiveDateTime) -> f64 {
 /// The workbook's bytes: each sheet with a bold, frozen header row and columns fitted to their
 /// content. The one place that writes sheets.
 pub fn workbook(sheets: Vec<Sheet>) -> Result<Vec<u8>> {
-    let xlsx = |e: XlsxError| Error::BadInput(format!("xlsx: {e}"));
+    let xlsx = |e: XlsxError| Error::Io(std::io::Error::other(format!("xlsx: {e}")));
     let bold = Format::new().set_bold();
     let money = Format::new().set_num_format("¥#,##0.00");
     let pct = Format::new().set_num_format("0.0%");

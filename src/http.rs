@@ -18,8 +18,7 @@ use axum::routing::{MethodFilter, MethodRouter};
 use axum::{Json, Router};
 use serde_json::Value;
 
-use crate::api::{self, Access, Caller, Input, Method, Op};
-use crate::app::App;
+use crate::api::{self, Access, Caller, Failure, Host, Input, Method, Op};
 use crate::error::Error;
 use crate::i18n::Lang;
 use crate::station::{self, Event, Identity, StationRole};
@@ -27,7 +26,7 @@ use crate::token::Refusal;
 
 /// What the server shares between requests.
 pub struct Server {
-    pub app: Arc<App>,
+    pub host: Host,
     pub admin_token: String,
 }
 
@@ -71,7 +70,6 @@ pub fn router(server: Arc<Server>, ui: Ui) -> Router {
             Method::Get => MethodFilter::GET,
             Method::Post => MethodFilter::POST,
             Method::Put => MethodFilter::PUT,
-            Method::Delete => MethodFilter::DELETE,
         };
         let handler = move |State(s): State<Arc<Server>>,
                             headers: HeaderMap,
@@ -143,20 +141,21 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
 }
 
 /// Checks the token: the organizer (from this computer only) or a paired station.
-fn identify(s: &Server, headers: &HeaderMap, peer: Option<SocketAddr>) -> Result<Who, Error> {
-    let token = bearer(headers).ok_or(Error::Unauthorized(Refusal::Missing))?;
+fn identify(s: &Server, headers: &HeaderMap, peer: Option<SocketAddr>) -> Result<Who, Failure> {
+    let token = bearer(headers).ok_or(Failure::Unauthorized(Refusal::Missing))?;
     if constant_time_eq(token.as_bytes(), s.admin_token.as_bytes()) {
         return match peer {
             Some(p) if !p.ip().is_loopback() => Err(Error::forbidden(
                 "组织者令牌只能在本机使用，工作站请扫码配对。",
                 "The organizer's token works on this computer only; stations pair by QR.",
-            )),
+            )
+            .into()),
             _ => Ok(Who::Admin),
         };
     }
-    station::authenticate(&s.app, token)
+    station::authenticate(&s.host.app, token)
         .map(Who::Station)
-        .map_err(Error::Unauthorized)
+        .map_err(Failure::Unauthorized)
 }
 
 /// Whether `who` may reach a route that needs `access`.
@@ -191,10 +190,10 @@ async fn handle(
         Ok(i) => i,
         Err(e) => return error_response(&e, header_lang.unwrap_or_default()),
     };
-    let app = s.app.clone();
+    let app = s.host.app.clone();
     let result = tokio::task::spawn_blocking(move || {
         let started = std::time::Instant::now();
-        let app = &s.app;
+        let app = &s.host.app;
         let lang = || api::answer_lang(app, header_lang);
         let station = if op.access == Access::Public {
             None
@@ -213,7 +212,7 @@ async fn handle(
             Some(id) => Caller::station(lang, id),
             None => Caller::organizer(lang),
         };
-        let out = op.call(app, &caller, input);
+        let out = op.call(&s.host, &caller, input);
         api::log_call(op, started, &out);
         (out, lang)
     })
@@ -227,7 +226,7 @@ async fn handle(
             let lang = tokio::task::spawn_blocking(move || api::answer_lang(&app, header_lang))
                 .await
                 .unwrap_or_default();
-            error_response(&Error::Internal, lang)
+            error_response(&Error::Internal.into(), lang)
         }
     }
 }
@@ -247,9 +246,9 @@ async fn events(State(s): State<Arc<Server>>, headers: HeaderMap, ext: Extension
     let who = match who {
         Ok(Ok(w)) => w,
         Ok(Err(e)) => return error_response(&e, lang),
-        Err(_) => return error_response(&Error::Internal, lang),
+        Err(_) => return error_response(&Error::Internal.into(), lang),
     };
-    let rx = s.app.events.subscribe();
+    let rx = s.host.app.events.subscribe();
     let stream = futures_util::stream::unfold((rx, who), |(mut rx, who)| async move {
         loop {
             match rx.recv().await {
@@ -298,18 +297,18 @@ fn hears(who: &Who, ev: &Event) -> bool {
     }
 }
 
-/// Path parameters and query string (GET/DELETE) or JSON body with the path parameters merged in.
+/// Path parameters and query string (GET) or JSON body with the path parameters merged in.
 fn build_input(
     op: &Op,
     params: Vec<(String, String)>,
     query: Option<String>,
     body: &[u8],
-) -> Result<Input, Error> {
+) -> Result<Input, Failure> {
     if !op.method.has_body() {
         let mut pairs = params;
         if let Some(q) = query {
             let extra: Vec<(String, String)> =
-                serde_urlencoded::from_str(&q).map_err(|e| Error::BadInput(e.to_string()))?;
+                serde_urlencoded::from_str(&q).map_err(|e| Failure::BadInput(e.to_string()))?;
             pairs.extend(extra);
         }
         return Ok(Input::Form(pairs));
@@ -317,10 +316,10 @@ fn build_input(
     let mut value: Value = if body.iter().all(u8::is_ascii_whitespace) {
         Value::Object(Default::default())
     } else {
-        serde_json::from_slice(body).map_err(|e| Error::BadInput(format!("JSON: {e}")))?
+        serde_json::from_slice(body).map_err(|e| Failure::BadInput(format!("JSON: {e}")))?
     };
     let Some(obj) = value.as_object_mut() else {
-        return Err(Error::BadInput("the body must be a JSON object".into()));
+        return Err(Failure::BadInput("the body must be a JSON object".into()));
     };
     for (k, v) in params {
         let v = v
@@ -336,9 +335,26 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
-pub fn error_response(e: &Error, lang: Lang) -> Response {
-    let status = StatusCode::from_u16(e.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    (status, Json(e.to_api(lang))).into_response()
+pub fn error_response(failure: &Failure, lang: Lang) -> Response {
+    (status(failure), Json(failure.to_api(lang))).into_response()
+}
+
+/// The HTTP status of a failure.
+fn status(failure: &Failure) -> StatusCode {
+    match failure {
+        Failure::BadInput(_) => StatusCode::BAD_REQUEST,
+        Failure::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+        Failure::UnknownOp(_) => StatusCode::NOT_FOUND,
+        Failure::Refused(e) => match e {
+            Error::Invalid { .. } => StatusCode::BAD_REQUEST,
+            Error::Forbidden { .. } => StatusCode::FORBIDDEN,
+            Error::NotFound { .. } => StatusCode::NOT_FOUND,
+            Error::Conflict { .. } => StatusCode::CONFLICT,
+            Error::Database { .. } | Error::Sqlite(_) | Error::Io(_) | Error::Internal => {
+                StatusCode::INTERNAL_SERVER_ERROR
+            }
+        },
+    }
 }
 
 async fn unknown_api(
@@ -355,9 +371,9 @@ async fn unknown_api(
     let peer = peer(&ext);
     let who = tokio::task::spawn_blocking(move || identify(&s, &headers, peer).map(|_| ())).await;
     match who {
-        Ok(Ok(())) => error_response(&Error::UnknownOp(uri.path().to_owned()), lang),
+        Ok(Ok(())) => error_response(&Failure::UnknownOp(uri.path().to_owned()), lang),
         Ok(Err(e)) => error_response(&e, lang),
-        Err(_) => error_response(&Error::Internal, lang),
+        Err(_) => error_response(&Error::Internal.into(), lang),
     }
 }
 

@@ -10,11 +10,16 @@ use std::sync::{Arc, Mutex};
 
 use sha2::{Digest, Sha256};
 
+use serde::Serialize;
+use ts_rs::TS;
+use utoipa::ToSchema;
+
+use crate::api::Host;
 use crate::app::App;
 use crate::error::{invalid, Result};
 use crate::http::{self, Ui};
 use crate::input::Empty;
-use crate::station::LanStatus;
+use crate::station::{self, NewStation, Pairing};
 
 #[derive(Debug, Clone, Default, serde::Deserialize, ts_rs::TS, utoipa::ToSchema)]
 pub struct LanStart {
@@ -23,16 +28,32 @@ pub struct LanStart {
     pub port: Option<u16>,
 }
 
+/// The LAN server as the organizer sees it.
+#[derive(Debug, Clone, Serialize, TS, ToSchema)]
+pub struct LanStatus {
+    pub running: bool,
+    /// `https://ADDRESS:PORT/` for each LAN address.
+    pub urls: Vec<String>,
+    pub port: Option<u16>,
+    /// SHA-256 of the certificate, for staff who check the browser's warning.
+    pub cert_sha256: Option<String>,
+}
+
+/// Whether the LAN stations are on, and where (`lan.status`).
+pub fn status_op(host: &Host, _: Empty) -> Result<LanStatus> {
+    Ok(host.lan.status())
+}
+
 /// The organizer turns the LAN stations on (`lan.start`).
-pub fn start_op(app: &App, input: LanStart) -> Result<LanStatus> {
-    let (ui, token) = app
+pub fn start_op(host: &Host, input: LanStart) -> Result<LanStatus> {
+    let (ui, token) = host
         .lan
         .defaults
         .lock()
         .unwrap_or_else(|p| p.into_inner())
         .clone();
     start(
-        app,
+        host,
         LanConfig {
             addr: SocketAddr::from(([0, 0, 0, 0], input.port.unwrap_or(DEFAULT_PORT))),
             admin_token: token.unwrap_or_else(crate::token::new_token),
@@ -42,9 +63,15 @@ pub fn start_op(app: &App, input: LanStart) -> Result<LanStatus> {
 }
 
 /// The organizer turns the LAN stations off (`lan.stop`).
-pub fn stop_op(app: &App, _: Empty) -> Result<LanStatus> {
-    app.lan.stop();
-    Ok(app.lan.status())
+pub fn stop_op(host: &Host, _: Empty) -> Result<LanStatus> {
+    host.lan.stop();
+    Ok(host.lan.status())
+}
+
+/// A station for one staff member, its pairing QR pointing at the LAN server's first address
+/// (`stations.create`).
+pub fn create_station(host: &Host, input: NewStation) -> Result<Pairing> {
+    station::create(&host.app, input, &host.lan.status().urls)
 }
 
 /// The running LAN server, if any. One per app.
@@ -102,20 +129,6 @@ impl Lan {
         }
     }
 
-    /// The pairing links for a code, one per address the LAN server answers on.
-    pub fn pair_urls(&self, code: &str) -> Vec<String> {
-        self.status()
-            .urls
-            .iter()
-            .map(|u| format!("{u}#/station/pair?code={code}"))
-            .collect()
-    }
-
-    /// The address the server is bound to, if it runs.
-    pub fn bound(&self) -> Option<SocketAddr> {
-        self.lock().as_ref().map(|r| r.bound)
-    }
-
     /// Sets the UI and admin token that [`start_op`] serves with.
     pub fn configure(&self, ui: Ui, admin_token: String) {
         *self.defaults.lock().unwrap_or_else(|p| p.into_inner()) = (ui, Some(admin_token));
@@ -135,10 +148,10 @@ impl Lan {
 }
 
 /// Starts the LAN server on its own thread and runtime; returns once it listens.
-pub fn start(app: &App, config: LanConfig) -> Result<LanStatus> {
-    app.lan.stop();
+pub fn start(host: &Host, config: LanConfig) -> Result<LanStatus> {
+    host.lan.stop();
     let hosts = hosts_for(config.addr.ip());
-    let dir = cert_dir(app);
+    let dir = cert_dir(&host.app);
     let (cert_pem, key_pem) = certificate(&dir, &hosts)?;
     let cert_sha256 = pem_sha256(&cert_pem);
     let listener = TcpListener::bind(config.addr).map_err(|e| {
@@ -151,7 +164,7 @@ pub fn start(app: &App, config: LanConfig) -> Result<LanStatus> {
     listener.set_nonblocking(true)?;
     let bound = listener.local_addr()?;
     let server = Arc::new(http::Server {
-        app: Arc::new(app.clone()),
+        host: host.clone(),
         admin_token: config.admin_token,
     });
     let router = http::router(server, config.ui);
@@ -188,14 +201,14 @@ pub fn start(app: &App, config: LanConfig) -> Result<LanStatus> {
             runtime.shutdown_background();
         })?;
     tracing::info!(%bound, hosts = hosts.len(), "LAN stations turned on");
-    *app.lan.lock() = Some(Running {
+    *host.lan.lock() = Some(Running {
         bound,
         hosts,
         cert_sha256,
         handle,
         thread: Some(thread),
     });
-    Ok(app.lan.status())
+    Ok(host.lan.status())
 }
 
 /// The addresses a phone can reach: the bound one, or every LAN address when bound to all.

@@ -9,10 +9,10 @@ use crate::error::{Error, Result};
 /// Runs `f`; a panic becomes [`Error::Internal`], logged with `what` (an operation's or a
 /// command's name). The store's lock survives a panic (see [`crate::db::Db::conn`]) and a
 /// transaction that was open rolls back as it is dropped.
-pub fn catch<T>(what: &str, f: impl FnOnce() -> Result<T>) -> Result<T> {
+pub fn catch<T, E: From<Error>>(what: &str, f: impl FnOnce() -> Result<T, E>) -> Result<T, E> {
     catch_unwind(AssertUnwindSafe(f)).unwrap_or_else(|payload| {
         tracing::error!(op = what, panic = %message(payload.as_ref()), "panicked");
-        Err(Error::Internal)
+        Err(Error::Internal.into())
     })
 }
 
@@ -59,6 +59,6 @@ mod tests {
         assert!(matches!(out, Err(Error::Internal)));
         let payload = catch_unwind(|| panic!("row 42 for {}", "13800138000")).unwrap_err();
         assert_eq!(message(payload.as_ref()), "row 42 for ###########");
-        assert_eq!(catch("test", || Ok(7)).unwrap(), 7);
+        assert_eq!(catch("test", || Ok::<_, Error>(7)).unwrap(), 7);
     }
 }

@@ -237,7 +237,9 @@ pub fn list(app: &App, scope: SeminarScope) -> Result<Vec<Station>> {
 }
 
 /// Creates a station for one staff member in one role, with a one-time pairing code.
-pub fn create(app: &App, input: NewStation) -> Result<Pairing> {
+/// A station for one staff member in one role, and its one-time pairing code. The pairing
+/// links point at `lan_urls`, the addresses the LAN server answers on (none while it is off).
+pub fn create(app: &App, input: NewStation, lan_urls: &[String]) -> Result<Pairing> {
     let now = app.now();
     let (id, code, pairing_expires) = app.db.write(|tx| {
         seminar::get_in(tx, input.seminar_id)?;
@@ -273,7 +275,10 @@ pub fn create(app: &App, input: NewStation) -> Result<Pairing> {
         Ok((tx.last_insert_rowid(), code, pairing_expires))
     })?;
     let station = get_in(&app.db.conn(), id, &app.now_str())?;
-    let urls = app.lan.pair_urls(&code);
+    let urls: Vec<String> = lan_urls
+        .iter()
+        .map(|u| format!("{u}#/station/pair?code={code}"))
+        .collect();
     let qr_png_base64 = match urls.first() {
         Some(u) => {
             use base64::Engine;
@@ -455,21 +460,6 @@ pub fn me(app: &App, caller: &Caller, _: crate::input::Empty) -> Result<Me> {
         seminar_title: Some(s.title),
         seminar_date: Some(s.date),
     })
-}
-
-/// The LAN server as the organizer sees it.
-#[derive(Debug, Clone, Serialize, TS, ToSchema)]
-pub struct LanStatus {
-    pub running: bool,
-    /// `https://ADDRESS:PORT/` for each LAN address.
-    pub urls: Vec<String>,
-    pub port: Option<u16>,
-    /// SHA-256 of the certificate, for staff who check the browser's warning.
-    pub cert_sha256: Option<String>,
-}
-
-pub fn lan_status(app: &App, _: crate::input::Empty) -> Result<LanStatus> {
-    Ok(app.lan.status())
 }
 
 /// Something a station may need to show at once.

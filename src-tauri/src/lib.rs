@@ -4,8 +4,8 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use huixiao::api::{ApiError, Host};
 use huixiao::caller::Caller;
-use huixiao::error::ApiError;
 use huixiao::i18n::Lang;
 use huixiao::{api, app, http, App};
 use serde_json::Value;
@@ -13,7 +13,7 @@ use tauri::Manager;
 
 /// The opened database, or why it could not be opened (shown in the window; the file is left as it is).
 struct Shell {
-    app: Result<Arc<App>, huixiao::Error>,
+    host: Result<Host, huixiao::Error>,
 }
 
 /// The one command: `invoke("api", { op, input, lang })`. The caller is the organizer, answered
@@ -26,21 +26,21 @@ async fn api(
     lang: Option<String>,
 ) -> Result<Value, ApiError> {
     let asked = lang.as_deref().and_then(Lang::parse);
-    let app = shell
-        .app
+    let host = shell
+        .host
         .as_ref()
-        .map_err(|e| e.to_api(asked.unwrap_or_default()))?
+        .map_err(|e| ApiError::of(e, asked.unwrap_or_default()))?
         .clone();
     let name = op.clone();
     tauri::async_runtime::spawn_blocking(move || {
-        let lang = api::answer_lang(&app, asked);
-        api::dispatch(&app, &Caller::organizer(lang), &op, input).map_err(|e| e.to_api(lang))
+        let lang = api::answer_lang(&host.app, asked);
+        api::dispatch(&host, &Caller::organizer(lang), &op, input).map_err(|e| e.to_api(lang))
     })
     .await
     // The core catches its handlers' panics; this would be one in the shell's own closure.
     .map_err(|e| {
         tracing::error!(op = %name, "panicked: {e}");
-        huixiao::Error::Internal.to_api(asked.unwrap_or_default())
+        ApiError::of(&huixiao::Error::Internal, asked.unwrap_or_default())
     })?
 }
 
@@ -77,12 +77,12 @@ pub fn run() {
     software_rendering_without_compositing();
     let _log = huixiao::logging::init(&app::data_dir());
     let path = db_path();
-    let opened = App::open(&path).map(Arc::new);
+    let opened = App::open(&path).map(Host::new);
     if let Err(e) = &opened {
         tracing::error!(path = %path.display(), code = e.code(), "cannot open database");
         eprintln!("{}", e.message(Lang::Zh));
     }
-    with_api(tauri::Builder::default(), Shell { app: opened })
+    with_api(tauri::Builder::default(), Shell { host: opened })
         .setup(|tauri_app| {
             serve_ui_to_stations(tauri_app);
             if let Some(window) = tauri_app.get_webview_window("main") {
@@ -105,14 +105,14 @@ fn with_api<R: tauri::Runtime>(builder: tauri::Builder<R>, shell: Shell) -> taur
 /// organizer turns them on. The admin token is new each run; only loopback may use it.
 fn serve_ui_to_stations(tauri_app: &tauri::App) {
     let shell = tauri_app.state::<Shell>();
-    let Ok(core) = &shell.app else { return };
+    let Ok(host) = &shell.host else { return };
     let resolver = tauri_app.asset_resolver();
     let assets = move |path: &str| {
         resolver
             .get(path.to_string())
             .map(|asset| (asset.bytes, asset.mime_type))
     };
-    core.lan.configure(
+    host.lan.configure(
         http::Ui::Assets(Arc::new(assets)),
         huixiao::token::new_token(),
     );

@@ -1,7 +1,6 @@
 //! The window's one IPC command on Tauri's mock runtime: what the page sends, what it gets back.
 
-use std::sync::Arc;
-
+use huixiao::api::Host;
 use huixiao::app::Clock;
 use huixiao::caller::Caller;
 use huixiao::i18n::Lang;
@@ -16,7 +15,7 @@ use super::{with_api, Shell};
 
 /// A mock window over `core`, with the shell's command registered as `run()` registers it.
 fn window(
-    core: &Arc<App>,
+    core: &Host,
 ) -> (
     tauri::App<tauri::test::MockRuntime>,
     WebviewWindow<tauri::test::MockRuntime>,
@@ -24,7 +23,7 @@ fn window(
     let app = with_api(
         mock_builder(),
         Shell {
-            app: Ok(core.clone()),
+            host: Ok(core.clone()),
         },
     )
     .build(mock_context(noop_assets()))
@@ -63,12 +62,14 @@ fn organizer() -> Caller {
     Caller::organizer(Lang::Zh)
 }
 
-fn core_with_a_seminar() -> (Arc<App>, i64) {
+fn core_with_a_seminar() -> (Host, i64) {
     // A week before the seminar.
     let now = chrono::DateTime::parse_from_rfc3339("2026-11-22T09:00:00+08:00").unwrap();
-    let core = App::in_memory()
-        .expect("in-memory database")
-        .with_clock(Clock::Fixed(now.to_utc()));
+    let core = Host::new(
+        App::in_memory()
+            .expect("in-memory database")
+            .with_clock(Clock::Fixed(now.to_utc())),
+    );
     let created = huixiao::api::dispatch(
         &core,
         &organizer(),
@@ -76,7 +77,7 @@ fn core_with_a_seminar() -> (Arc<App>, i64) {
         json!({"title": "幼儿园招生增长研讨会", "date": "2026-11-29", "start_time": "14:00", "capacity": 120}),
     )
     .expect("seminar");
-    (Arc::new(core), created["id"].as_i64().unwrap())
+    (core, created["id"].as_i64().unwrap())
 }
 
 fn has_chinese(s: &str) -> bool {

@@ -3,11 +3,12 @@
 //! The Tauri shell, the HTTP server and the CLI only adapt to [`dispatch`]; the OpenAPI document
 //! and the TypeScript types are generated from the same list.
 
+mod failure;
 pub mod openapi;
 mod ops;
 pub mod tsgen;
 
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock};
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -18,16 +19,17 @@ use utoipa::ToSchema;
 
 use crate::app::App;
 pub use crate::caller::Caller;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::i18n::Lang;
+use crate::lan::Lan;
 use crate::station::StationRole;
+pub use failure::{ApiError, Failure};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum Method {
     Get,
     Post,
     Put,
-    Delete,
 }
 
 impl Method {
@@ -36,10 +38,9 @@ impl Method {
             Method::Get => "GET",
             Method::Post => "POST",
             Method::Put => "PUT",
-            Method::Delete => "DELETE",
         }
     }
-    /// GET and DELETE take their input from the path and query string, the others from a JSON body.
+    /// GET takes their input from the path and query string, the others from a JSON body.
     pub fn has_body(self) -> bool {
         matches!(self, Method::Post | Method::Put)
     }
@@ -64,7 +65,7 @@ pub enum Input {
     Form(Vec<(String, String)>),
 }
 
-type Handler = Box<dyn Fn(&App, &Caller, Input) -> Result<Value> + Send + Sync>;
+type Handler = Box<dyn Fn(&Host, &Caller, Input) -> Result<Value, Failure> + Send + Sync>;
 
 /// One operation of the API.
 pub struct Op {
@@ -75,6 +76,24 @@ pub struct Op {
     pub summary: &'static str,
     handler: Handler,
     pub(crate) types: Types,
+}
+
+/// The app as the transports serve it: the domain's [`App`], and the LAN server for stations
+/// that the organizer turns on and off. Cheap to clone: every clone shares both.
+#[derive(Clone)]
+pub struct Host {
+    pub app: App,
+    pub lan: Arc<Lan>,
+}
+
+impl Host {
+    /// The app served with its LAN server off.
+    pub fn new(app: App) -> Host {
+        Host {
+            app,
+            lan: Arc::default(),
+        }
+    }
 }
 
 /// What the generators need to know of an operation's input and output types.
@@ -100,9 +119,14 @@ impl Op {
         I: DeserializeOwned + TS + ToSchema + 'static,
         O: Serialize + TS + ToSchema + 'static,
     {
-        Op::build(name, method, path, access, summary, move |app, _, input| {
-            f(app, input)
-        })
+        Op::build(
+            name,
+            method,
+            path,
+            access,
+            summary,
+            move |host, _, input| f(&host.app, input),
+        )
     }
 
     /// An operation whose handler needs to know who calls (to record who changed what, or to
@@ -119,7 +143,37 @@ impl Op {
         I: DeserializeOwned + TS + ToSchema + 'static,
         O: Serialize + TS + ToSchema + 'static,
     {
-        Op::build(name, method, path, access, summary, f)
+        Op::build(
+            name,
+            method,
+            path,
+            access,
+            summary,
+            move |host, caller, input| f(&host.app, caller, input),
+        )
+    }
+
+    /// An operation on the transports' own state: the LAN server for stations.
+    fn with_host<I, O>(
+        name: &'static str,
+        method: Method,
+        path: &'static str,
+        access: Access,
+        summary: &'static str,
+        f: fn(&Host, I) -> Result<O>,
+    ) -> Op
+    where
+        I: DeserializeOwned + TS + ToSchema + 'static,
+        O: Serialize + TS + ToSchema + 'static,
+    {
+        Op::build(
+            name,
+            method,
+            path,
+            access,
+            summary,
+            move |host, _, input| f(host, input),
+        )
     }
 
     fn build<I, O>(
@@ -128,25 +182,25 @@ impl Op {
         path: &'static str,
         access: Access,
         summary: &'static str,
-        f: impl Fn(&App, &Caller, I) -> Result<O> + Send + Sync + 'static,
+        f: impl Fn(&Host, &Caller, I) -> Result<O> + Send + Sync + 'static,
     ) -> Op
     where
         I: DeserializeOwned + TS + ToSchema + 'static,
         O: Serialize + TS + ToSchema + 'static,
     {
-        let handler = move |app: &App, caller: &Caller, input: Input| -> Result<Value> {
+        let handler = move |host: &Host, caller: &Caller, input: Input| -> Result<Value, Failure> {
             let input: I = match input {
                 Input::Json(Value::Null) => {
                     serde_json::from_value(Value::Object(Default::default()))
-                        .map_err(|e| Error::BadInput(e.to_string()))?
+                        .map_err(|e| Failure::BadInput(e.to_string()))?
                 }
                 Input::Json(v) => {
-                    serde_json::from_value(v).map_err(|e| Error::BadInput(e.to_string()))?
+                    serde_json::from_value(v).map_err(|e| Failure::BadInput(e.to_string()))?
                 }
                 Input::Form(pairs) => serde_urlencoded::from_str(&form_urlencode(&pairs))
-                    .map_err(|e| Error::BadInput(e.to_string()))?,
+                    .map_err(|e| Failure::BadInput(e.to_string()))?,
             };
-            let out = f(app, caller, input)?;
+            let out = f(host, caller, input)?;
             Ok(serde_json::to_value(out).expect("outputs serialise"))
         };
         Op {
@@ -184,14 +238,15 @@ impl Op {
     }
 
     /// Runs the operation. A station's call that names a seminar must name its own, whatever
-    /// the handler checks itself. A panic answers [`Error::Internal`], on every transport.
-    pub fn call(&self, app: &App, caller: &Caller, input: Input) -> Result<Value> {
+    /// the handler checks itself. A panic answers [`crate::error::Error::Internal`], on every
+    /// transport.
+    pub fn call(&self, host: &Host, caller: &Caller, input: Input) -> Result<Value, Failure> {
         if caller.station.is_some() {
             if let Some(id) = seminar_of(&input) {
                 caller.check_seminar(id)?;
             }
         }
-        crate::panics::catch(self.name, || (self.handler)(app, caller, input))
+        crate::panics::catch(self.name, || (self.handler)(host, caller, input))
     }
 }
 
@@ -223,10 +278,10 @@ pub fn find(name: &str) -> Option<&'static Op> {
 
 /// Runs operation `name` with a JSON input for `caller`: the entry point of IPC and the CLI.
 /// There is no default caller: each transport says who calls and in which language.
-pub fn dispatch(app: &App, caller: &Caller, name: &str, input: Value) -> Result<Value> {
-    let op = find(name).ok_or_else(|| Error::UnknownOp(name.to_owned()))?;
+pub fn dispatch(host: &Host, caller: &Caller, name: &str, input: Value) -> Result<Value, Failure> {
+    let op = find(name).ok_or_else(|| Failure::UnknownOp(name.to_owned()))?;
     let started = std::time::Instant::now();
-    let out = op.call(app, caller, Input::Json(input));
+    let out = op.call(host, caller, Input::Json(input));
     log_call(op, started, &out);
     out
 }
@@ -237,7 +292,7 @@ pub fn answer_lang(app: &App, asked: Option<Lang>) -> Lang {
     asked.unwrap_or_else(|| crate::settings::language(&app.db.conn()).unwrap_or_default())
 }
 
-pub(crate) fn log_call(op: &Op, started: std::time::Instant, out: &Result<Value>) {
+pub(crate) fn log_call(op: &Op, started: std::time::Instant, out: &Result<Value, Failure>) {
     let ms = started.elapsed().as_secs_f64() * 1000.0;
     match out {
         Ok(_) => tracing::debug!(op = op.name, ms, "ok"),

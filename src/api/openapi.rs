@@ -13,7 +13,7 @@ use utoipa::openapi::{RefOr, Schema};
 use utoipa::{PartialSchema, ToSchema};
 
 use super::{all, Access, Method};
-use crate::error::ApiError;
+use crate::api::ApiError;
 
 pub fn document() -> OpenApi {
     let mut paths = PathsBuilder::new();
@@ -94,7 +94,6 @@ pub fn document() -> OpenApi {
             Method::Get => HttpMethod::Get,
             Method::Post => HttpMethod::Post,
             Method::Put => HttpMethod::Put,
-            Method::Delete => HttpMethod::Delete,
         };
         paths = paths.path(op.path, PathItem::new(method, b.build()));
     }

@@ -69,7 +69,7 @@ fn collect() -> Collector {
         owners: Default::default(),
         clashes: Vec::new(),
     };
-    c.visit_root::<crate::error::ApiError>();
+    c.visit_root::<super::ApiError>();
     for op in all() {
         (op.types.ts_collect)(&mut c);
     }

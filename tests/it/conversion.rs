@@ -401,7 +401,13 @@ fn the_report_pdf_op_gives_the_session_report_in_the_callers_language() {
     let dir = tempfile::tempdir().unwrap();
     for (lang, title) in [(Lang::Zh, "会销报告"), (Lang::En, "Seminar report")] {
         let caller = Caller::organizer(lang);
-        let out = dispatch(&app, &caller, "seminars.report_pdf", json!({"id": b.s1})).unwrap();
+        let out = dispatch(
+            &huixiao::api::Host::new(app.clone()),
+            &caller,
+            "seminars.report_pdf",
+            json!({"id": b.s1}),
+        )
+        .unwrap();
         assert_eq!(out["mime"], "application/pdf");
         let bytes = base64::engine::general_purpose::STANDARD
             .decode(out["data_base64"].as_str().unwrap())

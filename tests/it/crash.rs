@@ -78,6 +78,7 @@ async fn every_acknowledged_check_in_survives_sigkill_and_none_counts_twice() {
                     role: StationRole::Checkin,
                     name: None,
                 },
+                &[],
             )
             .unwrap();
             let paired = station::pair(

@@ -90,8 +90,13 @@ fn a_seminar_may_warn_instead_of_refusing() {
     call(&app, "seminars.update", s).unwrap();
     call(&app, "deals.create", deal(&w, product, limited)).unwrap();
     let caller = huixiao::caller::Caller::organizer(huixiao::i18n::Lang::En);
-    let second =
-        huixiao::api::dispatch(&app, &caller, "deals.create", deal(&w, product, limited)).unwrap();
+    let second = huixiao::api::dispatch(
+        &huixiao::api::Host::new(app.clone()),
+        &caller,
+        "deals.create",
+        deal(&w, product, limited),
+    )
+    .unwrap();
     assert_eq!(
         second["warnings"],
         json!(["The “限时价” places are all taken (1/1)."])
@@ -231,7 +236,7 @@ async fn with_a_quota_of_50_a_thousand_concurrent_attempts_from_16_stations_acce
         })
         .collect();
     let server = Arc::new(Server {
-        app: Arc::new(app),
+        host: huixiao::api::Host::new(app),
         admin_token: TOKEN.into(),
     });
     let (bound_tx, bound_rx) = tokio::sync::oneshot::channel::<SocketAddr>();
@@ -265,7 +270,7 @@ async fn with_a_quota_of_50_a_thousand_concurrent_attempts_from_16_stations_acce
         );
     }
     // Exactly 50 deals at the limited tier are stored, each with its one audit entry.
-    let conn = server.app.db.conn();
+    let conn = server.host.app.db.conn();
     let count = |sql: &str| -> i64 { conn.query_row(sql, [limited], |r| r.get(0)).unwrap() };
     assert_eq!(count("SELECT count(*) FROM deals WHERE tier_id = ?1"), 50);
     assert_eq!(

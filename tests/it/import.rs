@@ -20,7 +20,7 @@ const CSV: &str = "门店名称,联系人,电话,角色,城市,区县,地址,行
 丰收农资,王强,0731-88886666,店长,株洲,,,农资,C,,,\n\
 美丽人生（分店）,张敏,+86 139 0000 1111,老板娘,长沙,,,美容,B,,,\n";
 
-fn import(app: &App, bytes: &[u8], extra: Value) -> huixiao::Result<Value> {
+fn import(app: &App, bytes: &[u8], extra: Value) -> Result<Value, huixiao::api::Failure> {
     let mut input = json!({"file_name": "stores.csv", "data_base64": b64(bytes)});
     if let (Some(o), Some(e)) = (input.as_object_mut(), extra.as_object()) {
         o.extend(e.clone());

@@ -32,7 +32,7 @@ fn invite(app: &huixiao::App, w: &World, contacts: &[i64]) -> Value {
     .unwrap()
 }
 
-fn set(app: &huixiao::App, inv: i64, status: &str) -> huixiao::Result<Value> {
+fn set(app: &huixiao::App, inv: i64, status: &str) -> Result<Value, huixiao::api::Failure> {
     call(
         app,
         "invitations.set_status",
@@ -595,7 +595,7 @@ fn the_list_filters_by_status_inviter_and_name_or_the_phones_last_four_digits() 
     ];
     let out = op
         .call(
-            &app,
+            &huixiao::api::Host::new(app.clone()),
             &crate::support::organizer(huixiao::i18n::Lang::Zh),
             huixiao::api::Input::Form(form),
         )

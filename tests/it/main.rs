@@ -13,6 +13,7 @@ mod followups;
 mod http;
 mod import;
 mod invitations;
+mod layers;
 mod products;
 mod seating;
 mod seating_quality;

@@ -7,7 +7,7 @@ use huixiao::{cli, App};
 use serde_json::json;
 
 use crate::stations::client;
-use crate::support::call;
+use crate::support::call_on;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn lan_started_from_browser_mode_serves_the_ui_to_phones() {
@@ -17,10 +17,10 @@ async fn lan_started_from_browser_mode_serves_the_ui_to_phones() {
     let page = "<!doctype html><meta charset=\"utf-8\"><title>会销助手 test UI</title>";
     std::fs::write(ui.join("index.html"), page).unwrap();
     let app = App::open(&dir.path().join("serve.db")).unwrap();
-    let app =
+    let host =
         cli::prepare_serve(app, &Ui::Dir(ui), "admin-token-for-the-serve-test", None).unwrap();
 
-    let status = call(&app, "lan.start", json!({"port": 0})).unwrap();
+    let status = call_on(&host, "lan.start", json!({"port": 0})).unwrap();
     let port = status["port"].as_u64().unwrap();
     let r = client()
         .get(format!("https://127.0.0.1:{port}/"))
@@ -29,7 +29,7 @@ async fn lan_started_from_browser_mode_serves_the_ui_to_phones() {
         .unwrap();
     assert_eq!(r.status(), 200);
     let body = r.text().await.unwrap();
-    app.lan.stop();
+    host.lan.stop();
     assert!(
         body.contains("会销助手 test UI"),
         "the UI's index.html: {body}"
@@ -39,7 +39,9 @@ async fn lan_started_from_browser_mode_serves_the_ui_to_phones() {
 #[test]
 fn serve_clock_starts_at_the_given_instant_and_runs_on() {
     let app = App::in_memory().unwrap();
-    let app = cli::prepare_serve(app, &Ui::None, "t", Some("2026-12-10T09:00:00+08:00")).unwrap();
+    let app = cli::prepare_serve(app, &Ui::None, "t", Some("2026-12-10T09:00:00+08:00"))
+        .unwrap()
+        .app;
     let start: DateTime<Utc> = "2026-12-10T01:00:00Z".parse().unwrap();
     let first = app.now();
     assert!((first - start).num_seconds().abs() < 5, "{first}");

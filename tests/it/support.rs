@@ -1,6 +1,7 @@
 //! Shared helpers: an app on a temp file or in memory with a fixed clock, and dumps.
 
 use chrono::{TimeZone, Utc};
+use huixiao::api::{Failure, Host};
 use huixiao::app::Clock;
 use huixiao::caller::Caller;
 use huixiao::db;
@@ -24,8 +25,13 @@ pub fn dump(app: &App) -> String {
 }
 
 /// Calls an operation as the organizer, answered in Chinese (the app's first language).
-pub fn call(app: &App, op: &str, input: Value) -> huixiao::Result<Value> {
-    huixiao::api::dispatch(app, &organizer(Lang::Zh), op, input)
+pub fn call(app: &App, op: &str, input: Value) -> Result<Value, Failure> {
+    call_on(&Host::new(app.clone()), op, input)
+}
+
+/// Calls an operation as the organizer on `host`, whose LAN server outlives the call.
+pub fn call_on(host: &Host, op: &str, input: Value) -> Result<Value, Failure> {
+    huixiao::api::dispatch(host, &organizer(Lang::Zh), op, input)
 }
 
 pub fn organizer(lang: Lang) -> Caller {

@@ -13,7 +13,7 @@ use serde_json::{json, Value};
 use crate::deals::{deal, setup};
 use crate::support::{app, call, dump, world};
 
-fn err_field(r: huixiao::Result<Value>) -> (String, String) {
+fn err_field(r: Result<Value, huixiao::api::Failure>) -> (String, String) {
     let e = r.unwrap_err();
     (
         e.field().unwrap_or_default().to_owned(),

@@ -429,6 +429,9 @@ export type Guest = { contact_id: number, name: string, role: ContactRole, };
 
 export type Health = { ok: boolean, version: string, };
 
+/**
+ * One record, by id.
+ */
 export type IdInput = { id: number, };
 
 /**
@@ -1146,6 +1149,9 @@ session_conversion: number | null,
  */
 deal_ratio: number | null, };
 
+/**
+ * Everything of one seminar.
+ */
 export type SeminarScope = { seminar_id: number, };
 
 export type SeminarStatus = "planning" | "inviting" | "live" | "closed";
