@@ -22,6 +22,7 @@ use crate::error::{invalid, Error, Result};
 use crate::input::SeminarScope;
 use crate::invitation::{self, Change, InvitationStatus};
 use crate::phone::PhoneKind;
+use crate::template::{self, Store};
 use crate::venue;
 use crate::{seminar, ticket, validate};
 
@@ -298,11 +299,7 @@ fn check_steps(steps: &[Step]) -> Result<String> {
 pub fn set(app: &App, input: CadenceInput) -> Result<CadenceView> {
     let name = validate::text("name", ("节奏名称", "cadence name"), &input.name, 40)?;
     let json = check_steps(&input.steps)?;
-    let template = input
-        .save_as_template
-        .as_deref()
-        .map(|t| validate::text("save_as_template", ("模板名称", "template name"), t, 40))
-        .transpose()?;
+    let template = template::name_to_save(input.save_as_template.as_deref())?;
     let now = app.now_str();
     app.db.write(|tx| {
         seminar::get_in(tx, input.seminar_id)?;
@@ -312,16 +309,7 @@ pub fn set(app: &App, input: CadenceInput) -> Result<CadenceView> {
             params![input.seminar_id, name, json, now],
         )?;
         if let Some(t) = &template {
-            let updated = tx.execute(
-                "UPDATE cadences SET steps = ?2 WHERE seminar_id IS NULL AND name = ?1",
-                params![t, json],
-            )?;
-            if updated == 0 {
-                tx.execute(
-                    "INSERT INTO cadences (seminar_id, name, steps, created_at) VALUES (NULL, ?1, ?2, ?3)",
-                    params![t, json, now],
-                )?;
-            }
+            TEMPLATES.save(tx, t, &json, &now)?;
         }
         tx.execute(
             "DELETE FROM touches WHERE done_at IS NULL AND call_back_at IS NULL
@@ -339,28 +327,30 @@ pub fn set(app: &App, input: CadenceInput) -> Result<CadenceView> {
     })
 }
 
+/// Where the saved cadences are kept: beside the seminars' own, without a seminar.
+const TEMPLATES: Store = Store {
+    table: "cadences",
+    content: "steps",
+    only: Some("seminar_id IS NULL"),
+    stamp: "created_at",
+    restamp: false,
+    what: ("邀约节奏模板", "cadence template"),
+};
+
 /// The built-in default, then the saved templates by name.
 pub fn templates(app: &App) -> Result<Vec<CadenceTemplate>> {
-    let conn = app.db.conn();
-    let mut out = vec![CadenceTemplate {
+    let default = CadenceTemplate {
         id: None,
         name: DEFAULT_NAME.into(),
         steps: default_steps(),
-    }];
-    let mut stmt = conn
-        .prepare("SELECT id, name, steps FROM cadences WHERE seminar_id IS NULL ORDER BY name")?;
-    let rows = stmt.query_map([], |r| {
-        let json: String = r.get(2)?;
+    };
+    TEMPLATES.list(&app.db.conn(), default, |t| {
         Ok(CadenceTemplate {
-            id: r.get(0)?,
-            name: r.get(1)?,
-            steps: serde_json::from_str(&json).unwrap_or_default(),
+            id: Some(t.id),
+            name: t.name,
+            steps: serde_json::from_str(&t.json).unwrap_or_default(),
         })
-    })?;
-    for t in rows {
-        out.push(t?);
-    }
-    Ok(out)
+    })
 }
 
 /// Creates the touches an invitation is missing (one per step not yet scheduled), inside the
