@@ -12,7 +12,7 @@ use utoipa::ToSchema;
 use super::attribution::{credit, deal_time, seminar_days, Attendance};
 use super::counts::{groups, Counts, Group, Tally};
 use super::verdict::{median, verdict, weakest, Medians, Phase};
-use super::CLOSED_DEAL_SQL;
+use super::{first_row_per_invitation, CLOSED_DEAL_SQL};
 use crate::app::App;
 use crate::error::Result;
 
@@ -81,15 +81,8 @@ fn seminar_tallies(conn: &Connection) -> Result<HashMap<i64, Tally>> {
          FROM checkins k JOIN invitations i ON i.id = k.invitation_id
          WHERE k.undone_at IS NULL ORDER BY k.invitation_id",
     )?;
-    let mut rows = stmt.query([])?;
     let mut came: Vec<(i64, u32)> = Vec::new();
-    let mut last = None;
-    while let Some(r) = rows.next()? {
-        let invitation: i64 = r.get(0)?;
-        if last == Some(invitation) {
-            continue;
-        }
-        last = Some(invitation);
+    first_row_per_invitation(stmt.query([])?, |_, r| {
         let (seminar, store, confirmed): (i64, i64, bool) = (r.get(1)?, r.get(2)?, r.get(3)?);
         let t = tallies.entry(seminar).or_default();
         t.attended += 1;
@@ -97,7 +90,8 @@ fn seminar_tallies(conn: &Connection) -> Result<HashMap<i64, Tally>> {
         if let Some(&r) = rank.get(&seminar) {
             came.push((store, r));
         }
-    }
+        Ok(())
+    })?;
     came.sort_unstable();
 
     // The closed deals by store, each credited among its store's attendances.

@@ -9,7 +9,7 @@ use utoipa::ToSchema;
 
 use super::attribution::{by_store, credit, deal_time, seminar_days};
 use super::counts::{Counts, Tally};
-use super::{ATTENDED_SQL, CLOSED_DEAL_SQL};
+use super::{first_row_per_invitation, ATTENDED_SQL, CLOSED_DEAL_SQL};
 use crate::app::App;
 use crate::contact::ContactRole;
 use crate::error::Result;
@@ -148,16 +148,9 @@ pub(super) fn seminar_facts(conn: &Connection, seminar_id: i64) -> Result<(Vec<F
          LEFT JOIN staff m ON m.id = t.assistant_id
          WHERE a.seminar_id = ?1 ORDER BY a.invitation_id, a.contact_id",
     )?;
-    let mut rows = stmt.query([seminar_id])?;
-    let mut last = None;
-    while let Some(r) = rows.next()? {
-        let invitation: i64 = r.get(0)?;
-        if last == Some(invitation) {
-            continue;
-        }
-        last = Some(invitation);
+    first_row_per_invitation(stmt.query([seminar_id])?, |invitation, r| {
         let Some(&i) = by_invitation.get(&invitation) else {
-            continue;
+            return Ok(());
         };
         facts[i].table = Some(r.get(1)?);
         facts[i].assistant = r
@@ -166,7 +159,8 @@ pub(super) fn seminar_facts(conn: &Connection, seminar_id: i64) -> Result<(Vec<F
                 Ok::<_, rusqlite::Error>((id, r.get::<_, Option<String>>(3)?.unwrap_or_default()))
             })
             .transpose()?;
-    }
+        Ok(())
+    })?;
 
     // Attribution: every seminar the stores that came here ever attended, and their closed deals.
     let days = seminar_days(conn)?;

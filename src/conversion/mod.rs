@@ -39,3 +39,20 @@ pub const CONFIRMED_SQL: &str = "(i.status = 'confirmed' OR i.walk_in OR EXISTS 
 
 /// SQL: the deal `d` is closed.
 pub const CLOSED_DEAL_SQL: &str = "(d.state = 'active' AND d.payment IN ('deposit', 'full'))";
+
+/// Calls `f` with the first row of each invitation, the rows ordered by the invitation's id (their
+/// first column).
+fn first_row_per_invitation(
+    mut rows: rusqlite::Rows<'_>,
+    mut f: impl FnMut(i64, &rusqlite::Row<'_>) -> crate::error::Result<()>,
+) -> crate::error::Result<()> {
+    let mut last = None;
+    while let Some(r) = rows.next()? {
+        let invitation: i64 = r.get(0)?;
+        if last != Some(invitation) {
+            last = Some(invitation);
+            f(invitation, r)?;
+        }
+    }
+    Ok(())
+}

@@ -15,10 +15,22 @@ pub(super) fn write(tx: &Connection, p: &Plan, now: &str) -> Result<()> {
                              referral_commission_bp, created_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     )?;
-    let mut add_contact = tx.prepare_cached(
+    let mut add_contact_stmt = tx.prepare_cached(
         "INSERT INTO contacts (store_id, name, role, phone, phone_kind, created_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )?;
+    // The contact of the valid row `vi`, added to the store `id`.
+    let mut add_contact = |id: i64, vi: usize| {
+        let c = &p.valid[vi];
+        add_contact_stmt.execute(params![
+            id,
+            c.contact_name,
+            c.role.as_str(),
+            c.phone.number,
+            c.phone.kind.as_str(),
+            now
+        ])
+    };
     let mut ids = Vec::with_capacity(p.new_stores.len());
     let mut by_name: HashMap<String, i64> = HashMap::new();
     for s in &p.new_stores {
@@ -39,28 +51,12 @@ pub(super) fn write(tx: &Connection, p: &Plan, now: &str) -> Result<()> {
         ids.push(id);
         by_name.entry(norm(&v.store_name)).or_insert(id);
         for &ci in &s.contacts {
-            let c = &p.valid[ci];
-            add_contact.execute(params![
-                id,
-                c.contact_name,
-                c.role.as_str(),
-                c.phone.number,
-                c.phone.kind.as_str(),
-                now
-            ])?;
+            add_contact(id, ci)?;
         }
     }
     for (vi, t, adds, _) in &p.merges {
         if let (Target::Existing(id), true) = (t, adds) {
-            let c = &p.valid[*vi];
-            add_contact.execute(params![
-                id,
-                c.contact_name,
-                c.role.as_str(),
-                c.phone.number,
-                c.phone.kind.as_str(),
-                now
-            ])?;
+            add_contact(*id, *vi)?;
         }
     }
     // Referrers: a store of this file, or one already in the database, by name.
