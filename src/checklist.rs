@@ -3,7 +3,7 @@
 //! scanners and stations. Copied from a template, each item assigned to a staff member and ticked
 //! on the day; the readiness summary shows on the organizer's screen and the prompter.
 
-use rusqlite::{params, Connection, OptionalExtension, Row};
+use rusqlite::{params, Connection, Row};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 use utoipa::ToSchema;
@@ -12,6 +12,7 @@ use crate::app::App;
 use crate::caller::Caller;
 use crate::error::{found, invalid, Error, Result, Thing};
 use crate::input::SeminarScope;
+use crate::template::{self, Store};
 use crate::{script, seminar, staff, validate};
 
 /// How an item is checked: by hand, or by hand and by the app (every cue's audio file found).
@@ -290,20 +291,7 @@ pub fn copy_in(conn: &Connection, seminar_id: i64, template_id: Option<i64>) -> 
     let template = match template_id {
         None => default_template(),
         Some(id) => {
-            let row: Option<(String, String)> = conn
-                .query_row(
-                    "SELECT name, items FROM checklist_templates WHERE id = ?1",
-                    [id],
-                    |r| Ok((r.get(0)?, r.get(1)?)),
-                )
-                .optional()?;
-            let Some((name, json)) = row else {
-                return Err(invalid(
-                    "template_id",
-                    format!("找不到检查清单模板（编号 {id}），它可能已被删除。"),
-                    format!("No checklist template with id {id}; it may have been deleted."),
-                ));
-            };
+            let (name, json) = TEMPLATES.get(conn, id)?;
             ChecklistTemplate {
                 id: Some(id),
                 name,
@@ -336,11 +324,7 @@ pub fn copy_template(app: &App, input: CopyChecklist) -> Result<ChecklistView> {
 
 /// Replaces a seminar's checklist items: existing ones (by id) keep their ticks, removed ones go.
 pub fn save(app: &App, input: ChecklistInput) -> Result<ChecklistView> {
-    let template = input
-        .save_as_template
-        .as_deref()
-        .map(|t| validate::text("save_as_template", ("模板名称", "template name"), t, 40))
-        .transpose()?;
+    let template = template::name_to_save(input.save_as_template.as_deref())?;
     let now = app.now_str();
     app.db.write(|tx| {
         seminar::get_in(tx, input.seminar_id)?;
@@ -387,11 +371,7 @@ pub fn save(app: &App, input: ChecklistInput) -> Result<ChecklistView> {
                 })
                 .collect();
             let json = serde_json::to_string(&plain).expect("items serialise");
-            tx.execute(
-                "INSERT INTO checklist_templates (name, items, created_at) VALUES (?1, ?2, ?3)
-                 ON CONFLICT (name) DO UPDATE SET items = excluded.items",
-                params![name, json, now],
-            )?;
+            TEMPLATES.save(tx, name, &json, &now)?;
         }
         view(app, tx, input.seminar_id)
     })
@@ -444,26 +424,23 @@ pub fn assign(app: &App, input: AssignInput) -> Result<ChecklistView> {
     })
 }
 
+/// Where the saved checklists are kept.
+const TEMPLATES: Store = Store {
+    table: "checklist_templates",
+    content: "items",
+    only: None,
+    stamp: "created_at",
+    restamp: false,
+    what: ("检查清单模板", "checklist template"),
+};
+
 /// The built-in default, then the saved templates by name.
 pub fn templates(app: &App) -> Result<Vec<ChecklistTemplate>> {
-    let conn = app.db.conn();
-    let mut out = vec![default_template()];
-    let mut stmt = conn.prepare("SELECT id, name, items FROM checklist_templates ORDER BY name")?;
-    let rows = stmt
-        .query_map([], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-            ))
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    for (id, name, json) in rows {
-        out.push(ChecklistTemplate {
-            id: Some(id),
-            name,
-            items: serde_json::from_str(&json).unwrap_or_default(),
-        });
-    }
-    Ok(out)
+    TEMPLATES.list(&app.db.conn(), default_template(), |t| {
+        Ok(ChecklistTemplate {
+            id: Some(t.id),
+            name: t.name,
+            items: serde_json::from_str(&t.json).unwrap_or_default(),
+        })
+    })
 }

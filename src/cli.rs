@@ -1065,9 +1065,9 @@ fn print_seminars(list: &[Seminar], lang: Lang) {
         lang.pick("日期", "Date"),
         lang.pick("时间", "Time"),
         lang.pick("状态", "Status"),
-        lang.pick("邀约", "Inv."),
-        lang.pick("确认", "Conf."),
-        lang.pick("到场", "Att."),
+        conversion::Measure::Invited.short_label(lang),
+        conversion::Measure::Confirmed.short_label(lang),
+        conversion::Measure::Attended.short_label(lang),
         lang.pick("标题", "Title"),
     ];
     let widths = [5, 16, 6, 8, 5, 5, 5, 0];
@@ -1111,6 +1111,8 @@ fn pad(s: &str, width: usize) -> String {
 
 fn print_seminar(s: &Seminar, lang: Lang) {
     let status = s.status.label();
+    use conversion::Measure::{Attended, Confirmed, Invited};
+    let [inv, conf, att] = [Invited, Confirmed, Attended].map(conversion::Measure::name);
     let rows: [(&str, &str, String); 9] = [
         ("标题", "Title", s.title.clone()),
         (
@@ -1126,9 +1128,9 @@ fn print_seminar(s: &Seminar, lang: Lang) {
             "Lecturer",
             s.lecturer_name.clone().unwrap_or_else(|| "—".into()),
         ),
-        ("邀约门店", "Stores invited", s.invited.to_string()),
-        ("确认门店", "Stores confirmed", s.confirmed.to_string()),
-        ("到场门店", "Stores attended", s.attended.to_string()),
+        (inv.0, inv.1, s.invited.to_string()),
+        (conf.0, conf.1, s.confirmed.to_string()),
+        (att.0, att.1, s.attended.to_string()),
     ];
     for (zh, en, v) in rows {
         println!("{}{v}", pad(lang.pick(zh, en), 18));
@@ -1136,71 +1138,45 @@ fn print_seminar(s: &Seminar, lang: Lang) {
 }
 
 fn print_funnel(funnel: &Funnel, lang: Lang) {
+    use conversion::Measure as M;
     let f = &funnel.counts;
     let pct = crate::conversion::percent;
-    let rows: [(&str, &str, String, String); 6] = [
+    let rows = [
+        (M::Invited, f.invited, None),
         (
-            "邀约门店",
-            "Stores invited",
-            f.invited.to_string(),
-            String::new(),
+            M::Confirmed,
+            f.confirmed,
+            Some((M::ConfirmRate, f.confirm_rate)),
+        ),
+        (M::Attended, f.attended, Some((M::ShowRate, f.show_rate))),
+        (
+            M::ClosedAtEvent,
+            f.closed_at_event,
+            Some((M::EventCloseRate, f.event_close_rate)),
         ),
         (
-            "确认门店",
-            "Confirmed",
-            f.confirmed.to_string(),
-            format!(
-                "{} {}",
-                lang.pick("确认率", "confirm rate"),
-                pct(f.confirm_rate)
-            ),
+            M::ClosedInFollowup,
+            f.closed_in_followup,
+            Some((M::FollowupCloseRate, f.followup_close_rate)),
         ),
         (
-            "到场门店",
-            "Attended",
-            f.attended.to_string(),
-            format!("{} {}", lang.pick("到场率", "show rate"), pct(f.show_rate)),
-        ),
-        (
-            "现场成交门店",
-            "Closed at the event",
-            f.closed_at_event.to_string(),
-            format!(
-                "{} {}",
-                lang.pick("现场成交率", "event close rate"),
-                pct(f.event_close_rate)
-            ),
-        ),
-        (
-            "会后成交门店",
-            "Closed in follow-up",
-            f.closed_in_followup.to_string(),
-            format!(
-                "{} {}",
-                lang.pick("会后成交率", "follow-up close rate"),
-                pct(f.followup_close_rate)
-            ),
-        ),
-        (
-            "成交单数",
-            "Closed deals",
-            f.closed_deals.to_string(),
-            format!(
-                "{} {}",
-                lang.pick("成交比", "deal ratio"),
-                pct(f.deal_ratio)
-            ),
+            M::ClosedDeals,
+            f.closed_deals,
+            Some((M::DealRatio, f.deal_ratio)),
         ),
     ];
-    for (zh, en, n, r) in rows {
+    for (m, n, rate) in rows {
+        let r = rate.map_or(String::new(), |(m, r)| {
+            format!("{} {}", m.in_text(lang), pct(r))
+        });
         println!(
             "{}",
-            format!("{}{}{r}", pad(lang.pick(zh, en), 22), pad(&n, 6)).trim_end()
+            format!("{}{}{r}", pad(m.label(lang), 22), pad(&n.to_string(), 6)).trim_end()
         );
     }
     println!(
         "{}{}",
-        pad(lang.pick("场次转化率", "Session conversion"), 28),
+        pad(M::SessionConversion.label(lang), 28),
         pct(f.session_conversion)
     );
     if funnel.credited_elsewhere > 0 {
@@ -1258,10 +1234,10 @@ fn print_groups(title: &str, groups: &[Group], lang: Lang, name: impl Fn(&Group)
     println!(
         "  {}{}{}{}{}",
         pad("", 14),
-        pad(lang.pick("邀约", "Inv."), 7),
-        pad(lang.pick("到场", "Att."), 7),
-        pad(lang.pick("场次转化", "Conv."), 10),
-        lang.pick("成交比", "Deal ratio")
+        pad(conversion::Measure::Invited.short_label(lang), 7),
+        pad(conversion::Measure::Attended.short_label(lang), 7),
+        pad(conversion::Measure::SessionConversion.short_label(lang), 10),
+        conversion::Measure::DealRatio.short_label(lang)
     );
     for g in groups {
         let c = &g.counts;

@@ -38,6 +38,7 @@ pub mod staff;
 pub mod stagelog;
 pub mod station;
 pub mod store;
+pub mod template;
 pub mod ticket;
 pub mod token;
 pub mod validate;

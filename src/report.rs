@@ -6,7 +6,7 @@ use base64::Engine;
 use crate::app::App;
 use crate::caller::Caller;
 use crate::contact::ContactRole;
-use crate::conversion::{self, Counts, Group};
+use crate::conversion::{self, Counts, Group, Measure};
 use crate::error::Result;
 use crate::i18n::Lang;
 use crate::input::IdInput;
@@ -32,21 +32,21 @@ fn grey() -> printpdf::Color {
 /// The funnel as stacked trapezoids, widths proportional to the counts.
 fn funnel(p: &mut Page, top: f32, c: &Counts, lang: Lang) -> f32 {
     let steps = [
-        (lang.pick("已邀约门店", "Invited"), c.invited, None),
+        (Measure::Invited.label(lang), c.invited, None),
         (
-            lang.pick("已确认", "Confirmed"),
+            Measure::Confirmed.label(lang),
             c.confirmed,
-            Some(c.confirm_rate),
+            Some((Measure::ConfirmRate, c.confirm_rate)),
         ),
         (
-            lang.pick("已到场", "Attended"),
+            Measure::Attended.label(lang),
             c.attended,
-            Some(c.show_rate),
+            Some((Measure::ShowRate, c.show_rate)),
         ),
         (
             lang.pick("成交门店", "Closed"),
             c.closed_at_event + c.closed_in_followup,
-            Some(c.session_conversion),
+            Some((Measure::SessionConversion, c.session_conversion)),
         ),
     ];
     let (cx, full, h) = (A4.0 / 2.0 - 20.0, 110.0, 14.0);
@@ -73,11 +73,8 @@ fn funnel(p: &mut Page, top: f32, c: &Counts, lang: Lang) -> f32 {
             &Style::new(11.0, Align::Center).color(rgb(255, 255, 255)),
             &format!("{label} {n}"),
         );
-        if let Some(rate) = rate {
-            let what = match lang {
-                Lang::Zh => ["", "确认率", "到场率", "场次转化率"][i],
-                Lang::En => ["", "confirm rate", "show rate", "session conversion"][i],
-            };
+        if let Some((what, rate)) = rate {
+            let what = what.in_text(lang);
             p.text(
                 cx + full / 2.0 + 8.0,
                 y + h / 2.0 + 1.5,
@@ -156,13 +153,13 @@ fn table(
     p.text(MARGIN, top, &Style::new(12.0, Align::Left), title);
     let cols: [(&str, f32); 8] = [
         (lang.pick("分组", "Group"), 34.0),
-        (lang.pick("邀约", "Invited"), 16.0),
-        (lang.pick("确认", "Conf."), 16.0),
-        (lang.pick("到场", "Att."), 16.0),
-        (lang.pick("现场成交", "At event"), 20.0),
-        (lang.pick("会后成交", "Follow-up"), 20.0),
-        (lang.pick("场次转化率", "Conversion"), 24.0),
-        (lang.pick("成交比", "Deal ratio"), 20.0),
+        (Measure::Invited.short_label(lang), 16.0),
+        (Measure::Confirmed.short_label(lang), 16.0),
+        (Measure::Attended.short_label(lang), 16.0),
+        (Measure::ClosedAtEvent.short_label(lang), 20.0),
+        (Measure::ClosedInFollowup.short_label(lang), 20.0),
+        (Measure::SessionConversion.short_label(lang), 24.0),
+        (Measure::DealRatio.short_label(lang), 20.0),
     ];
     let mut y = top + 7.0;
     table_head(p, y, &cols);
@@ -269,18 +266,12 @@ pub fn seminar_pdf_in(app: &App, id: i64, lang: Lang) -> Result<Vec<u8>> {
     // Key figures.
     let figures = [
         (
-            lang.pick("场次转化率", "Session conversion"),
+            Measure::SessionConversion.label(lang),
             pct(c.session_conversion),
         ),
-        (lang.pick("成交比", "Deal ratio"), pct(c.deal_ratio)),
-        (
-            lang.pick("成交单数", "Closed deals"),
-            c.closed_deals.to_string(),
-        ),
-        (
-            lang.pick("到场门店", "Stores attended"),
-            c.attended.to_string(),
-        ),
+        (Measure::DealRatio.label(lang), pct(c.deal_ratio)),
+        (Measure::ClosedDeals.label(lang), c.closed_deals.to_string()),
+        (Measure::Attended.label(lang), c.attended.to_string()),
     ];
     let box_w = (A4.0 - 2.0 * MARGIN - 3.0 * 4.0) / 4.0;
     for (i, (label, value)) in figures.iter().enumerate() {

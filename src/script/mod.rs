@@ -15,6 +15,7 @@ use utoipa::ToSchema;
 use crate::app::App;
 use crate::error::{invalid, Error, Result};
 use crate::input::SeminarScope;
+use crate::template::{self, Store};
 use crate::{product, seminar, validate};
 
 pub use cue::{CuePoint, MusicState};
@@ -463,11 +464,7 @@ pub fn save(app: &App, input: ScriptInput) -> Result<ScriptView> {
         stages: input.stages,
         cues: input.cues,
     })?;
-    let template = input
-        .save_as_template
-        .as_deref()
-        .map(|t| validate::text("save_as_template", ("模板名称", "template name"), t, 40))
-        .transpose()?;
+    let template = template::name_to_save(input.save_as_template.as_deref())?;
     let now = app.now_str();
     app.db.write(|tx| {
         seminar::get_in(tx, input.seminar_id)?;
@@ -477,12 +474,7 @@ pub fn save(app: &App, input: ScriptInput) -> Result<ScriptView> {
         write_copy(tx, input.seminar_id, &name, &body, input.product_id, &now)?;
         if let Some(t) = &template {
             let json = serde_json::to_string(&body).expect("scripts serialise");
-            tx.execute(
-                "INSERT INTO scripts (seminar_id, name, body, updated_at) VALUES (NULL, ?1, ?2, ?3)
-                 ON CONFLICT (name) WHERE seminar_id IS NULL DO UPDATE SET body = excluded.body,
-                     updated_at = excluded.updated_at",
-                params![t, json, now],
-            )?;
+            TEMPLATES.save(tx, t, &json, &now)?;
         }
         view_in(tx, input.seminar_id)
     })
@@ -507,20 +499,7 @@ pub fn copy_template_in(
     let (name, body) = match template_id {
         None => default_template(),
         Some(id) => {
-            let row: Option<(String, String)> = conn
-                .query_row(
-                    "SELECT name, body FROM scripts WHERE id = ?1 AND seminar_id IS NULL",
-                    [id],
-                    |r| Ok((r.get(0)?, r.get(1)?)),
-                )
-                .optional()?;
-            let Some((name, json)) = row else {
-                return Err(invalid(
-                    "template_id",
-                    format!("找不到话术模板（编号 {id}），它可能已被删除。"),
-                    format!("No script template with id {id}; it may have been deleted."),
-                ));
-            };
+            let (name, json) = TEMPLATES.get(conn, id)?;
             (name, parse_body(&json)?)
         }
     };
@@ -528,37 +507,34 @@ pub fn copy_template_in(
     write_copy(conn, seminar_id, &name, &body, product, now)
 }
 
+/// Where the saved scripts are kept: beside the seminars' own copies, without a seminar.
+const TEMPLATES: Store = Store {
+    table: "scripts",
+    content: "body",
+    only: Some("seminar_id IS NULL"),
+    stamp: "updated_at",
+    restamp: true,
+    what: ("话术模板", "script template"),
+};
+
 /// The built-in default, then the saved templates by name.
 pub fn templates(app: &App) -> Result<Vec<ScriptTemplate>> {
-    let conn = app.db.conn();
     let (name, body) = default_template();
-    let mut out = vec![ScriptTemplate {
+    let default = ScriptTemplate {
         id: None,
         name,
         stages: body.stages,
         cues: body.cues,
-    }];
-    let mut stmt =
-        conn.prepare("SELECT id, name, body FROM scripts WHERE seminar_id IS NULL ORDER BY name")?;
-    let rows = stmt
-        .query_map([], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-            ))
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    for (id, name, json) in rows {
-        let body = parse_body(&json)?;
-        out.push(ScriptTemplate {
-            id: Some(id),
-            name,
+    };
+    TEMPLATES.list(&app.db.conn(), default, |t| {
+        let body = parse_body(&t.json)?;
+        Ok(ScriptTemplate {
+            id: Some(t.id),
+            name: t.name,
             stages: body.stages,
             cues: body.cues,
-        });
-    }
-    Ok(out)
+        })
+    })
 }
 
 #[cfg(test)]

@@ -1,0 +1,223 @@
+//! A cadence's steps: what kind of touch, through which channel, on which day, with which message.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+use utoipa::ToSchema;
+
+use crate::error::{invalid, Result};
+use crate::validate;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum TouchKind {
+    /// 邀约: the first call.
+    Invite,
+    /// 目的渲染: why this meeting matters to their business.
+    Purpose,
+    /// 确认: the confirmation call.
+    Confirm,
+    /// 提醒: the reminder with the e-ticket.
+    Reminder,
+    /// 当天早上: time, address and table.
+    Morning,
+    Custom,
+}
+
+impl TouchKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TouchKind::Invite => "invite",
+            TouchKind::Purpose => "purpose",
+            TouchKind::Confirm => "confirm",
+            TouchKind::Reminder => "reminder",
+            TouchKind::Morning => "morning",
+            TouchKind::Custom => "custom",
+        }
+    }
+    pub fn parse(s: &str) -> Option<TouchKind> {
+        Some(match s {
+            "invite" => TouchKind::Invite,
+            "purpose" => TouchKind::Purpose,
+            "confirm" => TouchKind::Confirm,
+            "reminder" => TouchKind::Reminder,
+            "morning" => TouchKind::Morning,
+            "custom" => TouchKind::Custom,
+            _ => return None,
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Channel {
+    Call,
+    /// WeChat or SMS.
+    Message,
+    Visit,
+}
+
+impl Channel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Channel::Call => "call",
+            Channel::Message => "message",
+            Channel::Visit => "visit",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Channel> {
+        Some(match s {
+            "call" => Channel::Call,
+            "message" => Channel::Message,
+            "visit" => Channel::Visit,
+            _ => return None,
+        })
+    }
+}
+
+/// One step of a cadence.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS, ToSchema)]
+pub struct Step {
+    /// Days relative to the seminar's date: -10 is "D-10", 0 the day itself, 3 three days after.
+    pub offset_days: i64,
+    pub kind: TouchKind,
+    pub channel: Channel,
+    /// The message or call script, with variables {姓名} {店名} {时间} {地址} {桌号} {票码} {行业} {邀约人}.
+    pub message: String,
+    /// Only until the guest confirms (the first call, the confirmation call): skipped after.
+    #[serde(default)]
+    pub until_confirmed: bool,
+    /// Send the e-ticket with it.
+    #[serde(default)]
+    pub with_ticket: bool,
+}
+
+/// The variables a message template may use.
+pub const VARIABLES: [&str; 8] = [
+    "{姓名}",
+    "{店名}",
+    "{时间}",
+    "{地址}",
+    "{桌号}",
+    "{票码}",
+    "{行业}",
+    "{邀约人}",
+];
+
+/// The default invitation sequence: D-10 call, D-5 purpose message, D-3 confirmation call, D-1
+/// reminder with the e-ticket, D-0 morning reminder.
+pub fn default_steps() -> Vec<Step> {
+    let step = |offset_days, kind, channel, message: &str, until_confirmed, with_ticket| Step {
+        offset_days,
+        kind,
+        channel,
+        message: message.into(),
+        until_confirmed,
+        with_ticket,
+    };
+    vec![
+        step(-10, TouchKind::Invite, Channel::Call,
+            "{姓名}您好！我是{邀约人}。我们{时间}在{地址}办一场专为{行业}老板准备的经营研讨会，名额有限，特别邀请您和老板一起来，我先帮您留两个座位好吗？",
+            true, false),
+        step(-5, TouchKind::Purpose, Channel::Message,
+            "{姓名}您好！这次会议讲今年{行业}的新趋势和同行提升业绩的真实做法，现场还有只给到场门店的政策。店里的账一般是您在管，建议您亲自来听。时间：{时间}；地址：{地址}。",
+            false, false),
+        step(-3, TouchKind::Confirm, Channel::Call,
+            "{姓名}您好，跟您确认一下{时间}的会议：您和几位一起来？我给您安排好座位。",
+            true, false),
+        step(-1, TouchKind::Reminder, Channel::Message,
+            "{姓名}您好，明天{时间}的会议别忘了！地址：{地址}。这是您的入场券（票码 {票码}），到场出示二维码即可签到。",
+            false, true),
+        step(0, TouchKind::Morning, Channel::Message,
+            "{姓名}早上好！今天{时间}见，地址：{地址}，您的座位：{桌号}。入场票码：{票码}。",
+            false, true),
+    ]
+}
+
+pub const DEFAULT_NAME: &str = "默认邀约节奏";
+
+pub(super) fn parse_date(s: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
+}
+
+/// The date `offset_days` from `date`: calendar arithmetic, right across month and year ends.
+pub fn step_date(date: NaiveDate, offset_days: i64) -> NaiveDate {
+    date + chrono::Duration::days(offset_days)
+}
+
+pub(super) fn check_steps(steps: &[Step]) -> Result<String> {
+    if steps.is_empty() || steps.len() > 20 {
+        return Err(invalid(
+            "steps",
+            "邀约节奏需要 1 到 20 步。",
+            "A cadence needs 1 to 20 steps.",
+        ));
+    }
+    for (i, st) in steps.iter().enumerate() {
+        let n = i + 1;
+        validate::range("steps", ("天数", "day offset"), st.offset_days, -90, 90)?;
+        validate::optional_text("steps", ("话术", "message"), &st.message, 1000)?;
+        let mut rest = st.message.as_str();
+        while let Some(start) = rest.find('{') {
+            let Some(len) = rest[start..].find('}') else {
+                break;
+            };
+            let var = &rest[start..start + len + 1];
+            if !VARIABLES.contains(&var) {
+                return Err(invalid(
+                    "steps",
+                    format!(
+                        "第 {n} 步的话术里有未知变量 {var}：可用 {}。",
+                        VARIABLES.join(" ")
+                    ),
+                    format!(
+                        "Step {n} uses the unknown variable {var}: use {}.",
+                        VARIABLES.join(" ")
+                    ),
+                ));
+            }
+            rest = &rest[start + len + 1..];
+        }
+    }
+    Ok(serde_json::to_string(steps).expect("steps serialise"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        parse_date(s).unwrap()
+    }
+
+    #[test]
+    fn steps_fall_right_across_month_and_year_ends() {
+        let seminar = d("2027-01-03");
+        let dates: Vec<String> = default_steps()
+            .iter()
+            .map(|s| step_date(seminar, s.offset_days).to_string())
+            .collect();
+        assert_eq!(
+            dates,
+            [
+                "2026-12-24",
+                "2026-12-29",
+                "2026-12-31",
+                "2027-01-02",
+                "2027-01-03"
+            ]
+        );
+        assert_eq!(step_date(d("2028-03-01"), -1), d("2028-02-29"));
+        assert_eq!(step_date(d("2027-03-01"), -1), d("2027-02-28"));
+        assert_eq!(step_date(d("2026-12-30"), 3), d("2027-01-02"));
+    }
+
+    #[test]
+    fn unknown_variables_are_refused() {
+        let mut steps = default_steps();
+        steps[1].message = "您好 {名字}".into();
+        let e = check_steps(&steps).unwrap_err();
+        assert!(e.message(crate::i18n::Lang::Zh).contains("第 2 步"));
+        assert!(check_steps(&default_steps()).is_ok());
+    }
+}

@@ -1,0 +1,290 @@
+//! The organisation's seminars side by side: every seminar's counts at once, the medians, the
+//! verdicts, and conversion by seating layout and by lecturer.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use rusqlite::Connection;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+use utoipa::ToSchema;
+
+use super::attribution::{credit, deal_time, seminar_days, Attendance};
+use super::counts::{groups, Counts, Group, Tally};
+use super::verdict::{median, verdict, weakest, Medians, Phase};
+use super::{first_row_per_invitation, CLOSED_DEAL_SQL};
+use crate::app::App;
+use crate::error::Result;
+
+/// One seminar in the organisation's comparison.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS, ToSchema)]
+pub struct SeminarRow {
+    pub seminar_id: i64,
+    pub title: String,
+    pub date: String,
+    pub city: String,
+    pub status: crate::seminar::SeminarStatus,
+    #[serde(flatten)]
+    #[ts(flatten)]
+    pub counts: Counts,
+    /// For closed seminars: the phase that fell furthest below the organisation's median.
+    pub weakest: Option<Phase>,
+    /// That finding as a sentence, in the caller's language.
+    pub verdict: Option<String>,
+    /// The talk's overrun in minutes: the finished stage runs' actual time − the planned minutes
+    /// of the stages that ran (each stage once); `null` without a stage log.
+    pub talk_overrun_minutes: Option<f64>,
+    /// Minutes from the talk's first stage to the start of its first price stage; `null` when
+    /// no price stage ran.
+    pub price_start_minutes: Option<f64>,
+}
+
+/// Every seminar side by side (oldest first), the medians, and conversion by seating layout and
+/// by lecturer across closed seminars.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS, ToSchema)]
+pub struct Comparison {
+    pub seminars: Vec<SeminarRow>,
+    pub medians: Medians,
+    pub by_layout: Vec<Group>,
+    pub by_lecturer: Vec<Group>,
+}
+
+/// Every seminar's counts at once, from three scans (invitations per seminar, the check-ins not
+/// undone with their invitation, the closed deals) aggregated here: never a query per seminar or a
+/// correlated subquery per row.
+fn seminar_tallies(conn: &Connection) -> Result<HashMap<i64, Tally>> {
+    let mut tallies: HashMap<i64, Tally> = HashMap::new();
+    let mut stmt = conn.prepare_cached(
+        "SELECT seminar_id, count(*), sum(status = 'confirmed' OR walk_in) FROM invitations GROUP BY seminar_id",
+    )?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let t = tallies.entry(r.get(0)?).or_default();
+        t.invited = r.get(1)?;
+        t.confirmed = r.get(2)?;
+    }
+
+    // Seminars in (date, id) order: a seminar's rank orders a store's attendances for attribution.
+    let mut ranked: Vec<Attendance> = seminar_days(conn)?.into_values().collect();
+    ranked.sort_unstable_by_key(|a| (a.date, a.seminar_id));
+    let rank: HashMap<i64, u32> = ranked
+        .iter()
+        .enumerate()
+        .map(|(r, a)| (a.seminar_id, r as u32))
+        .collect();
+
+    // The invitations whose store came (ATTENDED_SQL, read from the check-ins' side in invitation
+    // order, one row per check-in): A, the stores that came without a confirmation (they count as
+    // confirmed), and every (store, seminar) attendance.
+    let mut stmt = conn.prepare_cached(
+        "SELECT k.invitation_id, i.seminar_id, i.store_id, i.status = 'confirmed' OR i.walk_in
+         FROM checkins k JOIN invitations i ON i.id = k.invitation_id
+         WHERE k.undone_at IS NULL ORDER BY k.invitation_id",
+    )?;
+    let mut came: Vec<(i64, u32)> = Vec::new();
+    first_row_per_invitation(stmt.query([])?, |_, r| {
+        let (seminar, store, confirmed): (i64, i64, bool) = (r.get(1)?, r.get(2)?, r.get(3)?);
+        let t = tallies.entry(seminar).or_default();
+        t.attended += 1;
+        t.confirmed += !confirmed as i64;
+        if let Some(&r) = rank.get(&seminar) {
+            came.push((store, r));
+        }
+        Ok(())
+    })?;
+    came.sort_unstable();
+
+    // The closed deals by store, each credited among its store's attendances.
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT d.store_id, d.at FROM deals d WHERE {CLOSED_DEAL_SQL}"
+    ))?;
+    let mut rows = stmt.query([])?;
+    let mut deals: Vec<(i64, DateTime<Utc>)> = Vec::new();
+    while let Some(r) = rows.next()? {
+        if let Some(at) = deal_time(r.get_ref(1)?.as_str().unwrap_or_default()) {
+            deals.push((r.get(0)?, at));
+        }
+    }
+    deals.sort_unstable_by_key(|d| d.0);
+    let mut next = 0;
+    let mut attended: Vec<Attendance> = Vec::new();
+    // The seminars this store's deals are credited to: (seminar, at the event, in follow-up, deals).
+    let mut credited: Vec<(i64, bool, bool, i64)> = Vec::new();
+    for store_deals in deals.chunk_by(|a, b| a.0 == b.0) {
+        let store = store_deals[0].0;
+        while next < came.len() && came[next].0 < store {
+            next += 1;
+        }
+        attended.clear();
+        while next < came.len() && came[next].0 == store {
+            attended.push(ranked[came[next].1 as usize]);
+            next += 1;
+        }
+        credited.clear();
+        for (_, at) in store_deals {
+            let Some((seminar, at_event)) = credit(&attended, *at) else {
+                continue;
+            };
+            let i = match credited.iter().position(|c| c.0 == seminar) {
+                Some(i) => i,
+                None => {
+                    credited.push((seminar, false, false, 0));
+                    credited.len() - 1
+                }
+            };
+            credited[i].3 += 1;
+            if at_event {
+                credited[i].1 = true;
+            } else {
+                credited[i].2 = true;
+            }
+        }
+        for &(seminar, event, followup, n) in &credited {
+            let t = tallies.entry(seminar).or_default();
+            t.deals += n;
+            if event {
+                t.event += 1;
+            } else if followup {
+                t.followup += 1;
+            }
+        }
+    }
+    Ok(tallies)
+}
+
+/// A seminar's talk overrun and price stage start, in minutes.
+type TalkTiming = (Option<f64>, Option<f64>);
+
+/// Per seminar with a stage log: (talk overrun, price stage start offset), in minutes — one
+/// bulk query over the log (the dashboard must stay fast).
+fn talk_timings(conn: &Connection) -> Result<HashMap<i64, TalkTiming>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT seminar_id,
+            sum(CASE WHEN ended_at IS NOT NULL THEN (julianday(ended_at) - julianday(started_at)) * 1440.0 END),
+            (SELECT sum(t) FROM (SELECT max(target_minutes) AS t FROM stage_log p
+                WHERE p.seminar_id = l.seminar_id AND p.ended_at IS NOT NULL GROUP BY p.stage_key)),
+            (julianday(min(CASE WHEN kind = 'price' THEN started_at END)) - julianday(min(started_at))) * 1440.0
+         FROM stage_log l GROUP BY seminar_id",
+    )?;
+    let mut out = HashMap::new();
+    let mut rows = stmt.query([])?;
+    let tenth = |m: f64| (m * 10.0).round() / 10.0;
+    while let Some(r) = rows.next()? {
+        let actual: Option<f64> = r.get(1)?;
+        let planned: Option<i64> = r.get(2)?;
+        let price: Option<f64> = r.get(3)?;
+        let overrun = actual.zip(planned).map(|(a, p)| tenth(a - p as f64));
+        out.insert(r.get::<_, i64>(0)?, (overrun, price.map(tenth)));
+    }
+    Ok(out)
+}
+
+pub fn compare_in(conn: &Connection, lang: crate::i18n::Lang) -> Result<Comparison> {
+    let tallies = seminar_tallies(conn)?;
+    let timings = talk_timings(conn)?;
+    struct Meta {
+        title: String,
+        date: String,
+        city: String,
+        status: crate::seminar::SeminarStatus,
+        layout: String,
+        lecturer: Option<(i64, String)>,
+    }
+    let mut stmt = conn.prepare(
+        "SELECT m.id, m.title, m.date, m.city, m.status, m.layout, m.lecturer_id, l.name
+         FROM seminars m LEFT JOIN staff l ON l.id = m.lecturer_id ORDER BY m.date, m.start_time, m.id",
+    )?;
+    let metas: Vec<(i64, Meta)> = stmt
+        .query_map([], |r| {
+            let lecturer: Option<i64> = r.get(6)?;
+            let name: Option<String> = r.get(7)?;
+            Ok((
+                r.get(0)?,
+                Meta {
+                    title: r.get(1)?,
+                    date: r.get(2)?,
+                    city: r.get(3)?,
+                    status: crate::seminar::SeminarStatus::parse(&r.get::<_, String>(4)?)
+                        .unwrap_or(crate::seminar::SeminarStatus::Planning),
+                    layout: r.get(5)?,
+                    lecturer: lecturer.map(|id| (id, name.unwrap_or_default())),
+                },
+            ))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let rows: Vec<(i64, &Meta, Counts)> = metas
+        .iter()
+        .map(|(id, m)| {
+            (
+                *id,
+                m,
+                tallies.get(id).copied().unwrap_or_default().counts(),
+            )
+        })
+        .collect();
+    let closed: Vec<&Counts> = rows
+        .iter()
+        .filter(|(_, m, _)| m.status == crate::seminar::SeminarStatus::Closed)
+        .map(|(_, _, c)| c)
+        .collect();
+    let collect =
+        |f: &dyn Fn(&Counts) -> Option<f64>| median(closed.iter().filter_map(|c| f(c)).collect());
+    let medians = Medians {
+        pre_event: collect(&|c| Phase::PreEvent.rate(c)),
+        in_event: collect(&|c| Phase::InEvent.rate(c)),
+        post_event: collect(&|c| Phase::PostEvent.rate(c)),
+        session_conversion: collect(&|c| c.session_conversion),
+        deal_ratio: collect(&|c| c.deal_ratio),
+    };
+    let seminars = rows
+        .into_iter()
+        .map(|(id, m, counts)| {
+            let judged = m.status == crate::seminar::SeminarStatus::Closed && counts.attended > 0;
+            let found = judged.then(|| weakest(&counts, &medians));
+            let (talk_overrun_minutes, price_start_minutes) =
+                timings.get(&id).copied().unwrap_or_default();
+            SeminarRow {
+                seminar_id: id,
+                title: m.title.clone(),
+                date: m.date.clone(),
+                city: m.city.clone(),
+                status: m.status,
+                weakest: found.flatten().map(|(p, _, _)| p),
+                verdict: found.map(|f| verdict(f, lang)),
+                counts,
+                talk_overrun_minutes,
+                price_start_minutes,
+            }
+        })
+        .collect();
+    // Layouts and lecturers are compared over finished seminars only (those with invitations).
+    let finished = || {
+        metas.iter().filter_map(|(id, m)| {
+            let t = tallies.get(id)?;
+            (m.status == crate::seminar::SeminarStatus::Closed).then_some((m, *t))
+        })
+    };
+    let by_layout = groups(finished().map(|(m, t)| ((m.layout.clone(), m.layout.clone()), t)));
+    let by_lecturer = groups(finished().map(|(m, t)| {
+        let key = match &m.lecturer {
+            Some((id, name)) => (id.to_string(), name.clone()),
+            None => ("none".into(), String::new()),
+        };
+        (key, t)
+    }));
+    Ok(Comparison {
+        seminars,
+        medians,
+        by_layout,
+        by_lecturer,
+    })
+}
+
+/// The organisation's seminars side by side, with where each closed one lost most.
+pub fn compare(
+    app: &App,
+    caller: &crate::caller::Caller,
+    _: crate::input::Empty,
+) -> Result<Comparison> {
+    compare_in(&app.db.conn(), caller.lang)
+}

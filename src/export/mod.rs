@@ -1,0 +1,158 @@
+//! Excel exports (xlsx, Chinese headers): every list the app shows, one workbook per list, written
+//! by one sheet writer. Money is a number in yuan with the ¥ format, rates are percentages, dates
+//! and times are Excel dates (venue time). Exports are the organizer's alone (admin operations only).
+//!
+//! - a seminar: its funnel with every breakdown, invitations, check-ins, deals and follow-ups;
+//! - the stores (as filtered on the store list), the staff, the seminars;
+//! - the dashboard: seminars compared, the medians, conversion by seating layout and by lecturer;
+//! - a city's territory rates per district and per inviter;
+//! - referral commissions;
+//! - the follow-ups due today (for one staff member or everyone).
+
+mod dashboard;
+mod file;
+mod followups;
+mod lists;
+mod names;
+mod seminar;
+mod sheet;
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+use utoipa::ToSchema;
+
+use crate::app::App;
+use crate::error::{invalid, Result};
+use crate::ticket::FileOut;
+
+pub use file::write_file;
+pub use sheet::{workbook, Cell, Sheet};
+
+/// Which list to export.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ExportList {
+    /// One seminar: funnel and breakdowns, invitations, check-ins, deals, follow-ups (needs `seminar_id`).
+    Seminar,
+    /// The stores, filtered like the store list (`q`, `city`).
+    Stores,
+    Staff,
+    Seminars,
+    /// The dashboard: seminars compared, medians, by seating layout and by lecturer.
+    Dashboard,
+    /// A city's four territory rates per district and inviter (needs `city`).
+    Territory,
+    /// Referral commissions per partner.
+    Commissions,
+    /// Open follow-ups due by `date` (today when null), for `owner_id` or everyone.
+    FollowupsToday,
+}
+
+impl ExportList {
+    pub const ALL: [ExportList; 8] = [
+        ExportList::Seminar,
+        ExportList::Stores,
+        ExportList::Staff,
+        ExportList::Seminars,
+        ExportList::Dashboard,
+        ExportList::Territory,
+        ExportList::Commissions,
+        ExportList::FollowupsToday,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ExportList::Seminar => "seminar",
+            ExportList::Stores => "stores",
+            ExportList::Staff => "staff",
+            ExportList::Seminars => "seminars",
+            ExportList::Dashboard => "dashboard",
+            ExportList::Territory => "territory",
+            ExportList::Commissions => "commissions",
+            ExportList::FollowupsToday => "followups_today",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<ExportList> {
+        ExportList::ALL.into_iter().find(|l| l.as_str() == s)
+    }
+}
+
+/// What to export, and the filters of the list it comes from.
+#[derive(Debug, Clone, Deserialize, TS, ToSchema)]
+pub struct ExportQuery {
+    pub list: ExportList,
+    #[serde(default)]
+    pub seminar_id: Option<i64>,
+    #[serde(default)]
+    pub city: Option<String>,
+    /// The store list's search text.
+    #[serde(default)]
+    pub q: Option<String>,
+    #[serde(default)]
+    pub owner_id: Option<i64>,
+    /// `YYYY-MM-DD` for today's follow-ups.
+    #[serde(default)]
+    pub date: Option<String>,
+}
+
+impl ExportQuery {
+    pub fn of(list: ExportList) -> ExportQuery {
+        ExportQuery {
+            list,
+            seminar_id: None,
+            city: None,
+            q: None,
+            owner_id: None,
+            date: None,
+        }
+    }
+}
+
+/// A list as an xlsx workbook: its file name and bytes.
+pub fn export(app: &App, q: &ExportQuery) -> Result<(String, Vec<u8>)> {
+    let (name, sheets) = match q.list {
+        ExportList::Seminar => {
+            let Some(id) = q.seminar_id else {
+                return Err(invalid(
+                    "seminar_id",
+                    "请指定要导出的会销。",
+                    "Say which seminar to export.",
+                ));
+            };
+            (format!("会销{id}.xlsx"), seminar::sheets(app, id)?)
+        }
+        ExportList::Stores => ("门店.xlsx".into(), vec![lists::stores(app, q)?]),
+        ExportList::Staff => ("员工.xlsx".into(), vec![lists::staff(app)?]),
+        ExportList::Seminars => ("会销列表.xlsx".into(), vec![lists::seminars(app)?]),
+        ExportList::Dashboard => ("会销对比.xlsx".into(), dashboard::sheets(app)?),
+        ExportList::Territory => {
+            let city = q.city.as_deref().map(str::trim).unwrap_or_default();
+            if city.is_empty() {
+                return Err(invalid(
+                    "city",
+                    "请指定要导出的城市。",
+                    "Say which city to export.",
+                ));
+            }
+            (
+                format!("区域-{city}.xlsx"),
+                dashboard::territory(app, city)?,
+            )
+        }
+        ExportList::Commissions => ("介绍佣金.xlsx".into(), vec![lists::commissions(app)?]),
+        ExportList::FollowupsToday => ("今日跟进.xlsx".into(), vec![followups::today(app, q)?]),
+    };
+    Ok((name, workbook(sheets)?))
+}
+
+/// The `exports.xlsx` operation: the workbook as base64, for a download in the UI.
+pub fn xlsx(app: &App, q: ExportQuery) -> Result<FileOut> {
+    use base64::Engine;
+    let (file_name, bytes) = export(app, &q)?;
+    Ok(FileOut {
+        file_name,
+        mime: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".into(),
+        data_base64: base64::engine::general_purpose::STANDARD.encode(bytes),
+    })
+}
