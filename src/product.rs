@@ -1,7 +1,7 @@
 //! Products the seminars sell, each with up to three price tiers (三重报价): e.g. list price →
 //! event price → limited offer with a quota. Quotas are enforced where deals are recorded (`deal`).
 
-use rusqlite::{params, Connection};
+use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 use utoipa::ToSchema;
@@ -81,6 +81,23 @@ pub fn get_in(conn: &Connection, id: i64) -> Result<Product> {
         description,
         active,
         tiers: tiers(conn, id)?,
+    })
+}
+
+/// The product a price tier belongs to.
+pub fn of_tier(conn: &Connection, tier_id: i64) -> Result<i64> {
+    conn.query_row(
+        "SELECT product_id FROM price_tiers WHERE id = ?1",
+        [tier_id],
+        |r| r.get(0),
+    )
+    .optional()?
+    .ok_or_else(|| {
+        invalid(
+            "tier",
+            format!("价格档（编号 {tier_id}）不存在。"),
+            format!("There is no price tier with id {tier_id}."),
+        )
     })
 }
 

@@ -1,0 +1,334 @@
+//! The command line's words: commands, their arguments and flags.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "huixiao",
+    version,
+    about = "Huixiao 会销助手 — run sales seminars: invite, seat, check in, talk, close, measure"
+)]
+pub struct Cli {
+    /// The database file (default: huixiao.db in the app's data directory)
+    #[arg(long, global = true, value_name = "PATH")]
+    pub db: Option<PathBuf>,
+    /// Language of messages: zh-CN or en (default: the app's setting)
+    #[arg(long, global = true, value_name = "LANG")]
+    pub lang: Option<String>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Serve the app in a browser (and the HTTP API) on loopback; with --lan, also to stations
+    Serve {
+        /// Address to bind (default 127.0.0.1:7315; with --lan 0.0.0.0:7316)
+        #[arg(long)]
+        addr: Option<SocketAddr>,
+        /// Serve LAN stations over HTTPS (self-signed certificate) instead of loopback HTTP
+        #[arg(long)]
+        lan: bool,
+        /// Admin token to require (default: a new random one, printed in the URL)
+        #[arg(long, value_name = "TOKEN")]
+        admin_token: Option<String>,
+        /// The built UI (default: ui/dist next to the program or in the source tree)
+        #[arg(long, value_name = "DIR")]
+        ui_dir: Option<PathBuf>,
+        /// Start the app's clock at this instant (RFC 3339, e.g. 2026-12-10T09:00:00+08:00); it runs on from there
+        #[arg(long, value_name = "RFC3339")]
+        clock: Option<String>,
+    },
+    /// Fill an empty database with a realistic demo organisation
+    Demo {
+        /// The demo's "today", YYYY-MM-DD (default: the real date)
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        today: Option<String>,
+    },
+    /// Seminars
+    Seminars {
+        #[command(subcommand)]
+        command: SeminarsCommand,
+    },
+    /// A seminar's funnel and conversion rates
+    Report {
+        /// A seminar's funnel, rates and breakdowns
+        #[arg(
+            long,
+            value_name = "ID",
+            required_unless_present = "territory",
+            conflicts_with = "territory"
+        )]
+        seminar: Option<i64>,
+        /// The four territory rates of a city: coverage, conversion, repurchase, penetration
+        #[arg(long, value_name = "CITY")]
+        territory: Option<String>,
+        #[arg(long)]
+        json: bool,
+        /// Write the seminar's session report as a PDF
+        #[arg(long, value_name = "FILE.pdf", requires = "seminar")]
+        pdf: Option<PathBuf>,
+    },
+    /// Export to Excel (Chinese headers): a seminar, or one of the lists the app shows
+    ///
+    /// `--seminar ID`: the seminar's funnel with every breakdown, invitations, check-ins, deals and
+    /// follow-ups. `--list`: stores (filtered with --city and --search), staff, seminars, dashboard
+    /// (seminars compared, medians, by layout and lecturer), territory (needs --city), commissions,
+    /// followups_today (--owner for one staff member). An existing file is replaced only once the
+    /// new one is completely written.
+    Export {
+        /// The seminar to export
+        #[arg(
+            long,
+            value_name = "ID",
+            required_unless_present = "list",
+            conflicts_with = "list"
+        )]
+        seminar: Option<i64>,
+        #[arg(long, value_name = "LIST", value_parser = clap::builder::PossibleValuesParser::new(
+            crate::export::ExportList::ALL.into_iter().filter(|l| *l != crate::export::ExportList::Seminar).map(|l| l.as_str())))]
+        list: Option<String>,
+        /// The city (stores, territory)
+        #[arg(long, value_name = "CITY")]
+        city: Option<String>,
+        /// Search text, as on the store list (stores)
+        #[arg(long, value_name = "TEXT")]
+        search: Option<String>,
+        /// One staff member's follow-ups (followups_today)
+        #[arg(long, value_name = "STAFF_ID")]
+        owner: Option<i64>,
+        /// The workbook to write
+        #[arg(long, value_name = "FILE.xlsx")]
+        out: PathBuf,
+    },
+    /// Deals
+    Deals {
+        #[command(subcommand)]
+        command: DealsCommand,
+    },
+    /// Seating: automatic seating and printouts
+    Seating {
+        #[command(subcommand)]
+        command: SeatingCommand,
+    },
+    /// Import data from files
+    Import {
+        #[command(subcommand)]
+        command: ImportCommand,
+    },
+    /// Tickets (QR codes) of a seminar
+    Tickets {
+        #[command(subcommand)]
+        command: TicketsCommand,
+    },
+    /// Check a guest in at the door by ticket code: prints the typed outcome
+    Checkin {
+        #[arg(long)]
+        seminar: i64,
+        /// The ticket code (what the scanner reads)
+        #[arg(long)]
+        code: String,
+        /// The name of the desk or device, recorded with the check-in
+        #[arg(long, value_name = "NAME")]
+        station: Option<String>,
+        /// People with the guest (+1, +2)
+        #[arg(long, default_value_t = 0)]
+        companions: i64,
+        /// Print JSON: `outcome` (checked_in, already_checked_in, wrong_seminar, cancelled or
+        /// invalid), `guest`, `store`, `table`, `assistant` where known
+        #[arg(long)]
+        json: bool,
+    },
+    /// LAN stations: pair devices for check-in, assistants, inviters, the lecturer's remote
+    Stations {
+        #[command(subcommand)]
+        command: StationsCommand,
+    },
+    /// The talk script of a seminar: stages, cues, planned and actual times; printable PDF
+    Script {
+        #[command(subcommand)]
+        command: ScriptCommand,
+    },
+    /// Call any API operation with a JSON input and print its JSON output
+    Call {
+        /// Operation name, e.g. seminars.list (see `huixiao call --list`)
+        op: Option<String>,
+        /// Input as JSON (default: {})
+        input: Option<String>,
+        /// List the operations
+        #[arg(long)]
+        list: bool,
+    },
+    /// Developer tools
+    #[command(hide = true)]
+    Dev {
+        #[command(subcommand)]
+        command: DevCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum StationsCommand {
+    /// Create a station for a staff member in a role; prints its one-time pairing code
+    Create {
+        #[arg(long)]
+        seminar: i64,
+        #[arg(long)]
+        staff: i64,
+        /// checkin, assistant, inviter or lecturer
+        #[arg(long)]
+        role: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// List a seminar's stations
+    List {
+        #[arg(long)]
+        seminar: i64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Stop a station at once
+    Revoke { id: i64 },
+    /// Keep a station working one more day
+    Renew { id: i64 },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum SeminarsCommand {
+    /// List the seminars, newest first
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show one seminar
+    Show {
+        id: i64,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ScriptCommand {
+    /// Print the stages (kind, target and actual times) and their cues
+    Show {
+        #[arg(long, value_name = "ID")]
+        seminar: i64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write the printable script (A4 PDF) for rehearsal
+    Pdf {
+        #[arg(long, value_name = "ID")]
+        seminar: i64,
+        #[arg(long, value_name = "FILE.pdf")]
+        out: PathBuf,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum DealsCommand {
+    /// Record a deal
+    Add {
+        #[arg(long, value_name = "ID")]
+        seminar: i64,
+        #[arg(long, value_name = "ID")]
+        store: i64,
+        /// The price tier's id (its product follows from it)
+        #[arg(long, value_name = "ID")]
+        tier: i64,
+        /// Amount in fen (¥1 = 100)
+        #[arg(long, value_name = "FEN", allow_negative_numbers = true)]
+        amount: i64,
+        #[arg(long, value_parser = ["deposit", "full", "promised"])]
+        payment: String,
+        #[arg(long, default_value_t = 1)]
+        quantity: i64,
+        #[arg(long, default_value = "")]
+        method: String,
+        /// Why, when the store did not check in to the seminar
+        #[arg(long, default_value = "")]
+        reason: String,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum SeatingCommand {
+    /// Seat the confirmed guests automatically (locked seats kept, hard rules never broken)
+    Auto {
+        #[arg(long, value_name = "ID")]
+        seminar: i64,
+        /// Print JSON: seated, unseated, hard_violations, score, badly_seated
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write a printout as PDF
+    Pdf {
+        #[arg(long, value_name = "ID")]
+        seminar: i64,
+        /// chart | cards | badges | list | assistant
+        #[arg(long, value_name = "KIND")]
+        kind: String,
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ImportCommand {
+    /// Import a store list (.xlsx, .xls, .csv in UTF-8 or GBK): all rows or nothing, unless --skip-invalid
+    Stores {
+        /// The file to import (at most 50 MB)
+        file: PathBuf,
+        /// Check and count, write nothing
+        #[arg(long)]
+        dry_run: bool,
+        /// Import the valid rows and write the others to FILE.skipped.csv to fix
+        #[arg(long)]
+        skip_invalid: bool,
+        /// Print {rows, imported, merged, errors} as JSON
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum TicketsCommand {
+    /// List a seminar's ticket codes with their guests
+    List {
+        #[arg(long, value_name = "ID")]
+        seminar: i64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Export a seminar's tickets as one printable PDF and/or a folder of QR PNGs
+    Export {
+        #[arg(long, value_name = "ID")]
+        seminar: i64,
+        /// Write all tickets as one PDF here
+        #[arg(long, value_name = "FILE")]
+        pdf: Option<PathBuf>,
+        /// Write one QR PNG per ticket into this folder
+        #[arg(long, value_name = "DIR")]
+        png_dir: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum DevCommand {
+    /// Write ui/src/api/types.gen.ts and ops.gen.ts
+    GenTs {
+        #[arg(long, default_value = "ui/src/api")]
+        out: PathBuf,
+    },
+    /// Print the OpenAPI document
+    Openapi,
+    /// Print the data directory (database, logs)
+    DataDir,
+}
