@@ -11,6 +11,7 @@ use huixiao::i18n::Lang;
 fn dispatch(app: &App, op: &str, input: serde_json::Value) -> huixiao::Result<serde_json::Value> {
     huixiao::api::dispatch(app, &Caller::organizer(Lang::Zh), op, input)
 }
+use huixiao::seating::plan::default_rules;
 use huixiao::seating::print::PrintKind;
 use huixiao::seating::solve::{self, GuestIn, Problem, Rule, RuleKind, TableIn};
 use huixiao::App;
@@ -21,6 +22,7 @@ fn median(mut v: Vec<f64>) -> f64 {
     v[v.len() / 2]
 }
 
+/// The core's default rules of a new plan, with every other rule kind on too.
 fn rules(walk_in: i64) -> Vec<Rule> {
     let r = |kind, hard, weight| Rule {
         kind,
@@ -29,17 +31,9 @@ fn rules(walk_in: i64) -> Vec<Rule> {
         contact_ids: Vec::new(),
         seats: 0,
     };
-    let mut v = vec![
-        r(RuleKind::ByInviter, false, 3.0),
-        r(RuleKind::ByIndustry, false, 1.0),
-        r(RuleKind::ByDistrict, false, 1.0),
-        r(RuleKind::ByLevel, false, 1.0),
-        r(RuleKind::KeyNearStage, false, 3.0),
-        r(RuleKind::KeepStoreTogether, true, 5.0),
-        r(RuleKind::KeepReferrerTogether, false, 2.0),
-        r(RuleKind::KeepApartCompetitors, false, 2.0),
-        r(RuleKind::AssistantSeat, true, 1.0),
-    ];
+    let mut v = default_rules();
+    v.push(r(RuleKind::ByDistrict, false, 1.0));
+    v.push(r(RuleKind::ByLevel, false, 1.0));
     let mut w = r(RuleKind::WalkInReserve, false, 1.0);
     w.seats = walk_in;
     v.push(w);
