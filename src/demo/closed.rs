@@ -20,6 +20,18 @@ use crate::seminar::SeminarStatus;
 
 const PAYMENT_METHODS: &[&str] = &["微信", "微信", "支付宝", "刷卡", "银行转账", "现金"];
 
+/// The closed seminar's day as its deals and follow-ups see it: who was invited, and the
+/// assistant of each arrived invitation's table.
+#[derive(Clone, Copy)]
+pub(super) struct Day<'a> {
+    pub(super) seminar_id: i64,
+    pub(super) date: NaiveDate,
+    pub(super) stores: &'a [StoreRow],
+    pub(super) products: &'a [ProductRow],
+    pub(super) invited: &'a [Invited],
+    pub(super) assistant_of: &'a dyn Fn(usize) -> i64,
+}
+
 /// What the closed seminar leaves for the next one: the stores that bought.
 pub(super) struct ClosedSeminar {
     pub(super) buyers: HashSet<usize>,
@@ -140,15 +152,15 @@ impl Demo<'_> {
             let pos = arrived.iter().position(|&a| a == k).expect("arrived");
             tables[pos % tables.len()].1
         };
-        let (buyers, promised) = self.event_deals(
+        let day = Day {
             seminar_id,
             date,
             stores,
             products,
-            &invited,
-            &arrived,
-            &assistant_of,
-        )?;
+            invited: &invited,
+            assistant_of: &assistant_of,
+        };
+        let (buyers, promised) = self.event_deals(day, &arrived)?;
         let mut closed_stores: HashSet<usize> = buyers.iter().map(|&k| invited[k].store).collect();
         // Those who only promised come last: they are still thinking it over.
         let mut not_bought: Vec<usize> = arrived
@@ -159,15 +171,7 @@ impl Demo<'_> {
         // In follow-up too, the money-holder decides sooner.
         not_bought.sort_by_key(|&k| !holds_money(stores, &invited[k]));
         not_bought.extend(promised);
-        let converted = self.follow_ups(
-            seminar_id,
-            date,
-            stores,
-            products,
-            &invited,
-            &not_bought,
-            &assistant_of,
-        )?;
+        let converted = self.follow_ups(day, &not_bought)?;
         closed_stores.extend(converted.iter().map(|&k| invited[k].store));
         Ok(ClosedSeminar {
             buyers: closed_stores,
@@ -178,17 +182,15 @@ impl Demo<'_> {
     /// or three products (companions buy too), so closed deals outnumber attending stores. Three
     /// stores only promise; one deal is refunded later and one is cancelled. Returns the
     /// invitations with a closed deal and those with a promise only.
-    #[allow(clippy::too_many_arguments)]
-    fn event_deals(
-        &mut self,
-        seminar_id: i64,
-        date: NaiveDate,
-        stores: &[StoreRow],
-        products: &[ProductRow],
-        invited: &[Invited],
-        arrived: &[usize],
-        assistant_of: &dyn Fn(usize) -> i64,
-    ) -> Result<(Vec<usize>, Vec<usize>)> {
+    fn event_deals(&mut self, day: Day, arrived: &[usize]) -> Result<(Vec<usize>, Vec<usize>)> {
+        let Day {
+            seminar_id,
+            date,
+            stores,
+            products,
+            invited,
+            assistant_of,
+        } = day;
         struct Planned {
             second: u32,
             inv: usize,

@@ -1,11 +1,9 @@
 //! The follow-ups after the closed demo seminar: calls, messages and visits by the tables'
 //! assistants, some stores buying late, some lost, some still thinking it over.
 
-use chrono::{Duration, NaiveDate};
+use chrono::Duration;
 
-use super::invitations::Invited;
-use super::products::ProductRow;
-use super::stores::StoreRow;
+use super::closed::Day;
 use super::{hm, Demo};
 use crate::deal::Payment;
 use crate::error::Result;
@@ -30,17 +28,15 @@ impl Demo<'_> {
     /// assistant: a call on D+1, a message on D+3, a visit or call on D+7, and a call due today for
     /// those still thinking it over. Five stores buy during follow-up (within the attribution
     /// window); four are lost. Returns the invitations that converted.
-    #[allow(clippy::too_many_arguments)]
-    pub(super) fn follow_ups(
-        &mut self,
-        seminar_id: i64,
-        date: NaiveDate,
-        stores: &[StoreRow],
-        products: &[ProductRow],
-        invited: &[Invited],
-        not_bought: &[usize],
-        assistant_of: &dyn Fn(usize) -> i64,
-    ) -> Result<Vec<usize>> {
+    pub(super) fn follow_ups(&mut self, day: Day, not_bought: &[usize]) -> Result<Vec<usize>> {
+        let Day {
+            seminar_id,
+            date,
+            stores,
+            products,
+            invited,
+            assistant_of,
+        } = day;
         #[derive(Clone, Copy, PartialEq)]
         enum Fate {
             BuysDay3,

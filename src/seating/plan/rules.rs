@@ -30,21 +30,14 @@ pub struct RulesInput {
 /// (hard), referrers with their stores, competitors apart, key customers in front, a seat for the
 /// assistant at every table (hard).
 pub fn default_rules() -> Vec<Rule> {
-    let r = |kind, hard, weight| Rule {
-        kind,
-        hard,
-        weight,
-        contact_ids: Vec::new(),
-        seats: 0,
-    };
     vec![
-        r(RuleKind::ByInviter, false, 3.0),
-        r(RuleKind::ByIndustry, false, 1.0),
-        r(RuleKind::KeyNearStage, false, 3.0),
-        r(RuleKind::KeepStoreTogether, true, 5.0),
-        r(RuleKind::KeepReferrerTogether, false, 2.0),
-        r(RuleKind::KeepApartCompetitors, false, 2.0),
-        r(RuleKind::AssistantSeat, true, 5.0),
+        Rule::new(RuleKind::ByInviter, false, 3.0),
+        Rule::new(RuleKind::ByIndustry, false, 1.0),
+        Rule::new(RuleKind::KeyNearStage, false, 3.0),
+        Rule::new(RuleKind::KeepStoreTogether, true, 5.0),
+        Rule::new(RuleKind::KeepReferrerTogether, false, 2.0),
+        Rule::new(RuleKind::KeepApartCompetitors, false, 2.0),
+        Rule::new(RuleKind::AssistantSeat, true, 5.0),
     ]
 }
 

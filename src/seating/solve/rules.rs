@@ -107,6 +107,19 @@ pub struct Rule {
     pub seats: i64,
 }
 
+impl Rule {
+    /// A rule of `kind` that names no guests and keeps no seats.
+    pub fn new(kind: RuleKind, hard: bool, weight: f64) -> Rule {
+        Rule {
+            kind,
+            hard,
+            weight,
+            contact_ids: Vec::new(),
+            seats: 0,
+        }
+    }
+}
+
 fn one() -> f64 {
     1.0
 }
