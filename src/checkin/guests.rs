@@ -7,6 +7,7 @@ use sha2::{Digest, Sha256};
 use ts_rs::TS;
 use utoipa::ToSchema;
 
+use super::lookup::ticket_to_seat;
 use crate::app::App;
 use crate::caller::Caller;
 use crate::contact::ContactRole;
@@ -34,18 +35,15 @@ pub struct DoorGuest {
     pub station: Option<String>,
 }
 
-const GUESTS: &str =
+const GUESTS: &str = concat!(
     "SELECT t.id, t.code, c.name, c.role, s.name, c.phone, v.number, f.name, g.name,
-        i.walk_in, k.id, k.at, k.station
-    FROM tickets t JOIN invitations i ON i.id = t.invitation_id
-    JOIN stores s ON s.id = i.store_id
-    LEFT JOIN contacts c ON c.id = t.contact_id
-    LEFT JOIN seat_assignments a ON a.seminar_id = i.seminar_id AND a.contact_id = t.contact_id
-    LEFT JOIN venue_tables v ON v.id = a.table_id
-    LEFT JOIN staff f ON f.id = v.assistant_id
+        i.walk_in, k.id, k.at, k.station ",
+    ticket_to_seat!(),
+    "
     LEFT JOIN staff g ON g.id = i.inviter_id
     LEFT JOIN checkins k ON k.ticket_id = t.id AND k.undone_at IS NULL
-    WHERE i.seminar_id = ?1 AND t.revoked_at IS NULL AND i.status = 'confirmed'";
+    WHERE i.seminar_id = ?1 AND t.revoked_at IS NULL AND i.status = 'confirmed'"
+);
 
 fn guest_row(r: &rusqlite::Row) -> rusqlite::Result<DoorGuest> {
     let code: String = r.get(1)?;

@@ -45,6 +45,20 @@ pub(super) enum TicketRef<'a> {
     Id(i64),
 }
 
+/// SQL from a ticket (`t`) to its invitation (`i`), store (`s`) and contact (`c`), and to the
+/// guest's seat (`a`), table (`v`) and the table's assistant (`f`).
+macro_rules! ticket_to_seat {
+    () => {
+        "FROM tickets t JOIN invitations i ON i.id = t.invitation_id
+        JOIN stores s ON s.id = i.store_id
+        LEFT JOIN contacts c ON c.id = t.contact_id
+        LEFT JOIN seat_assignments a ON a.seminar_id = i.seminar_id AND a.contact_id = t.contact_id
+        LEFT JOIN venue_tables v ON v.id = a.table_id
+        LEFT JOIN staff f ON f.id = v.assistant_id"
+    };
+}
+pub(super) use ticket_to_seat;
+
 /// Who the ticket is for, and where they sit.
 pub(super) struct Person {
     pub(super) guest: Option<String>,
@@ -58,16 +72,11 @@ pub(super) struct Person {
 
 pub(super) fn person(conn: &Connection, ticket_id: i64) -> Result<Person> {
     let row = conn
-        .prepare_cached(
-            "SELECT c.name, c.role, s.name, v.id, v.number, v.assistant_id, f.name
-             FROM tickets t JOIN invitations i ON i.id = t.invitation_id
-             JOIN stores s ON s.id = i.store_id
-             LEFT JOIN contacts c ON c.id = t.contact_id
-             LEFT JOIN seat_assignments a ON a.seminar_id = i.seminar_id AND a.contact_id = t.contact_id
-             LEFT JOIN venue_tables v ON v.id = a.table_id
-             LEFT JOIN staff f ON f.id = v.assistant_id
-             WHERE t.id = ?1",
-        )?
+        .prepare_cached(concat!(
+            "SELECT c.name, c.role, s.name, v.id, v.number, v.assistant_id, f.name ",
+            ticket_to_seat!(),
+            " WHERE t.id = ?1"
+        ))?
         .query_row([ticket_id], |r| {
             let role: Option<String> = r.get(1)?;
             Ok(Person {
