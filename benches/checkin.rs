@@ -16,6 +16,9 @@ use huixiao::lan::{self, LanConfig};
 use huixiao::station::{self, NewStation, PairInput, StationRole};
 use huixiao::App;
 
+#[path = "../tests/it/door_load.rs"]
+mod door_load;
+
 fn pct(sorted: &[Duration], p: f64) -> f64 {
     let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
     sorted[i].as_secs_f64() * 1000.0
@@ -35,7 +38,7 @@ fn scan_input(seminar: i64, code: &str, nonce: Option<String>) -> ScanInput {
 
 fn in_process(dir: &std::path::Path) {
     let app = App::open(&dir.join("door.db")).unwrap();
-    let (seminar, codes) = huixiao::demo::door_load(&app, "2026-11-22", 10_000).unwrap();
+    let (seminar, codes) = door_load::door_load(&app, "2026-11-22", 10_000).unwrap();
     let caller = Caller::organizer(huixiao::i18n::Lang::Zh);
     let mut first = Vec::with_capacity(codes.len());
     for (i, code) in codes.iter().enumerate() {
@@ -72,7 +75,7 @@ async fn over_https(dir: &std::path::Path) {
     let levels = [1usize, 4, 16, 64];
     let per_level = 4_000;
     let (seminar, codes) =
-        huixiao::demo::door_load(&app, "2099-01-01", per_level * (levels.len() + 1)).unwrap();
+        door_load::door_load(&app, "2099-01-01", per_level * (levels.len() + 1)).unwrap();
     let host = huixiao::api::Host::new(app.clone());
     let status = lan::start(
         &host,

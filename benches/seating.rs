@@ -20,6 +20,7 @@ fn dispatch(
         input,
     )
 }
+use huixiao::seating::plan::default_rules;
 use huixiao::seating::print::PrintKind;
 use huixiao::seating::solve::{self, GuestIn, Problem, Rule, RuleKind, TableIn};
 use huixiao::App;
@@ -30,32 +31,18 @@ fn median(mut v: Vec<f64>) -> f64 {
     v[v.len() / 2]
 }
 
+/// The core's default rules of a new plan, with every other rule kind on too.
 fn rules(walk_in: i64) -> Vec<Rule> {
-    let r = |kind, hard, weight| Rule {
-        kind,
-        hard,
-        weight,
-        contact_ids: Vec::new(),
-        seats: 0,
-    };
-    let mut v = vec![
-        r(RuleKind::ByInviter, false, 3.0),
-        r(RuleKind::ByIndustry, false, 1.0),
-        r(RuleKind::ByDistrict, false, 1.0),
-        r(RuleKind::ByLevel, false, 1.0),
-        r(RuleKind::KeyNearStage, false, 3.0),
-        r(RuleKind::KeepStoreTogether, true, 5.0),
-        r(RuleKind::KeepReferrerTogether, false, 2.0),
-        r(RuleKind::KeepApartCompetitors, false, 2.0),
-        r(RuleKind::AssistantSeat, true, 1.0),
-    ];
-    let mut w = r(RuleKind::WalkInReserve, false, 1.0);
+    let mut v = default_rules();
+    v.push(Rule::new(RuleKind::ByDistrict, false, 1.0));
+    v.push(Rule::new(RuleKind::ByLevel, false, 1.0));
+    let mut w = Rule::new(RuleKind::WalkInReserve, false, 1.0);
     w.seats = walk_in;
     v.push(w);
-    let mut t = r(RuleKind::KeepTogether, false, 2.0);
+    let mut t = Rule::new(RuleKind::KeepTogether, false, 2.0);
     t.contact_ids = vec![1, 7, 13];
     v.push(t);
-    let mut a = r(RuleKind::KeepApart, true, 1.0);
+    let mut a = Rule::new(RuleKind::KeepApart, true, 1.0);
     a.contact_ids = vec![2, 8, 14];
     v.push(a);
     v

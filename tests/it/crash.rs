@@ -59,7 +59,7 @@ async fn every_acknowledged_check_in_survives_sigkill_and_none_counts_twice() {
         let app = App::open(&db)
             .unwrap()
             .with_clock(Clock::Fixed(fixed_now()));
-        let (seminar, codes) = huixiao::demo::door_load(&app, "2026-11-22", 12_000).unwrap();
+        let (seminar, codes) = crate::door_load::door_load(&app, "2026-11-22", 12_000).unwrap();
         let mut tokens = vec![];
         for i in 0..STATIONS {
             let staff = call(

@@ -8,6 +8,7 @@ mod conversion;
 mod conversion_reference;
 mod crash;
 mod deals;
+mod door_load;
 mod export;
 mod followups;
 mod http;
