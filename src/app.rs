@@ -7,13 +7,13 @@ use chrono::{DateTime, Utc};
 
 use crate::db::Db;
 use crate::error::Result;
-use crate::station::Bus;
+use crate::events::Bus;
 
 /// Cheap to clone: every clone shares the store and the bus.
 #[derive(Clone)]
 pub struct App {
     pub db: Arc<Db>,
-    /// Changes stations hear about at once (see [`crate::station`]).
+    /// Changes stations hear about at once (see [`crate::events`]).
     pub events: Bus,
     clock: Clock,
 }

@@ -327,13 +327,10 @@ pub fn create(app: &App, caller: &Caller, mut input: DealInput) -> Result<Record
         })
     })?;
     if let Some(seminar_id) = recorded.deal.seminar_id {
-        crate::station::publish(
-            app,
-            crate::station::Event::Deal {
-                seminar_id,
-                deal_id: recorded.deal.id,
-            },
-        );
+        app.events.publish(crate::events::Event::Deal {
+            seminar_id,
+            deal_id: recorded.deal.id,
+        });
     }
     Ok(recorded)
 }

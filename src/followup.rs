@@ -437,13 +437,10 @@ pub fn record(app: &App, actor: &str, input: FollowUpRecord) -> Result<FollowUp>
         Ok((get_in(tx, f.id)?, deal))
     })?;
     if let (Some(seminar_id), Some(deal_id)) = (followup.seminar_id, deal) {
-        crate::station::publish(
-            app,
-            crate::station::Event::Deal {
-                seminar_id,
-                deal_id,
-            },
-        );
+        app.events.publish(crate::events::Event::Deal {
+            seminar_id,
+            deal_id,
+        });
     }
     Ok(followup)
 }

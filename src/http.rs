@@ -20,8 +20,9 @@ use serde_json::Value;
 
 use crate::api::{self, Access, Caller, Failure, Host, Input, Method, Op};
 use crate::error::Error;
+use crate::events::Event;
 use crate::i18n::Lang;
-use crate::station::{self, Event, Identity, StationRole};
+use crate::station::{self, Identity, StationRole};
 use crate::token::Refusal;
 
 /// What the server shares between requests.
@@ -182,10 +183,7 @@ async fn handle(
     query: Option<String>,
     body: Bytes,
 ) -> Response {
-    let header_lang = headers
-        .get(header::ACCEPT_LANGUAGE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(Lang::parse);
+    let header_lang = asked_lang(&headers);
     let input = match build_input(op, params, query, &body) {
         Ok(i) => i,
         Err(e) => return error_response(&e, header_lang.unwrap_or_default()),
@@ -235,11 +233,7 @@ async fn handle(
 /// needs (an assistant hears of arrivals at their own tables only). A comment every 15 s keeps
 /// the connection open through Wi-Fi routers.
 async fn events(State(s): State<Arc<Server>>, headers: HeaderMap, ext: Extensions) -> Response {
-    let lang = headers
-        .get(header::ACCEPT_LANGUAGE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(Lang::parse)
-        .unwrap_or_default();
+    let lang = asked_lang(&headers).unwrap_or_default();
     let peer = peer(&ext);
     let s2 = s.clone();
     let who = tokio::task::spawn_blocking(move || identify(&s2, &headers, peer)).await;
@@ -331,6 +325,14 @@ fn build_input(
     Ok(Input::Json(value))
 }
 
+/// The language the request asks for (`Accept-Language`), if one the app speaks.
+fn asked_lang(headers: &HeaderMap) -> Option<Lang> {
+    headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(Lang::parse)
+}
+
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
@@ -363,11 +365,7 @@ async fn unknown_api(
     ext: Extensions,
     uri: axum::http::Uri,
 ) -> Response {
-    let lang = headers
-        .get(header::ACCEPT_LANGUAGE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(Lang::parse)
-        .unwrap_or_default();
+    let lang = asked_lang(&headers).unwrap_or_default();
     let peer = peer(&ext);
     let who = tokio::task::spawn_blocking(move || identify(&s, &headers, peer).map(|_| ())).await;
     match who {

@@ -9,10 +9,10 @@ use utoipa::ToSchema;
 
 use crate::app::App;
 use crate::error::{invalid, Result};
+use crate::events::Event;
 use crate::input::SeminarScope;
 use crate::script::{self, CueAction, StageKind};
 use crate::seminar::{self, SeminarStatus};
-use crate::station::{self, Event};
 
 /// One run of a stage (a stage gone back to runs again).
 #[derive(Debug, Clone, Serialize, TS, ToSchema)]
@@ -180,21 +180,15 @@ pub fn goto(app: &App, input: GotoInput) -> Result<TalkState> {
         Ok((state_in(tx, input.seminar_id)?, changed, closing))
     })?;
     if changed {
-        station::publish(
-            app,
-            Event::StageChanged {
-                seminar_id: input.seminar_id,
-                stage_key: input.stage_key.clone(),
-            },
-        );
+        app.events.publish(Event::StageChanged {
+            seminar_id: input.seminar_id,
+            stage_key: input.stage_key.clone(),
+        });
     }
     if closing {
-        station::publish(
-            app,
-            Event::StartClosing {
-                seminar_id: input.seminar_id,
-            },
-        );
+        app.events.publish(Event::StartClosing {
+            seminar_id: input.seminar_id,
+        });
     }
     Ok(state)
 }

@@ -10,9 +10,9 @@ use super::lookup::person;
 use crate::app::App;
 use crate::caller::Caller;
 use crate::error::{found, Error, Result, Thing};
+use crate::events::Event;
 use crate::input::{IdInput, SeminarScope};
 use crate::invitation::{self, Change};
-use crate::station::{self, Event};
 use crate::{seminar, validate};
 
 #[derive(Debug, Clone, Serialize, TS, ToSchema)]
@@ -125,7 +125,7 @@ pub fn undo(app: &App, caller: &Caller, input: IdInput) -> Result<CheckIn> {
             undone: true,
         })
     })?;
-    station::publish(app, ev);
+    app.events.publish(ev);
     get(&app.db.conn(), input.id)
 }
 

@@ -13,9 +13,9 @@ use crate::app::App;
 use crate::caller::Caller;
 use crate::contact::ContactRole;
 use crate::error::{invalid, Result};
+use crate::events::Event;
 use crate::i18n::Lang;
 use crate::invitation::{self, Change};
-use crate::station::{self, Event};
 use crate::{seminar, ticket};
 
 /// What happened to a scan. The JSON names are a contract of `huixiao checkin --json`.
@@ -301,7 +301,7 @@ pub fn scan(app: &App, caller: &Caller, input: ScanInput) -> Result<ScanResult> 
         scan_in(tx, &now, caller, &input)
     })?;
     if let Some(ev) = event {
-        station::publish(app, ev);
+        app.events.publish(ev);
     }
     Ok(result)
 }
@@ -353,7 +353,7 @@ pub fn sync(app: &App, caller: &Caller, input: SyncInput) -> Result<Vec<ScanResu
         Ok((results, events))
     })?;
     for ev in events {
-        station::publish(app, ev);
+        app.events.publish(ev);
     }
     Ok(results)
 }

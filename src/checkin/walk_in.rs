@@ -13,7 +13,6 @@ use crate::caller::Caller;
 use crate::contact::{self, ContactInput, ContactRole};
 use crate::error::Result;
 use crate::invitation::{self, Change, InvitationInput, InvitationStatus};
-use crate::station;
 use crate::store::{self, StoreInput};
 use crate::{phone, seating, seminar};
 
@@ -144,7 +143,7 @@ pub fn walk_in(app: &App, caller: &Caller, input: WalkInInput) -> Result<ScanRes
         scan_in(tx, &now, caller, &scan)
     })?;
     if let Some(ev) = event {
-        station::publish(app, ev);
+        app.events.publish(ev);
     }
     Ok(result)
 }

@@ -1,4 +1,4 @@
-//! The six counts of DESIGN.md and their rates, and how they add up over groups.
+//! The six counts of docs/conversion.md and their rates, and how they add up over groups.
 
 use std::collections::HashMap;
 
@@ -48,7 +48,7 @@ pub fn rate(n: i64, d: i64) -> Option<f64> {
     (d != 0).then(|| n as f64 / d as f64)
 }
 
-/// The six counts of DESIGN.md over some invitations; they add up, the rates come at the end.
+/// The six counts of docs/conversion.md over some invitations; they add up, the rates come at the end.
 #[derive(Debug, Default, Clone, Copy, PartialEq)]
 pub(super) struct Tally {
     pub(super) invited: i64,

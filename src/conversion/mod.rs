@@ -1,4 +1,4 @@
-//! Conversion, by the book (DESIGN.md): one set of definitions, computed here and nowhere else.
+//! Conversion, by the book (docs/conversion.md): one set of definitions, computed here and nowhere else.
 //!
 //! All counts are of stores; an invitation is one store to one seminar.
 //! - **I** invited: every invitation of the seminar (walk-ins included).

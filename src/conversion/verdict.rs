@@ -8,7 +8,8 @@ use super::counts::{percent, rate, Counts};
 use super::vocabulary::Measure;
 use crate::i18n::Lang;
 
-/// The three phases of a seminar's result (DESIGN.md: 60% before, 30% during, 10% after).
+/// The three phases of a seminar's result: a seminar is won 60% before it, 30% during and 10%
+/// after (docs/conversion.md).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Phase {

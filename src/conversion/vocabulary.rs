@@ -1,4 +1,4 @@
-//! The funnel's vocabulary: what each count and rate of DESIGN.md is called, in Chinese and
+//! The funnel's vocabulary: what each count and rate of docs/conversion.md is called, in Chinese and
 //! English, for every report that shows them (the CLI, the PDF report, the spreadsheets).
 
 use crate::i18n::Lang;

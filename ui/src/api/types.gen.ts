@@ -740,7 +740,8 @@ base64: string, };
 export type PdfInput = { seminar_id: number, kind: PrintKind, };
 
 /**
- * The three phases of a seminar's result (DESIGN.md: 60% before, 30% during, 10% after).
+ * The three phases of a seminar's result: a seminar is won 60% before it, 30% during and 10%
+ * after (docs/conversion.md).
  */
 export type Phase = "pre_event" | "in_event" | "post_event";
 
