@@ -34,6 +34,9 @@ ops_dir=$(mktemp -d)
 step "browser tests (Chromium, playwright-core)" env HUIXIAO_BIN="$PWD/target/debug/huixiao" HUIXIAO_OPS_DIR="$ops_dir" npm --prefix ui run --silent test:browser
 step "every operation a person needs has a screen (ops the browser tests called)" env HUIXIAO_OPS_DIR="$ops_dir" node scripts/check-ops.mjs target/debug/huixiao
 step "desktop end-to-end (tauri-driver, xvfb)" xvfb-run -a -s "-screen 0 1440x900x24" node --test --test-concurrency=1 tests/e2e/
+# Last: `tauri build` rebuilds the debug window binary with the bundler's settings after the steps that use it.
+step "installer: build the .deb, install it, start it on an older database, remove it" bash -c '
+  scripts/package.sh --debug && xvfb-run -a -s "-screen 0 1440x900x24" node --test tests/package/'
 
 echo
 if [ ${#failed[@]} -gt 0 ]; then

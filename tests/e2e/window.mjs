@@ -47,7 +47,7 @@ export async function until(what, fn, ms = 30000, every = 100) {
  * Starts tauri-driver and opens the app's window on `db`. Returns `wd(method, path, body)` for
  * WebDriver calls, the `session` id, and `close()`.
  */
-export async function openWindow({ db, work }) {
+export async function openWindow({ db, work, application = app }) {
   // Each window gets its own ports: a WebKitWebDriver left over from the previous test file (still on
   // the default 4445) must not be the one this test talks to.
   const port = await freePort();
@@ -90,7 +90,7 @@ export async function openWindow({ db, work }) {
   const created = await wd(
     "POST",
     "/session",
-    { capabilities: { alwaysMatch: { "tauri:options": { application: app } } } },
+    { capabilities: { alwaysMatch: { "tauri:options": { application } } } },
     90_000,
   );
   const session = created.sessionId;
