@@ -102,6 +102,31 @@ pub fn mask(number: &str) -> String {
     format!("*******{tail}")
 }
 
+/// `text` with every run of seven or more digits hidden as `#`: what may leave the app (logs, a
+/// panic's message) carries no phone number.
+pub fn redact(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut run = String::new();
+    let flush = |run: &mut String, out: &mut String| {
+        if run.len() >= 7 {
+            out.push_str(&"#".repeat(run.len()));
+        } else {
+            out.push_str(run);
+        }
+        run.clear();
+    };
+    for c in text.chars() {
+        if c.is_ascii_digit() {
+            run.push(c);
+        } else {
+            flush(&mut run, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut run, &mut out);
+    out
+}
+
 fn bad(raw: &str, field: &'static str) -> crate::error::Error {
     invalid(
         field,

@@ -1,8 +1,6 @@
 //! The session report as a PDF: a one-page summary (the funnel and bar charts drawn as vectors,
 //! the key figures, where the seminar lost most) and a page of tables by inviter, role and city.
 
-use base64::Engine;
-
 use crate::app::App;
 use crate::caller::Caller;
 use crate::contact::ContactRole;
@@ -10,8 +8,8 @@ use crate::conversion::{self, Counts, Group, Measure};
 use crate::error::Result;
 use crate::i18n::Lang;
 use crate::input::IdInput;
+use crate::output::FileOut;
 use crate::pdf::{black, rgb, Align, Doc, Page, Style, A4};
-use crate::ticket::FileOut;
 use crate::{i18n::format_date, seminar};
 
 const MARGIN: f32 = 18.0;
@@ -204,11 +202,11 @@ pub fn seminar_pdf(app: &App, id: i64) -> Result<Vec<u8>> {
 /// The session report as a file for the caller (`seminars.report_pdf`), in their language.
 pub fn pdf_op(app: &App, caller: &Caller, input: IdInput) -> Result<FileOut> {
     let bytes = seminar_pdf_in(app, input.id, caller.lang)?;
-    Ok(FileOut {
-        file_name: format!("seminar-{}-report.pdf", input.id),
-        mime: "application/pdf".into(),
-        data_base64: base64::engine::general_purpose::STANDARD.encode(bytes),
-    })
+    Ok(FileOut::new(
+        format!("seminar-{}-report.pdf", input.id),
+        "application/pdf",
+        &bytes,
+    ))
 }
 
 /// The session report of a seminar in `lang` (names and titles stay as entered).

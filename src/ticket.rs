@@ -14,6 +14,7 @@ use crate::app::App;
 use crate::contact::ContactRole;
 use crate::error::{invalid, Result};
 use crate::input::SeminarScope;
+use crate::output::FileOut;
 use crate::{pdf, seminar};
 
 /// Crockford's base-32 alphabet: no I, L, O, U, so codes read aloud without confusion.
@@ -461,33 +462,20 @@ fn png_name(t: &TicketView) -> String {
     )
 }
 
-/// A file for the UI to save: name, MIME type and base64 content.
-#[derive(Debug, Clone, Serialize, TS, ToSchema)]
-pub struct FileOut {
-    pub file_name: String,
-    pub mime: String,
-    pub data_base64: String,
-}
-
 #[derive(Debug, Clone, Deserialize, TS, ToSchema)]
 pub struct CodeInput {
     pub code: String,
-}
-
-fn file(name: String, mime: &str, bytes: &[u8]) -> FileOut {
-    use base64::Engine;
-    FileOut {
-        file_name: name,
-        mime: mime.into(),
-        data_base64: base64::engine::general_purpose::STANDARD.encode(bytes),
-    }
 }
 
 /// A ticket's QR code as a PNG image, to send with a WeChat message.
 pub fn qr_image(app: &App, input: CodeInput) -> Result<FileOut> {
     let conn = app.db.conn();
     let t = view(&conn, &input.code)?;
-    Ok(file(png_name(&t), "image/png", &qr_png(&t.code, 10)?))
+    Ok(FileOut::new(
+        png_name(&t),
+        "image/png",
+        &qr_png(&t.code, 10)?,
+    ))
 }
 
 /// One ticket as a printable PDF.
@@ -495,7 +483,7 @@ pub fn ticket_pdf(app: &App, input: CodeInput) -> Result<FileOut> {
     let conn = app.db.conn();
     let t = view(&conn, &input.code)?;
     let bytes = pdf_of(std::slice::from_ref(&t))?;
-    Ok(file(
+    Ok(FileOut::new(
         png_name(&t).replace(".png", ".pdf"),
         "application/pdf",
         &bytes,
@@ -505,7 +493,7 @@ pub fn ticket_pdf(app: &App, input: CodeInput) -> Result<FileOut> {
 /// All tickets of a seminar as one printable PDF.
 pub fn seminar_pdf(app: &App, scope: SeminarScope) -> Result<FileOut> {
     let bytes = seminar_pdf_bytes(&app.db.conn(), scope.seminar_id)?;
-    Ok(file(
+    Ok(FileOut::new(
         format!("tickets-{}.pdf", scope.seminar_id),
         "application/pdf",
         &bytes,

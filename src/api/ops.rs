@@ -8,7 +8,7 @@ use crate::station::StationRole::{Assistant, Checkin, Inviter, Lecturer};
 use crate::{
     arrivals, cadence, checkin, checklist, contact, conversion, deal, demo, export, followup,
     import, invitation, lan, product, referral, report, script, seating, seminar, settings, staff,
-    stagelog, station, store, ticket,
+    stagelog, station, store, support, ticket,
 };
 
 /// The organizer and the door's check-in stations.
@@ -30,6 +30,8 @@ pub(super) fn all() -> Vec<Op> {
         Op::new("health", Get, "/api/health", Public, "Is the server up (no token needed)", health),
         Op::new("settings.get", Get, "/api/settings", Admin, "Organisation settings", |app, _: Empty| settings::get(app)),
         Op::new("settings.update", Put, "/api/settings", Admin, "Change organisation settings", settings::update),
+        Op::new("support.about", Get, "/api/support/about", Admin, "The version, and the folders of the data and the logs", support::about),
+        Op::new("support.logs", Get, "/api/support/logs", Admin, "The last 14 days of logs as a zip, phone numbers hidden", support::logs),
         Op::new("staff.list", Get, "/api/staff", Admin, "All staff", |app, _: Empty| staff::list(app)),
         Op::new("staff.create", Post, "/api/staff", Admin, "Add a staff member", staff::create),
         Op::new("staff.update", Put, "/api/staff/{id}", Admin, "Edit a staff member", staff::update),

@@ -23,7 +23,7 @@ use utoipa::ToSchema;
 
 use crate::app::App;
 use crate::error::{invalid, Result};
-use crate::ticket::FileOut;
+use crate::output::FileOut;
 
 pub use file::write_file;
 pub use sheet::{workbook, Cell, Sheet};
@@ -148,11 +148,10 @@ pub fn export(app: &App, q: &ExportQuery) -> Result<(String, Vec<u8>)> {
 
 /// The `exports.xlsx` operation: the workbook as base64, for a download in the UI.
 pub fn xlsx(app: &App, q: ExportQuery) -> Result<FileOut> {
-    use base64::Engine;
     let (file_name, bytes) = export(app, &q)?;
-    Ok(FileOut {
+    Ok(FileOut::new(
         file_name,
-        mime: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".into(),
-        data_base64: base64::engine::general_purpose::STANDARD.encode(bytes),
-    })
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        &bytes,
+    ))
 }

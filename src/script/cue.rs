@@ -11,8 +11,7 @@ use utoipa::ToSchema;
 use super::{markers, Body, Cue, CueAction};
 use crate::app::{self, App};
 use crate::error::{invalid, Result};
-use crate::seating::print::base64;
-use crate::ticket::FileOut;
+use crate::output::FileOut;
 
 /// The music a point of the talk should have: this file at this volume, reached over
 /// `fade_seconds`. Volume 0 means faded out (stopped).
@@ -194,11 +193,7 @@ pub fn audio(app: &App, q: AudioQuery) -> Result<FileOut> {
         ));
     }
     let bytes = std::fs::read(&path)?;
-    Ok(FileOut {
-        mime: mime(&q.file).into(),
-        file_name: q.file,
-        data_base64: base64(&bytes),
-    })
+    Ok(FileOut::new(q.file.clone(), mime(&q.file), &bytes))
 }
 
 #[cfg(test)]

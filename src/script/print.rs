@@ -7,10 +7,9 @@ use crate::error::Result;
 use crate::i18n::format_date;
 use crate::i18n::Lang;
 use crate::input::SeminarScope;
+use crate::output::FileOut;
 use crate::pdf::{rgb, wrap, Align, Doc, Page, Style, A4};
-use crate::seating::print::base64;
 use crate::stagelog::clock;
-use crate::ticket::FileOut;
 use crate::{product, seminar};
 
 const MARGIN: f32 = 18.0;
@@ -259,11 +258,11 @@ pub fn pdf(app: &App, seminar_id: i64) -> Result<Vec<u8>> {
 
 pub fn pdf_op(app: &App, scope: SeminarScope) -> Result<FileOut> {
     let bytes = pdf(app, scope.seminar_id)?;
-    Ok(FileOut {
-        file_name: format!("seminar-{}-script.pdf", scope.seminar_id),
-        mime: "application/pdf".into(),
-        data_base64: base64(&bytes),
-    })
+    Ok(FileOut::new(
+        format!("seminar-{}-script.pdf", scope.seminar_id),
+        "application/pdf",
+        &bytes,
+    ))
 }
 
 #[cfg(test)]

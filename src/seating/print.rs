@@ -59,6 +59,7 @@ pub struct PdfFile {
 }
 
 pub fn pdf_op(app: &App, input: PdfInput) -> Result<PdfFile> {
+    use base64::Engine;
     let bytes = pdf(app, input.seminar_id, input.kind)?;
     Ok(PdfFile {
         file_name: format!(
@@ -66,7 +67,7 @@ pub fn pdf_op(app: &App, input: PdfInput) -> Result<PdfFile> {
             input.seminar_id,
             input.kind.file_part()
         ),
-        base64: base64(&bytes),
+        base64: base64::engine::general_purpose::STANDARD.encode(&bytes),
     })
 }
 
@@ -645,39 +646,4 @@ fn assistant_sheets(view: &SeatingView, seminar: &Seminar) -> Vec<u8> {
         doc.push(p);
     }
     doc.finish()
-}
-
-/// Standard base64 with padding.
-pub fn base64(bytes: &[u8]) -> String {
-    const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for c in bytes.chunks(3) {
-        let n = (c[0] as u32) << 16
-            | (*c.get(1).unwrap_or(&0) as u32) << 8
-            | *c.get(2).unwrap_or(&0) as u32;
-        out.push(T[(n >> 18) as usize & 63] as char);
-        out.push(T[(n >> 12) as usize & 63] as char);
-        out.push(if c.len() > 1 {
-            T[(n >> 6) as usize & 63] as char
-        } else {
-            '='
-        });
-        out.push(if c.len() > 2 {
-            T[n as usize & 63] as char
-        } else {
-            '='
-        });
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn base64_matches_the_standard() {
-        assert_eq!(super::base64(b""), "");
-        assert_eq!(super::base64(b"f"), "Zg==");
-        assert_eq!(super::base64(b"fo"), "Zm8=");
-        assert_eq!(super::base64(b"foobar"), "Zm9vYmFy");
-    }
 }

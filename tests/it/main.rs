@@ -1,5 +1,6 @@
 //! Integration tests of the core: one test binary, one module per area.
 
+mod about;
 mod bad_input;
 mod cadence;
 mod checkin;

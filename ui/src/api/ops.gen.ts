@@ -7,6 +7,8 @@ export const OPS = {
   "health": { method: "GET", path: "/api/health" },
   "settings.get": { method: "GET", path: "/api/settings" },
   "settings.update": { method: "PUT", path: "/api/settings" },
+  "support.about": { method: "GET", path: "/api/support/about" },
+  "support.logs": { method: "GET", path: "/api/support/logs" },
   "staff.list": { method: "GET", path: "/api/staff" },
   "staff.create": { method: "POST", path: "/api/staff" },
   "staff.update": { method: "PUT", path: "/api/staff/{id}" },
@@ -123,6 +125,8 @@ export interface OpTypes {
   "health": { input: T.Empty; output: T.Health };
   "settings.get": { input: T.Empty; output: T.Settings };
   "settings.update": { input: T.SettingsInput; output: T.Settings };
+  "support.about": { input: T.Empty; output: T.About };
+  "support.logs": { input: T.Empty; output: T.FileOut };
   "staff.list": { input: T.Empty; output: Array<T.Staff> };
   "staff.create": { input: T.StaffInput; output: T.Staff };
   "staff.update": { input: T.StaffUpdate; output: T.Staff };
