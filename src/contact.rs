@@ -210,16 +210,21 @@ pub fn update(app: &App, input: ContactUpdate) -> Result<Contact> {
 
 /// Erases a contact's personal data on request: name and phone are removed and they get no more
 /// messages; their role, invitations, check-ins and deals stay, so anonymous counts are kept.
+/// Erases a person on request: name and phone go, the anonymous counts stay. Nothing of them is
+/// left in the database file or its WAL (secure delete, then a checkpoint); backups made before
+/// still hold them until they expire.
 pub fn erase(app: &App, input: IdInput) -> Result<Contact> {
     let now = app.now_str();
-    app.db.write(|tx| {
+    let erased = app.db.write(|tx| {
         get_in(tx, input.id)?;
         tx.execute(
             "UPDATE contacts SET name = ?2, phone = NULL, phone_kind = NULL, opted_out = 1,
                     erased_at = coalesce(erased_at, ?3) WHERE id = ?1",
             params![input.id, ERASED_NAME, now],
         )?;
-        tracing::info!(contact = input.id, "contact erased on request");
         get_in(tx, input.id)
-    })
+    })?;
+    app.db.checkpoint()?;
+    tracing::info!(contact = input.id, "contact erased on request");
+    Ok(erased)
 }

@@ -165,3 +165,37 @@ fn connections_use_wal_and_foreign_keys() {
         .unwrap();
     assert_eq!((mode.as_str(), fk, sync), ("wal", 1, 1));
 }
+
+/// Erasing on request leaves no byte of the phone number in the database file or its WAL — not
+/// even in the pages SQLite freed (PIPL: erased is gone).
+#[test]
+fn an_erased_phone_number_is_in_no_byte_of_the_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("erase.db");
+    let app = App::open(&path).unwrap();
+    let store = call(
+        &app,
+        "stores.create",
+        json!({"name": "丽人坊美容院", "city": "株洲"}),
+    )
+    .unwrap();
+    let contact = call(
+        &app,
+        "contacts.create",
+        json!({"store_id": store["id"], "name": "周红", "role": "owner_spouse", "phone": "13912345678"}),
+    )
+    .unwrap();
+    let bytes_of = |name: &str| std::fs::read(dir.path().join(name)).unwrap_or_default();
+    let holds = |needle: &[u8]| {
+        ["erase.db", "erase.db-wal"]
+            .iter()
+            .any(|f| bytes_of(f).windows(needle.len()).any(|w| w == needle))
+    };
+    assert!(holds(b"13912345678"), "the number is stored before");
+    call(&app, "contacts.erase", json!({"id": contact["id"]})).unwrap();
+    assert!(
+        !holds(b"13912345678"),
+        "the number is in no byte after erasing"
+    );
+    assert!(!holds("周红".as_bytes()), "nor the name");
+}
