@@ -66,7 +66,7 @@ pub struct Board {
     pub by_inviter: Vec<Count>,
     /// Guests checked in after the start time.
     pub late: i64,
-    /// Expected guests not here yet (names for the greeters to call), once the talk has started.
+    /// Expected guests not here yet: the names the greeters phone, before the start as after it.
     pub missing: Vec<DoorGuest>,
     /// Cumulative arrivals per 5 minutes: (`HH:MM`, arrived so far).
     pub timeline: Vec<(String, i64)>,
@@ -129,10 +129,6 @@ pub fn board(app: &App, caller: &Caller, scope: SeminarScope) -> Result<Board> {
             }
             None => missing.push(g.clone()),
         }
-    }
-    let started = start.is_some_and(|st| app.now() >= st);
-    if !started {
-        missing.clear();
     }
     times.sort();
     let mut timeline: Vec<(String, i64)> = Vec::new();

@@ -377,3 +377,34 @@ fn the_assistant_sees_their_tables_and_who_arrived_with_phones_masked() {
     let expected = (r["assistant"] == "赵磊") as usize;
     assert_eq!(arrived, expected);
 }
+
+/// Before the start is when the greeters phone whoever is not here yet: the board names them then
+/// too, not "everyone is here".
+#[test]
+fn the_board_names_who_is_not_here_yet_before_the_start() {
+    let app = app();
+    let d = door(&app, 4);
+    scan(&app, d.seminar, &d.codes[0]);
+    let board = call(&app, "arrivals.board", json!({"seminar_id": d.seminar})).unwrap();
+    let now = app
+        .now()
+        .with_timezone(&chrono_tz::Asia::Shanghai)
+        .format("%H:%M")
+        .to_string();
+    assert!(
+        now.as_str() < board["starts"].as_str().unwrap(),
+        "before the start: {now} {board}"
+    );
+    assert_eq!(board["arrived"], 1);
+    let missing: Vec<&str> = board["missing"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["guest_name"].as_str().unwrap_or_default())
+        .collect();
+    assert_eq!(missing.len(), 3, "{board}");
+    assert!(
+        !missing.contains(&"客人0000"),
+        "the one who came is not missing"
+    );
+}
