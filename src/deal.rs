@@ -10,9 +10,28 @@ use utoipa::ToSchema;
 use crate::app::App;
 use crate::caller::Caller;
 use crate::error::{found, invalid, Error, Result, Thing};
+use crate::i18n::Lang;
 use crate::input::IdInput;
 use crate::input::SeminarScope;
 use crate::{product, seminar, store, validate};
+
+/// The payment methods the deal form offers: the code a deal stores, and its name (Chinese,
+/// English). A method typed by hand is stored and shown as typed.
+pub const METHODS: [(&str, &str, &str); 5] = [
+    ("wechat", "微信", "WeChat"),
+    ("alipay", "支付宝", "Alipay"),
+    ("cash", "现金", "Cash"),
+    ("card", "刷卡", "Card"),
+    ("transfer", "转账", "Bank transfer"),
+];
+
+/// A deal's payment method as a person reads it.
+pub fn method_name(method: &str, lang: Lang) -> &str {
+    match METHODS.iter().find(|(code, _, _)| *code == method) {
+        Some((_, zh, en)) => lang.pick(zh, en),
+        None => method,
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
 #[serde(rename_all = "snake_case")]

@@ -18,7 +18,8 @@ use crate::error::Result;
 use crate::invitation::{self, InvitationInput, InvitationStatus};
 use crate::seminar::SeminarStatus;
 
-const PAYMENT_METHODS: &[&str] = &["微信", "微信", "支付宝", "刷卡", "银行转账", "现金"];
+/// Codes of `deal::METHODS`, WeChat the most common.
+const PAYMENT_METHODS: &[&str] = &["wechat", "wechat", "alipay", "card", "transfer", "cash"];
 
 /// The closed seminar's day as its deals and follow-ups see it: who was invited, and the
 /// assistant of each arrived invitation's table.

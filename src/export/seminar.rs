@@ -8,6 +8,7 @@ use super::sheet::{local, text, yes, Cell, Sheet};
 use crate::app::App;
 use crate::conversion::{self, Group};
 use crate::error::Result;
+use crate::i18n::Lang;
 use crate::input::{IdInput, SeminarScope};
 use crate::invitation::InvitationStatus;
 use crate::venue;
@@ -162,7 +163,7 @@ pub(super) fn sheets(app: &App, id: i64) -> Result<Vec<Sheet>> {
                     deal::Payment::Full => "全款",
                     deal::Payment::Promised => "意向（未付款）",
                 }),
-                text(&d.method),
+                text(deal::method_name(&d.method, Lang::Zh)),
                 text(match d.state {
                     deal::DealState::Active => "有效",
                     deal::DealState::Cancelled => "已取消",

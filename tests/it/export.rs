@@ -151,6 +151,12 @@ fn the_seminar_workbook_has_money_and_times() {
     let first = &list[0];
     let row = deals.rows().nth(1).unwrap();
     assert_eq!(row[0].to_string(), first["store_name"].as_str().unwrap());
+    // The payment method by its name, not the code the deal stores.
+    assert!(
+        ["微信", "支付宝", "现金", "刷卡", "转账"].contains(&row[6].to_string().as_str()),
+        "{:?}",
+        row[6]
+    );
     // ¥ amounts in yuan, as numbers.
     assert_eq!(
         row[4],
