@@ -442,3 +442,28 @@ pub fn set_status(app: &App, input: StatusChange) -> Result<Seminar> {
         get_in(tx, input.id)
     })
 }
+/// Where a seminar takes place, as a message says it: the city, then the venue — once, when the
+/// venue's name already starts with the city (长沙 + 长沙华天大酒店 → 长沙华天大酒店).
+pub fn address(city: &str, venue: &str) -> String {
+    let (city, venue) = (city.trim(), venue.trim());
+    if city.is_empty() || venue.starts_with(city) {
+        venue.to_owned()
+    } else if venue.is_empty() {
+        city.to_owned()
+    } else {
+        format!("{city} {venue}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::address;
+
+    #[test]
+    fn the_city_is_said_once() {
+        assert_eq!(address("长沙", "长沙华天大酒店"), "长沙华天大酒店");
+        assert_eq!(address("长沙", "华天大酒店 3 楼"), "长沙 华天大酒店 3 楼");
+        assert_eq!(address("", "华天大酒店"), "华天大酒店");
+        assert_eq!(address("长沙", ""), "长沙");
+    }
+}

@@ -196,7 +196,7 @@ pub struct TicketView {
 
 const VIEW: &str =
     "SELECT t.code, coalesce(c.name, ''), c.role, s.name, m.title, m.date || ' ' || m.start_time,
-        trim(m.city || ' ' || m.venue), t.contact_id, m.id
+        m.city, m.venue, t.contact_id, m.id
     FROM tickets t JOIN invitations i ON i.id = t.invitation_id JOIN stores s ON s.id = i.store_id
     JOIN seminars m ON m.id = i.seminar_id LEFT JOIN contacts c ON c.id = t.contact_id";
 
@@ -217,11 +217,14 @@ fn view_rows(
                     store_name: r.get(3)?,
                     seminar_title: r.get(4)?,
                     starts: r.get(5)?,
-                    address: r.get(6)?,
+                    address: crate::seminar::address(
+                        &r.get::<_, String>(6)?,
+                        &r.get::<_, String>(7)?,
+                    ),
                     table: None,
                 },
-                r.get(7)?,
                 r.get(8)?,
+                r.get(9)?,
             ))
         })?
         .collect::<rusqlite::Result<_>>()?;

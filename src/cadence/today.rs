@@ -111,7 +111,7 @@ fn today_in(app: &App, conn: &Connection, q: &TodayQuery) -> Result<Vec<TodayTou
     let mut seminars: HashMap<i64, SeminarInfo> = HashMap::new();
     {
         let mut stmt = conn.prepare_cached(
-            "SELECT id, title, date, start_time, timezone, trim(city || ' ' || venue) FROM seminars
+            "SELECT id, title, date, start_time, timezone, city, venue FROM seminars
              WHERE status IN ('planning', 'inviting', 'live') AND (?1 IS NULL OR id = ?1)",
         )?;
         let rows = stmt.query_map([q.seminar_id], |r| {
@@ -121,7 +121,7 @@ fn today_in(app: &App, conn: &Connection, q: &TodayQuery) -> Result<Vec<TodayTou
                 r.get::<_, String>(2)?,
                 r.get::<_, String>(3)?,
                 r.get::<_, String>(4)?,
-                r.get::<_, String>(5)?,
+                crate::seminar::address(&r.get::<_, String>(5)?, &r.get::<_, String>(6)?),
             ))
         })?;
         for row in rows {

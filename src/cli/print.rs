@@ -69,7 +69,7 @@ pub(super) fn seminar(s: &Seminar, lang: Lang) {
             "Date",
             format!("{} {}", format_date(&s.date, lang), s.start_time),
         ),
-        ("会场", "Venue", format!("{} {}", s.city, s.venue)),
+        ("会场", "Venue", crate::seminar::address(&s.city, &s.venue)),
         ("状态", "Status", lang.pick(status.0, status.1).to_owned()),
         ("容纳", "Capacity", s.capacity.to_string()),
         (
