@@ -1,5 +1,7 @@
 //! Integration tests of the core: one test binary, one module per area.
 
+mod backup;
+mod backup_faults;
 mod bad_input;
 mod cadence;
 mod checkin;
