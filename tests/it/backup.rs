@@ -492,3 +492,25 @@ fn the_app_backs_up_once_a_day_when_it_opens_quickly() {
         "{with_backup:?}"
     );
 }
+
+#[test]
+fn a_restore_from_the_command_line_reaches_the_app_that_has_the_file_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("h.db");
+    let app = open(&path); // the desktop window, say
+    add_store(&app, "备份里的门店");
+    let b = call(&app, "backups.now", json!({})).unwrap();
+    add_store(&app, "之后的门店");
+    cli(
+        &path,
+        &["backup", "restore", "--from", b["path"].as_str().unwrap()],
+    )
+    .unwrap();
+    assert_eq!(
+        store_names(&app),
+        ["备份里的门店"],
+        "read at once, no reopening"
+    );
+    add_store(&app, "窗口里又写的门店");
+    assert_eq!(store_names(&open(&path)).len(), 2);
+}
