@@ -253,7 +253,12 @@ pub fn daily(app: &App) -> Result<()> {
         });
     match written {
         Ok(_) => prune(path, tz),
-        Err(e @ Error::Database { .. }) => return Err(offer_latest_good(path, e)),
+        // The copy failed its check: the database itself is damaged, unless it passes its own.
+        Err(e @ Error::Database { .. })
+            if !crate::db::integrity_ok(&app.db.conn()).unwrap_or(false) =>
+        {
+            return Err(offer_latest_good(path, e))
+        }
         Err(e) => tracing::warn!(error = %e, "daily backup not written"),
     }
     Ok(())
