@@ -514,3 +514,36 @@ fn a_restore_from_the_command_line_reaches_the_app_that_has_the_file_open() {
     add_store(&app, "窗口里又写的门店");
     assert_eq!(store_names(&open(&path)).len(), 2);
 }
+
+#[test]
+fn an_older_backup_is_brought_up_to_date_when_restored_and_left_as_it_was() {
+    let dir = tempfile::tempdir().unwrap();
+    let older = dir.path().join("older.db");
+    let previous = &huixiao::db::MIGRATIONS[..huixiao::db::MIGRATIONS.len() - 1];
+    {
+        let db = huixiao::db::Db::open_with(&older, previous).unwrap();
+        db.conn()
+            .execute(
+                "INSERT INTO stores (name, created_at) VALUES ('旧版本的门店', '2026-01-01T00:00:00Z')",
+                [],
+            )
+            .unwrap();
+    }
+    let kept = std::fs::read(&older).unwrap();
+    let path = dir.path().join("h.db");
+    let app = open(&path);
+    add_store(&app, "现在的门店");
+    call(&app, "backups.restore", json!({"path": older})).unwrap();
+    assert_eq!(store_names(&app), ["旧版本的门店"]);
+    let version: i64 = app
+        .db
+        .conn()
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, huixiao::db::latest_version());
+    assert_eq!(
+        std::fs::read(&older).unwrap(),
+        kept,
+        "the chosen file is not changed"
+    );
+}

@@ -5,7 +5,8 @@
 //! Read-only and full targets are real mounts (a tmpfs mounted read-only, a 64 KB tmpfs) in a
 //! private mount namespace of the one command (`unshare -m`): root ignores file modes, so a
 //! folder without write permission would prove nothing when the tests run as root. Where
-//! `unshare` cannot mount (not root, no user namespaces), those two say so and pass.
+//! `unshare` cannot mount (not root, no user namespaces), those two say so and pass. A folder the
+//! user may not write is tested with the command run as `nobody`.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -150,6 +151,52 @@ fn a_read_only_or_full_target_changes_nothing_and_says_so() {
     // A tmpfs large enough takes it: the mount works, the failures above were the faults.
     let (ok, stdout, _) = backup_onto_tmpfs(&db, &usb, "size=16m").unwrap();
     assert!(ok && stdout.contains("\"checked\": true"), "{stdout}");
+}
+
+#[test]
+fn a_folder_the_user_may_not_write_changes_nothing_and_says_so() {
+    // File modes bind a user other than root: the command runs as `nobody` (setpriv).
+    use std::os::unix::fs::{chown, PermissionsExt};
+    const NOBODY: u32 = 65534;
+    let runs_as_nobody = Command::new("setpriv")
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups", "true"])
+        .status()
+        .is_ok_and(|s| s.success());
+    if !runs_as_nobody {
+        eprintln!("SKIPPED: cannot run a command as another user here (setpriv as root)");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let home = dir.path().join("home");
+    std::fs::create_dir(&home).unwrap();
+    let db = home.join("h.db");
+    big_db(&db, 100, "门店");
+    cli(&db, &["backup", "now"]).unwrap();
+    for p in [&home, &db, &backups_dir(&db)] {
+        chown(p, Some(NOBODY), Some(NOBODY)).unwrap();
+    }
+    for e in std::fs::read_dir(backups_dir(&db)).unwrap() {
+        chown(e.unwrap().path(), Some(NOBODY), Some(NOBODY)).unwrap();
+    }
+    let theirs = dir.path().join("not-yours");
+    std::fs::create_dir(&theirs).unwrap(); // root's, 0755
+    let before = state(&db);
+    let out = Command::new("setpriv")
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+        .arg(env!("CARGO_BIN_EXE_huixiao"))
+        .arg("--db")
+        .arg(&db)
+        .args(["backup", "now", "--to"])
+        .arg(&theirs)
+        .env("HUIXIAO_DATA_DIR", &home)
+        .env_remove("HUIXIAO_LANG")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    refused_and_untouched(&String::from_utf8_lossy(&out.stderr));
+    assert_eq!(std::fs::read_dir(&theirs).unwrap().count(), 0);
+    assert_eq!(state(&db), before);
 }
 
 /// How long `args` takes to run to the end.
