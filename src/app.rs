@@ -36,12 +36,19 @@ impl Clock {
 }
 
 impl App {
+    /// Opens the database at `path` (see [`Db::open`]) and, the first time on a venue day, backs
+    /// it up ([`crate::backup::daily`]; a new, empty file is not).
     pub fn open(path: &Path) -> Result<App> {
-        Ok(App {
+        let existed = path.is_file();
+        let app = App {
             db: Arc::new(Db::open(path)?),
             events: Bus::default(),
             clock: Clock::System,
-        })
+        };
+        if existed {
+            crate::backup::daily(&app)?;
+        }
+        Ok(app)
     }
 
     pub fn in_memory() -> Result<App> {

@@ -59,25 +59,21 @@ impl Db {
     /// [`Db::open`] with an explicit migration list (tests of the upgrade path use a longer one).
     pub fn open_with(path: &Path, migrations: &[(&str, &str)]) -> Result<Db> {
         let latest = migrations.len() as i64;
-        check_header(path)?;
         if let Some(dir) = path.parent() {
-            if !dir.as_os_str().is_empty() {
+            if !dir.as_os_str().is_empty() && !dir.exists() {
                 std::fs::create_dir_all(dir)?;
             }
         }
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
             | OpenFlags::SQLITE_OPEN_CREATE
             | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let conn = Connection::open_with_flags(path, flags).map_err(|e| not_a_db(path, e))?;
-        let version = user_version(&conn).map_err(|e| not_a_db(path, e))?;
-        if version > latest {
-            return Err(too_new(path, version, latest));
-        }
-        configure(&conn)?;
+        let offer = |e| crate::backup::offer_latest_good(path, e);
+        let (conn, version) = open_checked(path, path, flags, latest, offer)?;
+        configure(&conn).map_err(|e| corrupt(path, e, offer))?;
         if version > 0 && version < latest {
-            backup(&conn, &backup_path(path, version))?;
+            crate::backup::file::before_migration(&conn, path)?;
         }
-        migrate(&conn, migrations)?;
+        migrate(&conn, migrations).map_err(|e| corrupt(path, e, offer))?;
         tracing::info!(path = %path.display(), from = version, to = latest, "database open");
         Ok(Db {
             conn: Mutex::new(conn),
@@ -123,6 +119,78 @@ impl Db {
         tx.commit()?;
         Ok(out)
     }
+
+    /// Replaces this database's whole content with `src`'s (a restore), after `first` has run on
+    /// the live connection under the same lock (the backup of what is replaced: no write slips in
+    /// between). SQLite's backup API copies every page in one write transaction of this
+    /// connection: other connections, another process's too, read the old content or the new,
+    /// never a mix, and a crash midway leaves the old (the WAL holds no commit for it).
+    pub fn replace_with<T>(
+        &self,
+        src: &Connection,
+        first: impl FnOnce(&Connection) -> Result<T>,
+    ) -> Result<T> {
+        let mut conn = self.conn();
+        let out = first(&conn)?;
+        {
+            let b = rusqlite::backup::Backup::new(src, &mut conn)?;
+            b.run_to_completion(1024, std::time::Duration::ZERO, None)?;
+        }
+        migrate(&conn, MIGRATIONS)?;
+        tracing::info!("database content replaced (restore)");
+        Ok(out)
+    }
+}
+
+/// Opens a copy of a database that is to replace the live one (a restore), with the checks
+/// [`Db::open`] makes — not SQLite, not Huixiao's, newer than this app: refused, naming `shown`
+/// (the file the user chose) — and one more: a file with no schema at all is no backup. The copy
+/// is brought up to date with the migrations and set to a single file (no WAL).
+pub fn open_copy(copy: &Path, shown: &Path) -> Result<Connection> {
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let (conn, version) = open_checked(copy, shown, flags, latest_version(), |e| e)?;
+    if version == 0 {
+        return Err(not_a_db(shown, "no schema version"));
+    }
+    conn.pragma_update(None, "journal_mode", "DELETE")
+        .map_err(|e| not_a_db(shown, e))?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    migrate(&conn, MIGRATIONS).map_err(|e| not_a_db(shown, e))?;
+    Ok(conn)
+}
+
+/// Opens `path` and reads its schema version, refusing a file that is not SQLite (before SQLite
+/// touches it), an SQLite file of another program (tables but no version of ours) and a file of a
+/// newer Huixiao. Messages name `shown`; `damaged` adds to the refusal of a file that is not (or
+/// no longer) a database (the live file: the latest good backup).
+fn open_checked(
+    path: &Path,
+    shown: &Path,
+    flags: OpenFlags,
+    latest: i64,
+    damaged: impl Fn(Error) -> Error,
+) -> Result<(Connection, i64)> {
+    check_header(path, shown).map_err(&damaged)?;
+    let conn = Connection::open_with_flags(path, flags).map_err(|e| damaged(not_a_db(shown, e)))?;
+    let version = user_version(&conn).map_err(|e| damaged(not_a_db(shown, e)))?;
+    if version > latest {
+        return Err(too_new(shown, version, latest));
+    }
+    if version == 0 {
+        let objects: i64 = conn
+            .query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))
+            .map_err(|e| damaged(not_a_db(shown, e)))?;
+        if objects > 0 {
+            return Err(not_a_db(shown, "tables without a Huixiao schema version"));
+        }
+    }
+    Ok((conn, version))
+}
+
+/// `PRAGMA integrity_check` on `conn`: true when SQLite finds nothing wrong.
+pub fn integrity_ok(conn: &Connection) -> Result<bool> {
+    let first: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
+    Ok(first == "ok")
 }
 
 fn configure(conn: &Connection) -> Result<()> {
@@ -167,15 +235,6 @@ fn migrate(conn: &Connection, migrations: &[(&str, &str)]) -> Result<()> {
     }
 }
 
-/// Copies the whole database to `dest` with SQLite's online backup API.
-pub fn backup(conn: &Connection, dest: &Path) -> Result<()> {
-    let mut out = Connection::open(dest)?;
-    let b = rusqlite::backup::Backup::new(conn, &mut out)?;
-    b.run_to_completion(256, std::time::Duration::from_millis(0), None)?;
-    tracing::info!(dest = %dest.display(), "database backed up before migration");
-    Ok(())
-}
-
 /// Every table's rows as text, in a stable order: tests compare dumps before and after a refused
 /// change to prove nothing was written.
 pub fn dump(conn: &Connection) -> Result<String> {
@@ -200,17 +259,9 @@ pub fn dump(conn: &Connection) -> Result<String> {
     Ok(out)
 }
 
-/// `huixiao.db` at version 3 → `huixiao.db.v3-20261122T140000.bak`
-pub fn backup_path(path: &Path, version: i64) -> PathBuf {
-    let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%S");
-    let mut name = path.file_name().unwrap_or_default().to_os_string();
-    name.push(format!(".v{version}-{stamp}.bak"));
-    path.with_file_name(name)
-}
-
 /// A non-empty file that does not start with SQLite's magic header is refused before SQLite
 /// touches it (SQLite would otherwise only fail on the first query, after creating a WAL file).
-fn check_header(path: &Path) -> Result<()> {
+fn check_header(path: &Path, shown: &Path) -> Result<()> {
     use std::io::Read;
     let Ok(mut f) = std::fs::File::open(path) else {
         return Ok(()); // does not exist yet: it will be created
@@ -221,20 +272,36 @@ fn check_header(path: &Path) -> Result<()> {
         return Ok(());
     }
     if n < 16 || &head != b"SQLite format 3\0" {
-        return Err(not_a_db(path, "bad header"));
+        return Err(not_a_db(shown, "bad header"));
     }
     Ok(())
+}
+
+/// An error of SQLite's that says the live file is damaged becomes "not a Huixiao database (or
+/// damaged)" with `offer` (the latest good backup); any other error stays as it is.
+fn corrupt(path: &Path, e: Error, offer: impl Fn(Error) -> Error) -> Error {
+    match e {
+        Error::Sqlite(s)
+            if matches!(
+                s.sqlite_error_code(),
+                Some(rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase)
+            ) =>
+        {
+            offer(not_a_db(path, s))
+        }
+        other => other,
+    }
 }
 
 fn not_a_db(path: &Path, cause: impl std::fmt::Display) -> Error {
     tracing::warn!(path = %path.display(), %cause, "cannot open database");
     Error::Database {
         zh: format!(
-            "{} 不是 Huixiao 的数据库文件（或已损坏），没有打开也没有改动它。请用 --db 指定正确的文件。",
+            "{} 不是 Huixiao 的数据库文件（或已损坏），没有打开也没有改动它。请选择正确的文件。",
             path.display()
         ),
         en: format!(
-            "{} is not a Huixiao database (or it is damaged); it was neither opened nor changed. Choose the right file with --db.",
+            "{} is not a Huixiao database (or it is damaged); it was neither opened nor changed. Choose the right file.",
             path.display()
         ),
     }

@@ -4,6 +4,7 @@
 pub mod api;
 pub mod app;
 pub mod arrivals;
+pub mod backup;
 pub mod cadence;
 pub mod caller;
 pub mod checkin;

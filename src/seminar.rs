@@ -409,8 +409,9 @@ pub fn update(app: &App, input: SeminarUpdate) -> Result<Seminar> {
 
 /// Moves a seminar along planning → inviting → live → closed. Steps forward may skip; the only
 /// step back is inviting → planning. A closed seminar stays closed.
+/// Closing a seminar backs the database up (reason `closed`) once the change is committed.
 pub fn set_status(app: &App, input: StatusChange) -> Result<Seminar> {
-    app.db.write(|tx| {
+    let (seminar, closed_now) = app.db.write(|tx| {
         let old = get_in(tx, input.id)?;
         let (from, to) = (old.status, input.status);
         let allowed = to > from
@@ -439,8 +440,15 @@ pub fn set_status(app: &App, input: StatusChange) -> Result<Seminar> {
             to = to.as_str(),
             "seminar status changed"
         );
-        get_in(tx, input.id)
-    })
+        Ok((
+            get_in(tx, input.id)?,
+            to == SeminarStatus::Closed && from != to,
+        ))
+    })?;
+    if closed_now {
+        crate::backup::after_close(app, input.id);
+    }
+    Ok(seminar)
 }
 /// Where a seminar takes place, as a message says it: the city, then the venue — once, when the
 /// venue's name already starts with the city (长沙 + 长沙华天大酒店 → 长沙华天大酒店).

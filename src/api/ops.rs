@@ -6,9 +6,9 @@ use super::Op;
 use crate::input::Empty;
 use crate::station::StationRole::{Assistant, Checkin, Inviter, Lecturer};
 use crate::{
-    arrivals, cadence, checkin, checklist, contact, conversion, deal, demo, export, followup,
-    import, invitation, lan, product, referral, report, script, seating, seminar, settings, staff,
-    stagelog, station, store, support, ticket,
+    arrivals, backup, cadence, checkin, checklist, contact, conversion, deal, demo, export,
+    followup, import, invitation, lan, product, referral, report, script, seating, seminar,
+    settings, staff, stagelog, station, store, support, ticket,
 };
 
 /// The organizer and the door's check-in stations.
@@ -140,6 +140,10 @@ pub(super) fn all() -> Vec<Op> {
         Op::new("checklist.templates", Get, "/api/checklist-templates", Admin, "Checklist templates, the built-in default first", |app, _: Empty| checklist::templates(app)),
         Op::with_caller("checklist.tick", Post, "/api/checklist-items/{id}/tick", Admin, "Tick or untick a checklist item", checklist::tick),
         Op::new("checklist.assign", Post, "/api/checklist-items/{id}/assign", Admin, "Assign a checklist item to a staff member", checklist::assign),
+        // Backups (issue 16): the list, back up now (to a folder or USB stick), restore.
+        Op::new("backups.list", Get, "/api/backups", Admin, "Every backup of the database, newest first: when, why, size, what it holds (seminars, stores)", backup::list),
+        Op::new("backups.now", Post, "/api/backups", Admin, "Back up now, beside the database or to a folder (a USB stick: it holds every customer's phone); checked once written", backup::now),
+        Op::new("backups.restore", Post, "/api/backups/restore", Admin, "Restore a backup (the current data is backed up first); the app goes on with the restored data", backup::restore),
         Op::new("openapi", Get, "/api/openapi.json", Admin, "This API as an OpenAPI 3 document", openapi_doc),
         Op::new("demo.load", Post, "/api/demo", Admin, "Fill an empty database with demo data", demo::load),
         Op::new("dev.panic", Post, "/api/dev/panic", Admin, "Developer tool: fails with a panic on purpose, to check that every transport answers 500 internal", dev_panic),

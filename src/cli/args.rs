@@ -152,6 +152,11 @@ pub enum Command {
         #[command(subcommand)]
         command: ScriptCommand,
     },
+    /// Backups: back up now (beside the database or to a folder), list them, restore one
+    Backup {
+        #[command(subcommand)]
+        command: BackupCommand,
+    },
     /// Call any API operation with a JSON input and print its JSON output
     Call {
         /// Operation name, e.g. seminars.list (see `huixiao call --list`)
@@ -167,6 +172,34 @@ pub enum Command {
     Dev {
         #[command(subcommand)]
         command: DevCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum BackupCommand {
+    /// Back up the database now (checked with PRAGMA integrity_check once written)
+    Now {
+        /// Write the backup into this folder (a USB stick) instead of the backups folder
+        #[arg(long, value_name = "DIR")]
+        to: Option<PathBuf>,
+        /// Print {path, bytes, checked}
+        #[arg(long)]
+        json: bool,
+    },
+    /// List every backup of the database, newest first
+    List {
+        /// Print [{path, at, bytes, reason, seminars, stores}]
+        #[arg(long)]
+        json: bool,
+    },
+    /// Restore a backup (or a Huixiao database from another computer); the current data is backed up first
+    Restore {
+        /// The backup file
+        #[arg(long, value_name = "BACKUP")]
+        from: PathBuf,
+        /// Print {from, seminars, stores, before_restore: {path, bytes, checked}}
+        #[arg(long)]
+        json: bool,
     },
 }
 

@@ -2,6 +2,7 @@
 //! command family; [`args`] holds what the user types.
 
 mod args;
+mod backup;
 mod deals;
 mod import;
 mod print;
@@ -13,6 +14,7 @@ mod stations;
 mod tickets;
 
 use std::net::SocketAddr;
+use std::path::Path;
 
 use serde_json::json;
 
@@ -45,6 +47,10 @@ pub fn run(cli: Cli) -> i32 {
             return dev(command);
         }
         let path = cli.db.clone().unwrap_or_else(app::default_db_path);
+        if let Command::Backup { command } = &cli.command {
+            // Not through App::open: a damaged database must still list and restore its backups.
+            return backup::run(&path, command, lang);
+        }
         let app = App::open(&path)?;
         if explicit.is_none() {
             lang = settings::language(&app.db.conn())?;
@@ -241,5 +247,9 @@ fn execute(app: App, command: Command, lang: Lang) -> Result {
             Ok(())
         }
         Command::Dev { command } => dev(&command),
+        Command::Backup { command } => {
+            let path = app.db.path().map(Path::to_owned).unwrap_or_default();
+            backup::run(&path, &command, lang)
+        }
     }
 }

@@ -1,6 +1,8 @@
 //! Integration tests of the core: one test binary, one module per area.
 
 mod about;
+mod backup;
+mod backup_faults;
 mod bad_input;
 mod cadence;
 mod checkin;

@@ -52,10 +52,10 @@ fn migrating_an_older_database_backs_it_up_first_and_the_backup_restores() {
     ));
     drop(Db::open_with(&path, &newer).unwrap());
 
-    let backups: Vec<_> = std::fs::read_dir(dir.path())
+    let backups: Vec<_> = std::fs::read_dir(dir.path().join("backups"))
         .unwrap()
         .map(|e| e.unwrap().path())
-        .filter(|p| p.to_string_lossy().ends_with(".bak"))
+        .filter(|p| p.to_string_lossy().ends_with("-migration.db"))
         .collect();
     assert_eq!(backups.len(), 1, "exactly one backup: {backups:?}");
     let name = backups[0]
@@ -63,10 +63,9 @@ fn migrating_an_older_database_backs_it_up_first_and_the_backup_restores() {
         .unwrap()
         .to_string_lossy()
         .into_owned();
-    assert!(
-        name.starts_with(&format!("h.db.v{}-", MIGRATIONS.len())),
-        "{name}"
-    );
+    assert!(name.starts_with("h-"), "{name}");
+    let listed = huixiao::backup::list_for(&path).unwrap();
+    assert_eq!(listed[0].reason, huixiao::backup::BackupReason::Migration);
 
     // Restore: copy the backup over the database and open it with the current app.
     let restored = dir.path().join("restored.db");

@@ -116,6 +116,9 @@ export const OPS = {
   "checklist.templates": { method: "GET", path: "/api/checklist-templates" },
   "checklist.tick": { method: "POST", path: "/api/checklist-items/{id}/tick" },
   "checklist.assign": { method: "POST", path: "/api/checklist-items/{id}/assign" },
+  "backups.list": { method: "GET", path: "/api/backups" },
+  "backups.now": { method: "POST", path: "/api/backups" },
+  "backups.restore": { method: "POST", path: "/api/backups/restore" },
   "openapi": { method: "GET", path: "/api/openapi.json" },
   "demo.load": { method: "POST", path: "/api/demo" },
   "dev.panic": { method: "POST", path: "/api/dev/panic" },
@@ -234,6 +237,9 @@ export interface OpTypes {
   "checklist.templates": { input: T.Empty; output: Array<T.ChecklistTemplate> };
   "checklist.tick": { input: T.TickInput; output: T.ChecklistView };
   "checklist.assign": { input: T.AssignInput; output: T.ChecklistView };
+  "backups.list": { input: T.Empty; output: Array<T.Backup> };
+  "backups.now": { input: T.BackupNowInput; output: T.BackupWritten };
+  "backups.restore": { input: T.RestoreInput; output: T.Restored };
   "openapi": { input: T.Empty; output: T.OpenApiDoc };
   "demo.load": { input: T.DemoInput; output: T.DemoSummary };
   "dev.panic": { input: T.Empty; output: T.Empty };

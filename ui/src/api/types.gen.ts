@@ -56,6 +56,38 @@ export type AutoResult = { seated: number, unseated: number, hard_violations: Ar
  */
 max_score: number, badly_seated: Array<BadGuest>, };
 
+/**
+ * One backup of this database.
+ */
+export type Backup = { path: string, 
+/**
+ * When it was written (RFC 3339, UTC).
+ */
+at: string, bytes: number, reason: BackupReason, 
+/**
+ * What it holds.
+ */
+seminars: number, stores: number, };
+
+/**
+ * Back up now: into the backups folder beside the database, or into `folder` (a USB stick).
+ */
+export type BackupNowInput = { folder?: string, };
+
+/**
+ * Why a backup was taken.
+ */
+export type BackupReason = "daily" | "migration" | "closed" | "manual" | "before_restore";
+
+/**
+ * A backup just written.
+ */
+export type BackupWritten = { path: string, bytes: number, 
+/**
+ * `PRAGMA integrity_check` passed on the written copy.
+ */
+checked: boolean, };
+
 export type BadGuest = { contact_id: number, name: string, table_number: number | null, problems: Array<Said>, };
 
 export type Board = { seminar_id: number, title: string, 
@@ -76,7 +108,7 @@ companions: number, walk_ins: number, by_table: Array<Count>, by_inviter: Array<
  */
 late: number, 
 /**
- * Expected guests not here yet (names for the greeters to call), once the talk has started.
+ * Expected guests not here yet: the names the greeters phone, before the start as after it.
  */
 missing: Array<DoorGuest>, 
 /**
@@ -842,6 +874,25 @@ ready: boolean, };
 export type Recorded = { deal: Deal, warnings: Array<string>, };
 
 export type ReseatMove = { contact_id: number, name: string, from_table_id: number, from_table_number: number, from_seat: number, table_id: number, table_number: number, seat: number, keeps_assistant: boolean, };
+
+/**
+ * The backup to restore: a file of the list, or any Huixiao database (from another laptop).
+ */
+export type RestoreInput = { path: string, };
+
+export type Restored = { 
+/**
+ * The file restored from.
+ */
+from: string, 
+/**
+ * What the database holds now.
+ */
+seminars: number, stores: number, 
+/**
+ * The database as it was, backed up first.
+ */
+before_restore: BackupWritten, };
 
 /**
  * Every expected guest (a valid ticket of a confirmed invitation), for an offline station.

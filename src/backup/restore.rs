@@ -1,0 +1,215 @@
+//! Restoring a backup (or a database from another laptop) in place of the live database.
+//!
+//! First the chosen file is copied into the backups folder and that copy is checked: refused if
+//! it is not a Huixiao database or is newer than this app (the checks of [`crate::db`]), or if it
+//! fails `PRAGMA integrity_check`; an older one is migrated (the copy, not the chosen file, which
+//! is never changed). Nothing has changed yet when any of this refuses.
+//!
+//! Then, while the database opens: under the one connection's lock, the current content is backed
+//! up (reason `before_restore`) and replaced with SQLite's backup API, copying into the live
+//! connection. That is one write transaction: a crash (the app killed) leaves the old content or
+//! the new, and every open connection — the desktop window's, in another process too — reads the
+//! restored data at once, with no reopening. Writing to a temporary file and renaming it over the
+//! database would break the window that holds the file open.
+//!
+//! When the database cannot be opened (damaged), no connection holds it: the damaged file is kept
+//! as it is (a `before_restore` file, unchecked), its `-wal` and `-shm` are removed (a stale WAL
+//! would be replayed onto the new file) and the checked copy is renamed into its place.
+
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+use rusqlite::Connection;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+use utoipa::ToSchema;
+
+use super::{file, prune, BackupReason, BackupWritten};
+use crate::app::App;
+use crate::db::{self, Db};
+use crate::error::{invalid, Error, Result};
+use crate::settings;
+
+/// The backup to restore: a file of the list, or any Huixiao database (from another laptop).
+#[derive(Debug, Clone, Deserialize, TS, ToSchema)]
+pub struct RestoreInput {
+    pub path: String,
+}
+
+#[derive(Debug, Clone, Serialize, TS, ToSchema)]
+pub struct Restored {
+    /// The file restored from.
+    pub from: String,
+    /// What the database holds now.
+    pub seminars: i64,
+    pub stores: i64,
+    /// The database as it was, backed up first.
+    pub before_restore: BackupWritten,
+}
+
+/// Restores a backup into the app's database, which goes on working on the restored data.
+pub fn restore(app: &App, input: RestoreInput) -> Result<Restored> {
+    let Some(path) = app.db.path() else {
+        return Err(invalid(
+            "path",
+            "内存中的数据库不能恢复备份。",
+            "An in-memory database cannot be restored.",
+        ));
+    };
+    into_open(&app.db, path, Path::new(&input.path), app.now())
+}
+
+/// Restores `from` into the database file at `db_path` (the command line): in place through a
+/// connection when the file opens, by replacing the file when it is damaged.
+pub fn restore_file(db_path: &Path, from: &Path, at: DateTime<Utc>) -> Result<Restored> {
+    match Db::open(db_path) {
+        Ok(db) => into_open(&db, db_path, from, at),
+        Err(e) => {
+            tracing::warn!(error = %e, "the database does not open: replacing the file");
+            into_damaged(db_path, from, at)
+        }
+    }
+}
+
+fn into_open(db: &Db, db_path: &Path, from: &Path, at: DateTime<Utc>) -> Result<Restored> {
+    let dir = file::folder(db_path);
+    let (tmp, src) = prepare(db_path, from)?;
+    let result = (|| -> Result<Restored> {
+        let live_page: i64 = db
+            .conn()
+            .pragma_query_value(None, "page_size", |r| r.get(0))?;
+        let page: i64 = src.pragma_query_value(None, "page_size", |r| r.get(0))?;
+        if page != live_page {
+            // A WAL database takes another's pages only at its own size.
+            src.execute_batch(&format!("PRAGMA page_size = {live_page}; VACUUM;"))?;
+        }
+        let (seminars, stores) = counts(&src)?;
+        let before = db.replace_with(&src, |live| {
+            file::write(live, db_path, &dir, BackupReason::BeforeRestore, at)
+        })?;
+        Ok(Restored {
+            from: from.display().to_string(),
+            seminars,
+            stores,
+            before_restore: before.into(),
+        })
+    })();
+    drop(src);
+    file::remove_partial(&tmp);
+    let restored = result?;
+    tracing::info!(from = %from.display(), "backup restored");
+    if let Ok(tz) = settings::timezone(&db.conn()) {
+        prune(db_path, tz);
+    }
+    Ok(restored)
+}
+
+fn into_damaged(db_path: &Path, from: &Path, at: DateTime<Utc>) -> Result<Restored> {
+    let dir = file::folder(db_path);
+    let (tmp, src) = prepare(db_path, from)?;
+    let result = (|| -> Result<(i64, i64, chrono_tz::Tz, file::Written)> {
+        let (seminars, stores) = counts(&src)?;
+        let tz = settings::timezone(&src)?;
+        let before = file::copy_as_is(db_path, &dir, at)?;
+        Ok((seminars, stores, tz, before))
+    })();
+    drop(src);
+    let (seminars, stores, tz, before) = match result {
+        Ok(r) => r,
+        Err(e) => {
+            file::remove_partial(&tmp);
+            return Err(e);
+        }
+    };
+    let replaced = (|| -> std::io::Result<()> {
+        std::fs::File::open(&tmp)?.sync_all()?;
+        for suffix in ["-wal", "-shm"] {
+            match std::fs::remove_file(file::with_suffix(db_path, suffix)) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
+                _ => {}
+            }
+        }
+        std::fs::rename(&tmp, db_path)?;
+        if let Some(parent) = db_path.parent() {
+            file::sync_dir(parent);
+        }
+        Ok(())
+    })();
+    if let Err(e) = replaced {
+        file::remove_partial(&tmp);
+        return Err(e.into());
+    }
+    tracing::info!(from = %from.display(), "backup restored over a damaged database");
+    prune(db_path, tz);
+    Ok(Restored {
+        from: from.display().to_string(),
+        seminars,
+        stores,
+        before_restore: before.into(),
+    })
+}
+
+/// A checked, up-to-date copy of `from` in the backups folder, and a connection to it.
+fn prepare(db_path: &Path, from: &Path) -> Result<(PathBuf, Connection)> {
+    if !from.is_file() {
+        return Err(invalid(
+            "path",
+            format!("找不到要恢复的文件 {}。", from.display()),
+            format!("There is no file {} to restore.", from.display()),
+        ));
+    }
+    if same_file(from, db_path) {
+        return Err(invalid(
+            "path",
+            "这就是正在使用的数据库，不能用它恢复它自己。",
+            "This is the database in use: it cannot be restored from itself.",
+        ));
+    }
+    let dir = file::folder(db_path);
+    std::fs::create_dir_all(&dir)?;
+    file::sweep_partials(&dir);
+    let tmp = file::partial(&dir, db_path, BackupReason::BeforeRestore, Utc::now());
+    let opened = (|| -> Result<Connection> {
+        std::fs::copy(from, &tmp)?;
+        let wal = file::with_suffix(from, "-wal");
+        if wal.is_file() {
+            std::fs::copy(&wal, file::with_suffix(&tmp, "-wal"))?;
+        }
+        let conn = db::open_copy(&tmp, from)?;
+        if !db::integrity_ok(&conn).unwrap_or(false) {
+            return Err(damaged_backup(from));
+        }
+        Ok(conn)
+    })();
+    match opened {
+        Ok(conn) => Ok((tmp, conn)),
+        Err(e) => {
+            file::remove_partial(&tmp);
+            Err(e)
+        }
+    }
+}
+
+fn counts(conn: &Connection) -> Result<(i64, i64)> {
+    let count = |t: &str| -> Result<i64> {
+        Ok(conn.query_row(&format!("SELECT count(*) FROM {t}"), [], |r| r.get(0))?)
+    };
+    Ok((count("seminars")?, count("stores")?))
+}
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    matches!((a.canonicalize(), b.canonicalize()), (Ok(a), Ok(b)) if a == b)
+}
+
+fn damaged_backup(from: &Path) -> Error {
+    Error::Database {
+        zh: format!(
+            "{} 没有通过完整性检查（文件已损坏），没有用它恢复，数据库没有改动。请选另一份备份。",
+            from.display()
+        ),
+        en: format!(
+            "{} failed its integrity check (the file is damaged); nothing was restored and the database was not changed. Choose another backup.",
+            from.display()
+        ),
+    }
+}
