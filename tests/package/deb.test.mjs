@@ -1,7 +1,7 @@
 // The installer as an organizer meets it: the .deb that `scripts/package.sh --debug` built is installed
 // with apt, the installed app is started from its desktop entry's command under Xvfb on a database an
-// older release wrote, the window answers and the database is upgraded (with a backup first), and
-// removing the package keeps the user's data.
+// older release wrote, the window answers and the database is upgraded (with a backup first, listed by
+// the installed `huixiao backup list`), and removing the package keeps the user's data.
 //
 // tests/fixtures/huixiao-v5.db is the demo organisation as release 972bbfc wrote it (schema version 5:
 // `huixiao --db huixiao-v5.db demo --today 2026-11-22`, then VACUUM).
@@ -97,9 +97,11 @@ test("the installed app opens a database an older release wrote, upgrades it and
   assert.ok(after > before, `user_version rose from ${before} (now ${after})`);
   assert.equal(after, latest, "up to the installed release's schema");
   assert.deepEqual(sql(db, "SELECT count(*) FROM stores"), [stores], "every store is still there");
-  const backups = readdirSync(work).filter((f) => f.startsWith("huixiao.db.v5-") && f.endsWith(".bak"));
-  assert.equal(backups.length, 1, `the pre-migration backup beside the database: ${readdirSync(work)}`);
-  assert.deepEqual(sql(join(work, backups[0]), "PRAGMA user_version"), [5], "the backup holds the old schema");
+  const listed = JSON.parse(execFileSync("/usr/bin/huixiao", ["--db", db, "backup", "list", "--json"]).toString());
+  const migration = listed.filter((b) => b.reason === "migration");
+  assert.equal(migration.length, 1, `one backup before migrating: ${JSON.stringify(listed)}`);
+  assert.equal(migration[0].stores, stores);
+  assert.deepEqual(sql(migration[0].path, "PRAGMA user_version"), [5], "the backup holds the old schema");
 });
 
 test("removing the package removes the programs and keeps the user's data", () => {
