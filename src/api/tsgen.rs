@@ -1,6 +1,7 @@
 //! TypeScript bindings for the front-end, generated from the Rust types and the operation list:
 //! `ui/src/api/types.gen.ts` (every input and output type) and `ui/src/api/ops.gen.ts` (the
-//! method and path of each operation, and its input and output types). A test fails when the
+//! method and path of each operation, and its input and output types) and `ui/src/api/rules.gen.ts`
+//! (the core's rules the UI checks before calling, as values). A test fails when the
 //! committed files are stale; `huixiao dev gen-ts` rewrites them.
 
 use std::any::TypeId;
@@ -124,6 +125,29 @@ pub fn ops_ts() -> String {
     out
 }
 
+/// The contents of `rules.gen.ts`: the core's rules the UI checks before it calls (to say at once
+/// what the core would refuse), as values generated from the core's own constants.
+pub fn rules_ts() -> String {
+    let (earliest, latest) = crate::cadence::OFFSET_DAYS;
+    let methods: Vec<String> = crate::deal::METHODS
+        .iter()
+        .map(|(code, _, _)| format!("\"{code}\""))
+        .collect();
+    let mut out = String::from(HEADER);
+    let _ = write!(
+        out,
+        "\n/** How far from the seminar's day a cadence step may fall, in days. */\n\
+         export const CADENCE_OFFSET_DAYS = {{ min: {earliest}, max: {latest} }} as const;\n\
+         \n/** The largest store list one import takes, in bytes. */\n\
+         export const IMPORT_MAX_BYTES = {};\n\
+         \n/** The payment methods a deal form offers (their names are in the i18n catalogue). */\n\
+         export const PAYMENT_METHODS = [{}] as const;\n",
+        crate::import::read::MAX_BYTES,
+        methods.join(", ")
+    );
+    out
+}
+
 /// `Array<Seminar>` → `Array<T.Seminar>`: names of declared types get the module prefix.
 fn qualify(ts: String) -> String {
     let mut out = String::new();
@@ -158,5 +182,6 @@ pub fn write(ui_src_api: &Path) -> std::io::Result<()> {
     std::fs::create_dir_all(ui_src_api)?;
     std::fs::write(ui_src_api.join("types.gen.ts"), types_ts())?;
     std::fs::write(ui_src_api.join("ops.gen.ts"), ops_ts())?;
+    std::fs::write(ui_src_api.join("rules.gen.ts"), rules_ts())?;
     Ok(())
 }

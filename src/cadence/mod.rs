@@ -20,5 +20,7 @@ pub use plan::{get, set, templates, CadenceInput, CadenceTemplate, CadenceView};
 pub use progress::{progress, InviterProgress, Progress};
 pub use record::{record, record_for, Outcome, TouchOutcome, TouchRecorded};
 pub use schedule::{close_open, schedule, skip_until_confirmed};
-pub use step::{default_steps, step_date, Channel, Step, TouchKind, DEFAULT_NAME, VARIABLES};
+pub use step::{
+    default_steps, step_date, Channel, Step, TouchKind, DEFAULT_NAME, OFFSET_DAYS, VARIABLES,
+};
 pub use today::{today, today_for, TodayQuery, TodayTouch};

@@ -136,6 +136,9 @@ pub fn default_steps() -> Vec<Step> {
 
 pub const DEFAULT_NAME: &str = "默认邀约节奏";
 
+/// How far from the seminar's day a step may fall, in days (before, after).
+pub const OFFSET_DAYS: (i64, i64) = (-90, 90);
+
 pub(super) fn parse_date(s: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
 }
@@ -155,7 +158,14 @@ pub(super) fn check_steps(steps: &[Step]) -> Result<String> {
     }
     for (i, st) in steps.iter().enumerate() {
         let n = i + 1;
-        validate::range("steps", ("天数", "day offset"), st.offset_days, -90, 90)?;
+        let (earliest, latest) = OFFSET_DAYS;
+        validate::range(
+            "steps",
+            ("天数", "day offset"),
+            st.offset_days,
+            earliest,
+            latest,
+        )?;
         validate::optional_text("steps", ("话术", "message"), &st.message, 1000)?;
         let mut rest = st.message.as_str();
         while let Some(start) = rest.find('{') {

@@ -20,6 +20,10 @@ fn generated_typescript_is_up_to_date() {
         committed("ops.gen.ts") == tsgen::ops_ts(),
         "ui/src/api/ops.gen.ts is stale: run `cargo run -- dev gen-ts`"
     );
+    assert!(
+        committed("rules.gen.ts") == tsgen::rules_ts(),
+        "ui/src/api/rules.gen.ts is stale: run `cargo run -- dev gen-ts`"
+    );
 }
 
 #[test]
