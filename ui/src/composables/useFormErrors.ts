@@ -1,15 +1,6 @@
 import { reactive } from "vue";
-import { ElMessage } from "element-plus";
-import { isApiError, toApiError } from "../api/client";
-import { i18n } from "../i18n";
-
-/** Show an API error to the user: as a toast. Network errors get a sentence from the catalogue. */
-export function showError(e: unknown): void {
-  const err = toApiError(e);
-  const t = i18n.global.t;
-  const msg = err.code === "network" ? t("errors.network") : err.code === "unauthorized" ? t("errors.unauthorized") : err.message || t("errors.unknown");
-  ElMessage.error({ message: msg, grouping: true });
-}
+import { isApiError } from "../api/client";
+import { showError } from "./errors";
 
 /**
  * Server errors for a form: `errors[field]` is shown under the field it names
