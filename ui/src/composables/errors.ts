@@ -31,3 +31,13 @@ export async function attempt<T>(work: () => Promise<T>): Promise<T | undefined>
 export function callOrShow<K extends OpName>(op: K, input: OpTypes[K]["input"]): Promise<OpTypes[K]["output"] | undefined> {
   return attempt(() => call(op, input));
 }
+
+/** Whether the user confirmed a message box (closing or cancelling it is a no). */
+export async function confirmed(ask: Promise<unknown>): Promise<boolean> {
+  try {
+    await ask;
+    return true;
+  } catch {
+    return false;
+  }
+}
