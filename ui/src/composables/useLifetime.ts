@@ -20,7 +20,7 @@ export interface Lifetime {
   onEnd(stop: () => void): void;
 }
 
-export function createLifetime(): Lifetime & { end(): void } {
+function createLifetime(): Lifetime & { end(): void } {
   let alive = true;
   const stops = new Set<() => void>();
   function onEnd(stop: () => void): void {
