@@ -8,8 +8,8 @@ import { formatMoney } from "../format";
 
 export const METHODS = ["wechat", "alipay", "cash", "card", "transfer"] as const;
 export const PAYMENTS: Payment[] = ["deposit", "full", "promised"];
-/** The fields a core error can name on a deal form. */
-export const DEAL_FIELDS = ["store_id", "contact_id", "product_id", "tier_id", "quantity", "amount_fen", "payment", "method", "note", "reason", "deal"] as const;
+/** The fields a core error can name on a deal form: the input's, and a follow-up's deal as a whole. */
+export const DEAL_FIELDS = ["store_id", "contact_id", "product_id", "tier_id", "quantity", "amount_fen", "payment", "method", "note", "reason", "deal"] as const satisfies readonly (keyof DealInput | "deal")[];
 export type DealField = (typeof DEAL_FIELDS)[number];
 
 export interface DealDraft {
