@@ -2,11 +2,13 @@
 // organizer's laptop (components/deals/DealDialog.vue): which products can be sold, the places left of
 // a limited tier, the amount a tier fills in, what must be there before the core is asked, and how a
 // deal's audit trail reads. Pure functions, so they are tested without a screen.
+import { PAYMENT_METHODS } from "../api/rules.gen";
 import type { Deal, DealChange, DealInput, FollowUpOutcome, Payment, PriceTier, Product } from "../api/types.gen";
 import { fenToYuanText, parseYuan, times } from "../money";
 import { formatMoney } from "../format";
 
-export const METHODS = ["wechat", "alipay", "cash", "card", "transfer"] as const;
+/** The payment methods the core names (rules.gen.ts). */
+export const METHODS = PAYMENT_METHODS;
 export const PAYMENTS: Payment[] = ["deposit", "full", "promised"];
 /** The fields a core error can name on a deal form: the input's, and a follow-up's deal as a whole. */
 export const DEAL_FIELDS = ["store_id", "contact_id", "product_id", "tier_id", "quantity", "amount_fen", "payment", "method", "note", "reason", "deal"] as const satisfies readonly (keyof DealInput | "deal")[];

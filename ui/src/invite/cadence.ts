@@ -1,5 +1,6 @@
-// The cadence editor's checks, as pure functions: the same rules the core applies (day offset in
-// -90…90, only known variables in a message), found before saving and shown on the field.
+// The cadence editor's checks, as pure functions: the core's rules (the day range it generates into
+// rules.gen.ts, only known variables in a message), found before saving and shown on the field.
+import { CADENCE_OFFSET_DAYS } from "../api/rules.gen";
 import type { Step } from "../api/types.gen";
 
 export type StepProblem = { field: "offset_days" | "message"; key: string; params?: Record<string, string | number> };
@@ -15,7 +16,8 @@ export function unknownVariables(message: string, known: readonly string[]): str
 export function stepProblems(steps: Step[], known: readonly string[]): StepProblem[][] {
   return steps.map((s) => {
     const p: StepProblem[] = [];
-    if (!Number.isInteger(s.offset_days) || s.offset_days < -90 || s.offset_days > 90) p.push({ field: "offset_days", key: "invite.cadence.offsetRange" });
+    const { min, max } = CADENCE_OFFSET_DAYS;
+    if (!Number.isInteger(s.offset_days) || s.offset_days < min || s.offset_days > max) p.push({ field: "offset_days", key: "invite.cadence.offsetRange" });
     const bad = unknownVariables(s.message, known);
     if (bad.length) p.push({ field: "message", key: "invite.cadence.unknownVariable", params: { var: bad.join(" "), list: known.join(" ") } });
     return p;
