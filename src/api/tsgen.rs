@@ -71,6 +71,8 @@ fn collect() -> Collector {
         clashes: Vec::new(),
     };
     c.visit_root::<super::ApiError>();
+    // What stations hear on the push stream (`GET /api/events`), which is not an operation.
+    c.visit_root::<crate::events::Event>();
     for op in all() {
         (op.types.ts_collect)(&mut c);
     }

@@ -338,6 +338,15 @@ kept_station: string, kept_at: string, };
 export type Empty = Record<symbol, never>;
 
 /**
+ * Something a station may need to show at once.
+ */
+export type Event = { "type": "arrival", seminar_id: number, table_id: number | null, 
+/**
+ * The assistant of the guest's table, who is told on their station.
+ */
+assistant_id: number | null, checkin_id: number, undone: boolean, } | { "type": "start_closing", seminar_id: number, } | { "type": "deal", seminar_id: number, deal_id: number, } | { "type": "stage_changed", seminar_id: number, stage_key: string, };
+
+/**
  * Which list to export.
  */
 export type ExportList = "seminar" | "stores" | "staff" | "seminars" | "dashboard" | "territory" | "commissions" | "followups_today";

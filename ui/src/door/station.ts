@@ -1,7 +1,7 @@
 // A paired station's credentials (kept in localStorage on the device) and its calls to the hub.
 import { ApiError, httpCall, getClientLang, type OpName } from "../api/client";
 import type { OpTypes } from "../api/ops.gen";
-import type { Identity } from "../api/types.gen";
+import type { Event, Identity } from "../api/types.gen";
 
 const KEY = "huixiao.station";
 
@@ -56,14 +56,8 @@ export function isRefused(e: unknown): boolean {
   return e instanceof ApiError && e.code === "unauthorized";
 }
 
-export interface PushEvent {
-  type: string;
-  seminar_id?: number;
-  table_id?: number | null;
-  assistant_id?: number | null;
-  checkin_id?: number;
-  undone?: boolean;
-}
+/** What the push stream brings: the core's events (generated), or word that some were missed. */
+export type PushEvent = Event | { type: "lagged" };
 
 /**
  * Listens to the hub's push stream (`GET /api/events`, server-sent events with the bearer token, read
