@@ -147,6 +147,31 @@ pub fn rules_ts() -> String {
         crate::import::read::MAX_BYTES,
         methods.join(", ")
     );
+    for (name, arrived, what) in [
+        (
+            "INVITATION_MOVES",
+            false,
+            "an invitation may be set to, by its status",
+        ),
+        (
+            "INVITATION_MOVES_ARRIVED",
+            true,
+            "an invitation may be set to once its store has checked in",
+        ),
+    ] {
+        let _ = write!(
+            out,
+            "\n/** The statuses {what}. */\nexport const {name} = {{\n"
+        );
+        for from in crate::invitation::InvitationStatus::ALL {
+            let to: Vec<String> = crate::invitation::moves(from, arrived)
+                .iter()
+                .map(|s| format!("\"{}\"", s.as_str()))
+                .collect();
+            let _ = writeln!(out, "  {}: [{}],", from.as_str(), to.join(", "));
+        }
+        out.push_str("} as const;\n");
+    }
     out
 }
 

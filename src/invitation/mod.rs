@@ -5,7 +5,7 @@ mod batch;
 mod transition;
 
 pub use batch::{create_many, InvitationBatch, InvitationBatchResult, SkipReason, SkippedStore};
-pub use transition::{allowed, transition, Change};
+pub use transition::{allowed, moves, transition, Change};
 
 use rusqlite::{params, Connection, Row};
 use serde::{Deserialize, Serialize};
@@ -29,6 +29,13 @@ pub enum InvitationStatus {
 }
 
 impl InvitationStatus {
+    pub const ALL: [InvitationStatus; 4] = [
+        InvitationStatus::Invited,
+        InvitationStatus::Confirmed,
+        InvitationStatus::Declined,
+        InvitationStatus::Cancelled,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             InvitationStatus::Invited => "invited",

@@ -42,6 +42,15 @@ pub fn allowed(from: InvitationStatus, to: InvitationStatus) -> bool {
     from == to || !matches!((from, to), (Declined, Cancelled) | (Cancelled, Declined))
 }
 
+/// The statuses an invitation in `from` may be set to (staying put left out). A store that has
+/// checked in can only be confirmed: its check-in is undone first.
+pub fn moves(from: InvitationStatus, arrived: bool) -> Vec<InvitationStatus> {
+    InvitationStatus::ALL
+        .into_iter()
+        .filter(|&to| to != from && allowed(from, to) && (!arrived || to == Confirmed))
+        .collect()
+}
+
 /// Applies a change inside the caller's transaction. Returns the ticket codes it issued.
 pub fn transition(conn: &Connection, id: i64, change: Change, now: &str) -> Result<Vec<String>> {
     let (from, store, arrived): (String, String, bool) = found(

@@ -8,3 +8,19 @@ export const IMPORT_MAX_BYTES = 52428800;
 
 /** The payment methods a deal form offers (their names are in the i18n catalogue). */
 export const PAYMENT_METHODS = ["wechat", "alipay", "cash", "card", "transfer"] as const;
+
+/** The statuses an invitation may be set to, by its status. */
+export const INVITATION_MOVES = {
+  invited: ["confirmed", "declined", "cancelled"],
+  confirmed: ["invited", "declined", "cancelled"],
+  declined: ["invited", "confirmed"],
+  cancelled: ["invited", "confirmed"],
+} as const;
+
+/** The statuses an invitation may be set to once its store has checked in. */
+export const INVITATION_MOVES_ARRIVED = {
+  invited: ["confirmed"],
+  confirmed: [],
+  declined: ["confirmed"],
+  cancelled: ["confirmed"],
+} as const;

@@ -1,5 +1,6 @@
 // The rules behind the 邀约名单 tab, the invite dialogs and the store list's bulk invite.
 // The core decides (invitation::transition); these only keep the window from offering what it would refuse.
+import { INVITATION_MOVES, INVITATION_MOVES_ARRIVED } from "../api/rules.gen";
 import type {
   Contact,
   Invitation,
@@ -13,17 +14,9 @@ import type {
 
 export const STATUSES: InvitationStatus[] = ["invited", "confirmed", "declined", "cancelled"];
 
-/** The statuses an invitation may move to, as the core's transition rules allow. */
+/** The statuses an invitation may move to: the core's transition rules, generated into rules.gen.ts. */
 export function nextStatuses(inv: Pick<Invitation, "status" | "arrived">): InvitationStatus[] {
-  const byStatus: Record<InvitationStatus, InvitationStatus[]> = {
-    invited: ["confirmed", "declined", "cancelled"],
-    confirmed: ["invited", "declined", "cancelled"],
-    declined: ["invited", "confirmed"],
-    cancelled: ["invited", "confirmed"],
-  };
-  const next = byStatus[inv.status];
-  // A store that has checked in can only stay (or become) confirmed: undo the check-in first.
-  return inv.arrived ? next.filter((s) => s === "confirmed") : next;
+  return [...(inv.arrived ? INVITATION_MOVES_ARRIVED : INVITATION_MOVES)[inv.status]];
 }
 
 export function canMove(inv: Pick<Invitation, "status" | "arrived">, to: InvitationStatus): boolean {
