@@ -179,6 +179,17 @@ impl Error {
             _ => None,
         }
     }
+
+    /// The same refusal named after the caller's own input: a form that says `store_name` where
+    /// the store it creates says `name`.
+    pub fn on_field(self, from: &str, to: &'static str) -> Error {
+        match self {
+            Error::Invalid { field, zh, en } if field == from => {
+                Error::Invalid { field: to, zh, en }
+            }
+            other => other,
+        }
+    }
 }
 
 /// Maps "no rows" from a lookup by id to a typed `NotFound`.

@@ -75,7 +75,8 @@ pub fn walk_in(app: &App, caller: &Caller, input: WalkInInput) -> Result<ScanRes
                         note: String::new(),
                     },
                     &now,
-                )?;
+                )
+                .map_err(|e| e.on_field("name", "store_name"))?;
                 let contact_id = contact::insert(
                     tx,
                     store_id,
@@ -86,7 +87,8 @@ pub fn walk_in(app: &App, caller: &Caller, input: WalkInInput) -> Result<ScanRes
                         opted_out: false,
                     },
                     &now,
-                )?;
+                )
+                .map_err(|e| e.on_field("name", "guest_name"))?;
                 (store_id, contact_id)
             }
         };

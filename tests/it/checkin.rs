@@ -408,3 +408,25 @@ fn the_board_names_who_is_not_here_yet_before_the_start() {
         "the one who came is not missing"
     );
 }
+
+/// The walk-in form names its fields `store_name` and `guest_name`: a refusal says which one, so the
+/// form shows it under the field rather than as a toast.
+#[test]
+fn a_walk_in_without_a_store_name_is_refused_on_that_field() {
+    let app = app();
+    let d = door(&app, 1);
+    let before = dump(&app);
+    for (store, guest, field) in [
+        ("", "周敏", "store_name"),
+        ("新开张奶茶店", "", "guest_name"),
+    ] {
+        let e = call(
+            &app,
+            "checkins.walk_in",
+            json!({"seminar_id": d.seminar, "store_name": store, "guest_name": guest, "phone": "137 0000 2222", "role": "owner"}),
+        )
+        .unwrap_err();
+        assert_eq!(e.field(), Some(field), "{e}");
+    }
+    assert_eq!(before, dump(&app));
+}
