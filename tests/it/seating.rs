@@ -780,3 +780,23 @@ fn tables_are_added_on_the_grid_and_only_empty_ones_removed() {
     let gone = call("tables.delete", serde_json::json!({"id": t[5]["id"]})).unwrap();
     assert_eq!(gone.as_array().unwrap().len(), 6);
 }
+
+/// An assistant the organizer put at a table stays there when the guests are seated automatically.
+#[test]
+fn automatic_seating_keeps_the_assistants_set_by_hand() {
+    let app = app();
+    let r = room(&app, 4, 10, 4, 20);
+    // By hand: table 1 gets the last assistant, whatever the inviters say.
+    let chosen = *r.assistants.last().unwrap();
+    call(&app, "tables.update", json!({"id": r.tables[0], "number": 1, "seats": 10, "x": 160, "y": 200, "assistant_id": chosen})).unwrap();
+    call(&app, "seating.auto", json!({"seminar_id": r.seminar})).unwrap();
+    let p = plan(&app, r.seminar);
+    let table1 = p["tables"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["id"] == r.tables[0])
+        .unwrap()
+        .clone();
+    assert_eq!(table1["assistant_id"], chosen, "{table1}");
+}

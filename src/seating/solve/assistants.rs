@@ -5,8 +5,9 @@ use std::collections::HashMap;
 use super::TableIn;
 use crate::error::{Error, Result};
 
-/// Which assistant sits at which table: the one who invited most of the table's guests first,
-/// one table each (or two adjacent small tables when allowed). `None`: no assistant left.
+/// Which assistant sits at which table: the one already there stays; then the one who invited most
+/// of the table's guests, one table each (or two adjacent small tables when allowed); then any free
+/// one. `None`: no assistant left.
 pub fn assign_assistants(
     tables: &[TableIn],
     inviters_at: &[Vec<Option<i64>>],
@@ -18,6 +19,13 @@ pub fn assign_assistants(
     let mut out = vec![None; nt];
     let mut load: HashMap<i64, Vec<usize>> = assistants.iter().map(|&a| (a, Vec::new())).collect();
     let occupied: Vec<usize> = (0..nt).filter(|&t| !inviters_at[t].is_empty()).collect();
+    // An assistant already at a table (set by hand, or by an earlier run) stays there.
+    for &t in &occupied {
+        if let Some(a) = current[t].filter(|a| load.get(a).is_some_and(|l| l.is_empty())) {
+            out[t] = Some(a);
+            load.entry(a).or_default().push(t);
+        }
+    }
     let mut cands: Vec<(usize, i64, usize)> = Vec::new();
     for &t in &occupied {
         for &a in assistants {
@@ -32,15 +40,6 @@ pub fn assign_assistants(
         if out[t].is_none() && load.get(&a).is_some_and(|l| l.is_empty()) {
             out[t] = Some(a);
             load.entry(a).or_default().push(t);
-        }
-    }
-    // Keep the table's current assistant if free, then any free assistant.
-    for &t in &occupied {
-        if out[t].is_none() {
-            if let Some(a) = current[t].filter(|a| load.get(a).is_some_and(|l| l.is_empty())) {
-                out[t] = Some(a);
-                load.entry(a).or_default().push(t);
-            }
         }
     }
     for &t in &occupied {
