@@ -215,7 +215,7 @@ pub fn seminar_pdf_in(app: &App, id: i64, lang: Lang) -> Result<Vec<u8>> {
     let r = conversion::report(app, IdInput { id })?;
     let by_role = |g: &Group| role_name(g, lang);
     let by_label = |g: &Group| label_or_none(g, lang);
-    let verdict = conversion::compare_in(&app.db.conn(), lang)?
+    let verdict = conversion::compare_today(app, lang)?
         .seminars
         .into_iter()
         .find(|row| row.seminar_id == id)

@@ -179,7 +179,9 @@ fn talk_timings(conn: &Connection) -> Result<HashMap<i64, TalkTiming>> {
     Ok(out)
 }
 
-pub fn compare_in(conn: &Connection, lang: crate::i18n::Lang) -> Result<Comparison> {
+/// The comparison as of `today` (`YYYY-MM-DD` at the venue): a seminar's follow-up is judged once
+/// its attribution window has passed.
+pub fn compare_in(conn: &Connection, lang: crate::i18n::Lang, today: &str) -> Result<Comparison> {
     let tallies = seminar_tallies(conn)?;
     let timings = talk_timings(conn)?;
     struct Meta {
@@ -189,9 +191,12 @@ pub fn compare_in(conn: &Connection, lang: crate::i18n::Lang) -> Result<Comparis
         status: crate::seminar::SeminarStatus,
         layout: String,
         lecturer: Option<(i64, String)>,
+        /// While `today` is before this day, follow-up deals may still come.
+        follow_up_open_until: Option<String>,
     }
     let mut stmt = conn.prepare(
-        "SELECT m.id, m.title, m.date, m.city, m.status, m.layout, m.lecturer_id, l.name
+        "SELECT m.id, m.title, m.date, m.city, m.status, m.layout, m.lecturer_id, l.name,
+            date(m.date, '+' || m.attribution_days || ' days')
          FROM seminars m LEFT JOIN staff l ON l.id = m.lecturer_id ORDER BY m.date, m.start_time, m.id",
     )?;
     let metas: Vec<(i64, Meta)> = stmt
@@ -208,6 +213,9 @@ pub fn compare_in(conn: &Connection, lang: crate::i18n::Lang) -> Result<Comparis
                         .unwrap_or(crate::seminar::SeminarStatus::Planning),
                     layout: r.get(5)?,
                     lecturer: lecturer.map(|id| (id, name.unwrap_or_default())),
+                    follow_up_open_until: r
+                        .get::<_, Option<String>>(8)?
+                        .filter(|end| end.as_str() > today),
                 },
             ))
         })?
@@ -222,17 +230,25 @@ pub fn compare_in(conn: &Connection, lang: crate::i18n::Lang) -> Result<Comparis
             )
         })
         .collect();
-    let closed: Vec<&Counts> = rows
+    let closed: Vec<(&Meta, &Counts)> = rows
         .iter()
         .filter(|(_, m, _)| m.status == crate::seminar::SeminarStatus::Closed)
-        .map(|(_, _, c)| c)
+        .map(|(_, m, c)| (*m, c))
         .collect();
     let collect =
-        |f: &dyn Fn(&Counts) -> Option<f64>| median(closed.iter().filter_map(|c| f(c)).collect());
+        |f: &dyn Fn(&Counts) -> Option<f64>| median(closed.iter().filter_map(|c| f(c.1)).collect());
+    // The phase after the event, over the seminars whose follow-up is over.
+    let post_event = median(
+        closed
+            .iter()
+            .filter(|(m, _)| m.follow_up_open_until.is_none())
+            .filter_map(|(_, c)| Phase::PostEvent.rate(c))
+            .collect(),
+    );
     let medians = Medians {
         pre_event: collect(&|c| Phase::PreEvent.rate(c)),
         in_event: collect(&|c| Phase::InEvent.rate(c)),
-        post_event: collect(&|c| Phase::PostEvent.rate(c)),
+        post_event,
         session_conversion: collect(&|c| c.session_conversion),
         deal_ratio: collect(&|c| c.deal_ratio),
     };
@@ -240,7 +256,8 @@ pub fn compare_in(conn: &Connection, lang: crate::i18n::Lang) -> Result<Comparis
         .into_iter()
         .map(|(id, m, counts)| {
             let judged = m.status == crate::seminar::SeminarStatus::Closed && counts.attended > 0;
-            let found = judged.then(|| weakest(&counts, &medians));
+            let open = m.follow_up_open_until.as_deref();
+            let found = judged.then(|| weakest(&counts, &medians, open.is_none()));
             let (talk_overrun_minutes, price_start_minutes) =
                 timings.get(&id).copied().unwrap_or_default();
             SeminarRow {
@@ -250,7 +267,7 @@ pub fn compare_in(conn: &Connection, lang: crate::i18n::Lang) -> Result<Comparis
                 city: m.city.clone(),
                 status: m.status,
                 weakest: found.flatten().map(|(p, _, _)| p),
-                verdict: found.map(|f| verdict(f, lang)),
+                verdict: found.map(|f| verdict(f, open, lang)),
                 counts,
                 talk_overrun_minutes,
                 price_start_minutes,
@@ -286,5 +303,12 @@ pub fn compare(
     caller: &crate::caller::Caller,
     _: crate::input::Empty,
 ) -> Result<Comparison> {
-    compare_in(&app.db.conn(), caller.lang)
+    compare_today(app, caller.lang)
+}
+
+/// The comparison as of today at the venue.
+pub fn compare_today(app: &App, lang: crate::i18n::Lang) -> Result<Comparison> {
+    let conn = app.db.conn();
+    let today = crate::venue::today(app, &conn, None)?.to_string();
+    compare_in(&conn, lang, &today)
 }

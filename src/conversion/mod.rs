@@ -21,7 +21,7 @@ mod verdict;
 mod vocabulary;
 
 pub use breakdown::{report, report_in, SeminarReport, StageTiming};
-pub use compare::{compare, compare_in, Comparison, SeminarRow};
+pub use compare::{compare, compare_in, compare_today, Comparison, SeminarRow};
 pub use counts::{percent, rate, Counts, Group};
 pub use funnel::{funnel, funnel_in, Funnel};
 pub use territory::{

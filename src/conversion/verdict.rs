@@ -90,10 +90,16 @@ pub(super) fn median(mut xs: Vec<f64>) -> Option<f64> {
     })
 }
 
-/// Where `c` lost most against the medians: the phase with the largest relative shortfall.
-pub(super) fn weakest(c: &Counts, medians: &Medians) -> Option<(Phase, f64, f64)> {
+/// Where `c` lost most against the medians: the phase with the largest relative shortfall. The
+/// phase after the event is judged only once its follow-up is over (`follow_up_over`).
+pub(super) fn weakest(
+    c: &Counts,
+    medians: &Medians,
+    follow_up_over: bool,
+) -> Option<(Phase, f64, f64)> {
     Phase::ALL
         .into_iter()
+        .filter(|&p| follow_up_over || p != Phase::PostEvent)
         .filter_map(|p| {
             let m = match p {
                 Phase::PreEvent => medians.pre_event,
@@ -106,7 +112,26 @@ pub(super) fn weakest(c: &Counts, medians: &Medians) -> Option<(Phase, f64, f64)
         .max_by(|a, b| ((a.2 - a.1) / a.2).total_cmp(&((b.2 - b.1) / b.2)))
 }
 
-pub(super) fn verdict(found: Option<(Phase, f64, f64)>, lang: Lang) -> String {
+/// The finding as a sentence; while the follow-up is still open (`open_until`, the last day of its
+/// attribution window) the sentence says the phase after the event is judged then.
+pub(super) fn verdict(
+    found: Option<(Phase, f64, f64)>,
+    open_until: Option<&str>,
+    lang: Lang,
+) -> String {
+    let judged = judged(found, lang);
+    match (open_until, lang) {
+        (None, _) => judged,
+        (Some(day), Lang::Zh) => format!("{judged}会后跟进到 {day} 截止，届时再评判会后阶段。"),
+        (Some(day), Lang::En) => {
+            format!(
+                "{judged} Follow-up runs until {day}; the phase after the event is judged then."
+            )
+        }
+    }
+}
+
+fn judged(found: Option<(Phase, f64, f64)>, lang: Lang) -> String {
     let pct = |x: f64| percent(Some(x));
     match (found, lang) {
         (Some((p, r, m)), Lang::Zh) => {
@@ -159,13 +184,31 @@ mod tests {
             deal_ratio: None,
         };
         // Pre-event 50% vs 60% (−17%), in-event 40% vs 50% (−20%), post-event 0% vs 20% (−100%).
-        assert_eq!(weakest(&c, &medians).map(|w| w.0), Some(Phase::PostEvent));
+        assert_eq!(
+            weakest(&c, &medians, true).map(|w| w.0),
+            Some(Phase::PostEvent)
+        );
         c.followup_close_rate = Some(0.25);
-        assert_eq!(weakest(&c, &medians).map(|w| w.0), Some(Phase::InEvent));
-        let sentence = verdict(weakest(&c, &medians), Lang::Zh);
+        assert_eq!(
+            weakest(&c, &medians, true).map(|w| w.0),
+            Some(Phase::InEvent)
+        );
+        let sentence = verdict(weakest(&c, &medians, true), None, Lang::Zh);
         assert_eq!(sentence, "与机构中位数相比，这场会销在会中（现场成交）损失最多：现场成交率 40.0%，中位数 50.0%。");
+        // While the follow-up is open, the phase after it is not judged, and the sentence says until when.
+        c.followup_close_rate = Some(0.0);
+        assert_eq!(
+            weakest(&c, &medians, false).map(|w| w.0),
+            Some(Phase::InEvent)
+        );
+        let open = verdict(weakest(&c, &medians, false), Some("2026-12-29"), Lang::Zh);
+        assert!(
+            open.ends_with("会后跟进到 2026-12-29 截止，届时再评判会后阶段。"),
+            "{open}"
+        );
+        c.followup_close_rate = Some(0.25);
         c.event_close_rate = Some(0.9);
         c.attended = 9;
-        assert_eq!(weakest(&c, &medians), None);
+        assert_eq!(weakest(&c, &medians, true), None);
     }
 }

@@ -39,7 +39,7 @@ pub(super) fn counts_row(name: String, c: &Counts) -> Vec<Cell> {
 }
 
 pub(super) fn sheets(app: &App) -> Result<Vec<Sheet>> {
-    let c = conversion::compare_in(&app.db.conn(), Lang::Zh)?;
+    let c = conversion::compare_today(app, Lang::Zh)?;
     let phase = |p: conversion::Phase| p.short().0;
     let mut headers = vec!["日期", "会销", "城市", "状态"];
     headers.extend(Measure::ALL.map(|m| m.name().0));

@@ -426,3 +426,43 @@ fn the_report_pdf_op_gives_the_session_report_in_the_callers_language() {
     let e = call(&app, "seminars.report_pdf", json!({"id": 9999})).unwrap_err();
     assert_eq!(e.code(), "not_found");
 }
+
+/// Minutes after closing, follow-up has not had its days: the verdict waits for them and says until
+/// when; once the attribution window has passed, the phase after the event is judged like the others.
+#[test]
+fn the_verdict_waits_for_the_follow_up_window() {
+    let app = app();
+    call(&app, "demo.load", json!({"today": "2026-11-22"})).unwrap();
+    let s = call(&app, "seminars.get", json!({"id": 1})).unwrap();
+    assert_eq!(s["status"], "closed");
+    let date = chrono::NaiveDate::parse_from_str(s["date"].as_str().unwrap(), "%Y-%m-%d").unwrap();
+    let until = date + chrono::Duration::days(s["attribution_days"].as_i64().unwrap());
+    let row = |app: &huixiao::App| {
+        let c = call(app, "seminars.compare", json!({})).unwrap();
+        c["seminars"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["seminar_id"] == 1)
+            .unwrap()
+            .clone()
+    };
+    let open = row(&app);
+    assert_ne!(open["weakest"], "post_event", "{open}");
+    let said = open["verdict"].as_str().unwrap();
+    assert!(
+        said.ends_with(&format!("会后跟进到 {until} 截止，届时再评判会后阶段。")),
+        "{said}"
+    );
+    let later = app.clone().with_clock(huixiao::app::Clock::Fixed(
+        (until + chrono::Duration::days(1))
+            .and_hms_opt(12, 0, 0)
+            .unwrap()
+            .and_utc(),
+    ));
+    let over = row(&later);
+    assert!(
+        !over["verdict"].as_str().unwrap().contains("截止"),
+        "{over}"
+    );
+}
