@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 use utoipa::ToSchema;
 
-use super::step::parse_date;
+use super::step::{parse_date, Channel};
 use crate::app::App;
 use crate::caller::Caller;
 use crate::error::{invalid, Error, Result};
@@ -62,7 +62,8 @@ pub struct TouchRecorded {
     pub invitation: invitation::Invitation,
     /// Tickets issued by this outcome (on confirming).
     pub tickets: Vec<String>,
-    /// The call-back touch created, if any.
+    /// The touch created to call again, if any: the call-back asked for, or tomorrow's retry of a
+    /// call nobody answered.
     pub call_back_touch_id: Option<i64>,
 }
 
@@ -93,7 +94,8 @@ pub fn record_for(app: &App, caller: &Caller, input: TouchOutcome) -> Result<Tou
 }
 
 /// Records a touch's outcome. Confirmed and declined change the invitation (and so advance or
-/// end the sequence); "call back" schedules a new touch of the same step on the given day.
+/// end the sequence); "call back" schedules a new touch of the same step on the given day, and a
+/// call nobody answered comes back tomorrow ([`retry_tomorrow`]).
 pub fn record(app: &App, input: TouchOutcome) -> Result<TouchRecorded> {
     let note = validate::optional_text("note", ("备注", "note"), &input.note, 1000)?;
     let reason = validate::optional_text(
@@ -171,6 +173,9 @@ pub fn record(app: &App, input: TouchOutcome) -> Result<TouchRecorded> {
                 )?;
                 call_back_touch_id = Some(tx.last_insert_rowid());
             }
+            Outcome::NoAnswer if channel == Channel::Call.as_str() => {
+                call_back_touch_id = retry_tomorrow(app, tx, input.id, inv_id, step, &kind, &now)?;
+            }
             _ => {}
         }
         tx.execute(
@@ -193,4 +198,37 @@ pub fn record(app: &App, input: TouchOutcome) -> Result<TouchRecorded> {
             call_back_touch_id,
         })
     })
+}
+
+/// A call nobody answered is tried again tomorrow (venue time): a new touch of the same step —
+/// unless another open touch of the invitation is due by then, or tomorrow is past the seminar's
+/// day. The guest felt nothing of the missed call, so nothing here counts as a touch they received.
+fn retry_tomorrow(
+    app: &App,
+    tx: &rusqlite::Transaction,
+    touch: i64,
+    inv_id: i64,
+    step: i64,
+    kind: &str,
+    now: &str,
+) -> Result<Option<i64>> {
+    let inv = invitation::get_in(tx, inv_id)?;
+    let tomorrow =
+        (venue::today(app, tx, Some(inv.seminar_id))? + chrono::Duration::days(1)).to_string();
+    let (sooner, seminar_day): (bool, String) = tx.query_row(
+        "SELECT EXISTS (SELECT 1 FROM touches WHERE invitation_id = ?1 AND id <> ?2
+                AND done_at IS NULL AND due_date <= ?3),
+            (SELECT date FROM seminars WHERE id = ?4)",
+        params![inv_id, touch, tomorrow, inv.seminar_id],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    if sooner || tomorrow > seminar_day {
+        return Ok(None);
+    }
+    tx.execute(
+        "INSERT INTO touches (invitation_id, step, kind, channel, due_date, call_back_at, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, '', ?6)",
+        params![inv_id, step, kind, Channel::Call.as_str(), tomorrow, now],
+    )?;
+    Ok(Some(tx.last_insert_rowid()))
 }

@@ -561,3 +561,49 @@ fn a_store_invited_without_an_inviter_hears_from_the_organisation() {
     assert!(after.contains("我是好邻居商学院"), "{after}");
     assert!(!after.contains("我是。"), "{after}");
 }
+
+/// A call nobody answered comes back tomorrow, unless the next step's touch is due by then.
+#[test]
+fn an_unanswered_call_comes_back_tomorrow() {
+    let days = Days::new();
+    // Seminar 2027-01-03: the invite call is due 2026-12-24 (D-10), the next touch 12-29 (D-5).
+    let app = days.at("2026-12-24T01:00:00Z");
+    let s = setup(&app, "2027-01-03", "Asia/Shanghai");
+    invite(&app, &s, &[s.owner]);
+    let list = today(&app, s.inviter);
+    assert_eq!(list.len(), 1, "{list:?}");
+    let out = call(
+        &app,
+        "touches.record",
+        json!({"id": list[0]["touch_id"], "outcome": "no_answer"}),
+    )
+    .unwrap();
+    assert!(out["call_back_touch_id"].as_i64().is_some(), "{out}");
+    assert!(today(&app, s.inviter).is_empty(), "done for today");
+    let tomorrow = days.at("2026-12-25T01:00:00Z");
+    let again = today(&tomorrow, s.inviter);
+    assert_eq!(again.len(), 1, "the call is back the next day: {again:?}");
+    assert_eq!(again[0]["kind"], "invite");
+    let out = call(
+        &tomorrow,
+        "touches.record",
+        json!({"id": again[0]["touch_id"], "outcome": "no_answer"}),
+    )
+    .unwrap();
+    assert!(
+        out["call_back_touch_id"].as_i64().is_some(),
+        "again the next day: {out}"
+    );
+    // Unanswered on the 28th (the retry was left open): the D-5 touch is due the 29th, so the
+    // sequence goes on from there and no retry is added.
+    let late = days.at("2026-12-28T01:00:00Z");
+    let open = today(&late, s.inviter);
+    let retry = open.iter().find(|t| t["kind"] == "invite").unwrap();
+    let out = call(
+        &late,
+        "touches.record",
+        json!({"id": retry["touch_id"], "outcome": "no_answer"}),
+    )
+    .unwrap();
+    assert!(out["call_back_touch_id"].is_null(), "{out}");
+}

@@ -1571,7 +1571,8 @@ export type TouchRecorded = { touch_id: number, invitation: Invitation,
  */
 tickets: Array<string>, 
 /**
- * The call-back touch created, if any.
+ * The touch created to call again, if any: the call-back asked for, or tomorrow's retry of a
+ * call nobody answered.
  */
 call_back_touch_id: number | null, };
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { orderTouches, outcomeInput, touchCounts } from "./touches";
+import { orderTouches, outcomeInput, recordedMessage, touchCounts } from "./touches";
 
 const touch = (id: number, over: Partial<{ overdue_days: number; call_back: boolean; call_back_at: string | null; channel: "call" | "message" | "visit"; store_name: string }> = {}) => ({
   touch_id: id,
@@ -47,5 +47,13 @@ describe("touchCounts", () => {
   it("is 0% with nothing at all and 100% with everything done", () => {
     expect(touchCounts([], 0).percent).toBe(0);
     expect(touchCounts([], 5).percent).toBe(100);
+  });
+});
+
+describe("recordedMessage", () => {
+  it("says tickets went out, a missed call comes back tomorrow, or just saved", () => {
+    expect(recordedMessage("confirmed", { tickets: ["A", "B"], call_back_touch_id: null })).toEqual(["invite.today.ticketsIssued", { n: 2 }]);
+    expect(recordedMessage("no_answer", { tickets: [], call_back_touch_id: 7 })).toEqual(["invite.today.retryTomorrow", {}]);
+    expect(recordedMessage("no_answer", { tickets: [], call_back_touch_id: null })).toEqual(["invite.today.saved", {}]);
   });
 });

@@ -1,6 +1,6 @@
 // Today's touches, as pure functions: the outcome call's input, the order of the list and the counts
 // the inviter's station shows at the top.
-import type { Outcome, TodayTouch, TouchOutcome } from "../api/types.gen";
+import type { Outcome, TodayTouch, TouchOutcome, TouchRecorded } from "../api/types.gen";
 
 export type OutcomeExtra = Partial<{ decline_reason: string; call_back_date: string; call_back_time: string }>;
 
@@ -15,6 +15,13 @@ export function outcomeInput(touch: Pick<TodayTouch, "touch_id">, outcome: Outco
     call_back_time: extra.call_back_time || null,
     staff_id: staffId,
   };
+}
+
+/** The catalogue key (and its parameters) of what to say once an outcome is recorded. */
+export function recordedMessage(outcome: Outcome, r: Pick<TouchRecorded, "tickets" | "call_back_touch_id">): [string, Record<string, number>] {
+  if (r.tickets.length) return ["invite.today.ticketsIssued", { n: r.tickets.length }];
+  if (outcome === "no_answer" && r.call_back_touch_id !== null) return ["invite.today.retryTomorrow", {}];
+  return ["invite.today.saved", {}];
 }
 
 /** Most overdue first, then call-backs at their time, then calls before messages, then by store. */
