@@ -3,7 +3,7 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import fs from "node:fs";
-import { openBrowser, screenshotPath, startServer } from "./harness.mjs";
+import { apiCall, openBrowser, screenshotPath, startServer } from "./harness.mjs";
 
 let server;
 let b;
@@ -17,16 +17,7 @@ after(async () => {
   await server?.stop();
 });
 
-async function api(method, path, body) {
-  const r = await fetch(`${server.base}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${server.token}`, "content-type": "application/json" },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const json = await r.json();
-  assert.ok(r.ok, `${method} ${path}: ${JSON.stringify(json)}`);
-  return json;
-}
+const api = (method, path, body) => apiCall(server, method, path, body);
 
 test("the dashboard shows the funnel, the verdict, the comparison and the territory", async () => {
   const { page, errors } = b;

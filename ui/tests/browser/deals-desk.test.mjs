@@ -7,7 +7,7 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import fs from "node:fs";
-import { openBrowser, screenshotPath, startServer } from "./harness.mjs";
+import { apiCall, openBrowser, screenshotPath, startServer } from "./harness.mjs";
 
 let server;
 let b;
@@ -22,16 +22,7 @@ after(async () => {
   await server?.stop();
 });
 
-async function api(method, path, body) {
-  const r = await fetch(`${server.base}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${server.token}`, "content-type": "application/json" },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const json = await r.json();
-  assert.ok(r.ok, `${method} ${path}: ${JSON.stringify(json)}`);
-  return json;
-}
+const api = (method, path, body) => apiCall(server, method, path, body);
 
 /** Chooses an option of an Element Plus select (typing first when it filters). */
 async function choose(page, select, text, { type = false } = {}) {

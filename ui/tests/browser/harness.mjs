@@ -214,6 +214,18 @@ export async function adminCall(server, method, urlPath, body) {
   });
 }
 
+/** An API call as the organizer over plain HTTP (`startServer`'s server); fails with the core's answer. */
+export async function apiCall(server, method, urlPath, body) {
+  const r = await fetch(`${server.base}${urlPath}`, {
+    method,
+    headers: { authorization: `Bearer ${server.token}`, "content-type": "application/json" },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const text = await r.text();
+  if (!r.ok) throw new Error(`${method} ${urlPath}: ${r.status} ${text}`);
+  return JSON.parse(text);
+}
+
 /** A Chromium page; collects page errors so tests can assert there were none. */
 export async function openBrowser({ args = [], viewport = { width: 1366, height: 820 }, isMobile = false } = {}) {
   const browser = await chromium.launch({ executablePath: chromiumPath(), args: [...CHROMIUM_ARGS, "--ignore-certificate-errors", ...args] });

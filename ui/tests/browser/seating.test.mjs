@@ -2,7 +2,7 @@
 // occupied seat at another table swaps with its guest, and the swap is still there after a reload.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { openBrowser, screenshotPath, startServer } from "./harness.mjs";
+import { apiCall, openBrowser, screenshotPath, startServer } from "./harness.mjs";
 
 let server;
 let b;
@@ -16,16 +16,7 @@ after(async () => {
   await server?.stop();
 });
 
-async function api(op, path, body) {
-  const r = await fetch(`${server.base}${path}`, {
-    method: op,
-    headers: { Authorization: `Bearer ${server.token}`, "Content-Type": "application/json" },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const text = await r.text();
-  assert.ok(r.ok, `${op} ${path}: ${r.status} ${text}`);
-  return JSON.parse(text);
-}
+const api = (method, path, body) => apiCall(server, method, path, body);
 
 test("drag a guest onto an occupied seat: they swap, and it persists", async () => {
   const { page, errors } = b;

@@ -6,22 +6,12 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { openBrowser, screenshotPath, startServer } from "./harness.mjs";
+import { apiCall, openBrowser, screenshotPath, startServer } from "./harness.mjs";
 
 let server;
 let b;
 
-/** An API call as the organizer, over plain HTTP on loopback. */
-async function api(method, urlPath, body) {
-  const res = await fetch(server.base + urlPath, {
-    method,
-    headers: { Authorization: `Bearer ${server.token}`, "Content-Type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const data = await res.json();
-  if (!res.ok) throw new Error(`${method} ${urlPath}: ${res.status} ${JSON.stringify(data)}`);
-  return data;
-}
+const api = (method, path, body) => apiCall(server, method, path, body);
 
 before(async () => {
   server = await startServer({ demo: true });
