@@ -117,7 +117,7 @@ pub fn default_steps() -> Vec<Step> {
     };
     vec![
         step(-10, TouchKind::Invite, Channel::Call,
-            "{姓名}您好！我是{邀约人}。我们{时间}在{地址}办一场专为{行业}老板准备的经营研讨会，名额有限，特别邀请您和老板一起来，我先帮您留两个座位好吗？",
+            "{姓名}您好！我是{邀约人}。我们{时间}在{地址}办一场专为{行业}老板准备的经营研讨会，名额有限，欢迎您和一起管店的家人或合伙人一起来，我先帮您留两个座位好吗？",
             true, false),
         step(-5, TouchKind::Purpose, Channel::Message,
             "{姓名}您好！这次会议讲今年{行业}的新趋势和同行提升业绩的真实做法，现场还有只给到场门店的政策。店里的账一般是您在管，建议您亲自来听。时间：{时间}；地址：{地址}。",
@@ -229,5 +229,14 @@ mod tests {
         let e = check_steps(&steps).unwrap_err();
         assert!(e.message(crate::i18n::Lang::Zh).contains("第 2 步"));
         assert!(check_steps(&default_steps()).is_ok());
+    }
+
+    /// The first call goes to the owner as often as to the one who holds the money: it asks them to
+    /// bring the other, whoever they are, never "you and the boss" to the boss.
+    #[test]
+    fn the_invitation_fits_the_owner_and_the_spouse_alike() {
+        let invite = &default_steps()[0].message;
+        assert!(!invite.contains("您和老板"), "{invite}");
+        assert!(invite.contains("一起管店的家人或合伙人"), "{invite}");
     }
 }
