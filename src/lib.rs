@@ -19,6 +19,7 @@ pub mod error;
 pub mod events;
 pub mod export;
 pub mod followup;
+pub mod hq;
 pub mod http;
 pub mod i18n;
 pub mod import;

@@ -157,6 +157,11 @@ pub enum Command {
         #[command(subcommand)]
         command: BackupCommand,
     },
+    /// Head office (总部): prepare the organisation's PostgreSQL database and register its laptops
+    Hq {
+        #[command(subcommand)]
+        command: HqCommand,
+    },
     /// Call any API operation with a JSON input and print its JSON output
     Call {
         /// Operation name, e.g. seminars.list (see `huixiao call --list`)
@@ -198,6 +203,54 @@ pub enum BackupCommand {
         #[arg(long, value_name = "BACKUP")]
         from: PathBuf,
         /// Print {from, seminars, stores, before_restore: {path, bytes, checked}}
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum HqCommand {
+    /// Prepare an empty PostgreSQL database as the organisation's (again: nothing changes)
+    Init {
+        /// The database's address, as a superuser or its owner: postgresql://USER:SECRET@HOST:PORT/DB?sslmode=require
+        #[arg(long, value_name = "URL")]
+        pg: String,
+        /// Print {organisation, schema_version, created}
+        #[arg(long)]
+        json: bool,
+    },
+    /// The organisation's laptops
+    Laptop {
+        #[command(subcommand)]
+        command: LaptopCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum LaptopCommand {
+    /// Register a laptop: its own PostgreSQL role and secret, given as a join link
+    Add {
+        #[arg(long, value_name = "URL")]
+        pg: String,
+        /// A name unique in the organisation, e.g. 长沙1号
+        #[arg(long)]
+        name: String,
+        /// The cities it serves, comma-separated (it pulls their stores)
+        #[arg(long, value_delimiter = ',')]
+        cities: Vec<String>,
+        /// A head-office laptop: edits staff, products and templates, and pulls everything
+        #[arg(long)]
+        hq: bool,
+        /// Print {name, join_url}
+        #[arg(long)]
+        json: bool,
+    },
+    /// Revoke a laptop: it cannot sign in from now on
+    Revoke {
+        #[arg(long, value_name = "URL")]
+        pg: String,
+        #[arg(long)]
+        name: String,
         #[arg(long)]
         json: bool,
     },

@@ -4,6 +4,7 @@
 mod args;
 mod backup;
 mod deals;
+mod hq;
 mod import;
 mod print;
 mod report;
@@ -45,6 +46,10 @@ pub fn run(cli: Cli) -> i32 {
     let result = (|| -> Result {
         if let Command::Dev { command } = &cli.command {
             return dev(command);
+        }
+        if let Command::Hq { command } = &cli.command {
+            // Head office speaks to PostgreSQL only: no laptop database is opened.
+            return hq::run(command, lang);
         }
         let path = cli.db.clone().unwrap_or_else(app::default_db_path);
         if let Command::Backup { command } = &cli.command {
@@ -251,5 +256,6 @@ fn execute(app: App, command: Command, lang: Lang) -> Result {
             let path = app.db.path().map(Path::to_owned).unwrap_or_default();
             backup::run(&path, &command, lang)
         }
+        Command::Hq { command } => hq::run(&command, lang),
     }
 }

@@ -1,0 +1,26 @@
+//! Head office (总部): the organisation's PostgreSQL database, reached by each laptop directly.
+//! This module is a transport, like the CLI and the LAN server: it speaks PostgreSQL's protocol and
+//! never reaches into the laptop's own store. The design is in `docs/organisation-design.md`.
+//!
+//! - [`link`]: the URL a laptop is given (a PostgreSQL URL with the organisation and the laptop's name)
+//! - [`connect`]: a client over TLS as the link's `sslmode` says
+//! - [`schema`]: `hq init`, the versioned schema in `pg/`
+//! - [`laptop`]: `hq laptop add` and `hq laptop revoke`, one PostgreSQL role per laptop
+
+pub mod connect;
+pub mod laptop;
+pub mod link;
+pub mod schema;
+
+use crate::api::Failure;
+
+/// Runs one head-office job on a small runtime of its own (the CLI is synchronous).
+pub fn block_on<T>(
+    job: impl std::future::Future<Output = Result<T, Failure>>,
+) -> Result<T, Failure> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::Refused(e.into()))?
+        .block_on(job)
+}
