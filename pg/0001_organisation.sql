@@ -50,7 +50,7 @@ CREATE TABLE hq.changes (
     tbl     text NOT NULL,
     gid     uuid NOT NULL,
     hlc     bigint NOT NULL,
-    row     jsonb
+    data    jsonb
 );
 CREATE INDEX changes_order ON hq.changes (xid, pos);
 
@@ -60,6 +60,202 @@ CREATE FUNCTION hq.me() RETURNS hq.laptops
     LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, hq
     AS $$ SELECT * FROM hq.laptops WHERE role = session_user AND revoked_at IS NULL $$;
 
+-- The replicated tables and who owns their rows; written by `hq init` from the app's own list
+-- (src/replica/tables.rs), so the server never trusts a laptop to say who owns a row.
+CREATE TABLE hq.tables (
+    tbl  text PRIMARY KEY,
+    kind text NOT NULL CHECK (kind IN ('shared', 'head_office', 'seminar', 'seminar_or_head_office'))
+);
+
+-- Who runs each seminar: the laptop that created it, until head office hands it over.
+CREATE TABLE hq.seminars (
+    gid   uuid PRIMARY KEY,
+    owner integer NOT NULL REFERENCES hq.laptops
+);
+
+-- The organisation's current state: one row per replicated row, its columns as JSON (references by
+-- gid), each column's clock (the hybrid logical clock and the laptop of its last write), and who may
+-- read it: head office's rows everyone, a seminar's rows its laptop, shared rows the laptops of its city.
+CREATE TABLE hq.rows (
+    tbl     text NOT NULL REFERENCES hq.tables,
+    gid     uuid NOT NULL,
+    kind    text NOT NULL CHECK (kind IN ('shared', 'head_office', 'seminar')),
+    owner   integer REFERENCES hq.laptops,
+    seminar uuid,
+    city    text,
+    data    jsonb NOT NULL,
+    clocks  jsonb NOT NULL DEFAULT '{}',
+    deleted boolean NOT NULL DEFAULT false,
+    PRIMARY KEY (tbl, gid)
+);
+CREATE INDEX rows_city ON hq.rows (city) WHERE kind = 'shared';
+CREATE INDEX rows_seminar ON hq.rows (seminar) WHERE kind = 'seminar';
+
+-- Every value that lost to a newer write of the same column, kept so a person can see it.
+CREATE TABLE hq.history (
+    id        bigserial PRIMARY KEY,
+    at        timestamptz NOT NULL DEFAULT now(),
+    tbl       text NOT NULL,
+    gid       uuid NOT NULL,
+    col       text NOT NULL,
+    value     jsonb,
+    hlc       bigint NOT NULL,
+    laptop    text NOT NULL,
+    lost_to   jsonb NOT NULL
+);
+CREATE INDEX history_row ON hq.history (tbl, gid);
+
+ALTER TABLE hq.changes ADD COLUMN deleted boolean NOT NULL DEFAULT false;
+ALTER TABLE hq.changes ADD COLUMN kind text NOT NULL DEFAULT 'shared';
+ALTER TABLE hq.changes ADD COLUMN owner integer;
+ALTER TABLE hq.changes ADD COLUMN seminar uuid;
+ALTER TABLE hq.changes ADD COLUMN city text;
+
+-- May the signed-in laptop read a row of this kind, owner, seminar and city?
+CREATE FUNCTION hq.may_read(p_kind text, p_owner integer, p_seminar uuid, p_city text) RETURNS boolean
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, hq
+    AS $$
+    SELECT me.id IS NOT NULL AND (
+           me.is_hq
+        OR p_kind = 'head_office'
+        OR (p_kind = 'shared' AND p_city = ANY (me.cities))
+        OR (p_kind = 'seminar' AND (p_owner = me.id
+            OR EXISTS (SELECT 1 FROM hq.seminars s WHERE s.gid = p_seminar AND s.owner = me.id))))
+      FROM hq.me() me
+    $$;
+
+-- Applies one identified batch of a laptop's changes, exactly once: a batch seen before answers what it
+-- answered then. Ownership is checked here, per change; a refused change is answered with its reason
+-- and changes nothing. Columns merge one by one: the later clock wins (ties: the laptop's name), and
+-- the value that lost is kept in hq.history.
+CREATE FUNCTION hq.push(p_batch uuid, p_changes jsonb) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, hq
+    AS $$
+DECLARE
+    me hq.laptops := hq.me();
+    done jsonb;
+    c record;
+    k text;
+    owner_id integer;
+    cur hq.rows;
+    col text;
+    cols text[];
+    theirs jsonb;
+    new_data jsonb;
+    new_clocks jsonb;
+    applied integer := 0;
+    refused jsonb := '[]';
+BEGIN
+    IF me.id IS NULL THEN
+        RAISE EXCEPTION 'this role is not a laptop of the organisation, or it was revoked' USING ERRCODE = '28000';
+    END IF;
+    SELECT result INTO done FROM hq.batches WHERE laptop = me.id AND batch = p_batch;
+    IF FOUND THEN
+        RETURN done;
+    END IF;
+    FOR c IN SELECT * FROM jsonb_to_recordset(p_changes)
+             AS x(tbl text, gid uuid, op text, hlc bigint, "row" jsonb, changed jsonb, seminar uuid, city text)
+    LOOP
+        SELECT t.kind INTO k FROM hq.tables t WHERE t.tbl = c.tbl;
+        IF k IS NULL THEN
+            refused := refused || jsonb_build_object('tbl', c.tbl, 'gid', c.gid, 'reason', 'unknown_table');
+            CONTINUE;
+        END IF;
+        SELECT * INTO cur FROM hq.rows r WHERE r.tbl = c.tbl AND r.gid = c.gid FOR UPDATE;
+        IF k = 'seminar_or_head_office' THEN
+            k := CASE WHEN coalesce(cur.seminar, c.seminar) IS NULL THEN 'head_office' ELSE 'seminar' END;
+        END IF;
+        IF k = 'head_office' AND NOT me.is_hq THEN
+            refused := refused || jsonb_build_object('tbl', c.tbl, 'gid', c.gid, 'reason', 'head_office_only');
+            CONTINUE;
+        END IF;
+        owner_id := NULL;
+        IF k = 'seminar' THEN
+            IF c.tbl = 'seminars' THEN
+                INSERT INTO hq.seminars (gid, owner) VALUES (c.gid, me.id) ON CONFLICT (gid) DO NOTHING;
+            END IF;
+            IF coalesce(cur.seminar, c.seminar) IS NULL THEN
+                owner_id := coalesce(cur.owner, me.id);
+            ELSE
+                SELECT s.owner INTO owner_id FROM hq.seminars s WHERE s.gid = coalesce(cur.seminar, c.seminar);
+            END IF;
+            IF owner_id IS DISTINCT FROM me.id THEN
+                refused := refused || jsonb_build_object('tbl', c.tbl, 'gid', c.gid, 'reason', 'not_your_seminar');
+                CONTINUE;
+            END IF;
+        END IF;
+        IF c.op = 'delete' THEN
+            IF cur.gid IS NULL OR cur.deleted THEN
+                CONTINUE;
+            END IF;
+            UPDATE hq.rows r SET deleted = true WHERE r.tbl = c.tbl AND r.gid = c.gid
+                RETURNING * INTO cur;
+        ELSIF cur.gid IS NULL THEN
+            INSERT INTO hq.rows (tbl, gid, kind, owner, seminar, city, data, clocks)
+            VALUES (c.tbl, c.gid, k, owner_id, c.seminar, c.city, c."row",
+                    coalesce((SELECT jsonb_object_agg(key, jsonb_build_array(c.hlc, me.name))
+                                FROM jsonb_object_keys(c."row") key), '{}'))
+            RETURNING * INTO cur;
+        ELSE
+            new_data := cur.data;
+            new_clocks := cur.clocks;
+            IF c.changed IS NULL THEN
+                cols := ARRAY(SELECT jsonb_object_keys(c."row"));
+            ELSE
+                cols := ARRAY(SELECT jsonb_array_elements_text(c.changed));
+            END IF;
+            FOREACH col IN ARRAY cols LOOP
+                theirs := coalesce(cur.clocks -> col, '[0, ""]');
+                IF (c.hlc, me.name) > ((theirs ->> 0)::bigint, theirs ->> 1) THEN
+                    IF cur.data ? col AND cur.data -> col IS DISTINCT FROM c."row" -> col THEN
+                        INSERT INTO hq.history (tbl, gid, col, value, hlc, laptop, lost_to)
+                        VALUES (c.tbl, c.gid, col, cur.data -> col, (theirs ->> 0)::bigint, theirs ->> 1,
+                                jsonb_build_array(c.hlc, me.name));
+                    END IF;
+                    new_data := jsonb_set(new_data, ARRAY[col], coalesce(c."row" -> col, 'null'));
+                    new_clocks := jsonb_set(new_clocks, ARRAY[col], jsonb_build_array(c.hlc, me.name));
+                ELSIF cur.data -> col IS DISTINCT FROM c."row" -> col THEN
+                    INSERT INTO hq.history (tbl, gid, col, value, hlc, laptop, lost_to)
+                    VALUES (c.tbl, c.gid, col, c."row" -> col, c.hlc, me.name, theirs);
+                END IF;
+            END LOOP;
+            UPDATE hq.rows r
+               SET data = new_data, clocks = new_clocks, deleted = false,
+                   city = coalesce(c.city, r.city), seminar = coalesce(r.seminar, c.seminar)
+             WHERE r.tbl = c.tbl AND r.gid = c.gid
+            RETURNING * INTO cur;
+        END IF;
+        INSERT INTO hq.changes (laptop, tbl, gid, hlc, data, deleted, kind, owner, seminar, city)
+        VALUES (me.id, cur.tbl, cur.gid, c.hlc, cur.data, cur.deleted, cur.kind, cur.owner, cur.seminar, cur.city);
+        applied := applied + 1;
+    END LOOP;
+    done := jsonb_build_object('applied', applied, 'refused', refused);
+    INSERT INTO hq.batches (laptop, batch, result) VALUES (me.id, p_batch, done);
+    RETURN done;
+END $$;
+
+-- The changes the signed-in laptop may read, after its position, in commit order: only below the
+-- oldest transaction still running, so a change that commits late is never skipped.
+CREATE FUNCTION hq.pull(p_xid xid8, p_pos bigint, p_limit integer)
+    RETURNS TABLE (xid xid8, pos bigint, tbl text, gid uuid, hlc bigint, data jsonb, deleted boolean,
+                   seminar uuid, city text)
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, hq
+    AS $$
+    SELECT c.xid, c.pos, c.tbl, c.gid, c.hlc, c.data, c.deleted, c.seminar, c.city
+      FROM hq.changes c
+     WHERE (c.xid, c.pos) > (p_xid, p_pos)
+       AND c.xid < pg_snapshot_xmin(pg_current_snapshot())
+       AND hq.may_read(c.kind, c.owner, c.seminar, c.city)
+     ORDER BY c.xid, c.pos
+     LIMIT p_limit
+    $$;
+
+ALTER TABLE hq.rows ENABLE ROW LEVEL SECURITY;
+CREATE POLICY rows_read ON hq.rows FOR SELECT USING (hq.may_read(kind, owner, seminar, city));
+REVOKE ALL ON FUNCTION hq.may_read(text, integer, uuid, text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION hq.push(uuid, jsonb) FROM PUBLIC;
+REVOKE ALL ON FUNCTION hq.pull(xid8, bigint, integer) FROM PUBLIC;
+
 -- The role every laptop is a member of: it may read the organisation and call its own functions.
 DO $$
 DECLARE group_role text := 'hx_' || (SELECT short FROM hq.organisation) || '_laptop';
@@ -68,6 +264,10 @@ BEGIN
     EXECUTE format('GRANT USAGE ON SCHEMA hq TO %I', group_role);
     EXECUTE format('GRANT SELECT ON hq.organisation TO %I', group_role);
     EXECUTE format('GRANT EXECUTE ON FUNCTION hq.me() TO %I', group_role);
+    EXECUTE format('GRANT EXECUTE ON FUNCTION hq.may_read(text, integer, uuid, text) TO %I', group_role);
+    EXECUTE format('GRANT EXECUTE ON FUNCTION hq.push(uuid, jsonb) TO %I', group_role);
+    EXECUTE format('GRANT EXECUTE ON FUNCTION hq.pull(xid8, bigint, integer) TO %I', group_role);
+    EXECUTE format('GRANT SELECT ON hq.rows TO %I', group_role);
 END $$;
 REVOKE ALL ON FUNCTION hq.me() FROM PUBLIC;
 

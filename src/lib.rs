@@ -33,6 +33,7 @@ pub mod pdf;
 pub mod phone;
 pub mod product;
 pub mod referral;
+pub mod replica;
 pub mod report;
 pub mod script;
 pub mod seating;

@@ -89,6 +89,16 @@ pub async fn init(client: &mut Client, place: &str) -> Result<Initialised, Failu
             e(err)
         })?;
     }
+    // Who owns each replicated table's rows comes from the app's one list, never from a laptop.
+    for table in crate::replica::tables::TABLES {
+        tx.execute(
+            "INSERT INTO hq.tables (tbl, kind) VALUES ($1, $2)
+             ON CONFLICT (tbl) DO UPDATE SET kind = EXCLUDED.kind",
+            &[&table.name, &table.owner.as_str()],
+        )
+        .await
+        .map_err(e)?;
+    }
     let organisation: String = tx
         .query_one("SELECT id::text FROM hq.organisation", &[])
         .await
