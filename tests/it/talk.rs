@@ -484,7 +484,7 @@ fn the_script_pdf_has_every_stage_in_chinese() {
         json!({"seminar_id": w.seminar}),
     )
     .unwrap();
-    let bytes = huixiao::script::print::pdf(&app, w.seminar).unwrap();
+    let bytes = huixiao::script::print::pdf(&app, w.seminar, huixiao::i18n::Lang::Zh).unwrap();
     assert!(bytes.starts_with(b"%PDF-"));
     assert!(bytes.len() < 400_000, "font subset: {} bytes", bytes.len());
     let dir = tempfile::tempdir().unwrap();
