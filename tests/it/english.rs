@@ -310,3 +310,48 @@ fn a_chinese_organisation_keeps_its_chinese() {
             .collect();
     assert!(english.is_empty(), "no Chinese in: {english:?}");
 }
+
+/// The skipped-rows file of an import speaks the organisation's language: its last column and
+/// every sentence in it.
+#[test]
+fn the_skipped_rows_file_follows_the_organisations_language() {
+    for lang in [Lang::En, Lang::Zh] {
+        let app = crate::support::app();
+        let host = Host::new(app.clone());
+        let caller = Caller::organizer(lang);
+        dispatch(
+            &host,
+            &caller,
+            "settings.update",
+            json!({"org_name": "", "language": lang.code(), "timezone": "Asia/Shanghai"}),
+        )
+        .unwrap();
+        let csv = "Store,Contact,Phone,Role,City\n\
+                   Good Shop,Li Si,13600000000,owner,Changsha\n\
+                   Bad Shop,Li Wu,123,owner,Changsha\n";
+        let r = dispatch(
+            &host,
+            &caller,
+            "imports.stores",
+            json!({"file_name": "stores.csv",
+                   "data_base64": base64::engine::general_purpose::STANDARD.encode(csv),
+                   "mapping": ["store_name", "contact_name", "phone", "role", "city"],
+                   "header_row": 1, "skip_invalid": true}),
+        )
+        .unwrap();
+        let skipped = r["skipped_csv"].as_str().unwrap();
+        let lines: Vec<&str> = skipped.trim_start_matches('\u{feff}').lines().collect();
+        assert_eq!(lines.len(), 2, "{skipped}");
+        match lang {
+            Lang::En => {
+                assert!(lines[0].ends_with(",Errors"), "{skipped}");
+                assert!(lines[1].contains("C3: "), "{skipped}");
+                assert!(!has_cjk(skipped), "{skipped}");
+            }
+            Lang::Zh => {
+                assert!(lines[0].ends_with(",错误"), "{skipped}");
+                assert!(has_cjk(lines[1]), "{skipped}");
+            }
+        }
+    }
+}
