@@ -1318,7 +1318,8 @@ export type Step = {
  */
 offset_days: number, kind: TouchKind, channel: Channel, 
 /**
- * The message or call script, with variables {姓名} {店名} {时间} {地址} {桌号} {票码} {行业} {邀约人}.
+ * The message or call script, with variables {姓名} {店名} {时间} {地址} {桌号} {票码} {行业} {邀约人}
+ * (or their English names {name} {store} {time} {address} {table} {code} {industry} {inviter}).
  */
 message: string, 
 /**
