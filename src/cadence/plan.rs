@@ -7,7 +7,8 @@ use utoipa::ToSchema;
 
 use super::schedule::schedule;
 use super::step::{
-    check_steps, default_name, default_steps, parse_date, step_date, variables, Step,
+    check_steps, default_name, default_steps, parse_date, step_date, variables, Step, VARIABLES,
+    VARIABLES_EN,
 };
 use crate::app::App;
 use crate::error::Result;
@@ -23,7 +24,10 @@ pub struct CadenceView {
     pub steps: Vec<Step>,
     /// The venue-local date of each step.
     pub dates: Vec<String>,
+    /// The variables to offer, in the organisation's language (a message's words go to guests).
     pub variables: Vec<String>,
+    /// Every variable a message may use: the Chinese and the English names alike.
+    pub accepted_variables: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, TS, ToSchema)]
@@ -80,6 +84,11 @@ fn view(conn: &Connection, seminar_id: i64) -> Result<CadenceView> {
         steps,
         variables: variables(crate::settings::language(conn)?)
             .iter()
+            .map(|v| v.to_string())
+            .collect(),
+        accepted_variables: VARIABLES
+            .iter()
+            .chain(VARIABLES_EN.iter())
             .map(|v| v.to_string())
             .collect(),
     })

@@ -263,6 +263,45 @@ mod tests {
         assert!(check_steps(&default_steps(Lang::Zh)).is_ok());
     }
 
+    /// Each language has its default: the English one says everything the Chinese one says, in
+    /// English, with the same steps and English variables the editor accepts.
+    #[test]
+    fn the_default_cadence_speaks_the_organisations_language() {
+        let (zh, en) = (default_steps(Lang::Zh), default_steps(Lang::En));
+        assert!(check_steps(&en).is_ok());
+        assert_eq!(zh.len(), en.len());
+        for (z, e) in zh.iter().zip(&en) {
+            assert_eq!(
+                (
+                    z.offset_days,
+                    z.kind,
+                    z.channel,
+                    z.until_confirmed,
+                    z.with_ticket
+                ),
+                (
+                    e.offset_days,
+                    e.kind,
+                    e.channel,
+                    e.until_confirmed,
+                    e.with_ticket
+                )
+            );
+            assert!(crate::i18n::has_cjk(&z.message));
+            assert!(!crate::i18n::has_cjk(&e.message), "{}", e.message);
+            // The same variables, by their names in each language.
+            for (vz, ve) in VARIABLES.iter().zip(VARIABLES_EN) {
+                assert_eq!(
+                    z.message.contains(vz),
+                    e.message.contains(ve),
+                    "{ve} in {}",
+                    e.message
+                );
+            }
+        }
+        assert!(!crate::i18n::has_cjk(default_name(Lang::En)));
+    }
+
     /// The first call goes to the owner as often as to the one who holds the money: it asks them to
     /// bring the other, whoever they are, never "you and the boss" to the boss.
     #[test]

@@ -139,7 +139,15 @@ export type CadenceView = { seminar_id: number, name: string, steps: Array<Step>
 /**
  * The venue-local date of each step.
  */
-dates: Array<string>, variables: Array<string>, };
+dates: Array<string>, 
+/**
+ * The variables to offer, in the organisation's language (a message's words go to guests).
+ */
+variables: Array<string>, 
+/**
+ * Every variable a message may use: the Chinese and the English names alike.
+ */
+accepted_variables: Array<string>, };
 
 export type Channel = "call" | "message" | "visit";
 
