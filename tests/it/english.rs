@@ -114,7 +114,10 @@ fn journey(lang: Lang) -> Generated {
     let scope = json!({ "seminar_id": seminar });
 
     // The defaults a seminar starts from.
-    g.add("cadence", call("cadence.get", scope.clone()).to_string());
+    let mut cadence = call("cadence.get", scope.clone());
+    // The editor accepts the variables of both languages (a list, not text shown as such).
+    cadence["accepted_variables"] = json!(null);
+    g.add("cadence", cadence.to_string());
     g.add(
         "cadence templates",
         call("cadence.templates", json!({})).to_string(),

@@ -299,6 +299,13 @@ test("an organisation created in English shows no Chinese on any page or station
     assert.match(await page.locator("[data-test=today]").innerText(), /Lily Liu|Amy Hu|Mia Luo/);
     await assertNoChinese(page, "today's touches");
     await page.screenshot({ path: path.join(DOCS_SCREENSHOTS, "touches-today-en.png") });
+    await page.locator(".el-tabs__item", { hasText: "Progress" }).click();
+    await page.waitForTimeout(500);
+    await assertNoChinese(page, "invitation progress");
+    await page.locator(".el-tabs__item", { hasText: "Cadence" }).click();
+    await page.locator("[data-test=cadence-var]").first().waitFor();
+    assert.match(await page.locator("[data-test=cadence-var]").first().innerText(), /^\{name\}$/);
+    await assertNoChinese(page, "the cadence editor");
 
     await select(today);
     await go(page, `#/seminars/${today}`);
@@ -317,6 +324,10 @@ test("an organisation created in English shows no Chinese on any page or station
     assert.match(await page.locator("[data-phase=talk]").innerText(), /Standard six-stage seminar script|Ice-breaking/);
     await assertNoChinese(page, "talk: script and checklist");
     await page.screenshot({ path: path.join(DOCS_SCREENSHOTS, "talk-script-editor-en.png"), fullPage: true });
+    await page.locator(".el-tabs__item", { hasText: "Venue set-up" }).click();
+    await page.waitForTimeout(500);
+    assert.match(await page.locator("[data-phase=talk]").innerText(), /Sound check/);
+    await assertNoChinese(page, "talk: venue set-up");
     await go(page, `#/prompter/${today}`);
     await page.locator("[data-test=prompter]").waitFor();
     await assertNoChinese(page, "prompter");
