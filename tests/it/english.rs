@@ -228,6 +228,12 @@ fn journey(lang: Lang) -> Generated {
             )
         })
         .unwrap();
+    // A walk-in: the store the door registers is the organisation's too (its source is generated).
+    call(
+        "checkins.walk_in",
+        json!({"seminar_id": seminar, "store_name": "Corner Tea", "guest_name": "Zoe Zhou",
+               "phone": "13700001111", "role": "owner"}),
+    );
     call(
         "seminars.set_status",
         json!({"id": seminar, "status": "closed"}),
@@ -239,7 +245,7 @@ fn journey(lang: Lang) -> Generated {
         .iter()
         .map(|f| f["note"].as_str().unwrap())
         .collect();
-    assert_eq!(notes.len(), 3, "{followups}");
+    assert_eq!(notes.len(), 6, "{followups}");
     g.add("follow-up notes", notes.join("\n"));
     g.add(
         "report PDF",
