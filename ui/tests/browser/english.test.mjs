@@ -342,7 +342,8 @@ test("an organisation created in English shows no Chinese on any page or station
       phones.push(b);
       await b.context.addInitScript(() => localStorage.setItem("huixiao.lang", "en"));
       await b.page.goto(`${hub.base}/#/station/pair?code=${pairing.pairing_code}`);
-      await b.page.waitForFunction((r) => location.hash.startsWith(`#/station/${r}`), home);
+      // Pairing redeems the code over HTTPS, then routes to the role's page: slow on a busy machine.
+      await b.page.waitForFunction((r) => location.hash.startsWith(`#/station/${r}`), home, { timeout: 60_000 });
       // Station pages keep a live connection open: wait for their first answers, not for silence.
       await b.page.waitForTimeout(1500);
       await assertNoChinese(b.page, `station ${role}`);
