@@ -236,7 +236,9 @@ fn bench_today(dir: &Path, label: &str, dates: [&str; 3], pdf: bool) {
     let mut size = 0;
     for _ in 0..3 {
         let t = Instant::now();
-        let pdf = huixiao::ticket::seminar_pdf_bytes(&app.db.conn(), seminar).unwrap();
+        let pdf =
+            huixiao::ticket::seminar_pdf_bytes(&app.db.conn(), seminar, huixiao::i18n::Lang::Zh)
+                .unwrap();
         times.push(t.elapsed());
         size = pdf.len();
     }

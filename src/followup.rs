@@ -11,6 +11,7 @@ pub use crate::cadence::Channel;
 use crate::caller::Caller;
 use crate::deal::{DealInput, Payment};
 use crate::error::Result;
+use crate::i18n::Lang;
 use crate::input::SeminarScope;
 use crate::seminar;
 use crate::venue;
@@ -181,16 +182,49 @@ fn parse_day(s: &str, field: &'static str) -> Result<chrono::NaiveDate> {
     })
 }
 
-/// One step of a sequence: days after the seminar, channel, what to do.
-type Step = (i64, Channel, &'static str);
+/// One step of a sequence: days after the seminar, channel, what to do (Chinese, English).
+type Step = (i64, Channel, (&'static str, &'static str));
 
-/// The default sequences.
+/// The default sequences; their notes are written in the organisation's language.
 const AFTER_EVENT: [Step; 3] = [
-    (1, Channel::Call, "会后第一天电话回访：解答疑问，约时间。"),
-    (3, Channel::Visit, "上门拜访或发资料：用同行案例推动决定。"),
-    (7, Channel::Call, "最后一次电话：给出明确答复的期限。"),
+    (
+        1,
+        Channel::Call,
+        (
+            "会后第一天电话回访：解答疑问，约时间。",
+            "Call the day after: answer their questions, agree a time.",
+        ),
+    ),
+    (
+        3,
+        Channel::Visit,
+        (
+            "上门拜访或发资料：用同行案例推动决定。",
+            "Visit or send material: help them decide with cases from their trade.",
+        ),
+    ),
+    (
+        7,
+        Channel::Call,
+        (
+            "最后一次电话：给出明确答复的期限。",
+            "Last call: agree a date for a clear answer.",
+        ),
+    ),
 ];
-const NO_SHOW: [Step; 1] = [(1, Channel::Call, "未到场：了解原因，邀请参加下一场。")];
+const NO_SHOW: [Step; 1] = [(
+    1,
+    Channel::Call,
+    (
+        "未到场：了解原因，邀请参加下一场。",
+        "Did not come: ask why, invite them to the next seminar.",
+    ),
+)];
+/// The note of the next follow-up of a store still thinking.
+const THINKING: (&str, &str) = (
+    "客户考虑中，再次跟进。",
+    "Still thinking it over: follow up again.",
+);
 
 /// Writes the follow-up sequences of a seminar that has just closed, inside its transaction:
 /// attending stores without a closed deal at the event (owner: their table's assistant, else the
@@ -203,6 +237,7 @@ pub fn plan_after_close(conn: &Connection, seminar_id: i64, created_at: &str) ->
         |r| r.get(0),
     )?;
     let date = parse_day(&date, "date")?;
+    let lang = crate::settings::language(conn)?;
     let mut stmt = conn.prepare(&format!(
         "SELECT i.store_id,
             coalesce((SELECT t.assistant_id FROM seat_assignments a JOIN venue_tables t ON t.id = a.table_id
@@ -240,7 +275,8 @@ pub fn plan_after_close(conn: &Connection, seminar_id: i64, created_at: &str) ->
             _ => continue,
         };
         let store = row.store;
-        for (days, channel, note) in plan {
+        for (days, channel, (zh, en)) in plan {
+            let note = lang.pick(zh, en);
             let due = (date + chrono::Duration::days(*days))
                 .format("%Y-%m-%d")
                 .to_string();
@@ -415,8 +451,8 @@ pub fn record(app: &App, actor: &str, input: FollowUpRecord) -> Result<FollowUp>
             }
             tx.execute(
                 "INSERT INTO followups (seminar_id, store_id, owner_id, channel, due_date, note, kind, created_at)
-                 SELECT seminar_id, store_id, owner_id, 'call', ?2, '客户考虑中，再次跟进。', kind, ?3 FROM followups WHERE id = ?1",
-                params![f.id, next.format("%Y-%m-%d").to_string(), now],
+                 SELECT seminar_id, store_id, owner_id, 'call', ?2, ?4, kind, ?3 FROM followups WHERE id = ?1",
+                params![f.id, next.format("%Y-%m-%d").to_string(), now, crate::settings::language(tx)?.pick(THINKING.0, THINKING.1)],
             )?;
         }
         tx.execute(
@@ -468,7 +504,10 @@ fn record_deal(
         note: d.note.clone(),
         // A store that did not come closes later: the follow-up is the reason.
         reason: match f.kind {
-            FollowUpKind::NoShow => format!("会后跟进成交（跟进 #{}）", f.id),
+            FollowUpKind::NoShow => match crate::settings::language(conn)? {
+                Lang::Zh => format!("会后跟进成交（跟进 #{}）", f.id),
+                Lang::En => format!("Closed in the follow-up (follow-up #{})", f.id),
+            },
             FollowUpKind::AfterEvent => String::new(),
         },
     };

@@ -194,11 +194,6 @@ fn label_or_none(g: &Group, lang: Lang) -> String {
     }
 }
 
-/// The session report of a seminar, in Chinese (`huixiao report --pdf`).
-pub fn seminar_pdf(app: &App, id: i64) -> Result<Vec<u8>> {
-    seminar_pdf_in(app, id, Lang::Zh)
-}
-
 /// The session report as a file for the caller (`seminars.report_pdf`), in their language.
 pub fn pdf_op(app: &App, caller: &Caller, input: IdInput) -> Result<FileOut> {
     let bytes = seminar_pdf_in(app, input.id, caller.lang)?;
@@ -209,7 +204,8 @@ pub fn pdf_op(app: &App, caller: &Caller, input: IdInput) -> Result<FileOut> {
     ))
 }
 
-/// The session report of a seminar in `lang` (names and titles stay as entered).
+/// The session report of a seminar in `lang` (names and titles stay as entered), for the caller
+/// (`seminars.report_pdf`) or the CLI (`huixiao report --pdf`, in `--lang`).
 pub fn seminar_pdf_in(app: &App, id: i64, lang: Lang) -> Result<Vec<u8>> {
     let s = seminar::get(app, IdInput { id })?;
     let r = conversion::report(app, IdInput { id })?;
@@ -483,7 +479,7 @@ fn footer(p: &mut Page, n: u32, lang: Lang) {
         MARGIN,
         A4.1 - 9.0,
         &Style::new(8.0, Align::Left).color(grey()),
-        "会销助手 Huixiao",
+        lang.pick("会销助手 Huixiao", "Huixiao"),
     );
     p.text(
         A4.0 - MARGIN,

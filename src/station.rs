@@ -17,6 +17,7 @@ use utoipa::ToSchema;
 use crate::app::App;
 use crate::caller::Caller;
 use crate::error::{found, invalid, Error, Result, Thing};
+use crate::i18n::Lang;
 use crate::input::IdInput;
 use crate::input::SeminarScope;
 use crate::token::Refusal;
@@ -252,7 +253,13 @@ pub fn create(app: &App, input: NewStation, lan_urls: &[String]) -> Result<Pairi
         }
         let name = match input.name.as_deref().map(str::trim) {
             Some(n) if !n.is_empty() => crate::validate::text("name", ("名称", "name"), n, 40)?,
-            _ => format!("{}·{}", person.name, input.role.label().0),
+            _ => {
+                let (zh, en) = input.role.label();
+                match crate::settings::language(tx)? {
+                    Lang::Zh => format!("{}·{zh}", person.name),
+                    Lang::En => format!("{} · {en}", person.name),
+                }
+            }
         };
         let code = crate::ticket::new_code();
         let pairing_expires = rfc3339(now + Duration::minutes(PAIRING_MINUTES));

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 use utoipa::ToSchema;
 
-use super::message::{fill, zh_time, Vars};
+use super::message::{en_time, fill, zh_time, Vars};
 use super::plan::steps_of;
 use super::schedule::schedule_missing;
 use super::step::{parse_date, Channel, Step, TouchKind};
@@ -94,19 +94,16 @@ struct SeminarInfo {
     title: String,
     date: String,
     today: NaiveDate,
-    time: String,
+    time: (String, String),
     address: String,
     steps: Vec<Step>,
 }
 
 fn today_in(app: &App, conn: &Connection, q: &TodayQuery) -> Result<Vec<TodayTouch>> {
-    // A store invited without an inviter hears from the organisation ("我是{邀约人}" is never empty).
+    // A store invited without an inviter hears from the organisation ("我是{邀约人}" is never
+    // empty: the message fills in "会务组" or "the events team" when the organisation has no name).
     let org = crate::settings::org_name(conn)?;
-    let no_inviter = if org.trim().is_empty() {
-        "会务组"
-    } else {
-        org.trim()
-    };
+    let no_inviter = org.trim();
     // Upcoming seminars: their "today" at the venue, display strings and steps.
     let mut seminars: HashMap<i64, SeminarInfo> = HashMap::new();
     {
@@ -131,7 +128,7 @@ fn today_in(app: &App, conn: &Connection, q: &TodayQuery) -> Result<Vec<TodayTou
                 id,
                 SeminarInfo {
                     title,
-                    time: zh_time(&date, &start),
+                    time: (zh_time(&date, &start), en_time(&date, &start)),
                     date,
                     today: venue::today_in(app, venue::zone_named(conn, &tz)?),
                     address,
@@ -201,7 +198,7 @@ fn today_in(app: &App, conn: &Connection, q: &TodayQuery) -> Result<Vec<TodayTou
         let ticket_code: Option<String> = r.get(20)?;
         let call_back_at: Option<String> = r.get(6)?;
         let template = st.map(|s| s.message.as_str()).unwrap_or_default();
-        let table = if template.contains("{桌号}") {
+        let table = if template.contains("{桌号}") || template.contains("{table}") {
             match contact_id {
                 Some(c) => ticket::table_of(conn, seminar_id, c)?,
                 None => None,
@@ -214,7 +211,7 @@ fn today_in(app: &App, conn: &Connection, q: &TodayQuery) -> Result<Vec<TodayTou
             &Vars {
                 name: contact_name.as_deref().unwrap_or(""),
                 store: &store_name,
-                time: &sem.time,
+                time: (&sem.time.0, &sem.time.1),
                 address: &sem.address,
                 table,
                 code: ticket_code.as_deref(),

@@ -176,7 +176,7 @@ fn execute(app: App, command: Command, lang: Lang) -> Result {
                 owner_id: owner,
                 ..ExportQuery::of(list)
             };
-            let (_, bytes) = crate::export::export(&app, &q)?;
+            let (_, bytes) = crate::export::export(&app, &q, lang)?;
             crate::export::write_file(&out, &bytes)?;
             println!("{}", out.display());
             Ok(())

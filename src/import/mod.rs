@@ -142,8 +142,10 @@ pub fn import_bytes(app: &App, bytes: &[u8], req: &ImportRequest) -> Result<Impo
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     let p = plan(&tx, &prep.grid, &prep.layout)?;
     let refused = !p.errors.is_empty() && !req.skip_invalid;
+    // The skipped-rows file speaks the organisation's language.
+    let lang = crate::settings::language(&tx)?;
     let skipped_csv =
-        (req.skip_invalid && !p.invalid_rows.is_empty()).then(|| skipped_csv(&prep, &p));
+        (req.skip_invalid && !p.invalid_rows.is_empty()).then(|| skipped_csv(&prep, &p, lang));
     let mut report = ImportReport {
         rows: p.rows,
         imported: if refused {

@@ -12,6 +12,7 @@ mod conversion_reference;
 mod crash;
 mod deals;
 mod door_load;
+mod english;
 mod export;
 mod followups;
 mod hq;

@@ -207,7 +207,7 @@ fn the_stage_log_times_each_stage_and_kinds_survive_renames_and_moves() {
 
 #[test]
 fn cues_schedule_the_right_file_volume_and_tiers_at_each_step() {
-    let (_, body) = script::default_template();
+    let (_, body) = script::default_template(huixiao::i18n::Lang::Zh);
     let at = |key: &str, step: i64| cue::music_at(&body, key, step);
     let opening = at("icebreak", 0).unwrap();
     assert_eq!(
@@ -484,7 +484,7 @@ fn the_script_pdf_has_every_stage_in_chinese() {
         json!({"seminar_id": w.seminar}),
     )
     .unwrap();
-    let bytes = huixiao::script::print::pdf(&app, w.seminar).unwrap();
+    let bytes = huixiao::script::print::pdf(&app, w.seminar, huixiao::i18n::Lang::Zh).unwrap();
     assert!(bytes.starts_with(b"%PDF-"));
     assert!(bytes.len() < 400_000, "font subset: {} bytes", bytes.len());
     let dir = tempfile::tempdir().unwrap();

@@ -139,7 +139,15 @@ export type CadenceView = { seminar_id: number, name: string, steps: Array<Step>
 /**
  * The venue-local date of each step.
  */
-dates: Array<string>, variables: Array<string>, };
+dates: Array<string>, 
+/**
+ * The variables to offer, in the organisation's language (a message's words go to guests).
+ */
+variables: Array<string>, 
+/**
+ * Every variable a message may use: the Chinese and the English names alike.
+ */
+accepted_variables: Array<string>, };
 
 export type Channel = "call" | "message" | "visit";
 
@@ -1318,7 +1326,8 @@ export type Step = {
  */
 offset_days: number, kind: TouchKind, channel: Channel, 
 /**
- * The message or call script, with variables {姓名} {店名} {时间} {地址} {桌号} {票码} {行业} {邀约人}.
+ * The message or call script, with variables {姓名} {店名} {时间} {地址} {桌号} {票码} {行业} {邀约人}
+ * (or their English names {name} {store} {time} {address} {table} {code} {industry} {inviter}).
  */
 message: string, 
 /**
