@@ -450,6 +450,8 @@ pub struct Me {
     pub identity: Option<Identity>,
     pub seminar_title: Option<String>,
     pub seminar_date: Option<String>,
+    /// The venue's time zone: a station shows times as the venue's clocks do, wherever the phone is set.
+    pub seminar_timezone: Option<String>,
 }
 
 pub fn me(app: &App, caller: &Caller, _: crate::input::Empty) -> Result<Me> {
@@ -458,6 +460,7 @@ pub fn me(app: &App, caller: &Caller, _: crate::input::Empty) -> Result<Me> {
             identity: None,
             seminar_title: None,
             seminar_date: None,
+            seminar_timezone: None,
         });
     };
     let s = seminar::get_in(&app.db.conn(), identity.seminar_id)?;
@@ -465,5 +468,6 @@ pub fn me(app: &App, caller: &Caller, _: crate::input::Empty) -> Result<Me> {
         identity: Some(identity),
         seminar_title: Some(s.title),
         seminar_date: Some(s.date),
+        seminar_timezone: Some(s.timezone),
     })
 }

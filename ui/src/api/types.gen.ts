@@ -685,7 +685,11 @@ export type LostReason = "price" | "timing" | "no_need" | "competitor" | "other"
  * The calling station: who it is and for which seminar (what its page shows at the top).
  * The organizer has no station identity: all fields are empty.
  */
-export type Me = { identity: Identity | null, seminar_title: string | null, seminar_date: string | null, };
+export type Me = { identity: Identity | null, seminar_title: string | null, seminar_date: string | null, 
+/**
+ * The venue's time zone: a station shows times as the venue's clocks do, wherever the phone is set.
+ */
+seminar_timezone: string | null, };
 
 /**
  * The organisation's medians per phase, over its closed seminars.

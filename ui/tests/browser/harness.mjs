@@ -266,17 +266,25 @@ export function screenshotPath(name) {
   return path.join(SCREENSHOT_DIR, name);
 }
 
-/** Local calendar date `days` from today, YYYY-MM-DD. */
 /** Today at the venue (the demo's seminars are in Asia/Shanghai), YYYY-MM-DD — not the machine's date. */
 export function venueToday() {
   return new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai" }).format(new Date());
 }
 
+/** The date `days` after today at the venue, YYYY-MM-DD (the machine's own date differs after 16:00 UTC). */
 export function isoDateFromToday(days) {
-  const d = new Date();
-  d.setDate(d.getDate() + days);
-  const p = (n) => String(n).padStart(2, "0");
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
+  const d = new Date(`${venueToday()}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}
+
+/** Minutes since midnight at the venue. */
+export function venueMinutesNow() {
+  const [h, m] = new Intl.DateTimeFormat("en-GB", { timeZone: "Asia/Shanghai", hour: "2-digit", minute: "2-digit", hourCycle: "h23" })
+    .format(new Date())
+    .split(":")
+    .map(Number);
+  return h * 60 + m;
 }
 
 export function loadCatalogue(lang) {
