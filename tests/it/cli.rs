@@ -436,7 +436,7 @@ fn import_stores_from_the_command_line() {
     assert!(!out.status.success());
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     let keys: Vec<&String> = v.as_object().unwrap().keys().collect();
-    assert_eq!(keys, ["errors", "imported", "merged", "rows"]);
+    assert_eq!(keys, ["conflicts", "errors", "imported", "merged", "rows"]);
     assert_eq!(v["rows"], 3);
     assert_eq!(v["imported"], 0);
     assert_eq!(
