@@ -7,7 +7,7 @@ use huixiao::App;
 use rust_xlsxwriter::{Formula, Workbook};
 use serde_json::{json, Value};
 
-use crate::support::{app, call, dump};
+use crate::support::{call, dump};
 
 pub fn b64(bytes: &[u8]) -> String {
     base64::engine::general_purpose::STANDARD.encode(bytes)

@@ -459,7 +459,12 @@ export type GotoInput = { seminar_id: number, stage_key: string,
  * The marker reached (0: the stage's start). Its "start closing" cues are pushed to the
  * assistants' stations.
  */
-step: number, };
+step: number, 
+/**
+ * A rehearsal (checking the screen, trying the clicker): nothing is recorded or pushed, even
+ * while the seminar is live.
+ */
+rehearsal?: boolean, };
 
 /**
  * One group of a breakdown: `key` identifies it (a staff id, a role, a city), `label` names it.
@@ -1366,7 +1371,12 @@ export type StationRole = "checkin" | "assistant" | "inviter" | "lecturer";
 
 export type StationStatus = "pending" | "pairing_expired" | "active" | "expired" | "revoked";
 
-export type StatusChange = { id: number, status: SeminarStatus, };
+export type StatusChange = { id: number, status: SeminarStatus, 
+/**
+ * Going live before the seminar's day: move its date to today (venue time) first, on
+ * purpose. Without it, going live early is refused with the date.
+ */
+move_to_today?: boolean, };
 
 /**
  * One step of a cadence.
