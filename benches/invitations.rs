@@ -137,6 +137,8 @@ fn bench_import(name: &str, base: &Path, bytes: &[u8], runs: usize) {
             },
             skip_invalid: true,
             dry_run: false,
+            decisions: Vec::new(),
+            on_conflict: Default::default(),
         };
         let t = Instant::now();
         let r = import::import_bytes(&app, bytes, &req).unwrap();

@@ -9,6 +9,8 @@ ALTER TABLE stores ADD COLUMN gid TEXT;
 CREATE UNIQUE INDEX stores_gid ON stores(gid);
 ALTER TABLE contacts ADD COLUMN gid TEXT;
 CREATE UNIQUE INDEX contacts_gid ON contacts(gid);
+ALTER TABLE contact_stores ADD COLUMN gid TEXT;
+CREATE UNIQUE INDEX contact_stores_gid ON contact_stores(gid);
 ALTER TABLE seminars ADD COLUMN gid TEXT;
 CREATE UNIQUE INDEX seminars_gid ON seminars(gid);
 ALTER TABLE invitations ADD COLUMN gid TEXT;

@@ -123,14 +123,28 @@ pub fn get_in(conn: &Connection, id: i64) -> Result<Contact> {
     )
 }
 
+/// The people of a store: those created in it and those it shares with another store (one
+/// owner, two shops), each with their role in this store.
 pub fn list_for_store(conn: &Connection, store_id: i64) -> Result<Vec<Contact>> {
-    let mut stmt = conn.prepare(&format!(
-        "SELECT {COLUMNS} FROM contacts WHERE store_id = ?1 ORDER BY erased_at IS NOT NULL, id"
-    ))?;
+    let mut stmt = conn.prepare(
+        "SELECT c.id, sc.store_id, c.name, sc.role, c.phone, c.phone_kind, c.opted_out,
+                c.erased_at IS NOT NULL
+         FROM store_contacts sc JOIN contacts c ON c.id = sc.contact_id
+         WHERE sc.store_id = ?1 ORDER BY c.erased_at IS NOT NULL, c.id",
+    )?;
     let rows = stmt
         .query_map([store_id], from_row)?
         .collect::<rusqlite::Result<_>>()?;
     Ok(rows)
+}
+
+/// Whether the contact is one of the store's people (created in it, or shared with it).
+pub fn belongs_to(conn: &Connection, contact_id: i64, store_id: i64) -> Result<bool> {
+    Ok(conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM store_contacts WHERE contact_id = ?1 AND store_id = ?2)",
+        [contact_id, store_id],
+        |r| r.get(0),
+    )?)
 }
 
 struct Clean {

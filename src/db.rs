@@ -37,6 +37,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ),
     ("0008_talk", include_str!("../migrations/0008_talk.sql")),
     (
+        "0009_contact_stores",
+        include_str!("../migrations/0009_contact_stores.sql"),
+    ),
+    (
         "0011_replica",
         include_str!("../migrations/0011_replica.sql"),
     ),

@@ -27,6 +27,7 @@ pub mod input;
 pub mod invitation;
 pub mod lan;
 pub mod logging;
+pub mod matching;
 pub mod output;
 pub mod panics;
 pub mod pdf;

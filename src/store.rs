@@ -123,7 +123,8 @@ pub struct StoreDetail {
 const SELECT: &str =
     "SELECT s.id, s.name, s.city, s.district, s.address, s.industry, s.level, s.key_customer,
         s.referrer_id, r.name, s.note,
-        (SELECT count(*) FROM contacts c WHERE c.store_id = s.id AND c.erased_at IS NULL),
+        (SELECT count(*) FROM store_contacts sc JOIN contacts c ON c.id = sc.contact_id
+         WHERE sc.store_id = s.id AND c.erased_at IS NULL),
         s.created_at, s.referral_commission_bp, s.source
     FROM stores s LEFT JOIN stores r ON r.id = s.referrer_id";
 
@@ -177,7 +178,8 @@ pub fn list(app: &App, q: StoreQuery) -> Result<StorePage> {
         let n = args.len();
         filters.push(format!(
             "(s.name LIKE ?{n} OR s.district LIKE ?{n} OR s.address LIKE ?{n} OR s.industry LIKE ?{n}
-              OR EXISTS (SELECT 1 FROM contacts c WHERE c.store_id = s.id AND c.erased_at IS NULL
+              OR EXISTS (SELECT 1 FROM store_contacts sc JOIN contacts c ON c.id = sc.contact_id
+                         WHERE sc.store_id = s.id AND c.erased_at IS NULL
                          AND (c.name LIKE ?{n} OR c.phone LIKE ?{n})))"
         ));
     }

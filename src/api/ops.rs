@@ -130,6 +130,7 @@ pub(super) fn all() -> Vec<Op> {
         Op::new("script.audio", Get, "/api/seminars/{seminar_id}/script/audio", Admin, "An audio file a music cue of the script names (base64)", script::cue::audio),
         Op::new("talk.state", Get, "/api/seminars/{seminar_id}/talk", LECTURER, "The stage log: which stage runs, when each started and ended", stagelog::state),
         Op::new("talk.goto", Post, "/api/seminars/{seminar_id}/talk/goto", LECTURER, "The prompter reached a stage or marker: log it, push stage changes and start-closing cues", stagelog::goto),
+        Op::new("talk.undo", Post, "/api/seminars/{seminar_id}/talk/undo", LECTURER, "Undo the last stage step recorded by mistake (a stage started, or the talk's end): the report and Excel no longer show it", stagelog::undo),
         Op::new("talk.end", Post, "/api/seminars/{seminar_id}/talk/end", LECTURER, "End the talk (the running stage ends): the prompter or the lecturer's remote", stagelog::end),
         Op::new("talk.timing", Get, "/api/seminars/{seminar_id}/talk/timing", Admin, "Planned vs actual time per stage kind", stagelog::timing),
         Op::new("talk.ticker", Get, "/api/seminars/{seminar_id}/talk/ticker", LECTURER, "Live sales: deals per price tier and limited places left", script::price::ticker),

@@ -378,9 +378,14 @@ pub enum ImportCommand {
         /// Import the valid rows and write the others to FILE.skipped.csv to fix
         #[arg(long)]
         skip_invalid: bool,
-        /// Print {rows, imported, merged, errors} as JSON
+        /// Print {rows, imported, merged, conflicts, errors} as JSON
         #[arg(long)]
         json: bool,
+        /// A row whose phone another store already has, under another store name, is a conflict:
+        /// skip (default: not imported, listed and written to FILE.skipped.csv), apart (two
+        /// stores, the person belongs to both) or merge (the row joins the other store)
+        #[arg(long, value_name = "WHAT", default_value = "skip", value_parser = ["skip", "apart", "merge"])]
+        on_conflict: String,
     },
 }
 

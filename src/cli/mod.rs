@@ -195,7 +195,14 @@ fn execute(app: App, command: Command, lang: Lang) -> Result {
                 dry_run,
                 skip_invalid,
                 json,
-            } => import::stores(&app, &file, dry_run, skip_invalid, json, lang),
+                on_conflict,
+            } => import::stores(
+                &app,
+                &file,
+                (dry_run, skip_invalid, json),
+                &on_conflict,
+                lang,
+            ),
         },
         Command::Tickets { command } => tickets::run(&app, command, lang),
         Command::Checkin {

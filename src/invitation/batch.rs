@@ -47,8 +47,9 @@ pub struct InvitationBatchResult {
 pub fn who_comes(conn: &Connection, store_id: i64) -> Result<Option<i64>> {
     Ok(conn
         .prepare_cached(
-            "SELECT id FROM contacts WHERE store_id = ?1 AND erased_at IS NULL
-             ORDER BY CASE role WHEN 'owner_spouse' THEN 0 WHEN 'owner' THEN 1 ELSE 2 END, id
+            "SELECT c.id FROM store_contacts sc JOIN contacts c ON c.id = sc.contact_id
+             WHERE sc.store_id = ?1 AND c.erased_at IS NULL
+             ORDER BY CASE sc.role WHEN 'owner_spouse' THEN 0 WHEN 'owner' THEN 1 ELSE 2 END, c.id
              LIMIT 1",
         )?
         .query_row([store_id], |r| r.get(0))

@@ -291,7 +291,7 @@ fn check_guests(conn: &Connection, store_id: i64, contact_ids: &[i64]) -> Result
     }
     for &cid in contact_ids {
         let c = contact::get_in(conn, cid)?;
-        if c.store_id != store_id {
+        if !contact::belongs_to(conn, cid, store_id)? {
             return Err(invalid(
                 "contact_ids",
                 format!("联系人 {} 不属于该门店。", c.name),

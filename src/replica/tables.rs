@@ -74,6 +74,10 @@ pub const TABLES: &[Table] = &[
         city: Some("(SELECT city FROM stores WHERE id = {r}.store_id)"),
         ..t("contacts", Owner::Shared)
     },
+    Table {
+        city: Some("(SELECT city FROM stores WHERE id = {r}.store_id)"),
+        ..t("contact_stores", Owner::Shared)
+    },
     under("seminars", "{r}.id"),
     Table {
         owner: Owner::SeminarOrHeadOffice,

@@ -214,3 +214,26 @@ fn a_joined_laptops_triggers_follow_a_new_column() {
     assert_eq!(rows[0].3.as_ref().unwrap()["wechat"], "w1");
     assert_eq!(rows[0].4, Some(json!(["wechat"])));
 }
+
+#[test]
+fn every_replicated_table_exists_and_has_a_gid() {
+    let app = app();
+    let conn = app.db.conn();
+    for table in huixiao::replica::tables::TABLES {
+        let has_gid: i64 = conn
+            .query_row(
+                &format!(
+                    "SELECT count(*) FROM pragma_table_info('{}') WHERE name = 'gid'",
+                    table.name
+                ),
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(
+            has_gid, 1,
+            "{} is replicated: it needs a gid column (a migration)",
+            table.name
+        );
+    }
+}

@@ -106,6 +106,7 @@ export const OPS = {
   "script.audio": { method: "GET", path: "/api/seminars/{seminar_id}/script/audio" },
   "talk.state": { method: "GET", path: "/api/seminars/{seminar_id}/talk" },
   "talk.goto": { method: "POST", path: "/api/seminars/{seminar_id}/talk/goto" },
+  "talk.undo": { method: "POST", path: "/api/seminars/{seminar_id}/talk/undo" },
   "talk.end": { method: "POST", path: "/api/seminars/{seminar_id}/talk/end" },
   "talk.timing": { method: "GET", path: "/api/seminars/{seminar_id}/talk/timing" },
   "talk.ticker": { method: "GET", path: "/api/seminars/{seminar_id}/talk/ticker" },
@@ -227,6 +228,7 @@ export interface OpTypes {
   "script.audio": { input: T.AudioQuery; output: T.FileOut };
   "talk.state": { input: T.SeminarScope; output: T.TalkState };
   "talk.goto": { input: T.GotoInput; output: T.TalkState };
+  "talk.undo": { input: T.SeminarScope; output: T.TalkState };
   "talk.end": { input: T.SeminarScope; output: T.TalkState };
   "talk.timing": { input: T.SeminarScope; output: Array<T.KindTiming> };
   "talk.ticker": { input: T.SeminarScope; output: T.Ticker };

@@ -213,6 +213,11 @@ export type CompanionsInput = { id: number, companions: number, };
  */
 export type Comparison = { seminars: Array<SeminarRow>, medians: Medians, by_layout: Array<Group>, by_lecturer: Array<Group>, };
 
+/**
+ * A person's decision on the conflict of one row.
+ */
+export type ConflictDecision = { row: number, resolution: Resolution, };
+
 export type Contact = { id: number, store_id: number, name: string, role: ContactRole, phone: string | null, phone_kind: PhoneKind | null, opted_out: boolean, erased: boolean, };
 
 /**
@@ -462,7 +467,12 @@ export type GotoInput = { seminar_id: number, stage_key: string,
  * The marker reached (0: the stage's start). Its "start closing" cues are pushed to the
  * assistants' stations.
  */
-step: number, };
+step: number, 
+/**
+ * A rehearsal (checking the screen, trying the clicker): nothing is recorded or pushed, even
+ * while the seminar is live.
+ */
+rehearsal?: boolean, };
 
 /**
  * One group of a breakdown: `key` identifies it (a staff id, a role, a city), `label` names it.
@@ -497,6 +507,32 @@ export type IdInput = { id: number, };
  * The station a request comes from, once its token checked out.
  */
 export type Identity = { station_id: number, seminar_id: number, staff_id: number, staff_name: string, role: StationRole, name: string, expires_at: string, };
+
+/**
+ * One conflict, both sides: `names[0]`/`people[0]` are the row's, `names[1]`/`people[1]` the
+ * other store's. Rows are numbered as the spreadsheet numbers them (header = 1).
+ */
+export type ImportConflict = { row: number, 
+/**
+ * The earlier row of this file with the same phone (null: the store is in the database).
+ */
+with_row: number | null, 
+/**
+ * The store in the database with the same phone.
+ */
+with_store_id: number | null, phone: string, 
+/**
+ * The store names: this row's, then the other's.
+ */
+names: Array<string>, 
+/**
+ * The people: this row's contact, then the other store's.
+ */
+people: Array<string>, 
+/**
+ * What the import does with the row.
+ */
+resolution: Resolution, };
 
 /**
  * What a column of the file holds.
@@ -535,6 +571,11 @@ mapping_complete: boolean, missing: Array<ImportField>,
  */
 rows: number, new_stores: number, merged: number, invalid_rows: number, landlines: number, errors: Array<RowError>, merges: Array<Merge>, 
 /**
+ * Rows whose phone another store has under another store name: for the person to decide
+ * (each shown here as skipped, until decided).
+ */
+conflicts: Array<ImportConflict>, 
+/**
  * The first data rows as text, for the preview table.
  */
 sample: Array<SampleRow>, };
@@ -548,15 +589,21 @@ export type ImportReport = { rows: number,
  */
 imported: number, 
 /**
- * Rows merged into an existing store or one created by an earlier row.
+ * Rows merged into an existing store or one created by an earlier row (by the matching
+ * rule, or a conflict a person chose to merge).
  */
-merged: number, errors: Array<RowError>, 
+merged: number, 
+/**
+ * Rows whose phone another store has under another store name, with what was done.
+ */
+conflicts: Array<ImportConflict>, errors: Array<RowError>, 
 /**
  * Whether anything was written.
  */
 written: boolean, 
 /**
- * Rows skipped for errors, as a CSV (UTF-8 with BOM) to fix and import again.
+ * Rows skipped (for errors, or conflicts to skip), as a CSV (UTF-8 with BOM) to fix and
+ * import again.
  */
 skipped_csv: string | null, };
 
@@ -568,7 +615,16 @@ skip_invalid: boolean,
 /**
  * Check everything, write nothing.
  */
-dry_run: boolean, file_name: string, data_base64: string, 
+dry_run: boolean, 
+/**
+ * A person's decision on each conflict (a row whose phone another store has, under another
+ * store name), by row.
+ */
+decisions: Array<ConflictDecision>, 
+/**
+ * What happens to a conflict without a decision (default: skip, and list it).
+ */
+on_conflict: Resolution, file_name: string, data_base64: string, 
 /**
  * The user's column mapping, one entry per column (null: ignore the column). Without it the
  * headers decide.
@@ -682,6 +738,11 @@ export type LockInput = { seminar_id: number, contact_id: number, locked: boolea
 export type LostReason = "price" | "timing" | "no_need" | "competitor" | "other";
 
 /**
+ * Why a record joins a store instead of creating one.
+ */
+export type MatchReason = "phone" | "name_city";
+
+/**
  * The calling station: who it is and for which seminar (what its page shows at the top).
  * The organizer has no station identity: all fields are empty.
  */
@@ -699,7 +760,7 @@ export type Medians = { pre_event: number | null, in_event: number | null, post_
 /**
  * A row that joins a store instead of creating one.
  */
-export type Merge = { row: number, store_name: string, reason: MergeReason, 
+export type Merge = { row: number, store_name: string, reason: MatchReason, 
 /**
  * The store already in the database it joins…
  */
@@ -712,8 +773,6 @@ first_row: number | null,
  * Whether the row adds a new contact to the store (a phone the store does not have yet).
  */
 adds_contact: boolean, };
-
-export type MergeReason = "phone" | "name_city";
 
 export type MoveInput = { seminar_id: number, contact_id: number, 
 /**
@@ -895,6 +954,11 @@ ready: boolean, };
 export type Recorded = { deal: Deal, warnings: Array<string>, };
 
 export type ReseatMove = { contact_id: number, name: string, from_table_id: number, from_table_number: number, from_seat: number, table_id: number, table_number: number, seat: number, keeps_assistant: boolean, };
+
+/**
+ * What a person decided about a conflict.
+ */
+export type Resolution = "merge" | "apart" | "skip";
 
 /**
  * The backup to restore: a file of the list, or any Huixiao database (from another laptop).
@@ -1319,7 +1383,12 @@ export type StationRole = "checkin" | "assistant" | "inviter" | "lecturer";
 
 export type StationStatus = "pending" | "pairing_expired" | "active" | "expired" | "revoked";
 
-export type StatusChange = { id: number, status: SeminarStatus, };
+export type StatusChange = { id: number, status: SeminarStatus, 
+/**
+ * Going live before the seminar's day: move its date to today (venue time) first, on
+ * purpose. Without it, going live early is refused with the date.
+ */
+move_to_today?: boolean, };
 
 /**
  * One step of a cadence.

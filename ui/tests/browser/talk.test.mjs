@@ -208,6 +208,60 @@ test("the prompter ends the talk: 结束演讲 in the last stage or the End key,
   assert.deepEqual(errors, []);
 });
 
+test("the prompter during the live seminar: rehearsal mode records nothing; a step recorded by mistake is undone", async () => {
+  const { page, errors } = b;
+  const stageIs = (k) => page.waitForFunction((key) => document.querySelector("[data-test=prompter]")?.dataset.stage === key, k);
+  const logNow = () => api("talk.state", `/api/seminars/${LIVE}/talk`);
+  await page.evaluate((id) => (location.hash = `#/prompter/${id}`), LIVE);
+  const ended = page.locator("[data-test=talk-ended]");
+  await ended.waitFor();
+  await page.locator("[data-test=talk-resume]").click();
+  await ended.waitFor({ state: "hidden" });
+  let before;
+  for (let i = 0; i < 50 && !before?.current; i++) before = await logNow();
+  assert.equal(before.current, "icebreak");
+  await page.locator("[data-test=recording]").waitFor();
+
+  // Rehearsal: clearly shown, and page turns record nothing.
+  await page.locator("[data-test=prompter-rehearsal]").click();
+  const banner = page.locator("[data-test=rehearsal-banner]");
+  await banner.waitFor();
+  assert.match(await banner.innerText(), /彩排模式[\s\S]*不会记入报告/);
+  assert.equal(await page.locator("[data-test=recording]").count(), 0);
+  await page.keyboard.press("PageDown");
+  await page.keyboard.press("PageDown");
+  await stageIs("trend"); // the script's order here: 破冰, 戳痛点, 讲趋势, 抛工具 …
+  await page.waitForTimeout(1500);
+  await page.screenshot({ path: screenshotPath("prompter-rehearsal.png") });
+  const during = await logNow();
+  assert.equal(during.log.length, before.log.length, "nothing recorded in rehearsal");
+  assert.equal(during.current, "icebreak");
+  await page.locator("[data-test=prompter-rehearsal]").click();
+  await banner.waitFor({ state: "hidden" });
+
+  // A page turned by mistake is recorded… and undone: the log, the report and the screen go back.
+  await page.keyboard.press("PageDown");
+  await stageIs("tool");
+  let mistaken;
+  for (let i = 0; i < 50 && mistaken?.current !== "tool"; i++) mistaken = await logNow();
+  assert.equal(mistaken.log.length, before.log.length + 1);
+  await page.locator("[data-test=prompter-undo]").click();
+  await page.locator(".el-message--success", { hasText: "已撤销" }).waitFor();
+  await stageIs("icebreak");
+  const after = await logNow();
+  assert.equal(after.log.length, before.log.length);
+  assert.equal(after.current, "icebreak");
+  assert.equal(after.log.at(-1).ended_at, null, "the stage before runs on");
+  await page.keyboard.press("End");
+  const dialog = page.locator(".el-dialog[data-test=end-talk-dialog]");
+  await dialog.waitFor();
+  await dialog.locator("[data-test=end-talk-confirm]").click();
+  await ended.waitFor();
+  await page.locator("[data-test=talk-ended-back]").click();
+  await page.locator("[data-phase=talk]").waitFor();
+  assert.deepEqual(errors, []);
+});
+
 /** One second of silence as a WAV file (8 kHz, mono, 16-bit). */
 function silentWav() {
   const samples = 8000;
