@@ -39,6 +39,9 @@ export async function axeScan(page) {
     nodes: v.nodes.map((n) => `${n.target.join(" ")} ${n.html.slice(0, 120)} ${n.failureSummary?.split("\n").slice(1, 2).join("") ?? ""}`.slice(0, 300)),
   })));
   const bad = violations.filter((v) => v.impact === "critical" || v.impact === "serious");
+  // A page heading: every page says what it is in one h1 (axe's own rule for it is only "moderate").
+  const h1 = await page.evaluate(() => [...document.querySelectorAll("h1")].filter((h) => h.textContent.trim()).length);
+  if (h1 === 0) bad.push({ id: "no-h1", impact: "serious", nodes: ["the page has no h1 with text"] });
   return {
     critical: bad.filter((v) => v.impact === "critical").length,
     serious: bad.filter((v) => v.impact === "serious").length,
@@ -82,6 +85,8 @@ const ORGANIZER = [
   { page: "invitations: progress", hash: "#/invitations", tab: 2 },
   { page: "invitations: cadence", hash: "#/invitations", tab: 3 },
   { page: "seating", hash: "#/seating" },
+  { page: "seating: rules", hash: "#/seating", open: "[data-test=seating-rules-open]" },
+  { page: "seating: tables", hash: "#/seating", open: "[data-test=seating-tables-open]" },
   { page: "check-in: door", hash: "#/checkin" },
   { page: "check-in: walk-in", hash: "#/checkin", open: "[data-test=walkin-open]" },
   { page: "check-in: board", hash: "#/checkin/board" },
