@@ -95,7 +95,7 @@ test("the new-seminar dialog in English: labels above their fields, placeholders
   const errors = await page.locator("[data-test=seminar-form] .el-form-item__error").allInnerTexts();
   assert.ok(errors.includes("Title is required"), `an English sentence for a missing title: ${JSON.stringify(errors)}`);
   assert.deepEqual(await overlaps("[data-test=seminar-form] .el-form-item__error", "[data-test=seminar-form] .el-form-item__label, [data-test=seminar-form] .el-form-item__content > :not(.el-form-item__error)"), [], "error messages over other fields");
-  await dialog.locator(".el-dialog").screenshot({ path: docsShot("seminar-form-en.png") });
+  await dialog.screenshot({ path: docsShot("seminar-form-en.png") });
 });
 
 test("the door, the store search, the cadence and the closing page in English: nothing cut", async () => {
@@ -107,7 +107,7 @@ test("the door, the store search, the cadence and the closing page in English: n
 
   await open("#/stores");
   await page.locator("[data-test=store-table] .el-table__row").first().waitFor();
-  assert.deepEqual(await cut("[data-test=store-search] input, .page-head .el-button > span"), [], "store list");
+  assert.deepEqual(await cut("input[data-test=store-search], .page-head .el-button > span"), [], "store list");
   await page.screenshot({ path: docsShot("stores-en.png") });
 
   await open("#/invitations");
@@ -115,7 +115,10 @@ test("the door, the store search, the cadence and the closing page in English: n
   await page.locator("[data-test=cadence-step]").first().waitFor();
   await page.waitForTimeout(300);
   assert.deepEqual(await cut("[data-test=cadence-kind] .el-select__selected-item, [data-test=cadence-channel] .el-select__selected-item, [data-test=cadence-editor] .el-form-item__label"), [], "cadence kinds");
-  await page.locator("[data-test=cadence-editor]").screenshot({ path: docsShot("cadence-en.png") });
+  assert.deepEqual(await cut("[data-test=cadence-step] .step-day > div"), [], "cadence dates");
+  const dayLines = await page.evaluate(() => [...document.querySelectorAll("[data-test=cadence-step] .step-day > .muted")].filter((d) => d.textContent.trim()).map((d) => (d.getBoundingClientRect().height > 2 * parseFloat(getComputedStyle(d).fontSize) ? 2 : 1)));
+  assert.ok(dayLines.every((n) => n <= 1), `each step's date on one line: ${dayLines}`);
+  await page.screenshot({ path: docsShot("cadence-en.png") });
 
   await open("#/closing");
   await page.locator("[data-test=deals-table]").waitFor();
@@ -123,4 +126,23 @@ test("the door, the store search, the cadence and the closing page in English: n
   assert.deepEqual(await cut(buttons), [], "closing page buttons");
   assert.deepEqual(await overlaps(buttons, buttons), [], "closing page buttons over each other");
   await page.screenshot({ path: docsShot("closing-en.png") });
+  // The follow-ups: each row's outcome buttons whole and apart.
+  await page.locator("[data-test=closing-tabs]").getByRole("tab", { name: "Follow-ups" }).click();
+  await page.locator("[data-test=followups-today]").waitFor();
+  await page.waitForTimeout(400);
+  const outcomes = "[data-test^=followup-]:is(.el-button)";
+  assert.ok(await page.locator(outcomes).count(), "follow-ups with outcome buttons in the demo");
+  assert.deepEqual(await cut(`${outcomes}, ${outcomes} > span`), [], "follow-up outcome buttons cut");
+  assert.deepEqual(await overlaps(outcomes, outcomes), [], "follow-up outcome buttons over each other");
+  const clipped = await page.evaluate((sel) => [...document.querySelectorAll(sel)].filter((btn) => {
+    const cell = btn.closest(".cell").getBoundingClientRect();
+    const r = btn.getBoundingClientRect();
+    return r.right > cell.right + 1 || r.bottom > cell.bottom + 1;
+  }).map((btn) => btn.textContent.trim()), outcomes);
+  assert.deepEqual(clipped, [], "follow-up outcome buttons outside their cell");
+  const rowsOnTwoLines = await page.evaluate((sel) => [...document.querySelectorAll("[data-test=followups-today] .el-table__row")]
+    .map((row) => new Set([...row.querySelectorAll(sel)].map((btn) => Math.round(btn.getBoundingClientRect().top))).size)
+    .filter((lines) => lines > 1).length, outcomes);
+  assert.equal(rowsOnTwoLines, 0, "each follow-up's outcome buttons on one line");
+  await page.screenshot({ path: docsShot("followups-en.png") });
 });
