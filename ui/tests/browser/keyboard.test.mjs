@@ -4,7 +4,7 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { adminCall, openBrowser, startLanServer, venueToday } from "./harness.mjs";
-import { createStation, seatedTickets, staffWith, todaySeminar } from "./door.mjs";
+import { createStation, docsShot, seatedTickets, staffWith, todaySeminar } from "./door.mjs";
 
 let server;
 let seminar;
@@ -117,6 +117,8 @@ test("seating without dragging: pick a guest with the keyboard and move them to 
   for (let i = 0; i <= index; i++) await page.keyboard.press("ArrowDown");
   await page.keyboard.press("Enter");
   await page.locator("[data-test=move-seat]:not(.is-disabled)").waitFor();
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: docsShot("seating-move-to.png") });
   // The first free seat is chosen for the user; Tab to "move" and press Enter.
   await tabTo(page, "[data-test=move-go]");
   await page.keyboard.press("Enter");
