@@ -36,8 +36,14 @@ async function organizer(hash) {
 
 /** Presses Tab (or Shift+Tab) until the focused element matches `selector`, as a keyboard user would; fails if it never does. */
 async function tabTo(page, selector, { back = false, max = 120 } = {}) {
+  const focused = () => page.evaluate((s) => !!document.activeElement?.matches(s), selector);
   for (let i = 0; i < max; i++) {
-    if (await page.evaluate((s) => !!document.activeElement?.matches(s), selector)) return i;
+    if (await focused()) {
+      // The focus stays where the user put it (nothing takes it back a moment later).
+      await page.waitForTimeout(150);
+      assert.ok(await focused(), `the focus left ${selector} right after Tab reached it`);
+      return i;
+    }
     await page.keyboard.press(back ? "Shift+Tab" : "Tab");
   }
   const at = await page.evaluate(() => document.activeElement?.outerHTML.slice(0, 120));
