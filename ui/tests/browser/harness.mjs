@@ -120,7 +120,7 @@ export async function startServer({ demo = false, clock = null } = {}) {
  * self-signed certificate). Its first line names the address and the admin token.
  * Returns { base (https://127.0.0.1:PORT), token, url, db, logs, stop(), kill(), restart() }.
  */
-export async function startLanServer({ demo = true, today = null } = {}) {
+export async function startLanServer({ demo = true, today = null, clock = null } = {}) {
   if (!fs.existsSync(BIN)) throw new Error(`core binary not found at ${BIN}: run \`cargo build\` in the repo root or set HUIXIAO_BIN`);
   if (!fs.existsSync(path.join(DIST_DIR, "index.html"))) throw new Error(`${DIST_DIR} is not built: run \`npm run build\``);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "huixiao-lan-"));
@@ -134,7 +134,9 @@ export async function startLanServer({ demo = true, today = null } = {}) {
   let child;
   let port = 0;
   const launch = async () => {
-    child = spawn(BIN, ["--db", db, "serve", "--lan", "--addr", `127.0.0.1:${port}`, "--admin-token", token, "--ui-dir", DIST_DIR], {
+    const args = ["--db", db, "serve", "--lan", "--addr", `127.0.0.1:${port}`, "--admin-token", token, "--ui-dir", DIST_DIR];
+    if (clock) args.push("--clock", clock);
+    child = spawn(BIN, args, {
       stdio: ["ignore", "pipe", "pipe"],
       env: { ...process.env, HUIXIAO_DATA_DIR: dir },
     });
