@@ -36,6 +36,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         include_str!("../migrations/0007_conversion_indexes.sql"),
     ),
     ("0008_talk", include_str!("../migrations/0008_talk.sql")),
+    (
+        "0009_scores_segments",
+        include_str!("../migrations/0009_scores_segments.sql"),
+    ),
 ];
 
 /// The schema version this build of the app writes.

@@ -5,8 +5,10 @@ mod args;
 mod backup;
 mod deals;
 mod import;
+mod invite;
 mod print;
 mod report;
+mod scores;
 mod script;
 mod seating;
 mod serve;
@@ -177,6 +179,32 @@ fn execute(app: App, command: Command, lang: Lang) -> Result {
             Ok(())
         }
         Command::Deals { command } => deals::run(&host, &organizer, command, lang),
+        Command::Invite {
+            seminar,
+            store,
+            contacts,
+            inviter,
+            segment,
+            filter,
+            limit,
+            dry_run,
+            json,
+        } => {
+            let whom = invite::Whom {
+                store,
+                contacts,
+                segment,
+                filter,
+                limit,
+                dry_run,
+            };
+            invite::run(&host, &organizer, seminar, inviter, whom, json, lang)
+        }
+        Command::Scores {
+            store,
+            recompute,
+            json,
+        } => scores::run(&host, &organizer, store, recompute, json, lang),
         Command::Report {
             seminar,
             territory,

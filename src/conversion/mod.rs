@@ -19,6 +19,7 @@ mod funnel;
 mod territory;
 mod verdict;
 mod vocabulary;
+mod window;
 
 pub use breakdown::{report, report_in, SeminarReport, StageTiming};
 pub use compare::{compare, compare_in, compare_today, Comparison, SeminarRow};
@@ -29,6 +30,7 @@ pub use territory::{
 };
 pub use verdict::{Medians, Phase};
 pub use vocabulary::Measure;
+pub use window::{overlap, Window};
 
 /// SQL: the invitation `i` has at least one check-in that was not undone.
 pub const ATTENDED_SQL: &str =
