@@ -68,6 +68,8 @@ pub(super) fn all() -> Vec<Op> {
         Op::new("scores.recompute", Post, "/api/scores/recompute", Admin, "Compute every store's score again from the facts", crate::score::recompute),
         Op::with_caller("invite_list.preview", Post, "/api/seminars/{seminar_id}/invite-list/preview", Admin, "The invitation list for a filter or segment: matched, excluded by reason, the N highest scores spread over the inviters, expected turnout; nothing written", crate::invite_list::preview),
         Op::with_caller("invite_list.create", Post, "/api/seminars/{seminar_id}/invite-list", Admin, "Invite every store of the list in one step, all or nothing", crate::invite_list::create),
+        Op::new("bowtie.store", Get, "/api/stores/{id}/bowtie", Admin, "A store's stage on the bow-tie (invited … advocate) with the day it reached each", crate::conversion::store_stage_of),
+        Op::new("bowtie.report", Get, "/api/reports/bowtie", Admin, "The organisation's bow-tie (of a city): stores per stage, conversion and median days between stages", crate::conversion::bowtie),
         Op::new("segments.list", Get, "/api/segments", Admin, "Saved segments with the number of stores each holds", crate::segment::list),
         Op::new("segments.create", Post, "/api/segments", Admin, "Save a filter of stores as a named segment", crate::segment::create),
         Op::new("segments.update", Put, "/api/segments/{id}", Admin, "Rename a segment or change its filter", crate::segment::update),

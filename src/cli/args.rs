@@ -62,6 +62,7 @@ pub enum Command {
             required_unless_present = "territory",
             conflicts_with = "territory"
         )]
+        #[arg(required_unless_present = "bowtie")]
         seminar: Option<i64>,
         /// The four territory rates of a city: coverage, conversion, repurchase, penetration
         #[arg(long, value_name = "CITY")]
@@ -71,6 +72,12 @@ pub enum Command {
         /// Write the seminar's session report as a PDF
         #[arg(long, value_name = "FILE.pdf", requires = "seminar")]
         pdf: Option<PathBuf>,
+        /// The bow-tie: stores per stage (invited … advocate), conversion and median days between stages
+        #[arg(long, conflicts_with_all = ["seminar", "territory"])]
+        bowtie: bool,
+        /// The bow-tie of one city
+        #[arg(long, value_name = "CITY", requires = "bowtie")]
+        city: Option<String>,
     },
     /// Export to Excel (Chinese headers): a seminar, or one of the lists the app shows
     ///

@@ -3,6 +3,7 @@
 
 mod args;
 mod backup;
+mod bowtie;
 mod deals;
 mod import;
 mod invite;
@@ -206,10 +207,17 @@ fn execute(app: App, command: Command, lang: Lang) -> Result {
             json,
         } => scores::run(&host, &organizer, store, recompute, json, lang),
         Command::Report {
+            bowtie: true,
+            city,
+            json,
+            ..
+        } => bowtie::run(&host, &organizer, city, json, lang),
+        Command::Report {
             seminar,
             territory,
             json,
             pdf,
+            ..
         } => report::run(&app, seminar, territory, pdf, json, lang),
         Command::Seating { command } => seating::run(&app, command, lang),
         Command::Import { command } => match command {

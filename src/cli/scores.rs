@@ -23,8 +23,14 @@ pub(super) fn run(
             println!(
                 "{}",
                 match lang {
-                    Lang::Zh => format!("已重新计算 {} 家门店的评分，用时 {} 毫秒。", out["stores"], out["millis"]),
-                    Lang::En => format!("{} stores scored again in {} ms.", out["stores"], out["millis"]),
+                    Lang::Zh => format!(
+                        "已重新计算 {} 家门店的评分，用时 {} 毫秒。",
+                        out["stores"], out["millis"]
+                    ),
+                    Lang::En => format!(
+                        "{} stores scored again in {} ms.",
+                        out["stores"], out["millis"]
+                    ),
                 }
             );
         }

@@ -12,6 +12,7 @@
 //! deal's day, if the deal falls within that seminar's attribution window.
 
 mod attribution;
+mod bowtie;
 mod breakdown;
 mod compare;
 mod counts;
@@ -21,6 +22,10 @@ mod verdict;
 mod vocabulary;
 mod window;
 
+pub use bowtie::{
+    bowtie, bowtie_in, stages_in, store_stage_of, BowStage, Bowtie, BowtieQuery, BowtieStage,
+    Reached, StoreStage,
+};
 pub use breakdown::{report, report_in, SeminarReport, StageTiming};
 pub use compare::{compare, compare_in, compare_today, Comparison, SeminarRow};
 pub use counts::{percent, rate, Counts, Group};

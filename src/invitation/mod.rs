@@ -4,8 +4,8 @@
 mod batch;
 mod transition;
 
-pub use batch::{create_many, InvitationBatch, InvitationBatchResult, SkipReason, SkippedStore};
 pub use batch::who_comes;
+pub use batch::{create_many, InvitationBatch, InvitationBatchResult, SkipReason, SkippedStore};
 pub use transition::{allowed, moves, transition, Change};
 
 use rusqlite::{params, Connection, Row};

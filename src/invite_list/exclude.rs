@@ -93,8 +93,8 @@ impl Exclusions {
         )?;
         let mut overlapping = HashSet::new();
         {
-            let mut seminars =
-                conn.prepare_cached("SELECT id, date, attribution_days FROM seminars WHERE id <> ?1")?;
+            let mut seminars = conn
+                .prepare_cached("SELECT id, date, attribution_days FROM seminars WHERE id <> ?1")?;
             let mut rows = seminars.query([seminar_id])?;
             let mut others = Vec::new();
             while let Some(r) = rows.next()? {

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 use utoipa::ToSchema;
 
-use crate::conversion::ATTENDED_SQL;
+use crate::conversion::{stages_in, BowStage, ATTENDED_SQL};
 use crate::error::{invalid, Result};
 use crate::score::{self, Day};
 use crate::store::StoreLevel;
@@ -31,7 +31,8 @@ pub struct StoreFilter {
     pub score_min: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub score_max: Option<f64>,
-    /// The bow-tie stage (not available yet: refused with a message).
+    /// The furthest bow-tie stage reached: never_invited, invited, confirmed, attended, closed,
+    /// repurchase or advocate.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stage: Option<String>,
     /// Stores that came to a seminar, the last time before this day (YYYY-MM-DD).
@@ -100,12 +101,16 @@ impl StoreFilter {
 
     /// Checks the values: a known level, a date, a score band the right way round, no stage yet.
     pub fn check(&self) -> Result<()> {
-        if self.stage.is_some() {
-            return Err(invalid(
-                "stage",
-                "按客户旅程阶段（stage）筛选还不能用：阶段的计算尚未完成，请先用其他条件。",
-                "Filtering by bow-tie stage is not available yet (the stages are not computed yet); use the other fields.",
-            ));
+        if let Some(st) = text(&self.stage) {
+            if BowStage::parse(st).is_none() {
+                let list: Vec<&str> = BowStage::ALL.iter().map(|s| s.as_str()).collect();
+                let list = list.join(", ");
+                return Err(invalid(
+                    "stage",
+                    format!("没有客户旅程阶段“{st}”。可用的阶段：{list}。"),
+                    format!("There is no bow-tie stage “{st}”. The stages are: {list}."),
+                ));
+            }
         }
         if let Some(l) = text(&self.level) {
             if StoreLevel::parse(l).is_none() {
@@ -151,7 +156,9 @@ pub fn matching(
     persist: bool,
 ) -> Result<Vec<(i64, f64)>> {
     f.check()?;
-    let level = text(&f.level).and_then(StoreLevel::parse).map(|l| l.as_str());
+    let level = text(&f.level)
+        .and_then(StoreLevel::parse)
+        .map(|l| l.as_str());
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT s.id FROM stores s
          WHERE (?1 IS NULL OR s.city = ?1) AND (?2 IS NULL OR s.district = ?2)
@@ -161,7 +168,7 @@ pub fn matching(
            AND (?7 IS NULL OR (SELECT max(m.date) FROM invitations i JOIN seminars m ON m.id = i.seminar_id
                                WHERE i.store_id = s.id AND {ATTENDED_SQL}) < ?7)"
     ))?;
-    let ids: Vec<i64> = stmt
+    let mut ids: Vec<i64> = stmt
         .query_map(
             params![
                 text(&f.city),
@@ -175,6 +182,10 @@ pub fn matching(
             |r| r.get(0),
         )?
         .collect::<rusqlite::Result<_>>()?;
+    if let Some(stage) = text(&f.stage).and_then(BowStage::parse) {
+        let stages = stages_in(conn, text(&f.city))?;
+        ids.retain(|id| stages.get(id).is_some_and(|s| s.stage == stage));
+    }
     // Every store's score when most stores match (one pass), else the matched ones'.
     let scores: HashMap<i64, f64> = if ids.len() > 20_000 {
         score::scores(conn, None, day, persist)?

@@ -103,10 +103,7 @@ fn rates(conn: &Connection, today: NaiveDate) -> Result<(Option<f64>, Option<f64
         [today.to_string()],
         |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
     )?;
-    Ok((
-        crate::conversion::rate(c, i),
-        crate::conversion::rate(a, c),
-    ))
+    Ok((crate::conversion::rate(c, i), crate::conversion::rate(a, c)))
 }
 
 fn filter_of(conn: &Connection, input: &InviteListInput) -> Result<StoreFilter> {
@@ -128,15 +125,24 @@ fn open_seminar(app: &App, conn: &Connection, id: i64) -> Result<seminar::Semina
         return Err(invalid(
             "seminar_id",
             format!("会销“{}”已结束，不能再邀约。", sem.title),
-            format!("The seminar “{}” is closed: no more invitations.", sem.title),
+            format!(
+                "The seminar “{}” is closed: no more invitations.",
+                sem.title
+            ),
         ));
     }
     let today = venue::today(app, conn, Some(id))?;
     if sem.date < today.to_string() {
         return Err(invalid(
             "seminar_id",
-            format!("会销“{}”在 {} 已经举办过了，不能再邀约。", sem.title, sem.date),
-            format!("The seminar “{}” took place on {}: it cannot be invited to any more.", sem.title, sem.date),
+            format!(
+                "会销“{}”在 {} 已经举办过了，不能再邀约。",
+                sem.title, sem.date
+            ),
+            format!(
+                "The seminar “{}” took place on {}: it cannot be invited to any more.",
+                sem.title, sem.date
+            ),
         ));
     }
     Ok(sem)
@@ -258,7 +264,9 @@ fn warnings(lang: Lang, total: i64, expected: Option<i64>, seats: i64, n: i64) -
     if n as usize > MAX_INVITATIONS {
         out.push(match lang {
             Lang::Zh => format!("一次最多邀约 {MAX_INVITATIONS} 家门店：请设定数量上限。"),
-            Lang::En => format!("At most {MAX_INVITATIONS} stores can be invited at once: set a limit."),
+            Lang::En => {
+                format!("At most {MAX_INVITATIONS} stores can be invited at once: set a limit.")
+            }
         });
     }
     out

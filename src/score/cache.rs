@@ -64,8 +64,9 @@ pub fn scores(
             let mut ids = ids.to_vec();
             ids.sort_unstable();
             ids.dedup();
-            let mut stmt =
-                conn.prepare_cached(&format!("SELECT {COLS} FROM store_scores WHERE store_id = ?1"))?;
+            let mut stmt = conn.prepare_cached(&format!(
+                "SELECT {COLS} FROM store_scores WHERE store_id = ?1"
+            ))?;
             for id in ids {
                 let mut rows = stmt.query([id])?;
                 match rows.next()? {
@@ -80,10 +81,10 @@ pub fn scores(
             }
         }
         None => {
-            let mut stmt = conn.prepare_cached(&format!(
+            let mut stmt = conn.prepare_cached(
                 "SELECT s.id, c.fit, c.engagement, c.as_of, c.stale_on FROM stores s
-                 LEFT JOIN store_scores c ON c.store_id = s.id"
-            ))?;
+                 LEFT JOIN store_scores c ON c.store_id = s.id",
+            )?;
             let mut rows = stmt.query([])?;
             while let Some(r) = rows.next()? {
                 let cached: Option<i64> = r.get(1)?;

@@ -148,8 +148,7 @@ pub fn read(
         let store: i64 = r.get(0)?;
         let date: String = r.get(1)?;
         let title: String = r.get(2)?;
-        let (confirmed, attended, status): (bool, bool, String) =
-            (r.get(3)?, r.get(4)?, r.get(5)?);
+        let (confirmed, attended, status): (bool, bool, String) = (r.get(3)?, r.get(4)?, r.get(5)?);
         let (holder, past): (bool, bool) = (r.get(6)?, r.get(7)?);
         let list = out.entry(store).or_default();
         let mut add = |kind| {
