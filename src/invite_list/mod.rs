@@ -81,7 +81,7 @@ pub struct InviteList {
     /// Stores expected to come of those invited, from the organisation's confirm and show rates;
     /// null without past seminars to learn from.
     pub expected_turnout: Option<i64>,
-    /// Confirm rate C/I and show rate A/C of past seminars (null without any).
+    /// Confirm rate C/I and show rate A/C of the past year's seminars (null without any).
     pub confirm_rate: Option<f64>,
     pub show_rate: Option<f64>,
     /// The seminar's seats.
@@ -93,14 +93,20 @@ pub struct InviteList {
     pub stores: Vec<ListedStore>,
 }
 
-/// The organisation's confirm and show rates over seminars before `today`.
+/// How far back the organisation's rates look: its recent seminars say how guests answer now.
+pub const RATES_DAYS: u64 = 365;
+
+/// The organisation's confirm and show rates over the seminars of the year before `today`.
 fn rates(conn: &Connection, today: NaiveDate) -> Result<(Option<f64>, Option<f64>)> {
+    let since = today
+        .checked_sub_days(chrono::Days::new(RATES_DAYS))
+        .unwrap_or(today);
     let (i, c, a): (i64, i64, i64) = conn.query_row(
         &format!(
             "SELECT count(*), coalesce(sum({CONFIRMED_SQL}), 0), coalesce(sum({ATTENDED_SQL}), 0)
-             FROM invitations i JOIN seminars m ON m.id = i.seminar_id WHERE m.date < ?1"
+             FROM seminars m JOIN invitations i ON i.seminar_id = m.id WHERE m.date < ?1 AND m.date >= ?2"
         ),
-        [today.to_string()],
+        [today.to_string(), since.to_string()],
         |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
     )?;
     Ok((crate::conversion::rate(c, i), crate::conversion::rate(a, c)))
