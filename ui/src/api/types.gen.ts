@@ -671,7 +671,7 @@ invited: number, per_inviter: Array<InviterShare>,
  */
 expected_turnout: number | null, 
 /**
- * Confirm rate C/I and show rate A/C of past seminars (null without any).
+ * Confirm rate C/I and show rate A/C of the past year's seminars (null without any).
  */
 confirm_rate: number | null, show_rate: number | null, 
 /**
