@@ -41,6 +41,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         include_str!("../migrations/0009_contact_stores.sql"),
     ),
     (
+        "0010_scores_segments",
+        include_str!("../migrations/0010_scores_segments.sql"),
+    ),
+    (
         "0011_replica",
         include_str!("../migrations/0011_replica.sql"),
     ),

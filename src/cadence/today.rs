@@ -60,9 +60,11 @@ pub struct TodayTouch {
     pub message: String,
     pub with_ticket: bool,
     pub ticket_code: Option<String>,
+    /// The store's lead score today (hot first).
+    pub score: f64,
 }
 
-/// Today's work: due and overdue touches, oldest first, then by seminar, step and store.
+/// Today's work: due and overdue touches, overdue first, then hot (highest lead score) first.
 /// Messages to guests who opted out are not listed.
 /// Today's touches for the caller: an inviter's station sees its own, for its seminar, with
 /// phones masked; the organizer sees what the query asks.
@@ -247,11 +249,21 @@ fn today_in(app: &App, conn: &Connection, q: &TodayQuery) -> Result<Vec<TodayTou
             message,
             with_ticket: st.is_some_and(|s| s.with_ticket),
             ticket_code,
+            score: 0.0,
         });
     }
+    // Overdue first, then hot (the highest lead score) first; then by date, call-back time, seminar.
+    let stores: Vec<i64> = out.iter().map(|t| t.store_id).collect();
+    let day = crate::score::Day::of(conn, venue::today(app, conn, None)?)?;
+    let scores = crate::score::scores(conn, Some(&stores), &day, false)?;
+    for t in &mut out {
+        t.score = crate::score::round1(scores.get(&t.store_id).copied().unwrap_or(0.0));
+    }
     out.sort_by(|a, b| {
-        a.due_date
-            .cmp(&b.due_date)
+        (a.overdue_days == 0)
+            .cmp(&(b.overdue_days == 0))
+            .then(b.score.total_cmp(&a.score))
+            .then(a.due_date.cmp(&b.due_date))
             .then_with(|| a.call_back_at.cmp(&b.call_back_at))
             .then_with(|| a.seminar_date.cmp(&b.seminar_date))
             .then_with(|| {

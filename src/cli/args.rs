@@ -62,6 +62,7 @@ pub enum Command {
             required_unless_present = "territory",
             conflicts_with = "territory"
         )]
+        #[arg(required_unless_present = "bowtie")]
         seminar: Option<i64>,
         /// The four territory rates of a city: coverage, conversion, repurchase, penetration
         #[arg(long, value_name = "CITY")]
@@ -71,6 +72,12 @@ pub enum Command {
         /// Write the seminar's session report as a PDF
         #[arg(long, value_name = "FILE.pdf", requires = "seminar")]
         pdf: Option<PathBuf>,
+        /// The bow-tie: stores per stage (invited … advocate), conversion and median days between stages
+        #[arg(long, conflicts_with_all = ["seminar", "territory"])]
+        bowtie: bool,
+        /// The bow-tie of one city
+        #[arg(long, value_name = "CITY", requires = "bowtie")]
+        city: Option<String>,
     },
     /// Export to Excel (Chinese headers): a seminar, or one of the lists the app shows
     ///
@@ -103,6 +110,50 @@ pub enum Command {
         /// The workbook to write
         #[arg(long, value_name = "FILE.xlsx")]
         out: PathBuf,
+    },
+    /// Invite stores to a seminar: one store (`--store`, the money-holder by default), or a list
+    /// built from a segment or a filter (`--segment` / `--filter`), the N highest scores kept
+    ///
+    /// Filter fields (JSON): city, district, industry, level, score_min, score_max, stage,
+    /// last_attended_before, never_invited, referred_by. A list prints {matched, excluded,
+    /// invited, per_inviter, expected_turnout}; with --dry-run nothing is written.
+    Invite {
+        #[arg(long, value_name = "ID")]
+        seminar: i64,
+        /// One store to invite
+        #[arg(long, value_name = "ID", conflicts_with_all = ["segment", "filter", "limit", "dry_run"])]
+        store: Option<i64>,
+        /// Who comes from the store (repeat for several; default: the one who holds the money)
+        #[arg(long = "contact", value_name = "ID", requires = "store")]
+        contacts: Vec<i64>,
+        /// The inviter (a list: all of it goes to this inviter; default: spread over every inviter)
+        #[arg(long, value_name = "ID")]
+        inviter: Option<i64>,
+        /// A saved segment's name
+        #[arg(long, value_name = "NAME", conflicts_with = "filter")]
+        segment: Option<String>,
+        /// A filter as JSON, e.g. '{"city": "长沙", "level": "A"}'
+        #[arg(long, value_name = "JSON")]
+        filter: Option<String>,
+        /// Keep the N highest scores
+        #[arg(long, value_name = "N")]
+        limit: Option<i64>,
+        /// Show what would be invited, write nothing
+        #[arg(long)]
+        dry_run: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// A store's lead score with its reasons; or compute every score again (--recompute)
+    Scores {
+        #[arg(long, value_name = "ID", required_unless_present = "recompute")]
+        store: Option<i64>,
+        /// Compute every store's score again from the facts; prints {stores, millis}
+        #[arg(long, conflicts_with = "store")]
+        recompute: bool,
+        /// Print {score, fit, engagement, reasons: [{points, why, at}]}
+        #[arg(long)]
+        json: bool,
     },
     /// Deals
     Deals {

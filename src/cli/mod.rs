@@ -3,11 +3,14 @@
 
 mod args;
 mod backup;
+mod bowtie;
 mod deals;
 mod hq;
 mod import;
+mod invite;
 mod print;
 mod report;
+mod scores;
 mod script;
 mod seating;
 mod serve;
@@ -182,11 +185,44 @@ fn execute(app: App, command: Command, lang: Lang) -> Result {
             Ok(())
         }
         Command::Deals { command } => deals::run(&host, &organizer, command, lang),
+        Command::Invite {
+            seminar,
+            store,
+            contacts,
+            inviter,
+            segment,
+            filter,
+            limit,
+            dry_run,
+            json,
+        } => {
+            let whom = invite::Whom {
+                store,
+                contacts,
+                segment,
+                filter,
+                limit,
+                dry_run,
+            };
+            invite::run(&host, &organizer, seminar, inviter, whom, json, lang)
+        }
+        Command::Scores {
+            store,
+            recompute,
+            json,
+        } => scores::run(&host, &organizer, store, recompute, json, lang),
+        Command::Report {
+            bowtie: true,
+            city,
+            json,
+            ..
+        } => bowtie::run(&host, &organizer, city, json, lang),
         Command::Report {
             seminar,
             territory,
             json,
             pdf,
+            ..
         } => report::run(&app, seminar, territory, pdf, json, lang),
         Command::Seating { command } => seating::run(&app, command, lang),
         Command::Import { command } => match command {

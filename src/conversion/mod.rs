@@ -12,6 +12,7 @@
 //! deal's day, if the deal falls within that seminar's attribution window.
 
 mod attribution;
+mod bowtie;
 mod breakdown;
 mod compare;
 mod counts;
@@ -19,7 +20,12 @@ mod funnel;
 mod territory;
 mod verdict;
 mod vocabulary;
+mod window;
 
+pub use bowtie::{
+    bowtie, bowtie_in, stages_in, store_stage_of, BowStage, Bowtie, BowtieQuery, BowtieStage,
+    Reached, StoreStage,
+};
 pub use breakdown::{report, report_in, SeminarReport, StageTiming};
 pub use compare::{compare, compare_in, compare_today, Comparison, SeminarRow};
 pub use counts::{percent, rate, Counts, Group};
@@ -29,6 +35,7 @@ pub use territory::{
 };
 pub use verdict::{Medians, Phase};
 pub use vocabulary::Measure;
+pub use window::{overlap, Window};
 
 /// SQL: the invitation `i` has at least one check-in that was not undone.
 pub const ATTENDED_SQL: &str =

@@ -4,6 +4,7 @@
 mod batch;
 mod transition;
 
+pub use batch::who_comes;
 pub use batch::{create_many, InvitationBatch, InvitationBatchResult, SkipReason, SkippedStore};
 pub use transition::{allowed, moves, transition, Change};
 

@@ -38,6 +38,18 @@ export const OPS = {
   "invitations.update": { method: "PUT", path: "/api/invitations/{id}" },
   "invitations.set_status": { method: "POST", path: "/api/invitations/{id}/status" },
   "invitations.bulk_status": { method: "POST", path: "/api/seminars/{seminar_id}/invitations/status" },
+  "scores.get": { method: "GET", path: "/api/stores/{id}/score" },
+  "scores.weights": { method: "GET", path: "/api/scores/weights" },
+  "scores.set_weights": { method: "PUT", path: "/api/scores/weights" },
+  "scores.recompute": { method: "POST", path: "/api/scores/recompute" },
+  "invite_list.preview": { method: "POST", path: "/api/seminars/{seminar_id}/invite-list/preview" },
+  "invite_list.create": { method: "POST", path: "/api/seminars/{seminar_id}/invite-list" },
+  "bowtie.store": { method: "GET", path: "/api/stores/{id}/bowtie" },
+  "bowtie.report": { method: "GET", path: "/api/reports/bowtie" },
+  "segments.list": { method: "GET", path: "/api/segments" },
+  "segments.create": { method: "POST", path: "/api/segments" },
+  "segments.update": { method: "PUT", path: "/api/segments/{id}" },
+  "segments.delete": { method: "POST", path: "/api/segments/{id}/delete" },
   "invitations.progress": { method: "GET", path: "/api/seminars/{seminar_id}/invitations/progress" },
   "cadence.get": { method: "GET", path: "/api/seminars/{seminar_id}/cadence" },
   "cadence.set": { method: "PUT", path: "/api/seminars/{seminar_id}/cadence" },
@@ -160,6 +172,18 @@ export interface OpTypes {
   "invitations.update": { input: T.InvitationUpdate; output: T.Invitation };
   "invitations.set_status": { input: T.InvitationStatusChange; output: T.Invitation };
   "invitations.bulk_status": { input: T.InvitationBulkStatus; output: Array<T.Invitation> };
+  "scores.get": { input: T.IdInput; output: T.StoreScore };
+  "scores.weights": { input: T.Empty; output: T.Weights };
+  "scores.set_weights": { input: T.Weights; output: T.Weights };
+  "scores.recompute": { input: T.Empty; output: T.Recomputed };
+  "invite_list.preview": { input: T.InviteListInput; output: T.InviteList };
+  "invite_list.create": { input: T.InviteListInput; output: T.InviteList };
+  "bowtie.store": { input: T.IdInput; output: T.StoreStage };
+  "bowtie.report": { input: T.BowtieQuery; output: T.Bowtie };
+  "segments.list": { input: T.Empty; output: Array<T.Segment> };
+  "segments.create": { input: T.SegmentInput; output: T.Segment };
+  "segments.update": { input: T.SegmentUpdate; output: T.Segment };
+  "segments.delete": { input: T.IdInput; output: T.Empty };
   "invitations.progress": { input: T.SeminarScope; output: T.Progress };
   "cadence.get": { input: T.SeminarScope; output: T.CadenceView };
   "cadence.set": { input: T.CadenceInput; output: T.CadenceView };

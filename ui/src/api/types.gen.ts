@@ -120,6 +120,34 @@ timeline: Array<[string, number]>,
  */
 recent: Array<Arrival>, duplicates: Array<Duplicate>, };
 
+export type BowStage = "never_invited" | "invited" | "confirmed" | "attended" | "closed" | "repurchase" | "advocate";
+
+export type Bowtie = { city: string | null, 
+/**
+ * All stores (of the city).
+ */
+total: number, stages: Array<BowtieStage>, };
+
+export type BowtieQuery = { city: string | null, };
+
+/**
+ * One stage of the organisation's bow-tie.
+ */
+export type BowtieStage = { stage: BowStage, 
+/**
+ * Stores that reached it.
+ */
+stores: number, 
+/**
+ * Of the stores that reached the stage before, the share that reached this one (the first
+ * stage: of all stores); null when none reached the stage before.
+ */
+conversion: number | null, 
+/**
+ * Median days from the stage before to this one (null without such stores).
+ */
+median_days: number | null, };
+
 export type CadenceInput = { seminar_id: number, name: string, steps: Array<Step>, 
 /**
  * Also save these steps as a template under this name.
@@ -358,6 +386,15 @@ export type Event = { "type": "arrival", seminar_id: number, table_id: number | 
  * The assistant of the guest's table, who is told on their station.
  */
 assistant_id: number | null, checkin_id: number, undone: boolean, } | { "type": "start_closing", seminar_id: number, } | { "type": "deal", seminar_id: number, deal_id: number, } | { "type": "stage_changed", seminar_id: number, stage_key: string, };
+
+/**
+ * How many matched stores each reason left out (each store counted once, under its first).
+ */
+export type Excluded = { overlapping_seminar: number, opted_out: number, no_contact: number, recently_declined: number, touched_too_often: number, 
+/**
+ * Already invited to this very seminar.
+ */
+already_invited: number, };
 
 /**
  * Which list to export.
@@ -683,6 +720,51 @@ export type InvitationTicket = { contact_id: number, contact_name: string, code:
  */
 export type InvitationUpdate = { id: number, contact_ids: Array<number>, inviter_id: number | null, note: string, };
 
+export type InviteList = { seminar_id: number, 
+/**
+ * Stores the filter matches, before exclusions and the limit.
+ */
+matched: number, excluded: Excluded, 
+/**
+ * Invited (or, in a preview, that would be).
+ */
+invited: number, per_inviter: Array<InviterShare>, 
+/**
+ * Stores expected to come of those invited, from the organisation's confirm and show rates;
+ * null without past seminars to learn from.
+ */
+expected_turnout: number | null, 
+/**
+ * Confirm rate C/I and show rate A/C of the past year's seminars (null without any).
+ */
+confirm_rate: number | null, show_rate: number | null, 
+/**
+ * The seminar's seats.
+ */
+capacity: number, 
+/**
+ * Said, never refused: the expected turnout against the seats.
+ */
+warnings: Array<string>, 
+/**
+ * Nothing was written.
+ */
+dry_run: boolean, stores: Array<ListedStore>, };
+
+export type InviteListInput = { seminar_id: number, 
+/**
+ * A saved segment's name; or give `filter`.
+ */
+segment: string | null, filter: StoreFilter | null, 
+/**
+ * Keep the N highest scores.
+ */
+limit: number | null, 
+/**
+ * The inviters to spread the stores over; every active inviter when empty.
+ */
+inviter_ids: Array<number>, };
+
 /**
  * One inviter's figures for a seminar.
  */
@@ -695,6 +777,11 @@ reached: number, confirmed: number, declined: number,
  * People coming with the confirmed stores.
  */
 confirmed_guests: number, due_today: number, overdue: number, };
+
+/**
+ * How many stores an inviter gets.
+ */
+export type InviterShare = { inviter_id: number | null, name: string | null, count: number, };
 
 /**
  * Planned and actual time of one stage kind in a seminar.
@@ -729,6 +816,15 @@ urls: Array<string>, port: number | null,
 cert_sha256: string | null, };
 
 export type Lang = "zh-CN" | "en";
+
+/**
+ * A store on the list: who comes (the money-holder where the store has one) and who invites.
+ */
+export type ListedStore = { store_id: number, store_name: string, score: number, inviter_id: number | null, contact_id: number, contact_name: string, role: ContactRole, 
+/**
+ * Set once invited.
+ */
+invitation_id: number | null, };
 
 export type LockInput = { seminar_id: number, contact_id: number, locked: boolean, };
 
@@ -923,6 +1019,11 @@ export type ProposalStatus = "open" | "accepted" | "rejected";
 export type QuotaPolicy = "refuse" | "warn";
 
 /**
+ * A stage a store reached and the day it first did.
+ */
+export type Reached = { stage: BowStage, date: string, };
+
+/**
  * Is the venue ready for the talk?
  */
 export type Readiness = { items_total: number, items_done: number, 
@@ -946,6 +1047,33 @@ price_plan: boolean,
  * Every item ticked, every audio file found, a script and a price plan.
  */
 ready: boolean, };
+
+/**
+ * One point of a store's score and why.
+ */
+export type Reason = { 
+/**
+ * The rule's points (its weight), whole.
+ */
+points: number, 
+/**
+ * What they count today: fit points in full, behaviour points faded by their age.
+ */
+now: number, kind: ReasonKind, why: string, 
+/**
+ * The fact's day (behaviour); none for fit.
+ */
+at: string | null, };
+
+/**
+ * What a point is for.
+ */
+export type ReasonKind = "level_a" | "level_b" | "level_c" | "key_customer" | "referred" | "confirmed" | "attended" | "money_holder_came" | "deal" | "no_show" | "declined";
+
+/**
+ * How many stores a full recomputation scored, and how long it took.
+ */
+export type Recomputed = { stores: number, millis: number, };
 
 /**
  * A deal as recorded, with what the recorder should know (the limited offer is over its quota
@@ -1181,6 +1309,16 @@ seed: number, doors_closed_at: string | null, };
 export type SeatingSettingsInput = { seminar_id: number, stage_x: number, stage_y: number, max_tables_per_assistant: number, assign_assistants: boolean, seed: number, };
 
 export type SeatingView = { seminar_id: number, layout: SeatingLayout, settings: SeatingSettings, rules: Array<SeatingRule>, tables: Array<TableView>, guests: Array<SeatedGuest>, seated: number, unseated: number, score: number, max_score: number, hard_violations: Array<Said>, proposal: Proposal | null, };
+
+export type Segment = { id: number, name: string, filter: StoreFilter, 
+/**
+ * Stores the filter matches today.
+ */
+count: number, created_at: string, updated_at: string, };
+
+export type SegmentInput = { name: string, filter: StoreFilter, };
+
+export type SegmentUpdate = { id: number, name: string, filter: StoreFilter, };
 
 export type Seminar = { id: number, title: string, 
 /**
@@ -1424,6 +1562,32 @@ source: string, note: string, contact_count: number, created_at: string, };
 
 export type StoreDetail = { store: Store, contacts: Array<Contact>, };
 
+/**
+ * The builder's fields; every one is optional, and those given must all hold.
+ */
+export type StoreFilter = { city: string | null, district: string | null, industry: string | null, 
+/**
+ * A, B or C.
+ */
+level: string | null, score_min: number | null, score_max: number | null, 
+/**
+ * The furthest bow-tie stage reached: never_invited, invited, confirmed, attended, closed,
+ * repurchase or advocate.
+ */
+stage: string | null, 
+/**
+ * Stores that came to a seminar, the last time before this day (YYYY-MM-DD).
+ */
+last_attended_before: string | null, 
+/**
+ * true: stores never invited to any seminar; false: stores invited at least once.
+ */
+never_invited: boolean | null, 
+/**
+ * Stores referred by this store (the partner's id).
+ */
+referred_by: number | null, };
+
 export type StoreInput = { name: string, city: string, district: string, address: string, industry: string, level: StoreLevel, key_customer: boolean, referrer_id: number | null, 
 /**
  * The referrer's commission in basis points (1% = 100); 0 without a referrer.
@@ -1443,6 +1607,25 @@ q: string | null, city: string | null,
  * 1-based.
  */
 page: number | null, page_size: number | null, };
+
+export type StoreScore = { store_id: number, 
+/**
+ * fit + engagement, to one decimal.
+ */
+score: number, fit: number, 
+/**
+ * Behaviour points faded to today, to one decimal.
+ */
+engagement: number, half_life_days: number, 
+/**
+ * Newest first; fit reasons last.
+ */
+reasons: Array<Reason>, };
+
+/**
+ * A store's place on the bow-tie: the furthest stage reached, and each stage's first day.
+ */
+export type StoreStage = { store_id: number, stage: BowStage, reached: Array<Reached>, };
 
 export type StoreUpdate = { id: number, name: string, city: string, district: string, address: string, industry: string, level: StoreLevel, key_customer: boolean, referrer_id: number | null, 
 /**
@@ -1629,7 +1812,11 @@ contact_id: number | null, contact_name: string | null, role: ContactRole | null
 /**
  * The message with its variables filled in.
  */
-message: string, with_ticket: boolean, ticket_code: string | null, };
+message: string, with_ticket: boolean, ticket_code: string | null, 
+/**
+ * The store's lead score today (hot first).
+ */
+score: number, };
 
 export type TouchKind = "invite" | "purpose" | "confirm" | "reminder" | "morning" | "custom";
 
@@ -1670,3 +1857,25 @@ export type WalkInInput = { seminar_id: number, store_name: string, guest_name: 
  * The staff member who brought them, if any (an inviter).
  */
 inviter_id: number | null, companions: number, nonce: string | null, };
+
+/**
+ * Points per fact. Fit points (level, key customer, referred) never fade; behaviour points fade
+ * with the half-life.
+ */
+export type Weights = { level_a: number, level_b: number, level_c: number, key_customer: number, referred: number, confirmed: number, attended: number, 
+/**
+ * The one who holds the money (老板娘) checked in.
+ */
+money_holder_came: number, 
+/**
+ * Each closed deal (a deposit or full payment).
+ */
+deal: number, 
+/**
+ * Confirmed, and did not come.
+ */
+no_show: number, declined: number, 
+/**
+ * Behaviour points halve every this many days.
+ */
+half_life_days: number, };
