@@ -79,7 +79,7 @@ pub enum Command {
         #[arg(long, value_name = "CITY", requires = "bowtie")]
         city: Option<String>,
     },
-    /// Export to Excel (Chinese headers): a seminar, or one of the lists the app shows
+    /// Export to Excel (in the language of --lang): a seminar, or one of the lists the app shows
     ///
     /// `--seminar ID`: the seminar's funnel with every breakdown, invitations, check-ins, deals and
     /// follow-ups. `--list`: stores (filtered with --city and --search), staff, seminars, dashboard
