@@ -848,3 +848,14 @@ fn a_badly_seated_guest_is_told_which_preference_is_not_met_and_with_whom() {
         "no reason that names nothing"
     );
 }
+
+#[test]
+fn automatic_seating_with_no_tables_points_at_the_tables_button() {
+    let app = app();
+    let w = crate::support::world(&app);
+    let e = call(&app, "seating.auto", json!({"seminar_id": w.seminar})).unwrap_err();
+    let zh = e.message(Lang::Zh);
+    // Tables are added with the 桌子 button (on the room's grid), not on a floor plan.
+    assert!(zh.contains("「桌子」按钮"), "{zh}");
+    assert!(e.message(Lang::En).contains("Tables button"));
+}

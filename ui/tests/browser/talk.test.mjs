@@ -128,6 +128,11 @@ test("the prompter: clicker keys move through stages, the price stage reveals ti
   // Mirror mode flips the text for a glass prompter.
   await page.keyboard.press("m");
   assert.match(await page.locator(".prompter-stagebox").evaluate((el) => getComputedStyle(el).transform), /matrix\(-1/);
+  // Flipped, the text stays clear of the side boxes (the ticker, the next cue) as it is unflipped.
+  const side = await page.locator(".prompter-side").boundingBox();
+  const words = await page.locator("[data-stage-section].current .stage-text").boundingBox();
+  assert.ok(words.x + words.width <= side.x, `mirrored text ends at ${Math.round(words.x + words.width)}px, under the side boxes from ${Math.round(side.x)}px`);
+  await page.screenshot({ path: screenshotPath("prompter-mirrored.png") });
   await page.keyboard.press("m");
   // A music file that is missing never stops the prompter: it keeps going and says so.
   await page.keyboard.press("ArrowDown");
