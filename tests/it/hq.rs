@@ -10,7 +10,8 @@ use serde_json::Value;
 
 use crate::pg::{cluster, Cluster};
 
-fn huixiao(args: &[&str]) -> Output {
+/// Runs the CLI with `args` on a data folder of its own.
+pub(crate) fn huixiao(args: &[&str]) -> Output {
     let dir = tempfile::tempdir().unwrap();
     Command::new(env!("CARGO_BIN_EXE_huixiao"))
         .args(args)
@@ -20,7 +21,8 @@ fn huixiao(args: &[&str]) -> Output {
         .unwrap()
 }
 
-fn json_of(out: &Output) -> Value {
+/// The JSON a successful run printed.
+pub(crate) fn json_of(out: &Output) -> Value {
     assert!(
         out.status.success(),
         "exit {:?}: {}",

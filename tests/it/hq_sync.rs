@@ -3,13 +3,12 @@
 //! each laptop reads only what is its to read; the later write of a column wins and the earlier is
 //! kept; a change that commits late is never skipped by a pull.
 
-use std::process::Command;
-
 use serde_json::{json, Value};
 use tokio_postgres::Client;
 
 use huixiao::hq::{self, link::Link};
 
+use crate::hq::{huixiao, json_of};
 use crate::pg::{cluster, Cluster};
 
 /// An organisation with three laptops: 长沙 (city), 株洲 (city) and head office.
@@ -21,16 +20,7 @@ struct Org {
 }
 
 fn huixiao_json(args: &[&str]) -> Value {
-    let out = Command::new(env!("CARGO_BIN_EXE_huixiao"))
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
+    json_of(&huixiao(args))
 }
 
 fn org() -> Org {
