@@ -11,7 +11,9 @@ CREATE TABLE sync_conflicts (
     gid         TEXT NOT NULL,
     reason      TEXT NOT NULL,                -- a code: not_your_seminar, head_office_only, …
     detail      TEXT,                         -- JSON: the change as it was sent or received
-    resolved_at TEXT
+    theirs      TEXT,                         -- JSON: head office's row when it refused, if readable
+    resolved_at TEXT,
+    resolution  TEXT                          -- use_theirs, retried, dismissed
 ) STRICT;
 CREATE INDEX sync_conflicts_open ON sync_conflicts(resolved_at, id);
 

@@ -158,6 +158,12 @@ pub(super) fn all() -> Vec<Op> {
         Op::new("backups.list", Get, "/api/backups", Admin, "Every backup of the database, newest first: when, why, size, what it holds (seminars, stores)", backup::list),
         Op::new("backups.now", Post, "/api/backups", Admin, "Back up now, beside the database or to a folder (a USB stick: it holds every customer's phone); checked once written", backup::now),
         Op::new("backups.restore", Post, "/api/backups/restore", Admin, "Restore a backup (the current data is backed up first); the app goes on with the restored data", backup::restore),
+        // Head office (issue 14): join with a link, sync now, where this laptop stands, 同步问题.
+        Op::remote("sync.status", Get, "/api/sync", Admin, "Where this laptop stands with head office: joined, last sync, changes waiting, conflicts", crate::hq::ops::status_op),
+        Op::remote("sync.join", Post, "/api/sync/join", Admin, "Join head office with a join link (kept beside the database, readable by this user only), then sync", crate::hq::ops::join_op),
+        Op::remote("sync.run", Post, "/api/sync", Admin, "Send this laptop's changes to head office and receive the organisation's, until nothing is waiting", crate::hq::ops::sync_op),
+        Op::remote("sync.conflicts", Get, "/api/sync/conflicts", Admin, "What the sync could not settle by itself, with both sides", crate::hq::ops::conflicts_op),
+        Op::remote("sync.resolve", Post, "/api/sync/conflicts/{id}/resolve", Admin, "Resolve a sync conflict: take head office's version, try again, or dismiss", crate::hq::ops::resolve_op),
         Op::new("openapi", Get, "/api/openapi.json", Admin, "This API as an OpenAPI 3 document", openapi_doc),
         Op::new("demo.load", Post, "/api/demo", Admin, "Fill an empty database with demo data", demo::load),
         Op::new("dev.panic", Post, "/api/dev/panic", Admin, "Developer tool: fails with a panic on purpose, to check that every transport answers 500 internal", dev_panic),

@@ -7,22 +7,32 @@
 //! - [`schema`]: `hq init`, the versioned schema in `pg/`
 //! - [`laptop`]: `hq laptop add` and `hq laptop revoke`, one PostgreSQL role per laptop
 //! - [`sync`]: `huixiao sync`, a laptop joining, pushing its outbox and pulling what it may read
+//! - [`ops`]: the same for the window (设置 → 总部同步) and its 同步问题 list
 
 pub mod connect;
 pub mod laptop;
 pub mod link;
+pub mod ops;
 pub mod schema;
 pub mod sync;
 
 use crate::api::Failure;
 
-/// Runs one head-office job on a small runtime of its own (the CLI is synchronous).
-pub fn block_on<T>(
-    job: impl std::future::Future<Output = Result<T, Failure>>,
+/// Runs one head-office job on a small runtime of its own, on a thread of its own: the CLI is
+/// synchronous, and the window's and the LAN server's calls may already be inside a runtime.
+pub fn block_on<T: Send>(
+    job: impl std::future::Future<Output = Result<T, Failure>> + Send,
 ) -> Result<T, Failure> {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| Failure::Refused(e.into()))?
-        .block_on(job)
+    std::thread::scope(|scope| {
+        scope
+            .spawn(|| {
+                tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .map_err(|e| Failure::Refused(e.into()))?
+                    .block_on(job)
+            })
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    })
 }

@@ -26,7 +26,7 @@ pub const BATCH: usize = 500;
 pub const PAGE: i64 = 1000;
 
 /// What one sync did (the CLI's contract: four integers).
-#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq, ts_rs::TS, utoipa::ToSchema)]
 pub struct SyncReport {
     /// Changes head office took from this laptop (applied or refused).
     pub pushed: i64,
@@ -124,16 +124,19 @@ async fn push(app: &App, client: &Client, place: &str) -> Result<i64, Failure> {
             .map_err(|e| failure(e, place))?
             .get(0);
         let answer: Value = serde_json::from_str(&answer).unwrap_or_default();
-        let refused: Vec<Refused> = answer["refused"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .map(|r| Refused {
-                tbl: r["tbl"].as_str().unwrap_or_default().to_string(),
-                gid: r["gid"].as_str().unwrap_or_default().to_string(),
+        let mut refused = Vec::new();
+        for r in answer["refused"].as_array().into_iter().flatten() {
+            let (tbl, gid) = (
+                r["tbl"].as_str().unwrap_or_default(),
+                r["gid"].as_str().unwrap_or_default(),
+            );
+            refused.push(Refused {
+                tbl: tbl.to_string(),
+                gid: gid.to_string(),
                 reason: r["reason"].as_str().unwrap_or_default().to_string(),
-            })
-            .collect();
+                theirs: row_of(client, tbl, gid).await.map(|v| v.to_string()),
+            });
+        }
         outbox::acknowledge(&mut app.db.conn(), &batch, &refused, &app.now_str())?;
         pushed += batch.changes.len() as i64;
     }
@@ -178,4 +181,16 @@ async fn pull(app: &App, client: &Client, place: &str) -> Result<i64, Failure> {
             return Ok(pulled);
         }
     }
+}
+
+/// Head office's current version of a row, when this laptop may read it.
+pub async fn row_of(client: &Client, tbl: &str, gid: &str) -> Option<Value> {
+    let row = client
+        .query_opt(
+            "SELECT data::text FROM hq.rows WHERE tbl = $1 AND gid = $2::text::uuid AND NOT deleted",
+            &[&tbl, &gid],
+        )
+        .await
+        .ok()??;
+    serde_json::from_str(row.get::<_, &str>(0)).ok()
 }

@@ -98,6 +98,15 @@ pub fn apply_page(
     Ok(out)
 }
 
+/// Writes one row from head office with capture off, inside the caller's transaction; false when
+/// it cannot be written here (a reference missing, or a rule of this database refuses it).
+pub fn apply_one(tx: &Connection, change: &Pulled) -> Result<bool> {
+    tx.execute_batch("UPDATE sync_state SET capturing = 0")?;
+    let done = matches!(attempt(tx, change)?, Some(Outcome::Done));
+    tx.execute_batch("UPDATE sync_state SET capturing = 1")?;
+    Ok(done)
+}
+
 /// Rows that waited for a reference, applied now that it may have come; until nothing moves.
 fn retry_waiting(tx: &Connection, now: &str) -> Result<usize> {
     let mut done = 0;

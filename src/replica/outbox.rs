@@ -70,6 +70,8 @@ pub struct Refused {
     pub tbl: String,
     pub gid: String,
     pub reason: String,
+    /// Head office's row as it stands, when this laptop may read it.
+    pub theirs: Option<String>,
 }
 
 /// Head office answered the batch: its changes leave the outbox, and each refused one becomes a
@@ -87,9 +89,16 @@ pub fn acknowledge(
             .iter()
             .find(|c| c["tbl"] == r.tbl.as_str() && c["gid"] == r.gid.as_str());
         tx.execute(
-            "INSERT INTO sync_conflicts (at, kind, tbl, gid, reason, detail)
-             VALUES (?1, 'refused', ?2, ?3, ?4, ?5)",
-            params![now, r.tbl, r.gid, r.reason, sent.map(|c| c.to_string())],
+            "INSERT INTO sync_conflicts (at, kind, tbl, gid, reason, detail, theirs)
+             VALUES (?1, 'refused', ?2, ?3, ?4, ?5, ?6)",
+            params![
+                now,
+                r.tbl,
+                r.gid,
+                r.reason,
+                sent.map(|c| c.to_string()),
+                r.theirs
+            ],
         )?;
     }
     tx.execute("DELETE FROM sync_outbox WHERE batch = ?1", [&batch.id])?;

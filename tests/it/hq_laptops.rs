@@ -163,6 +163,46 @@ fn head_office_sees_every_laptop_and_a_city_laptop_only_its_cities() {
         head.staff().contains(&"彭小燕".to_string()),
         "head office's name stands"
     );
+
+    // The 同步问题 list shows both sides; taking head office's version puts it back here.
+    let open = call(&zhuzhou.app, "sync.conflicts", json!({})).unwrap();
+    assert_eq!(open.as_array().unwrap().len(), 1, "{open}");
+    assert_eq!(open[0]["label"], "彭大燕");
+    assert_eq!(open[0]["mine"]["name"], "彭大燕");
+    assert_eq!(open[0]["theirs"]["name"], "彭小燕");
+    let id = open[0]["id"].as_i64().unwrap();
+    let wrong = call(
+        &zhuzhou.app,
+        "sync.resolve",
+        json!({"id": id, "resolution": "retry"}),
+    )
+    .unwrap_err();
+    assert!(wrong
+        .message(huixiao::i18n::Lang::Zh)
+        .contains("不能这样处理"));
+    let left = call(
+        &zhuzhou.app,
+        "sync.resolve",
+        json!({"id": id, "resolution": "use_theirs"}),
+    )
+    .unwrap();
+    assert_eq!(left, json!([]));
+    assert!(zhuzhou.staff().contains(&"彭小燕".to_string()));
+    let after = zhuzhou.sync();
+    assert_eq!(
+        (after.pushed, after.conflicts),
+        (0, 0),
+        "the undone change is not sent again"
+    );
+    let gone = call(
+        &zhuzhou.app,
+        "sync.resolve",
+        json!({"id": id, "resolution": "dismiss"}),
+    )
+    .unwrap_err();
+    assert!(gone
+        .message(huixiao::i18n::Lang::En)
+        .contains("no open sync conflict"));
 }
 
 #[test]

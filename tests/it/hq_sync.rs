@@ -46,11 +46,14 @@ pub(crate) fn org() -> Org {
 
 fn with_client<T>(url: &str, job: impl AsyncFnOnce(&Client) -> T) -> T {
     let link = Link::parse(url).unwrap();
-    hq::block_on(async move {
-        let client = hq::connect::connect(&link).await?;
-        Ok(job(&client).await)
-    })
-    .unwrap()
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(async move {
+            let client = hq::connect::connect(&link).await.unwrap();
+            job(&client).await
+        })
 }
 
 fn push(url: &str, batch: &str, changes: Value) -> Value {
