@@ -11,7 +11,7 @@ use super::{block_on, connect};
 use crate::api::Failure;
 use crate::app::App;
 use crate::input::Empty;
-use crate::replica::status::{self, Resolution, SyncConflict, SyncStatus};
+use crate::replica::status::{self, SyncResolution, SyncConflict, SyncStatus};
 
 #[derive(Debug, Clone, Deserialize, TS, ToSchema)]
 pub struct JoinInput {
@@ -22,7 +22,7 @@ pub struct JoinInput {
 #[derive(Debug, Clone, Deserialize, TS, ToSchema)]
 pub struct ResolveInput {
     pub id: i64,
-    pub resolution: Resolution,
+    pub resolution: SyncResolution,
 }
 
 fn db_path(app: &App) -> Result<std::path::PathBuf, Failure> {
@@ -69,7 +69,7 @@ pub fn conflicts_op(app: &App, _: Empty) -> Result<Vec<SyncConflict>, Failure> {
 /// reachable (else the version kept when the change was refused).
 pub fn resolve_op(app: &App, input: ResolveInput) -> Result<Vec<SyncConflict>, Failure> {
     let mut theirs = None;
-    if input.resolution == Resolution::UseTheirs {
+    if input.resolution == SyncResolution::UseTheirs {
         let open = status::conflicts(&app.db.conn())?;
         if let (Some(c), Ok(link)) = (open.iter().find(|c| c.id == input.id), saved_link(app)) {
             let (tbl, gid) = (c.tbl.clone(), c.gid.clone());

@@ -128,7 +128,7 @@ pub fn conflicts(conn: &Connection) -> Result<Vec<SyncConflict>> {
 /// What a person chose for a conflict.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, TS, ToSchema)]
 #[serde(rename_all = "snake_case")]
-pub enum Resolution {
+pub enum SyncResolution {
     /// Take head office's version here (a refused change is undone on this laptop).
     UseTheirs,
     /// Try again to write a row head office sent (after fixing what stood in its way).
@@ -137,12 +137,12 @@ pub enum Resolution {
     Dismiss,
 }
 
-impl Resolution {
+impl SyncResolution {
     fn as_str(self) -> &'static str {
         match self {
-            Resolution::UseTheirs => "use_theirs",
-            Resolution::Retry => "retried",
-            Resolution::Dismiss => "dismissed",
+            SyncResolution::UseTheirs => "use_theirs",
+            SyncResolution::Retry => "retried",
+            SyncResolution::Dismiss => "dismissed",
         }
     }
 }
@@ -152,7 +152,7 @@ impl Resolution {
 pub fn resolve(
     conn: &mut Connection,
     id: i64,
-    how: Resolution,
+    how: SyncResolution,
     theirs_now: Option<Value>,
     now: &str,
 ) -> Result<()> {
@@ -174,8 +174,8 @@ pub fn resolve(
         ));
     };
     let data = match how {
-        Resolution::Dismiss => None,
-        Resolution::UseTheirs if kind == "refused" => {
+        SyncResolution::Dismiss => None,
+        SyncResolution::UseTheirs if kind == "refused" => {
             let theirs = theirs_now.or_else(|| kept.and_then(|s| serde_json::from_str(&s).ok()));
             Some(theirs.ok_or_else(|| {
                 invalid(
@@ -185,7 +185,7 @@ pub fn resolve(
                 )
             })?)
         }
-        Resolution::Retry if kind == "not_applied" => {
+        SyncResolution::Retry if kind == "not_applied" => {
             detail.and_then(|s| serde_json::from_str(&s).ok())
         }
         _ => {

@@ -37,6 +37,7 @@ const routes: RouteRecordRaw[] = [
   { path: "/stores", name: "stores", component: () => import("./pages/StoreList.vue") },
   { path: "/staff", name: "staff", component: () => import("./pages/StaffList.vue") },
   { path: "/products", name: "products", component: () => import("./pages/ProductsPage.vue") },
+  { path: "/sync", name: "sync", component: () => import("./pages/SyncPage.vue") },
   { path: "/settings", name: "settings", component: () => import("./pages/SettingsPage.vue") },
   { path: "/:pathMatch(.*)*", redirect: "/seminars" },
 ];

@@ -132,6 +132,11 @@ export const OPS = {
   "backups.list": { method: "GET", path: "/api/backups" },
   "backups.now": { method: "POST", path: "/api/backups" },
   "backups.restore": { method: "POST", path: "/api/backups/restore" },
+  "sync.status": { method: "GET", path: "/api/sync" },
+  "sync.join": { method: "POST", path: "/api/sync/join" },
+  "sync.run": { method: "POST", path: "/api/sync" },
+  "sync.conflicts": { method: "GET", path: "/api/sync/conflicts" },
+  "sync.resolve": { method: "POST", path: "/api/sync/conflicts/{id}/resolve" },
   "openapi": { method: "GET", path: "/api/openapi.json" },
   "demo.load": { method: "POST", path: "/api/demo" },
   "dev.panic": { method: "POST", path: "/api/dev/panic" },
@@ -266,6 +271,11 @@ export interface OpTypes {
   "backups.list": { input: T.Empty; output: Array<T.Backup> };
   "backups.now": { input: T.BackupNowInput; output: T.BackupWritten };
   "backups.restore": { input: T.RestoreInput; output: T.Restored };
+  "sync.status": { input: T.Empty; output: T.SyncStatus };
+  "sync.join": { input: T.JoinInput; output: T.SyncReport };
+  "sync.run": { input: T.Empty; output: T.SyncReport };
+  "sync.conflicts": { input: T.Empty; output: Array<T.SyncConflict> };
+  "sync.resolve": { input: T.ResolveInput; output: Array<T.SyncConflict> };
   "openapi": { input: T.Empty; output: T.OpenApiDoc };
   "demo.load": { input: T.DemoInput; output: T.DemoSummary };
   "dev.panic": { input: T.Empty; output: T.Empty };

@@ -783,6 +783,12 @@ confirmed_guests: number, due_today: number, overdue: number, };
  */
 export type InviterShare = { inviter_id: number | null, name: string | null, count: number, };
 
+export type JoinInput = { 
+/**
+ * The join link from `huixiao hq laptop add` (postgresql://…&org=…&laptop=…).
+ */
+link: string, };
+
 /**
  * Planned and actual time of one stage kind in a seminar.
  */
@@ -1087,6 +1093,8 @@ export type ReseatMove = { contact_id: number, name: string, from_table_id: numb
  * What a person decided about a conflict.
  */
 export type Resolution = "merge" | "apart" | "skip";
+
+export type ResolveInput = { id: number, resolution: SyncResolution, };
 
 /**
  * The backup to restore: a file of the list, or any Huixiao database (from another laptop).
@@ -1633,11 +1641,85 @@ export type StoreUpdate = { id: number, name: string, city: string, district: st
  */
 referral_commission_bp: number, source: string, note: string, };
 
+/**
+ * Something the sync could not settle by itself, shown on the 同步问题 list with both sides.
+ */
+export type SyncConflict = { id: number, at: string, 
+/**
+ * `refused`: head office refused a change made here; `not_applied`: a row from head office
+ * that this laptop's database refused.
+ */
+kind: string, 
+/**
+ * The table (stores, staff, invitations, …) and the row's organisation-wide id.
+ */
+tbl: string, gid: string, 
+/**
+ * Why, as a code: not_your_seminar, head_office_only, unknown_table, refused_here.
+ */
+reason: string, 
+/**
+ * What a person knows the row by (a name or a title), when it has one.
+ */
+label: string | null, 
+/**
+ * This laptop's version (the change as sent, or the row as received).
+ */
+mine: Record<string, unknown> | null, 
+/**
+ * Head office's version, when it was readable.
+ */
+theirs: Record<string, unknown> | null, };
+
 export type SyncInput = { seminar_id: number, 
 /**
  * The station's offline queue, oldest first; each scan with its nonce and station time.
  */
 scans: Array<ScanInput>, };
+
+/**
+ * What one sync did (the CLI's contract: four integers).
+ */
+export type SyncReport = { 
+/**
+ * Changes head office took from this laptop (applied or refused).
+ */
+pushed: number, 
+/**
+ * Changes received from head office.
+ */
+pulled: number, 
+/**
+ * Conflicts waiting for a person.
+ */
+conflicts: number, 
+/**
+ * Changes made here still waiting to go out.
+ */
+pending: number, };
+
+/**
+ * What a person chose for a conflict.
+ */
+export type SyncResolution = "use_theirs" | "retry" | "dismiss";
+
+export type SyncStatus = { joined: boolean, organisation: string | null, laptop: string | null, last_sync_at: string | null, 
+/**
+ * Changes made here and not yet accepted by head office.
+ */
+pending: number, 
+/**
+ * Conflicts no person has resolved yet.
+ */
+conflicts: number, 
+/**
+ * Rows pulled from head office that wait for a row they refer to.
+ */
+waiting: number, 
+/**
+ * What went wrong in the last attempt (cleared by the next sync that works).
+ */
+last_error: string | null, };
 
 export type Table = { id: number, seminar_id: number, number: number, shape: TableShape, seats: number, x: number, y: number, assistant_id: number | null, assistant_name: string | null, };
 

@@ -108,6 +108,7 @@ const ORGANIZER = [
   { page: "staff: new staff", hash: "#/staff", open: "[data-test=new-staff]" },
   { page: "products", hash: "#/products" },
   { page: "products: new product", hash: "#/products", open: "[data-test=new-product]" },
+  { page: "head office sync", hash: "#/sync" },
   { page: "settings: general", hash: "#/settings" },
   { page: "settings: backup", hash: "#/settings", tab: 1 },
   { page: "settings: about", hash: "#/settings", tab: 2 },
