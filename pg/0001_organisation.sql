@@ -228,6 +228,12 @@ BEGIN
              WHERE r.tbl = c.tbl AND r.gid = c.gid
             RETURNING * INTO cur;
         END IF;
+        -- An erased person leaves nothing behind: the values that lost to other writes and the
+        -- earlier versions in the log go; the log keeps only the erased row.
+        IF c.tbl = 'contacts' AND cur.data ->> 'erased_at' IS NOT NULL THEN
+            DELETE FROM hq.history h WHERE h.tbl = c.tbl AND h.gid = c.gid;
+            UPDATE hq.changes ch SET data = cur.data WHERE ch.tbl = c.tbl AND ch.gid = c.gid;
+        END IF;
         INSERT INTO hq.changes (laptop, tbl, gid, hlc, data, deleted, kind, owner, seminar, city)
         VALUES (me.id, cur.tbl, cur.gid, c.hlc, cur.data, cur.deleted, cur.kind, cur.owner, cur.seminar, cur.city);
         applied := applied + 1;

@@ -222,11 +222,10 @@ pub fn update(app: &App, input: ContactUpdate) -> Result<Contact> {
     })
 }
 
-/// Erases a contact's personal data on request: name and phone are removed and they get no more
-/// messages; their role, invitations, check-ins and deals stay, so anonymous counts are kept.
-/// Erases a person on request: name and phone go, the anonymous counts stay. Nothing of them is
-/// left in the database file or its WAL (secure delete, then a checkpoint); backups made before
-/// still hold them until they expire.
+/// Erases a person on request: name and phone go and they get no more messages; their role,
+/// invitations, check-ins and deals stay, so anonymous counts are kept. Nothing of them is left in
+/// the database file or its WAL (secure delete, then a checkpoint), nor in changes waiting for head
+/// office; backups made before still hold them until they expire.
 pub fn erase(app: &App, input: IdInput) -> Result<Contact> {
     let now = app.now_str();
     let erased = app.db.write(|tx| {
@@ -236,6 +235,7 @@ pub fn erase(app: &App, input: IdInput) -> Result<Contact> {
                     erased_at = coalesce(erased_at, ?3) WHERE id = ?1",
             params![input.id, ERASED_NAME, now],
         )?;
+        crate::replica::capture::forget(tx, "contacts", input.id)?;
         get_in(tx, input.id)
     })?;
     app.db.checkpoint()?;

@@ -11,7 +11,7 @@ use super::{block_on, connect};
 use crate::api::Failure;
 use crate::app::App;
 use crate::input::Empty;
-use crate::replica::status::{self, SyncResolution, SyncConflict, SyncStatus};
+use crate::replica::status::{self, SyncConflict, SyncResolution, SyncStatus};
 
 #[derive(Debug, Clone, Deserialize, TS, ToSchema)]
 pub struct JoinInput {

@@ -263,3 +263,37 @@ pub fn join(conn: &mut Connection, organisation: &str, laptop: &str) -> Result<J
     tx.commit()?;
     Ok(Joined { snapshot })
 }
+
+/// An erased row's earlier values must neither travel nor linger: the changes not yet accepted by
+/// head office that still hold them are dropped — the erasure itself goes out as the whole row —
+/// and so are the conflicts and waiting rows that hold them. Head office purges its own copies when
+/// the erasure arrives.
+pub fn forget(conn: &Connection, table: &str, id: i64) -> Result<()> {
+    let gid: Option<String> = conn
+        .query_row(
+            &format!("SELECT gid FROM \"{table}\" WHERE id = ?1"),
+            [id],
+            |r| r.get(0),
+        )
+        .optional()?
+        .flatten();
+    let Some(gid) = gid else { return Ok(()) };
+    conn.execute(
+        "DELETE FROM sync_outbox WHERE tbl = ?1 AND gid = ?2
+           AND seq < (SELECT max(seq) FROM sync_outbox WHERE tbl = ?1 AND gid = ?2)",
+        params![table, gid],
+    )?;
+    conn.execute(
+        "UPDATE sync_outbox SET changed = NULL WHERE tbl = ?1 AND gid = ?2",
+        params![table, gid],
+    )?;
+    conn.execute(
+        "DELETE FROM sync_conflicts WHERE tbl = ?1 AND gid = ?2",
+        params![table, gid],
+    )?;
+    conn.execute(
+        "DELETE FROM sync_waiting WHERE tbl = ?1 AND gid = ?2",
+        params![table, gid],
+    )?;
+    Ok(())
+}

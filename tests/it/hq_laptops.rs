@@ -362,3 +362,79 @@ fn the_command_line_joins_once_keeps_the_link_private_and_reports_four_integers(
     assert!(err.contains("not a join link"), "{err}");
     assert!(!status::status(&open(&fresh_db).db.conn()).unwrap().joined);
 }
+
+#[test]
+fn an_erased_person_leaves_nothing_at_head_office_or_on_other_laptops() {
+    let o = org();
+    let changsha = changsha_with_data(&o);
+    changsha.join();
+    changsha.sync();
+    let head = laptop(&o.hq);
+    head.join();
+    head.sync();
+    let spouse = |l: &Laptop| -> (String, Option<String>) {
+        l.app
+            .db
+            .conn()
+            .query_row(
+                "SELECT name, phone FROM contacts WHERE role = 'owner_spouse'",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap()
+    };
+    assert_eq!(spouse(&head), ("刘丽".into(), Some("13800138001".into())));
+    // Both change her name while apart (head office keeps the value that lost), then 长沙 edits
+    // her again and erases her before its next sync.
+    head.app
+        .db
+        .conn()
+        .execute(
+            "UPDATE contacts SET name = '刘丽（老板娘）' WHERE role = 'owner_spouse'",
+            [],
+        )
+        .unwrap();
+    head.sync();
+    let id: i64 = changsha
+        .app
+        .db
+        .conn()
+        .query_row(
+            "SELECT id FROM contacts WHERE role = 'owner_spouse'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    changsha
+        .app
+        .db
+        .conn()
+        .execute(
+            "UPDATE contacts SET name = '刘丽丽', phone = '13800138009' WHERE id = ?1",
+            [id],
+        )
+        .unwrap();
+    call(&changsha.app, "contacts.erase", json!({"id": id})).unwrap();
+    let waiting: i64 = changsha
+        .app
+        .db
+        .conn()
+        .query_row(
+            "SELECT count(*) FROM sync_outbox WHERE row LIKE '%13800138001%' OR row LIKE '%13800138009%' OR row LIKE '%刘丽%'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(waiting, 0, "nothing waiting to go out holds her any more");
+    changsha.sync();
+    head.sync();
+    assert_eq!(spouse(&head).1, None);
+    assert_eq!(spouse(&changsha).1, None);
+    for (what, sql) in [
+        ("the log", "SELECT count(*) FROM hq.changes WHERE data::text LIKE '%13800138001%' OR data::text LIKE '%13800138009%' OR data::text LIKE '%刘丽%'"),
+        ("the history", "SELECT count(*) FROM hq.history WHERE value::text LIKE '%13800138001%' OR value::text LIKE '%13800138009%' OR value::text LIKE '%刘丽%'"),
+        ("the rows", "SELECT count(*) FROM hq.rows WHERE data::text LIKE '%13800138001%' OR data::text LIKE '%13800138009%' OR data::text LIKE '%刘丽%'"),
+    ] {
+        assert_eq!(cluster().psql(&o.db, sql), "0", "{what} at head office still holds her");
+    }
+}
