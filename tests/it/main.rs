@@ -18,6 +18,7 @@ mod english;
 mod export;
 mod followups;
 mod hq;
+mod hq_faults;
 mod hq_laptops;
 mod hq_sync;
 mod http;
