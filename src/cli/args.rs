@@ -297,6 +297,28 @@ pub enum HqCommand {
         #[command(subcommand)]
         command: LaptopCommand,
     },
+    /// Every seminar head office holds, with the laptop that owns it (to find one to hand over)
+    Seminars {
+        #[arg(long, value_name = "URL")]
+        pg: String,
+        /// Print [{gid, title, date, city, laptop}]
+        #[arg(long)]
+        json: bool,
+    },
+    /// Give a seminar and everything under it to another laptop (a replacement for a lost one)
+    Handover {
+        #[arg(long, value_name = "URL")]
+        pg: String,
+        /// The seminar's organisation-wide id (see `huixiao hq seminars`)
+        #[arg(long, value_name = "GID")]
+        seminar: String,
+        /// The laptop's name
+        #[arg(long, value_name = "NAME")]
+        to: String,
+        /// Print {seminar, title, from, to, rows}
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Subcommand, Debug)]

@@ -7,7 +7,7 @@ use super::args::{HqCommand, LaptopCommand};
 use super::Result;
 use crate::hq::laptop::{self, NewLaptop};
 use crate::hq::link::Link;
-use crate::hq::{block_on, connect, schema};
+use crate::hq::{block_on, connect, handover, schema};
 use crate::i18n::Lang;
 
 pub(super) fn run(command: &HqCommand, lang: Lang) -> Result {
@@ -34,6 +34,51 @@ pub(super) fn run(command: &HqCommand, lang: Lang) -> Result {
                     "{}{}",
                     lang.pick("总部数据库已是最新，无需改动。组织编号：", "The organisation database is up to date; nothing changed. Organisation id: "),
                     done.organisation
+                );
+            }
+        }
+        HqCommand::Seminars { pg, json: as_json } => {
+            let link = Link::parse(pg)?;
+            let held = block_on(async {
+                let client = connect::connect(&link).await?;
+                handover::seminars(&client, &place(&link)).await
+            })?;
+            if *as_json {
+                print_json(&json!(held));
+            } else {
+                for s in &held {
+                    println!(
+                        "{}  {}  {}  {}  {}",
+                        s.gid,
+                        s.date.as_deref().unwrap_or(""),
+                        s.city.as_deref().unwrap_or(""),
+                        s.title.as_deref().unwrap_or(""),
+                        s.laptop.as_deref().unwrap_or("")
+                    );
+                }
+            }
+        }
+        HqCommand::Handover {
+            pg,
+            seminar,
+            to,
+            json: as_json,
+        } => {
+            let link = Link::parse(pg)?;
+            let done = block_on(async {
+                let mut client = connect::connect(&link).await?;
+                handover::handover(&mut client, &place(&link), seminar.trim(), to.trim()).await
+            })?;
+            if *as_json {
+                print_json(&json!(done));
+            } else {
+                let title = done.title.clone().unwrap_or_default();
+                println!(
+                    "{}",
+                    match lang {
+                        Lang::Zh => format!("“{title}”已交给“{}”：它下次同步时收到这场会销的 {} 条数据。", done.to, done.rows),
+                        Lang::En => format!("\"{title}\" now belongs to \"{}\": it receives the seminar's {} records at its next sync.", done.to, done.rows),
+                    }
                 );
             }
         }

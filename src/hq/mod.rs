@@ -6,10 +6,12 @@
 //! - [`connect`]: a client over TLS as the link's `sslmode` says
 //! - [`schema`]: `hq init`, the versioned schema in `pg/`
 //! - [`laptop`]: `hq laptop add` and `hq laptop revoke`, one PostgreSQL role per laptop
+//! - [`handover`]: `hq handover`, a seminar given to another laptop, and `hq seminars` to find it
 //! - [`sync`]: `huixiao sync`, a laptop joining, pushing its outbox and pulling what it may read
 //! - [`ops`]: the same for the window (设置 → 总部同步) and its 同步问题 list
 
 pub mod connect;
+pub mod handover;
 pub mod laptop;
 pub mod link;
 pub mod ops;

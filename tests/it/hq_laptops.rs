@@ -438,3 +438,84 @@ fn an_erased_person_leaves_nothing_at_head_office_or_on_other_laptops() {
         assert_eq!(cluster().psql(&o.db, sql), "0", "{what} at head office still holds her");
     }
 }
+
+#[test]
+fn head_office_hands_a_seminar_to_another_laptop() {
+    let o = org();
+    let changsha = changsha_with_data(&o);
+    changsha.join();
+    changsha.sync();
+    let admin = format!("{}", crate::pg::cluster().url(&o.db));
+    let held = json_of(&huixiao(&["hq", "seminars", "--pg", &admin, "--json"]));
+    assert_eq!(held[0]["title"], "幼儿园招生增长研讨会");
+    assert_eq!(held[0]["laptop"], "长沙");
+    let gid = held[0]["gid"].as_str().unwrap().to_string();
+
+    // A replacement laptop (registered as 株洲 here) takes the seminar over.
+    let replacement = laptop(&o.zhuzhou);
+    replacement.join();
+    replacement.sync();
+    assert!(replacement.names("SELECT title FROM seminars").is_empty());
+    let unknown = huixiao(&[
+        "hq",
+        "handover",
+        "--pg",
+        &admin,
+        "--seminar",
+        &gid,
+        "--to",
+        "不存在",
+    ]);
+    assert_eq!(unknown.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("没有名为“不存在”的电脑"));
+    let done = json_of(&huixiao(&[
+        "hq",
+        "handover",
+        "--pg",
+        &admin,
+        "--seminar",
+        &gid,
+        "--to",
+        "株洲",
+        "--json",
+    ]));
+    assert_eq!(
+        (done["from"].as_str(), done["to"].as_str()),
+        (Some("长沙"), Some("株洲"))
+    );
+    assert!(done["rows"].as_i64().unwrap() >= 1);
+    replacement.sync();
+    assert_eq!(
+        replacement.names("SELECT title FROM seminars"),
+        ["幼儿园招生增长研讨会"]
+    );
+
+    // The new owner changes it; the old one's change is refused and shown.
+    replacement
+        .app
+        .db
+        .conn()
+        .execute(
+            "UPDATE seminars SET title = '幼儿园招生增长研讨会（株洲接手）'",
+            [],
+        )
+        .unwrap();
+    assert_eq!(replacement.sync().conflicts, 0);
+    changsha
+        .app
+        .db
+        .conn()
+        .execute("UPDATE seminars SET capacity = 80", [])
+        .unwrap();
+    let refused = changsha.sync();
+    assert_eq!(refused.conflicts, 1);
+    assert_eq!(
+        changsha.names("SELECT reason FROM sync_conflicts"),
+        ["not_your_seminar"]
+    );
+    assert_eq!(
+        changsha.names("SELECT title FROM seminars"),
+        ["幼儿园招生增长研讨会"],
+        "the old laptop no longer receives the seminar's changes"
+    );
+}
