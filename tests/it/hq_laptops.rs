@@ -445,7 +445,7 @@ fn head_office_hands_a_seminar_to_another_laptop() {
     let changsha = changsha_with_data(&o);
     changsha.join();
     changsha.sync();
-    let admin = format!("{}", crate::pg::cluster().url(&o.db));
+    let admin = cluster().url(&o.db);
     let held = json_of(&huixiao(&["hq", "seminars", "--pg", &admin, "--json"]));
     assert_eq!(held[0]["title"], "幼儿园招生增长研讨会");
     assert_eq!(held[0]["laptop"], "长沙");
