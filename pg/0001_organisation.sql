@@ -259,11 +259,39 @@ CREATE FUNCTION hq.pull(p_xid xid8, p_pos bigint, p_limit integer)
      LIMIT p_limit
     $$;
 
+-- The same store invited by two laptops: for each live invitation of the signed-in laptop's
+-- seminars, the live invitations of the same store in seminars other laptops own, with both
+-- seminars' days and attribution windows. Whether the windows overlap is decided on the laptop,
+-- by the one function the invitation-list builder uses (conversion::overlap).
+CREATE INDEX rows_invitation_store ON hq.rows ((data ->> 'store_id')) WHERE tbl = 'invitations';
+CREATE FUNCTION hq.clashes()
+    RETURNS TABLE (invitation uuid, store uuid, seminar_date text, seminar_days integer,
+                   other_invitation uuid, other_seminar uuid, other_title text, other_date text,
+                   other_days integer, other_laptop text)
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, hq
+    AS $$
+    SELECT mine.gid, (mine.data ->> 'store_id')::uuid, ms.data ->> 'date', (ms.data ->> 'attribution_days')::int,
+           theirs.gid, os.gid, osr.data ->> 'title', osr.data ->> 'date', (osr.data ->> 'attribution_days')::int,
+           l.name
+      FROM hq.seminars s
+      JOIN hq.rows ms ON ms.tbl = 'seminars' AND ms.gid = s.gid AND NOT ms.deleted
+      JOIN hq.rows mine ON mine.tbl = 'invitations' AND mine.seminar = s.gid AND NOT mine.deleted
+                       AND mine.data ->> 'status' IN ('invited', 'confirmed')
+      JOIN hq.rows theirs ON theirs.tbl = 'invitations' AND theirs.data ->> 'store_id' = mine.data ->> 'store_id'
+                         AND theirs.seminar <> s.gid AND NOT theirs.deleted
+                         AND theirs.data ->> 'status' IN ('invited', 'confirmed')
+      JOIN hq.seminars os ON os.gid = theirs.seminar AND os.owner IS DISTINCT FROM s.owner
+      JOIN hq.rows osr ON osr.tbl = 'seminars' AND osr.gid = os.gid AND NOT osr.deleted
+      LEFT JOIN hq.laptops l ON l.id = os.owner
+     WHERE s.owner = (hq.me()).id
+    $$;
+
 ALTER TABLE hq.rows ENABLE ROW LEVEL SECURITY;
 CREATE POLICY rows_read ON hq.rows FOR SELECT USING (hq.may_read(kind, owner, seminar, city));
 REVOKE ALL ON FUNCTION hq.may_read(text, integer, uuid, text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION hq.push(uuid, jsonb) FROM PUBLIC;
 REVOKE ALL ON FUNCTION hq.pull(xid8, bigint, integer) FROM PUBLIC;
+REVOKE ALL ON FUNCTION hq.clashes() FROM PUBLIC;
 
 -- The role every laptop is a member of: it may read the organisation and call its own functions.
 DO $$
@@ -276,6 +304,7 @@ BEGIN
     EXECUTE format('GRANT EXECUTE ON FUNCTION hq.may_read(text, integer, uuid, text) TO %I', group_role);
     EXECUTE format('GRANT EXECUTE ON FUNCTION hq.push(uuid, jsonb) TO %I', group_role);
     EXECUTE format('GRANT EXECUTE ON FUNCTION hq.pull(xid8, bigint, integer) TO %I', group_role);
+    EXECUTE format('GRANT EXECUTE ON FUNCTION hq.clashes() TO %I', group_role);
     EXECUTE format('GRANT SELECT ON hq.rows TO %I', group_role);
 END $$;
 REVOKE ALL ON FUNCTION hq.me() FROM PUBLIC;

@@ -11,6 +11,8 @@ use super::{block_on, connect};
 use crate::api::Failure;
 use crate::app::App;
 use crate::input::Empty;
+use crate::invitation::{self, InvitationStatus, InvitationStatusChange};
+use crate::replica::clash;
 use crate::replica::status::{self, SyncConflict, SyncResolution, SyncStatus};
 
 #[derive(Debug, Clone, Deserialize, TS, ToSchema)]
@@ -79,6 +81,27 @@ pub fn resolve_op(app: &App, input: ResolveInput) -> Result<Vec<SyncConflict>, F
                 };
                 Ok(sync::row_of(&client, &tbl, &gid).await)
             })?;
+        }
+    }
+    if input.resolution == SyncResolution::CancelMine {
+        // Through the invitation's own transition, like a cancel on the invitation list; the
+        // change goes to head office with the next sync.
+        let open = status::conflicts(&app.db.conn())?;
+        let gid = open
+            .iter()
+            .find(|c| c.id == input.id && c.kind == "double_invitation")
+            .map(|c| c.gid.clone());
+        let local = match gid {
+            Some(gid) => clash::invitation_id(&app.db.conn(), &gid)?,
+            None => None,
+        };
+        if let Some(id) = local {
+            let cancel = InvitationStatusChange {
+                id,
+                status: InvitationStatus::Cancelled,
+                decline_reason: String::new(),
+            };
+            invitation::set_status(app, cancel)?;
         }
     }
     status::resolve(

@@ -17,6 +17,7 @@ use super::schema::ensure_current;
 use crate::api::Failure;
 use crate::app::App;
 use crate::replica::apply::{apply_page, Pulled};
+use crate::replica::clash::{self, Candidate};
 use crate::replica::outbox::{self, Refused};
 use crate::replica::{capture, status};
 
@@ -102,6 +103,7 @@ async fn run(app: &App, link: &Link) -> Result<SyncReport, Failure> {
         pulled: pull(app, &client, &place).await?,
         ..SyncReport::default()
     };
+    clashes(app, &client, &place).await?;
     let now = status::status(&app.db.conn())?;
     report.conflicts = now.conflicts;
     report.pending = now.pending;
@@ -181,6 +183,35 @@ async fn pull(app: &App, client: &Client, place: &str) -> Result<i64, Failure> {
             return Ok(pulled);
         }
     }
+}
+
+/// Stores this laptop invited that another laptop invited too: head office gathers the
+/// candidates, the laptop keeps those whose attribution windows overlap as conflicts.
+async fn clashes(app: &App, client: &Client, place: &str) -> Result<usize, Failure> {
+    let rows = client
+        .query(
+            "SELECT invitation::text, store::text, seminar_date, seminar_days, other_invitation::text,
+                    other_title, other_date, other_days, other_laptop
+               FROM hq.clashes()",
+            &[],
+        )
+        .await
+        .map_err(|e| failure(e, place))?;
+    let candidates: Vec<Candidate> = rows
+        .iter()
+        .map(|r| Candidate {
+            invitation: r.get(0),
+            store: r.get(1),
+            seminar_date: r.get(2),
+            seminar_days: r.get(3),
+            other_invitation: r.get(4),
+            other_title: r.get(5),
+            other_date: r.get(6),
+            other_days: r.get(7),
+            other_laptop: r.get(8),
+        })
+        .collect();
+    Ok(clash::record(&app.db.conn(), &candidates, &app.now_str())?)
 }
 
 /// Head office's current version of a row, when this laptop may read it.

@@ -7,10 +7,12 @@
 //!   laptop that already holds data joins with
 //! - [`outbox`]: the changes as they are sent, in batches stamped before sending
 //! - [`apply`]: what head office sent, written by gid with capture off
+//! - [`clash`]: a store two laptops invited to seminars whose attribution windows overlap
 //! - [`status`]: where the laptop stands (joined, waiting changes, conflicts)
 
 pub mod apply;
 pub mod capture;
+pub mod clash;
 pub mod outbox;
 pub mod status;
 pub mod tables;

@@ -71,12 +71,14 @@ pub struct SyncConflict {
     pub id: i64,
     pub at: String,
     /// `refused`: head office refused a change made here; `not_applied`: a row from head office
-    /// that this laptop's database refused.
+    /// that this laptop's database refused; `double_invitation`: a store another laptop invited
+    /// to a seminar whose attribution window overlaps this laptop's.
     pub kind: String,
     /// The table (stores, staff, invitations, …) and the row's organisation-wide id.
     pub tbl: String,
     pub gid: String,
-    /// Why, as a code: not_your_seminar, head_office_only, unknown_table, refused_here.
+    /// Why, as a code: not_your_seminar, head_office_only, unknown_table, refused_here,
+    /// double_invitation.
     pub reason: String,
     /// What a person knows the row by (a name or a title), when it has one.
     pub label: Option<String>,
@@ -108,7 +110,11 @@ pub fn conflicts(conn: &Connection) -> Result<Vec<SyncConflict>> {
         let label = [&mine, &theirs]
             .into_iter()
             .flatten()
-            .find_map(|v| ["name", "title"].iter().find_map(|k| v[k].as_str()))
+            .find_map(|v| {
+                ["store", "name", "title"]
+                    .iter()
+                    .find_map(|k| v[k].as_str())
+            })
             .map(str::to_owned);
         Ok(SyncConflict {
             id: r.get(0)?,
@@ -133,6 +139,8 @@ pub enum SyncResolution {
     UseTheirs,
     /// Try again to write a row head office sent (after fixing what stood in its way).
     Retry,
+    /// Cancel this laptop's invitation of a store another laptop invited first.
+    CancelMine,
     /// Leave things as they are; the conflict leaves the list.
     Dismiss,
 }
@@ -142,6 +150,7 @@ impl SyncResolution {
         match self {
             SyncResolution::UseTheirs => "use_theirs",
             SyncResolution::Retry => "retried",
+            SyncResolution::CancelMine => "cancelled_mine",
             SyncResolution::Dismiss => "dismissed",
         }
     }
@@ -188,6 +197,8 @@ pub fn resolve(
         SyncResolution::Retry if kind == "not_applied" => {
             detail.and_then(|s| serde_json::from_str(&s).ok())
         }
+        // The caller cancelled the invitation through the invitation's own transition.
+        SyncResolution::CancelMine if kind == "double_invitation" => None,
         _ => {
             return Err(invalid(
                 "resolution",

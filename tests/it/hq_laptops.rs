@@ -519,3 +519,120 @@ fn head_office_hands_a_seminar_to_another_laptop() {
         "the old laptop no longer receives the seminar's changes"
     );
 }
+
+#[test]
+fn a_store_invited_by_two_laptops_to_overlapping_seminars_comes_back_as_a_conflict_on_both() {
+    let o = org();
+    let changsha = changsha_with_data(&o);
+    let store: i64 = changsha
+        .app
+        .db
+        .conn()
+        .query_row(
+            "SELECT id FROM stores WHERE name = '小太阳幼儿园'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let seminar: i64 = changsha
+        .app
+        .db
+        .conn()
+        .query_row("SELECT id FROM seminars", [], |r| r.get(0))
+        .unwrap();
+    call(
+        &changsha.app,
+        "invitations.create_many",
+        json!({"seminar_id": seminar, "store_ids": [store]}),
+    )
+    .unwrap();
+    changsha.join();
+    changsha.sync();
+
+    // Head office runs its own seminar in 长沙 six days later (within the first one's 30-day
+    // window) and, working offline, invites the same store.
+    let head = laptop(&o.hq);
+    head.join();
+    head.sync();
+    let lecturer: i64 = head
+        .app
+        .db
+        .conn()
+        .query_row("SELECT id FROM staff WHERE name = '李明'", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    let own = call(
+        &head.app,
+        "seminars.create",
+        json!({"title": "总部大课", "date": "2026-12-05", "start_time": "14:00", "capacity": 200, "lecturer_id": lecturer, "city": "长沙"}),
+    )
+    .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let same_store: i64 = head
+        .app
+        .db
+        .conn()
+        .query_row(
+            "SELECT id FROM stores WHERE name = '小太阳幼儿园'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    call(
+        &head.app,
+        "invitations.create_many",
+        json!({"seminar_id": own, "store_ids": [same_store]}),
+    )
+    .unwrap();
+    assert_eq!(head.sync().conflicts, 1);
+    let clash = call(&head.app, "sync.conflicts", json!({})).unwrap();
+    assert_eq!(clash[0]["kind"], "double_invitation");
+    assert_eq!(clash[0]["label"], "小太阳幼儿园");
+    assert_eq!(clash[0]["theirs"]["laptop"], "长沙", "who holds the store");
+    assert_eq!(
+        clash[0]["theirs"]["title"], "幼儿园招生增长研讨会",
+        "and for which seminar"
+    );
+    assert_eq!(changsha.sync().conflicts, 1, "长沙 sees it too");
+
+    // Head office cancels its own invitation: the clash leaves both lists.
+    let id = clash[0]["id"].as_i64().unwrap();
+    call(
+        &head.app,
+        "sync.resolve",
+        json!({"id": id, "resolution": "cancel_mine"}),
+    )
+    .unwrap();
+    let status: String = head
+        .app
+        .db
+        .conn()
+        .query_row(
+            "SELECT status FROM invitations WHERE seminar_id = ?1",
+            [own],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(status, "cancelled");
+    assert_eq!(head.sync().conflicts, 0);
+    assert_eq!(changsha.sync().conflicts, 0);
+
+    // A seminar outside the window (two months later) is no clash.
+    let later = call(
+        &head.app,
+        "seminars.create",
+        json!({"title": "春季大课", "date": "2027-02-01", "start_time": "14:00", "capacity": 200, "lecturer_id": lecturer, "city": "长沙"}),
+    )
+    .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    call(
+        &head.app,
+        "invitations.create_many",
+        json!({"seminar_id": later, "store_ids": [same_store]}),
+    )
+    .unwrap();
+    assert_eq!(head.sync().conflicts, 0);
+}

@@ -1647,7 +1647,8 @@ referral_commission_bp: number, source: string, note: string, };
 export type SyncConflict = { id: number, at: string, 
 /**
  * `refused`: head office refused a change made here; `not_applied`: a row from head office
- * that this laptop's database refused.
+ * that this laptop's database refused; `double_invitation`: a store another laptop invited
+ * to a seminar whose attribution window overlaps this laptop's.
  */
 kind: string, 
 /**
@@ -1655,7 +1656,8 @@ kind: string,
  */
 tbl: string, gid: string, 
 /**
- * Why, as a code: not_your_seminar, head_office_only, unknown_table, refused_here.
+ * Why, as a code: not_your_seminar, head_office_only, unknown_table, refused_here,
+ * double_invitation.
  */
 reason: string, 
 /**
@@ -1701,7 +1703,7 @@ pending: number, };
 /**
  * What a person chose for a conflict.
  */
-export type SyncResolution = "use_theirs" | "retry" | "dismiss";
+export type SyncResolution = "use_theirs" | "retry" | "cancel_mine" | "dismiss";
 
 export type SyncStatus = { joined: boolean, organisation: string | null, laptop: string | null, last_sync_at: string | null, 
 /**
