@@ -19,6 +19,17 @@ async function choose(page, select, text) {
   await page.locator(".el-select-dropdown__item:visible", { hasText: text }).first().click();
 }
 
+/** Before a screenshot: no list loading, no focus or hover left on a control, the page at its top. */
+async function still(page) {
+  await page.locator("[data-test=builder-summary] .el-loading-mask").waitFor({ state: "detached" }).catch(() => {});
+  await page.evaluate(() => {
+    document.activeElement?.blur();
+    for (const el of document.querySelectorAll("*")) if (el.scrollTop) el.scrollTop = 0;
+  });
+  await page.mouse.move(0, 0);
+  await page.waitForTimeout(400);
+}
+
 async function invitations() {
   return api("GET", `/api/seminars/${seminarId}/invitations`);
 }
@@ -91,6 +102,7 @@ test("save a filter as a segment, build 50 invitations from it, see them on 今�
   assert.match(await summary.innerText(), /老板娘\d+\s*老板娘/);
   const button = page.locator("[data-test=builder-create]");
   assert.equal((await button.innerText()).trim(), "邀请这 50 家");
+  await still(page);
   await page.screenshot({ path: screenshotPath("builder.png"), fullPage: false });
   fs.copyFileSync(screenshotPath("builder.png"), path.join(DOCS, "builder.png"));
   await button.click();
@@ -166,5 +178,52 @@ test("the segments manager lists each segment with its count, edits and deletes 
   await box.locator(".el-button--primary").click();
   await manager.locator(".el-table__empty-text").waitFor();
   assert.deepEqual(await api("GET", "/api/segments"), []);
+  assert.deepEqual(errors, []);
+});
+
+test("撤销这批 in the invite-stores result takes back a store-list selection", async () => {
+  const { page, errors } = b;
+  await page.goto(`${server.url}#/invitations`);
+  await page.locator("[data-phase=invitations]").waitFor();
+  const before = (await invitations()).length;
+  await page.click("[data-test=open-invite-stores]");
+  const dlg = page.locator(".el-dialog[data-test=invite-stores]");
+  await dlg.waitFor({ state: "visible" });
+  for (const name of ["测试幼儿园61", "测试幼儿园62"]) {
+    await dlg.locator("[data-test=invite-search]").fill(name);
+    await dlg.locator("[data-test=invite-store-table] .el-table__row", { hasText: name }).locator(".el-checkbox").click();
+  }
+  assert.match(await dlg.locator("[data-test=invite-picked]").innerText(), /已选 2 家/);
+  await dlg.locator("[data-test=invite-submit]").click();
+  const result = page.locator(".el-dialog[data-test=invite-result]");
+  await result.waitFor({ state: "visible" });
+  assert.equal((await invitations()).length, before + 2);
+  await result.locator("[data-test=undo-batch]").click();
+  await page.locator(".el-message-box .el-button--primary").click();
+  await result.locator("[data-test=undo-count]").waitFor();
+  assert.match(await result.locator("[data-test=undo-count]").innerText(), /已撤销 2 条邀约/);
+  assert.equal((await invitations()).length, before);
+  await result.locator("[data-test=result-close]").click();
+  assert.deepEqual(errors, []);
+});
+
+test("the builder in English (screenshot)", async () => {
+  const { page, errors } = b;
+  await api("PUT", "/api/settings", { ...(await api("GET", "/api/settings")), language: "en" });
+  await page.evaluate(() => localStorage.setItem("huixiao.lang", "en"));
+  await page.goto(`${server.url}#/invitations`);
+  await page.reload();
+  await page.locator("[data-phase=invitations]").waitFor();
+  await page.getByRole("tab", { name: "List builder" }).click();
+  await choose(page, page.locator("[data-test=builder] [data-test=filter-city]"), "长沙");
+  await page.locator("[data-test=builder-limit] input").fill("40");
+  await page.keyboard.press("Enter");
+  await page.waitForFunction(() => document.querySelector("[data-test=builder-count]")?.textContent?.trim() === "40");
+  assert.equal((await page.locator("[data-test=builder-create]").innerText()).trim(), "Invite these 40");
+  assert.match(await page.locator("[data-test=builder-excluded]").innerText(), /Already on this seminar's list 1/);
+  await still(page);
+  await page.screenshot({ path: screenshotPath("builder-en.png") });
+  fs.copyFileSync(screenshotPath("builder-en.png"), path.join(DOCS, "builder-en.png"));
+  await page.evaluate(() => localStorage.setItem("huixiao.lang", "zh-CN"));
   assert.deepEqual(errors, []);
 });
