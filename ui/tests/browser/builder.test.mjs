@@ -157,8 +157,14 @@ test("a filter that matches nothing says so and writes nothing", async () => {
 test("the segments manager lists each segment with its count, edits and deletes after a confirm", async () => {
   const { page, errors } = b;
   await openBuilder(page);
-  await page.click("[data-test=segment-manager-open]");
+  // By keyboard: the manager opens with Enter on its button, and Escape closes it.
+  await page.locator("[data-test=segment-manager-open]").focus();
+  await page.keyboard.press("Enter");
   const manager = page.locator(".el-dialog[data-test=segment-manager]");
+  await manager.waitFor({ state: "visible" });
+  await page.keyboard.press("Escape");
+  await manager.waitFor({ state: "hidden" });
+  await page.click("[data-test=segment-manager-open]");
   await manager.waitFor({ state: "visible" });
   const row = manager.locator("[data-test=segment-table] .el-table__body tr").first();
   await row.waitFor();
