@@ -48,6 +48,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0011_replica",
         include_str!("../migrations/0011_replica.sql"),
     ),
+    (
+        "0012_batches_segment_cadence",
+        include_str!("../migrations/0012_batches_segment_cadence.sql"),
+    ),
     ("0014_sync", include_str!("../migrations/0014_sync.sql")),
 ];
 

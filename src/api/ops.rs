@@ -60,6 +60,7 @@ pub(super) fn all() -> Vec<Op> {
         Op::new("invitations.create_many", Post, "/api/seminars/{seminar_id}/invitations/batch", Admin, "Invite many stores at once (the money-holder comes); stores already invited or without contacts are skipped", invitation::create_many),
         Op::new("invitations.update", Put, "/api/invitations/{id}", Admin, "Change who comes, the inviter and the note (tickets follow on a confirmed invitation)", invitation::update),
         Op::new("invitations.set_status", Post, "/api/invitations/{id}/status", Admin, "Confirm, decline, cancel or re-invite an invitation", invitation::set_status),
+        Op::new("invitations.undo_batch", Post, "/api/invitations/undo-batch", Admin, "Take back a batch of invitations (the builder's, or a selection of the store list) that nothing has happened to yet; the others stay, each with why", invitation::undo_batch),
         Op::new("invitations.bulk_status", Post, "/api/seminars/{seminar_id}/invitations/status", Admin, "One status for several invitations, all or nothing", invitation::bulk_status),
         // Whom to invite (issue 13): lead scores, the invitation-list builder, segments.
         Op::with_caller("scores.get", Get, "/api/stores/{id}/score", Admin, "A store's lead score with every reason (fit, and behaviour faded by its age), in the caller's language", crate::score::get),

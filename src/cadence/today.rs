@@ -145,7 +145,7 @@ fn today_in(app: &App, conn: &Connection, q: &TodayQuery) -> Result<Vec<TodayTou
     let mut stmt = conn.prepare_cached(
         "WITH due AS (
             SELECT t.id AS tid, t.invitation_id AS iid, t.step, t.kind, t.channel, t.due_date, t.call_back_at,
-                   i.seminar_id, i.status, i.store_id, i.inviter_id
+                   i.seminar_id, i.status, i.store_id, i.inviter_id, i.cadence
             FROM invitations i JOIN touches t ON t.invitation_id = i.id
             WHERE (?1 IS NULL OR i.inviter_id = ?1) AND (?2 IS NULL OR i.seminar_id = ?2)
               AND i.status IN ('invited', 'confirmed') AND t.done_at IS NULL AND t.due_date <= ?3
@@ -166,12 +166,14 @@ fn today_in(app: &App, conn: &Connection, q: &TodayQuery) -> Result<Vec<TodayTou
          )
          SELECT due.tid, due.iid, due.step, due.kind, due.channel, due.due_date, due.call_back_at,
                 due.seminar_id, due.status, due.store_id, s.name, s.industry, due.inviter_id, f.name,
-                c.id, c.name, c.role, c.phone, c.phone_kind, c.opted_out, picked.code
+                c.id, c.name, c.role, c.phone, c.phone_kind, c.opted_out, picked.code, due.cadence
          FROM due JOIN picked ON picked.iid = due.iid JOIN stores s ON s.id = due.store_id
          LEFT JOIN staff f ON f.id = due.inviter_id
          LEFT JOIN contacts c ON c.id = picked.cid",
     )?;
     let mut out = Vec::new();
+    // An invitation following its segment's own cadence: its steps, read once per distinct copy.
+    let mut own: HashMap<String, Vec<Step>> = HashMap::new();
     let mut rows = stmt.query(params![q.inviter_id, q.seminar_id, max_today.to_string()])?;
     while let Some(r) = rows.next()? {
         let seminar_id: i64 = r.get(7)?;
@@ -191,7 +193,13 @@ fn today_in(app: &App, conn: &Connection, q: &TodayQuery) -> Result<Vec<TodayTou
             continue;
         }
         let step: i64 = r.get(2)?;
-        let st = sem.steps.get(step as usize);
+        let st = match r.get::<_, Option<String>>(21)? {
+            Some(json) => own
+                .entry(json)
+                .or_insert_with_key(|j| serde_json::from_str(j).unwrap_or_default())
+                .get(step as usize),
+            None => sem.steps.get(step as usize),
+        };
         let contact_id: Option<i64> = r.get(14)?;
         let contact_name: Option<String> = r.get(15)?;
         let store_name: String = r.get(10)?;

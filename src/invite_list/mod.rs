@@ -90,7 +90,15 @@ pub struct InviteList {
     pub warnings: Vec<String>,
     /// Nothing was written.
     pub dry_run: bool,
+    /// The cadence template the invitations follow when the segment carries one (null: the
+    /// seminar's cadence).
+    pub cadence: Option<String>,
+    /// The batch the invitations were made in, to undo them with (null in a preview).
+    pub batch: Option<String>,
     pub stores: Vec<ListedStore>,
+    /// The segment's cadence steps (JSON) each invitation copies.
+    #[serde(skip)]
+    pub cadence_steps: Option<String>,
 }
 
 /// How far back the organisation's rates look: its recent seminars say how guests answer now.
@@ -112,10 +120,18 @@ fn rates(conn: &Connection, today: NaiveDate) -> Result<(Option<f64>, Option<f64
     Ok((crate::conversion::rate(c, i), crate::conversion::rate(a, c)))
 }
 
-fn filter_of(conn: &Connection, input: &InviteListInput) -> Result<StoreFilter> {
+/// The filter, and the segment's cadence (its template's name and steps) when it carries one.
+type Chosen = (StoreFilter, Option<(String, String)>);
+
+fn filter_of(conn: &Connection, input: &InviteListInput) -> Result<Chosen> {
     match (&input.segment, &input.filter) {
-        (Some(name), None) => Ok(segment::by_name(conn, name)?.filter),
-        (None, Some(f)) => Ok(f.clone()),
+        (Some(name), None) => {
+            let seg = segment::by_name(conn, name)?;
+            let cadence = segment::cadence_steps(conn, &seg)?
+                .map(|steps| (seg.cadence_name.clone().unwrap_or_default(), steps));
+            Ok((seg.filter, cadence))
+        }
+        (None, Some(f)) => Ok((f.clone(), None)),
         _ => Err(invalid(
             "segment",
             "请选择一个客户分群，或给出筛选条件（二选一）。",
@@ -163,7 +179,7 @@ fn plan(
     persist: bool,
 ) -> Result<InviteList> {
     let sem = open_seminar(app, conn, input.seminar_id)?;
-    let filter = filter_of(conn, input)?;
+    let (filter, cadence) = filter_of(conn, input)?;
     if let Some(n) = input.limit {
         if n < 1 {
             return Err(invalid(
@@ -240,7 +256,10 @@ fn plan(
         capacity: sem.capacity,
         warnings,
         dry_run: true,
+        cadence: cadence.as_ref().map(|(name, _)| name.clone()),
+        batch: None,
         stores,
+        cadence_steps: cadence.map(|(_, steps)| steps),
     })
 }
 
@@ -295,6 +314,11 @@ pub fn create(app: &App, caller: &Caller, input: InviteListInput) -> Result<Invi
                 format!("At most {MAX_INVITATIONS} stores can be invited at once, this list has {}: set a limit.", list.stores.len()),
             ));
         }
+        let batch = invitation::new_batch(tx)?;
+        let origin = invitation::Origin {
+            batch: Some(&batch),
+            cadence: list.cadence_steps.as_deref(),
+        };
         for s in &mut list.stores {
             let one = InvitationInput {
                 seminar_id: list.seminar_id,
@@ -304,9 +328,10 @@ pub fn create(app: &App, caller: &Caller, input: InviteListInput) -> Result<Invi
                 walk_in: false,
                 note: String::new(),
             };
-            s.invitation_id = Some(invitation::create_in(tx, &one, &now)?);
+            s.invitation_id = Some(invitation::create_from(tx, &one, origin, &now)?);
         }
         list.dry_run = false;
+        list.batch = Some(batch);
         Ok(list)
     })
 }

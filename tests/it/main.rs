@@ -4,6 +4,7 @@ mod about;
 mod backup;
 mod backup_faults;
 mod bad_input;
+mod batch_undo;
 mod bowtie;
 mod builder;
 mod cadence;

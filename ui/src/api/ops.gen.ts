@@ -37,6 +37,7 @@ export const OPS = {
   "invitations.create_many": { method: "POST", path: "/api/seminars/{seminar_id}/invitations/batch" },
   "invitations.update": { method: "PUT", path: "/api/invitations/{id}" },
   "invitations.set_status": { method: "POST", path: "/api/invitations/{id}/status" },
+  "invitations.undo_batch": { method: "POST", path: "/api/invitations/undo-batch" },
   "invitations.bulk_status": { method: "POST", path: "/api/seminars/{seminar_id}/invitations/status" },
   "scores.get": { method: "GET", path: "/api/stores/{id}/score" },
   "scores.weights": { method: "GET", path: "/api/scores/weights" },
@@ -176,6 +177,7 @@ export interface OpTypes {
   "invitations.create_many": { input: T.InvitationBatch; output: T.InvitationBatchResult };
   "invitations.update": { input: T.InvitationUpdate; output: T.Invitation };
   "invitations.set_status": { input: T.InvitationStatusChange; output: T.Invitation };
+  "invitations.undo_batch": { input: T.BatchInput; output: T.BatchUndo };
   "invitations.bulk_status": { input: T.InvitationBulkStatus; output: Array<T.Invitation> };
   "scores.get": { input: T.IdInput; output: T.StoreScore };
   "scores.weights": { input: T.Empty; output: T.Weights };

@@ -90,6 +90,23 @@ checked: boolean, };
 
 export type BadGuest = { contact_id: number, name: string, table_number: number | null, problems: Array<Said>, };
 
+export type BatchInput = { batch: string, };
+
+/**
+ * An invitation of the batch that stays.
+ */
+export type BatchKept = { invitation_id: number, store_name: string, reason: KeptReason, };
+
+export type BatchUndo = { batch: string, 
+/**
+ * Invitations taken back (deleted with their scheduled touches).
+ */
+undone: number, 
+/**
+ * Invitations that stay, each with why.
+ */
+kept: Array<BatchKept>, };
+
 export type Board = { seminar_id: number, title: string, 
 /**
  * Venue-local start, `HH:MM`.
@@ -684,7 +701,11 @@ tickets: Array<InvitationTicket>, };
 
 export type InvitationBatch = { seminar_id: number, store_ids: Array<number>, inviter_id: number | null, };
 
-export type InvitationBatchResult = { created: Array<Invitation>, skipped: Array<SkippedStore>, };
+export type InvitationBatchResult = { created: Array<Invitation>, skipped: Array<SkippedStore>, 
+/**
+ * The batch the created invitations share, to undo them with (null when none was created).
+ */
+batch: string | null, };
 
 /**
  * One status for several invitations of a seminar, all or nothing.
@@ -749,7 +770,16 @@ warnings: Array<string>,
 /**
  * Nothing was written.
  */
-dry_run: boolean, stores: Array<ListedStore>, };
+dry_run: boolean, 
+/**
+ * The cadence template the invitations follow when the segment carries one (null: the
+ * seminar's cadence).
+ */
+cadence: string | null, 
+/**
+ * The batch the invitations were made in, to undo them with (null in a preview).
+ */
+batch: string | null, stores: Array<ListedStore>, };
 
 export type InviteListInput = { seminar_id: number, 
 /**
@@ -788,6 +818,11 @@ export type JoinInput = {
  * The join link from `huixiao hq laptop add` (postgresql://…&org=…&laptop=…).
  */
 link: string, };
+
+/**
+ * Why an invitation of a batch was not taken back: something has happened to it.
+ */
+export type KeptReason = "status_changed" | "ticketed" | "arrived" | "touched";
 
 /**
  * Planned and actual time of one stage kind in a seminar.
@@ -1320,13 +1355,21 @@ export type SeatingView = { seminar_id: number, layout: SeatingLayout, settings:
 
 export type Segment = { id: number, name: string, filter: StoreFilter, 
 /**
+ * The cadence template the segment's invitations follow (null: the seminar's cadence).
+ */
+cadence_id: number | null, cadence_name: string | null, 
+/**
  * Stores the filter matches today.
  */
 count: number, created_at: string, updated_at: string, };
 
-export type SegmentInput = { name: string, filter: StoreFilter, };
+export type SegmentInput = { name: string, filter: StoreFilter, 
+/**
+ * A saved cadence template's id (null: the seminar's cadence).
+ */
+cadence_id: number | null, };
 
-export type SegmentUpdate = { id: number, name: string, filter: StoreFilter, };
+export type SegmentUpdate = { id: number, name: string, filter: StoreFilter, cadence_id: number | null, };
 
 export type Seminar = { id: number, title: string, 
 /**
