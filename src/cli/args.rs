@@ -47,6 +47,11 @@ pub enum Command {
         /// The demo's "today", YYYY-MM-DD (default: the real date)
         #[arg(long, value_name = "YYYY-MM-DD")]
         today: Option<String>,
+        /// Instead of the demo, a generated organisation for the score's backtest (1,200 stores,
+        /// six past seminars): `signal` (a hidden propensity drives coming and buying) or `none`
+        /// (coming and buying are coin flips)
+        #[arg(long, value_name = "KIND", value_parser = ["signal", "none"])]
+        synthetic: Option<String>,
     },
     /// Seminars
     Seminars {
@@ -63,6 +68,7 @@ pub enum Command {
             conflicts_with = "territory"
         )]
         #[arg(required_unless_present = "bowtie")]
+        #[arg(required_unless_present = "backtest")]
         seminar: Option<i64>,
         /// The four territory rates of a city: coverage, conversion, repurchase, penetration
         #[arg(long, value_name = "CITY")]
@@ -78,6 +84,10 @@ pub enum Command {
         /// The bow-tie of one city
         #[arg(long, value_name = "CITY", requires = "bowtie")]
         city: Option<String>,
+        /// Is the score any good: past seminars' invited stores scored on the day they were
+        /// invited, against who came and who bought (AUC, top fifth against bottom fifth)
+        #[arg(long, conflicts_with_all = ["seminar", "territory", "bowtie"])]
+        backtest: bool,
     },
     /// Export to Excel (in the language of --lang): a seminar, or one of the lists the app shows
     ///

@@ -2,6 +2,7 @@
 //! command family; [`args`] holds what the user types.
 
 mod args;
+mod backtest;
 mod backup;
 mod bowtie;
 mod deals;
@@ -122,7 +123,25 @@ fn execute(app: App, command: Command, lang: Lang) -> Result {
                 serve::browser(host, addr, token, ui, lang)
             }
         }
-        Command::Demo { today } => {
+        Command::Demo {
+            today,
+            synthetic: Some(kind),
+        } => {
+            let hidden = crate::demo::synthetic::Hidden::parse(&kind)
+                .unwrap_or(crate::demo::synthetic::Hidden::Nothing);
+            let n = crate::demo::synthetic::load(&app, hidden, today.as_deref())?;
+            println!(
+                "{}",
+                match lang {
+                    Lang::Zh => format!("已生成回测用的模拟机构：{n} 条往期邀约。"),
+                    Lang::En => format!(
+                        "Generated organisation for the backtest written: {n} past invitations."
+                    ),
+                }
+            );
+            Ok(())
+        }
+        Command::Demo { today, .. } => {
             let out = api::dispatch(&host, &organizer, "demo.load", json!({ "today": today }))?;
             println!(
                 "{}",
@@ -211,6 +230,11 @@ fn execute(app: App, command: Command, lang: Lang) -> Result {
             recompute,
             json,
         } => scores::run(&host, &organizer, store, recompute, json, lang),
+        Command::Report {
+            backtest: true,
+            json,
+            ..
+        } => backtest::run(&host, &organizer, json, lang),
         Command::Report {
             bowtie: true,
             city,
