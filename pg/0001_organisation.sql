@@ -165,7 +165,10 @@ BEGIN
         IF k = 'seminar_or_head_office' THEN
             k := CASE WHEN coalesce(cur.seminar, c.seminar) IS NULL THEN 'head_office' ELSE 'seminar' END;
         END IF;
-        IF k = 'head_office' AND NOT me.is_hq THEN
+        -- Head office's rows change only from a head-office laptop; a city laptop may add one head
+        -- office does not hold yet (it joins with its own staff and products, or a new assistant is
+        -- added on the day), which head office adopts.
+        IF k = 'head_office' AND NOT me.is_hq AND cur.gid IS NOT NULL THEN
             refused := refused || jsonb_build_object('tbl', c.tbl, 'gid', c.gid, 'reason', 'head_office_only');
             CONTINUE;
         END IF;
@@ -262,7 +265,7 @@ DECLARE group_role text := 'hx_' || (SELECT short FROM hq.organisation) || '_lap
 BEGIN
     EXECUTE format('CREATE ROLE %I NOLOGIN', group_role);
     EXECUTE format('GRANT USAGE ON SCHEMA hq TO %I', group_role);
-    EXECUTE format('GRANT SELECT ON hq.organisation TO %I', group_role);
+    EXECUTE format('GRANT SELECT ON hq.organisation, hq.schema_version TO %I', group_role);
     EXECUTE format('GRANT EXECUTE ON FUNCTION hq.me() TO %I', group_role);
     EXECUTE format('GRANT EXECUTE ON FUNCTION hq.may_read(text, integer, uuid, text) TO %I', group_role);
     EXECUTE format('GRANT EXECUTE ON FUNCTION hq.push(uuid, jsonb) TO %I', group_role);

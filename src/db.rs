@@ -48,6 +48,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0011_replica",
         include_str!("../migrations/0011_replica.sql"),
     ),
+    ("0014_sync", include_str!("../migrations/0014_sync.sql")),
 ];
 
 /// The schema version this build of the app writes.

@@ -223,6 +223,18 @@ pub enum Command {
         #[command(subcommand)]
         command: HqCommand,
     },
+    /// Head-office sync (总部同步): join with the link head office gave, then send this laptop's
+    /// changes and receive the organisation's until nothing is waiting
+    Sync {
+        #[command(subcommand)]
+        command: Option<SyncCommand>,
+        /// The join link from `huixiao hq laptop add` (first use; kept beside the database, readable by you only)
+        #[arg(long, value_name = "JOIN_URL")]
+        join: Option<String>,
+        /// Print {pushed, pulled, conflicts, pending}
+        #[arg(long)]
+        json: bool,
+    },
     /// Call any API operation with a JSON input and print its JSON output
     Call {
         /// Operation name, e.g. seminars.list (see `huixiao call --list`)
@@ -264,6 +276,16 @@ pub enum BackupCommand {
         #[arg(long, value_name = "BACKUP")]
         from: PathBuf,
         /// Print {from, seminars, stores, before_restore: {path, bytes, checked}}
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum SyncCommand {
+    /// Where this laptop stands: joined, last sync, changes waiting, conflicts
+    Status {
+        /// Print {joined, last_sync_at, pending, conflicts, …}
         #[arg(long)]
         json: bool,
     },

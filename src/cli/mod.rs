@@ -16,6 +16,7 @@ mod script;
 mod seating;
 mod serve;
 mod stations;
+mod sync;
 mod tickets;
 
 use std::net::SocketAddr;
@@ -324,5 +325,13 @@ fn execute(app: App, command: Command, lang: Lang) -> Result {
             backup::run(&path, &command, lang)
         }
         Command::Hq { command } => hq::run(&command, lang),
+        Command::Sync {
+            command,
+            join,
+            json,
+        } => {
+            let path = app.db.path().map(Path::to_owned).unwrap_or_default();
+            sync::run(&app, &path, command.as_ref(), join.as_deref(), json, lang)
+        }
     }
 }

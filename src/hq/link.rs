@@ -2,7 +2,7 @@
 //! parameters only Huixiao reads taken off before the driver sees it — `org` and `laptop` (in a join
 //! link) and `sslrootcert` (the CA file of a cloud's managed PostgreSQL).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::api::Failure;
 
@@ -60,6 +60,55 @@ impl Link {
             format!("{base}?{}", kept.join("&"))
         };
         Ok(link)
+    }
+}
+
+/// Where a laptop keeps its join link, which holds its secret: beside its database, readable by its
+/// user only (and never in a backup of the database).
+pub fn saved_at(db: &Path) -> PathBuf {
+    let mut name = db.as_os_str().to_owned();
+    name.push(".hq-link");
+    PathBuf::from(name)
+}
+
+/// Keeps the join link for the next syncs (written whole, then renamed into place).
+pub fn save(db: &Path, url: &str) -> Result<(), Failure> {
+    let path = saved_at(db);
+    let tmp = path.with_extension("hq-link.tmp");
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let write = || -> std::io::Result<()> {
+        use std::io::Write;
+        let mut f = options.open(&tmp)?;
+        f.write_all(url.trim().as_bytes())?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, &path)
+    };
+    write().map_err(|e| {
+        Failure::remote(
+            format!("保存加入链接失败（{}）：{e}", path.display()),
+            format!("Could not keep the join link ({}): {e}", path.display()),
+        )
+    })
+}
+
+/// The join link kept by [`save`], if any.
+pub fn load(db: &Path) -> Result<Option<Link>, Failure> {
+    match std::fs::read_to_string(saved_at(db)) {
+        Ok(url) => Link::parse(&url).map(Some),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(Failure::remote(
+            format!("读不了加入链接（{}）：{e}", saved_at(db).display()),
+            format!(
+                "Cannot read the join link ({}): {e}",
+                saved_at(db).display()
+            ),
+        )),
     }
 }
 

@@ -1,16 +1,18 @@
 //! Head office (总部): the organisation's PostgreSQL database, reached by each laptop directly.
 //! This module is a transport, like the CLI and the LAN server: it speaks PostgreSQL's protocol and
-//! never reaches into the laptop's own store. The design is in `docs/organisation-design.md`.
+//! reaches the laptop's own store only through the domain's `replica` module. The design is in `docs/organisation-design.md`.
 //!
 //! - [`link`]: the URL a laptop is given (a PostgreSQL URL with the organisation and the laptop's name)
 //! - [`connect`]: a client over TLS as the link's `sslmode` says
 //! - [`schema`]: `hq init`, the versioned schema in `pg/`
 //! - [`laptop`]: `hq laptop add` and `hq laptop revoke`, one PostgreSQL role per laptop
+//! - [`sync`]: `huixiao sync`, a laptop joining, pushing its outbox and pulling what it may read
 
 pub mod connect;
 pub mod laptop;
 pub mod link;
 pub mod schema;
+pub mod sync;
 
 use crate::api::Failure;
 

@@ -26,12 +26,12 @@ const CAPTURING: &str = "(SELECT capturing FROM sync_state)";
 
 /// A table's columns as they travel: every column but the local integer key, the gid and
 /// references to tables that stay on the laptop; and which of them reference another table.
-struct Shape {
-    columns: Vec<String>,
+pub(super) struct Shape {
+    pub(super) columns: Vec<String>,
     refs: Vec<(String, String)>,
 }
 
-fn shape(conn: &Connection, table: &str) -> Result<Shape> {
+pub(super) fn shape(conn: &Connection, table: &str) -> Result<Shape> {
     let mut columns = Vec::new();
     let mut stmt = conn.prepare(&format!("PRAGMA table_info({table})"))?;
     let mut rows = stmt.query([])?;
@@ -60,6 +60,14 @@ fn shape(conn: &Connection, table: &str) -> Result<Shape> {
 }
 
 impl Shape {
+    /// The table `column` refers to, if it is a reference that travels.
+    pub(super) fn reference(&self, column: &str) -> Option<&str> {
+        self.refs
+            .iter()
+            .find(|(from, _)| from == column)
+            .map(|(_, to)| to.as_str())
+    }
+
     /// The value of `column` of the row `rec` (NEW, OLD or a table name), a reference as the gid
     /// of the row it points at.
     fn value(&self, rec: &str, column: &str) -> String {

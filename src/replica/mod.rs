@@ -5,6 +5,12 @@
 //! - [`tables`]: the replicated tables and who owns their rows
 //! - [`capture`]: the triggers that write the outbox, installed on joining, and the snapshot a
 //!   laptop that already holds data joins with
+//! - [`outbox`]: the changes as they are sent, in batches stamped before sending
+//! - [`apply`]: what head office sent, written by gid with capture off
+//! - [`status`]: where the laptop stands (joined, waiting changes, conflicts)
 
+pub mod apply;
 pub mod capture;
+pub mod outbox;
+pub mod status;
 pub mod tables;

@@ -12,18 +12,18 @@ use crate::hq::{huixiao, json_of};
 use crate::pg::{cluster, Cluster};
 
 /// An organisation with three laptops: 长沙 (city), 株洲 (city) and head office.
-struct Org {
-    db: String,
-    changsha: String,
-    zhuzhou: String,
-    hq: String,
+pub(crate) struct Org {
+    pub(crate) db: String,
+    pub(crate) changsha: String,
+    pub(crate) zhuzhou: String,
+    pub(crate) hq: String,
 }
 
 fn huixiao_json(args: &[&str]) -> Value {
     json_of(&huixiao(args))
 }
 
-fn org() -> Org {
+pub(crate) fn org() -> Org {
     let url = cluster().database();
     huixiao_json(&["hq", "init", "--pg", &url, "--json"]);
     let add = |name: &str, extra: &[&str]| -> String {
@@ -154,6 +154,22 @@ fn a_batch_applies_once_however_often_it_is_sent() {
 fn a_laptop_changes_only_what_it_owns() {
     let o = org();
     push(&o.changsha, B1, changsha_seminar());
+    // Head office writes staff; the city laptops read them and cannot change them.
+    assert_eq!(
+        push(
+            &o.hq,
+            B2,
+            json!([upsert(
+                "staff",
+                STAFF,
+                300,
+                json!({"name": "彭小燕"}),
+                None,
+                None
+            )])
+        )["applied"],
+        1
+    );
     let refused = push(
         &o.zhuzhou,
         B1,
@@ -166,7 +182,7 @@ fn a_laptop_changes_only_what_it_owns() {
                 Some(SEMINAR),
                 None
             ),
-            upsert("staff", STAFF, 201, json!({"name": "彭小燕"}), None, None),
+            upsert("staff", STAFF, 401, json!({"name": "彭大燕"}), None, None),
             upsert("no_such_table", STAFF, 202, json!({}), None, None),
         ]),
     );
@@ -188,21 +204,12 @@ fn a_laptop_changes_only_what_it_owns() {
         ),
         "invited"
     );
-    // Head office writes staff; the city laptops read them.
     assert_eq!(
-        push(
-            &o.hq,
-            B2,
-            json!([upsert(
-                "staff",
-                STAFF,
-                300,
-                json!({"name": "彭小燕"}),
-                None,
-                None
-            )])
-        )["applied"],
-        1
+        cluster().psql(
+            &o.db,
+            &format!("SELECT data->>'name' FROM hq.rows WHERE gid = '{STAFF}'")
+        ),
+        "彭小燕"
     );
 
     // Plain SQL: a laptop's role has no write on the organisation's rows at all.

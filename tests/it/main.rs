@@ -19,6 +19,7 @@ mod english;
 mod export;
 mod followups;
 mod hq;
+mod hq_laptops;
 mod hq_sync;
 mod http;
 mod import;

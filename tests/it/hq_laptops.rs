@@ -1,0 +1,324 @@
+//! Laptops syncing with head office (issue #14), each a real SQLite file against a real
+//! PostgreSQL: a laptop joins with everything it holds; head office receives every laptop's
+//! seminars; a city laptop receives its cities' stores and head office's staff but not another
+//! city's stores; a change head office refuses stays visible as a conflict; a batch whose answer
+//! was lost is sent again and applied once; the later edit of a field wins on every laptop.
+
+use std::path::{Path, PathBuf};
+
+use huixiao::app::Clock;
+use huixiao::hq::{self, link::Link, sync::SyncReport};
+use huixiao::replica::{outbox, status};
+use huixiao::App;
+use serde_json::{json, Value};
+
+use crate::hq::{huixiao, json_of};
+use crate::hq_sync::{org, Org};
+use crate::pg::cluster;
+use crate::support::{call, fixed_now, world};
+
+struct Laptop {
+    app: App,
+    path: PathBuf,
+    link: Link,
+    _dir: tempfile::TempDir,
+}
+
+fn laptop(join_url: &str) -> Laptop {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("huixiao.db");
+    Laptop {
+        app: open(&path),
+        path,
+        link: Link::parse(join_url).unwrap(),
+        _dir: dir,
+    }
+}
+
+fn open(path: &Path) -> App {
+    App::open(path)
+        .unwrap()
+        .with_clock(Clock::Fixed(fixed_now()))
+}
+
+impl Laptop {
+    fn join(&self) -> usize {
+        hq::block_on(hq::sync::join(&self.app, &self.link)).unwrap()
+    }
+    fn sync(&self) -> SyncReport {
+        hq::block_on(hq::sync::sync(&self.app, &self.link)).unwrap()
+    }
+    fn names(&self, sql: &str) -> Vec<String> {
+        let conn = self.app.db.conn();
+        let mut stmt = conn.prepare(sql).unwrap();
+        let mut names: Vec<String> = stmt
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        names.sort();
+        names
+    }
+    fn stores(&self) -> Vec<String> {
+        self.names("SELECT name FROM stores")
+    }
+    fn staff(&self) -> Vec<String> {
+        self.names("SELECT name FROM staff")
+    }
+}
+
+/// 长沙's laptop already holds a seminar, its staff, a 长沙 store and a 株洲 store when it joins.
+fn changsha_with_data(o: &Org) -> Laptop {
+    let l = laptop(&o.changsha);
+    world(&l.app);
+    call(
+        &l.app,
+        "stores.create",
+        json!({"name": "株洲好孩子托育", "city": "株洲", "level": "B"}),
+    )
+    .unwrap();
+    l
+}
+
+#[test]
+fn head_office_sees_every_laptop_and_a_city_laptop_only_its_cities() {
+    let o = org();
+    let changsha = changsha_with_data(&o);
+    let snapshot = changsha.join();
+    assert!(snapshot >= 8, "joins with what it holds: {snapshot}");
+    let first = changsha.sync();
+    assert_eq!(first.pushed as usize, snapshot);
+    assert_eq!((first.conflicts, first.pending), (0, 0));
+
+    let head = laptop(&o.hq);
+    head.join();
+    let pulled = head.sync();
+    assert!(pulled.pulled >= snapshot as i64, "{pulled:?}");
+    assert_eq!(head.stores(), ["小太阳幼儿园", "株洲好孩子托育"]);
+    assert_eq!(
+        head.staff(),
+        ["李明", "王芳", "赵磊"],
+        "a laptop's staff are adopted by head office"
+    );
+    let seminars = call(&head.app, "seminars.list", json!({})).unwrap();
+    assert_eq!(
+        seminars[0]["title"], "幼儿园招生增长研讨会",
+        "head office sees 长沙's seminar: {seminars}"
+    );
+    // References arrive as this laptop's own ids.
+    let lecturer: String = head
+        .app
+        .db
+        .conn()
+        .query_row(
+            "SELECT st.name FROM seminars s JOIN staff st ON st.id = s.lecturer_id",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(lecturer, "李明");
+
+    // 株洲 receives its city's store and head office's staff, never 长沙's stores or seminars.
+    let zhuzhou = laptop(&o.zhuzhou);
+    zhuzhou.join();
+    zhuzhou.sync();
+    assert_eq!(zhuzhou.stores(), ["株洲好孩子托育"]);
+    assert!(zhuzhou.names("SELECT title FROM seminars").is_empty());
+    assert_eq!(zhuzhou.staff(), ["李明", "王芳", "赵磊"]);
+
+    // Staff added at head office reach both city laptops.
+    call(
+        &head.app,
+        "staff.create",
+        json!({"name": "彭小燕", "roles": ["inviter"]}),
+    )
+    .unwrap();
+    assert_eq!(head.sync().pushed, 1);
+    zhuzhou.sync();
+    changsha.sync();
+    assert!(zhuzhou.staff().contains(&"彭小燕".to_string()));
+    assert!(changsha.staff().contains(&"彭小燕".to_string()));
+
+    // A city laptop cannot change head office's staff: refused, and kept as a conflict to see.
+    zhuzhou
+        .app
+        .db
+        .conn()
+        .execute("UPDATE staff SET name = '彭大燕' WHERE name = '彭小燕'", [])
+        .unwrap();
+    let refused = zhuzhou.sync();
+    assert_eq!(
+        (refused.pushed, refused.conflicts, refused.pending),
+        (1, 1, 0)
+    );
+    let reason: String = zhuzhou
+        .app
+        .db
+        .conn()
+        .query_row("SELECT reason FROM sync_conflicts", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(reason, "head_office_only");
+    head.sync();
+    assert!(
+        head.staff().contains(&"彭小燕".to_string()),
+        "head office's name stands"
+    );
+}
+
+#[test]
+fn a_batch_whose_answer_was_lost_is_sent_again_and_applied_once() {
+    let o = org();
+    let changsha = changsha_with_data(&o);
+    changsha.join();
+    // The batch is stamped and sent, and head office applies it; the answer never arrives.
+    let batch = outbox::next(&changsha.app.db.conn(), hq::sync::BATCH)
+        .unwrap()
+        .unwrap();
+    let sent = Value::Array(batch.changes.clone()).to_string();
+    let url = changsha.link.clone();
+    hq::block_on(async move {
+        let c = hq::connect::connect(&url).await?;
+        c.query_one(
+            "SELECT hq.push($1::text::uuid, $2::text::jsonb)::text",
+            &[&batch.id, &sent],
+        )
+        .await
+        .unwrap();
+        Ok(())
+    })
+    .unwrap();
+    let changes = cluster().psql(&o.db, "SELECT count(*) FROM hq.changes");
+    // The app restarts (the same file) and syncs: the same batch again, answered, applied once.
+    let again = open(&changsha.path);
+    let report = hq::block_on(hq::sync::sync(&again, &changsha.link)).unwrap();
+    assert_eq!(report.pending, 0);
+    assert_eq!(
+        cluster().psql(&o.db, "SELECT count(*) FROM hq.changes"),
+        changes,
+        "nothing applied twice"
+    );
+    assert_eq!(
+        cluster().psql(&o.db, "SELECT count(*) FROM hq.rows WHERE tbl = 'stores'"),
+        "2"
+    );
+}
+
+#[test]
+fn the_later_edit_of_a_field_wins_everywhere_and_the_other_is_kept() {
+    let o = org();
+    let changsha = changsha_with_data(&o);
+    changsha.join();
+    changsha.sync();
+    let head = laptop(&o.hq);
+    head.join();
+    head.sync();
+    let note = |l: &Laptop| -> String {
+        l.app
+            .db
+            .conn()
+            .query_row(
+                "SELECT note FROM stores WHERE name = '小太阳幼儿园'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap()
+    };
+    // Both edit the same store's note while apart: 长沙 first, head office a moment later.
+    changsha
+        .app
+        .db
+        .conn()
+        .execute(
+            "UPDATE stores SET note = '长沙：老板娘管钱' WHERE name = '小太阳幼儿园'",
+            [],
+        )
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(5));
+    head.app
+        .db
+        .conn()
+        .execute(
+            "UPDATE stores SET note = '总部：已签约' WHERE name = '小太阳幼儿园'",
+            [],
+        )
+        .unwrap();
+    // Head office syncs first, then 长沙, then head office again: both end with the later value.
+    head.sync();
+    changsha.sync();
+    head.sync();
+    assert_eq!(note(&changsha), "总部：已签约");
+    assert_eq!(note(&head), "总部：已签约");
+    assert_eq!(
+        cluster().psql(
+            &o.db,
+            "SELECT value #>> '{}' FROM hq.history WHERE col = 'note'"
+        ),
+        "长沙：老板娘管钱",
+        "the value that lost is kept"
+    );
+}
+
+#[test]
+fn the_command_line_joins_once_keeps_the_link_private_and_reports_four_integers() {
+    let o = org();
+    let changsha = changsha_with_data(&o);
+    let db = changsha.path.to_str().unwrap().to_string();
+    drop(changsha.app);
+    let first = json_of(&huixiao(&[
+        "sync",
+        "--db",
+        &db,
+        "--join",
+        &o.changsha,
+        "--json",
+    ]));
+    for key in ["pushed", "pulled", "conflicts", "pending"] {
+        assert!(first[key].is_i64(), "{key} is an integer: {first}");
+    }
+    assert!(first["pushed"].as_i64().unwrap() >= 8);
+    let kept = hq::link::saved_at(&changsha.path);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&kept).unwrap().permissions().mode();
+        assert_eq!(
+            mode & 0o777,
+            0o600,
+            "the join link holds a secret: only its user reads it"
+        );
+    }
+    // Later syncs need no link; nothing is waiting.
+    let again = json_of(&huixiao(&["sync", "--db", &db, "--json"]));
+    assert_eq!(
+        (again["pushed"].as_i64(), again["pending"].as_i64()),
+        (Some(0), Some(0))
+    );
+    let s = json_of(&huixiao(&["sync", "status", "--db", &db, "--json"]));
+    assert_eq!(s["joined"], true);
+    assert!(s["last_sync_at"].is_string());
+    assert_eq!(
+        (s["pending"].as_i64(), s["conflicts"].as_i64()),
+        (Some(0), Some(0))
+    );
+
+    // An unjoined laptop, and a link that is not a join link: said in words, exit 1.
+    let fresh = tempfile::tempdir().unwrap();
+    let fresh_db = fresh.path().join("x.db");
+    let out = huixiao(&["sync", "--db", fresh_db.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("还没有加入总部"));
+    let admin = cluster().database();
+    let out = huixiao(&[
+        "sync",
+        "--db",
+        fresh_db.to_str().unwrap(),
+        "--join",
+        &admin,
+        "--lang",
+        "en",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("not a join link"), "{err}");
+    assert!(!status::status(&open(&fresh_db).db.conn()).unwrap().joined);
+}
