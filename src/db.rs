@@ -48,6 +48,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0011_replica",
         include_str!("../migrations/0011_replica.sql"),
     ),
+    (
+        "0013_partner_payouts",
+        include_str!("../migrations/0013_partner_payouts.sql"),
+    ),
     ("0014_sync", include_str!("../migrations/0014_sync.sql")),
 ];
 

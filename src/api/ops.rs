@@ -134,6 +134,12 @@ pub(super) fn all() -> Vec<Op> {
         Op::new("followups.list", Get, "/api/seminars/{seminar_id}/followups", Admin, "A seminar's follow-ups", followup::list),
         Op::new("followups.search", Get, "/api/followups", Admin, "Follow-ups by seminar, owner, due dates, open only; by due date", followup::search),
         Op::new("referrals.commissions", Get, "/api/reports/commissions", Admin, "Per referring partner: referred stores, their closed deals, the commission owed", referral::commissions),
+        Op::new("partners.list", Get, "/api/partners", Admin, "Referring partners (介绍人) with stores sent, commission earned, paid and owed, the most owed first", crate::partner::list),
+        Op::new("partners.get", Get, "/api/partners/{id}", Admin, "One partner: the stores sent with each one's bow-tie stage and date, commissions, the payout ledger", crate::partner::get),
+        Op::new("partners.record_payout", Post, "/api/partners/{partner_id}/payouts", Admin, "Record a payout to a partner (more than zero, not dated after today)", crate::partner::record_payout),
+        Op::new("partners.delete_payout", Post, "/api/payouts/{id}/delete", Admin, "Remove a payout recorded by mistake", crate::partner::delete_payout),
+        Op::with_caller("partners.statement_pdf", Get, "/api/partners/{id}/statement/pdf", Admin, "A partner's one-page statement as PDF (base64), in the caller's language: store names, stages, commissions; never a phone", crate::partner::statement::pdf_op),
+        Op::with_caller("partners.statement_xlsx", Get, "/api/partners/{id}/statement/xlsx", Admin, "A partner's statement as an Excel workbook (base64), in the caller's language", crate::partner::statement::xlsx_op),
         Op::with_caller("exports.xlsx", Get, "/api/exports/xlsx", Admin, "A list as an Excel workbook (base64, headers in the caller's language): a seminar, the stores, staff, seminars, the dashboard, a city's territory, commissions, today's follow-ups", export::xlsx),
         // The talk (issue 6): script, prompter, stage log, ticker, set-up checklist.
         Op::new("script.get", Get, "/api/seminars/{seminar_id}/script", LECTURER, "A seminar's talk script (the default template until it has its own), with its cue schedule", script::get),

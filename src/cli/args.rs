@@ -245,6 +245,14 @@ pub enum Command {
         #[arg(long)]
         list: bool,
     },
+    /// Referring partners (介绍人): stores sent, commission earned, paid and owed; a payout; a
+    /// partner's statement (PDF or xlsx, in --lang)
+    Partners {
+        #[command(subcommand)]
+        command: Option<PartnersCommand>,
+        #[arg(long)]
+        json: bool,
+    },
     /// Developer tools
     #[command(hide = true)]
     Dev {
@@ -505,4 +513,36 @@ pub enum DevCommand {
     Openapi,
     /// Print the data directory (database, logs)
     DataDir,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum PartnersCommand {
+    /// One partner: the stores sent with their stages, the payouts
+    Show {
+        #[arg(long, value_name = "ID")]
+        partner: i64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Record a payout to a partner
+    Pay {
+        #[arg(long, value_name = "ID")]
+        partner: i64,
+        /// The amount in fen (¥100.00 is 10000)
+        #[arg(long, value_name = "FEN")]
+        amount_fen: i64,
+        /// The day it was paid, YYYY-MM-DD (default: today)
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        date: Option<String>,
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+    /// Write a partner's one-page statement: store names, stages, commissions (never a phone)
+    Statement {
+        #[arg(long, value_name = "ID")]
+        partner: i64,
+        /// FILE.pdf or FILE.xlsx (the format follows the extension)
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
 }

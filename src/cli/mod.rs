@@ -9,6 +9,7 @@ mod deals;
 mod hq;
 mod import;
 mod invite;
+mod partners;
 mod print;
 mod report;
 mod scores;
@@ -203,6 +204,9 @@ fn execute(app: App, command: Command, lang: Lang) -> Result {
             crate::export::write_file(&out, &bytes)?;
             println!("{}", out.display());
             Ok(())
+        }
+        Command::Partners { command, json } => {
+            partners::run(&host, &organizer, command, json, lang)
         }
         Command::Deals { command } => deals::run(&host, &organizer, command, lang),
         Command::Invite {
