@@ -26,6 +26,7 @@ mod import;
 mod invitations;
 mod invite_cli;
 mod layers;
+mod partners;
 mod pg;
 mod products;
 mod replica;
