@@ -50,9 +50,14 @@ pub fn pdf(d: &PartnerDetail, today: NaiveDate, lang: Lang) -> Vec<u8> {
             p0.converted_stores
         ),
         Lang::En => format!(
-            "As of {} · {} stores referred, {} of them bought",
+            "As of {} · {} {} referred, {} of them bought",
             format_date(&today.to_string(), lang),
             p0.referred_stores,
+            if p0.referred_stores == 1 {
+                "store"
+            } else {
+                "stores"
+            },
             p0.converted_stores
         ),
     };

@@ -163,3 +163,34 @@ fn an_organisation_without_past_seminars_has_no_figures() {
     assert_eq!((b.auc_attended, b.auc_closed), (None, None));
     assert_eq!(b.top_fifth_conversion, None);
 }
+
+#[test]
+fn report_backtest_prints_the_contract_fields_for_a_generated_organisation() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("h.db");
+    let run = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_huixiao"))
+            .arg("--db")
+            .arg(&db)
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    run(&["demo", "--synthetic", "none", "--today", "2026-11-01"]);
+    let out: serde_json::Value =
+        serde_json::from_str(&run(&["report", "--backtest", "--json"])).unwrap();
+    assert_eq!(out["seminars"], json!(8), "{out}");
+    for key in ["auc_attended", "auc_closed"] {
+        let auc = out[key].as_f64().unwrap();
+        assert!((auc - 0.5).abs() <= 0.05, "{key} {out}");
+    }
+    assert!(out["top_fifth_conversion"].is_f64() && out["bottom_fifth_conversion"].is_f64());
+    let text = run(&["report", "--backtest"]);
+    assert!(text.contains("评分前 20% 的门店成交率"), "{text}");
+}
