@@ -52,6 +52,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0012_batches_segment_cadence",
         include_str!("../migrations/0012_batches_segment_cadence.sql"),
     ),
+    (
+        "0013_partner_payouts",
+        include_str!("../migrations/0013_partner_payouts.sql"),
+    ),
     ("0014_sync", include_str!("../migrations/0014_sync.sql")),
 ];
 

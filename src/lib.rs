@@ -31,6 +31,7 @@ pub mod logging;
 pub mod matching;
 pub mod output;
 pub mod panics;
+pub mod partner;
 pub mod pdf;
 pub mod phone;
 pub mod product;

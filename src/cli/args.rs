@@ -47,6 +47,11 @@ pub enum Command {
         /// The demo's "today", YYYY-MM-DD (default: the real date)
         #[arg(long, value_name = "YYYY-MM-DD")]
         today: Option<String>,
+        /// Instead of the demo, a generated organisation for the score's backtest (1,200 stores,
+        /// six past seminars): `signal` (a hidden propensity drives coming and buying) or `none`
+        /// (coming and buying are coin flips)
+        #[arg(long, value_name = "KIND", value_parser = ["signal", "none"])]
+        synthetic: Option<String>,
     },
     /// Seminars
     Seminars {
@@ -63,6 +68,7 @@ pub enum Command {
             conflicts_with = "territory"
         )]
         #[arg(required_unless_present = "bowtie")]
+        #[arg(required_unless_present = "backtest")]
         seminar: Option<i64>,
         /// The four territory rates of a city: coverage, conversion, repurchase, penetration
         #[arg(long, value_name = "CITY")]
@@ -78,6 +84,10 @@ pub enum Command {
         /// The bow-tie of one city
         #[arg(long, value_name = "CITY", requires = "bowtie")]
         city: Option<String>,
+        /// Is the score any good: past seminars' invited stores scored on the day they were
+        /// invited, against who came and who bought (AUC, top fifth against bottom fifth)
+        #[arg(long, conflicts_with_all = ["seminar", "territory", "bowtie"])]
+        backtest: bool,
     },
     /// Export to Excel (in the language of --lang): a seminar, or one of the lists the app shows
     ///
@@ -234,6 +244,14 @@ pub enum Command {
         /// List the operations
         #[arg(long)]
         list: bool,
+    },
+    /// Referring partners (介绍人): stores sent, commission earned, paid and owed; a payout; a
+    /// partner's statement (PDF or xlsx, in --lang)
+    Partners {
+        #[command(subcommand)]
+        command: Option<PartnersCommand>,
+        #[arg(long)]
+        json: bool,
     },
     /// Developer tools
     #[command(hide = true)]
@@ -517,4 +535,36 @@ pub enum DevCommand {
     Openapi,
     /// Print the data directory (database, logs)
     DataDir,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum PartnersCommand {
+    /// One partner: the stores sent with their stages, the payouts
+    Show {
+        #[arg(long, value_name = "ID")]
+        partner: i64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Record a payout to a partner
+    Pay {
+        #[arg(long, value_name = "ID")]
+        partner: i64,
+        /// The amount in fen (¥100.00 is 10000)
+        #[arg(long, value_name = "FEN")]
+        amount_fen: i64,
+        /// The day it was paid, YYYY-MM-DD (default: today)
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        date: Option<String>,
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+    /// Write a partner's one-page statement: store names, stages, commissions (never a phone)
+    Statement {
+        #[arg(long, value_name = "ID")]
+        partner: i64,
+        /// FILE.pdf or FILE.xlsx (the format follows the extension)
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
 }

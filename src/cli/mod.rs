@@ -2,12 +2,14 @@
 //! command family; [`args`] holds what the user types.
 
 mod args;
+mod backtest;
 mod backup;
 mod bowtie;
 mod deals;
 mod hq;
 mod import;
 mod invite;
+mod partners;
 mod print;
 mod report;
 mod scores;
@@ -123,7 +125,25 @@ fn execute(app: App, command: Command, lang: Lang) -> Result {
                 serve::browser(host, addr, token, ui, lang)
             }
         }
-        Command::Demo { today } => {
+        Command::Demo {
+            today,
+            synthetic: Some(kind),
+        } => {
+            let hidden = crate::demo::synthetic::Hidden::parse(&kind)
+                .unwrap_or(crate::demo::synthetic::Hidden::Nothing);
+            let n = crate::demo::synthetic::load(&app, hidden, today.as_deref())?;
+            println!(
+                "{}",
+                match lang {
+                    Lang::Zh => format!("已生成回测用的模拟机构：{n} 条往期邀约。"),
+                    Lang::En => format!(
+                        "Generated organisation for the backtest written: {n} past invitations."
+                    ),
+                }
+            );
+            Ok(())
+        }
+        Command::Demo { today, .. } => {
             let out = api::dispatch(&host, &organizer, "demo.load", json!({ "today": today }))?;
             println!(
                 "{}",
@@ -185,6 +205,9 @@ fn execute(app: App, command: Command, lang: Lang) -> Result {
             println!("{}", out.display());
             Ok(())
         }
+        Command::Partners { command, json } => {
+            partners::run(&host, &organizer, command, json, lang)
+        }
         Command::Deals { command } => deals::run(&host, &organizer, command, lang),
         Command::Invite {
             seminar,
@@ -212,6 +235,11 @@ fn execute(app: App, command: Command, lang: Lang) -> Result {
             recompute,
             json,
         } => scores::run(&host, &organizer, store, recompute, json, lang),
+        Command::Report {
+            backtest: true,
+            json,
+            ..
+        } => backtest::run(&host, &organizer, json, lang),
         Command::Report {
             bowtie: true,
             city,

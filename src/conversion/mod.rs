@@ -29,7 +29,7 @@ pub use bowtie::{
 pub use breakdown::{report, report_in, SeminarReport, StageTiming};
 pub use compare::{compare, compare_in, compare_today, Comparison, SeminarRow};
 pub use counts::{percent, rate, Counts, Group};
-pub use funnel::{funnel, funnel_in, Funnel};
+pub use funnel::{funnel, funnel_in, outcomes_in, Funnel, Outcome};
 pub use territory::{
     territory, territory_in, Territory, TerritoryGroup, TerritoryQuery, TerritoryRates,
 };

@@ -78,6 +78,10 @@ pub const TABLES: &[Table] = &[
         city: Some("(SELECT city FROM stores WHERE id = {r}.store_id)"),
         ..t("contact_stores", Owner::Shared)
     },
+    Table {
+        city: Some("(SELECT city FROM stores WHERE id = {r}.partner_id)"),
+        ..t("partner_payouts", Owner::Shared)
+    },
     under("seminars", "{r}.id"),
     Table {
         owner: Owner::SeminarOrHeadOffice,

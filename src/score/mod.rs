@@ -17,6 +17,7 @@
 //! a second copy of them would have to be kept in step by every writer, while a deleted cache row
 //! can only cost a recomputation, never a wrong score.
 
+pub mod backtest;
 mod cache;
 mod facts;
 mod weights;

@@ -1,6 +1,7 @@
 //! Integration tests of the core: one test binary, one module per area.
 
 mod about;
+mod backtest;
 mod backup;
 mod backup_faults;
 mod bad_input;
@@ -27,6 +28,7 @@ mod import;
 mod invitations;
 mod invite_cli;
 mod layers;
+mod partners;
 mod pg;
 mod products;
 mod replica;

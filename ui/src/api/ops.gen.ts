@@ -42,6 +42,7 @@ export const OPS = {
   "scores.get": { method: "GET", path: "/api/stores/{id}/score" },
   "scores.weights": { method: "GET", path: "/api/scores/weights" },
   "scores.set_weights": { method: "PUT", path: "/api/scores/weights" },
+  "scores.backtest": { method: "GET", path: "/api/reports/backtest" },
   "scores.recompute": { method: "POST", path: "/api/scores/recompute" },
   "invite_list.preview": { method: "POST", path: "/api/seminars/{seminar_id}/invite-list/preview" },
   "invite_list.create": { method: "POST", path: "/api/seminars/{seminar_id}/invite-list" },
@@ -110,6 +111,12 @@ export const OPS = {
   "followups.list": { method: "GET", path: "/api/seminars/{seminar_id}/followups" },
   "followups.search": { method: "GET", path: "/api/followups" },
   "referrals.commissions": { method: "GET", path: "/api/reports/commissions" },
+  "partners.list": { method: "GET", path: "/api/partners" },
+  "partners.get": { method: "GET", path: "/api/partners/{id}" },
+  "partners.record_payout": { method: "POST", path: "/api/partners/{partner_id}/payouts" },
+  "partners.delete_payout": { method: "POST", path: "/api/payouts/{id}/delete" },
+  "partners.statement_pdf": { method: "GET", path: "/api/partners/{id}/statement/pdf" },
+  "partners.statement_xlsx": { method: "GET", path: "/api/partners/{id}/statement/xlsx" },
   "exports.xlsx": { method: "GET", path: "/api/exports/xlsx" },
   "script.get": { method: "GET", path: "/api/seminars/{seminar_id}/script" },
   "script.save": { method: "PUT", path: "/api/seminars/{seminar_id}/script" },
@@ -182,6 +189,7 @@ export interface OpTypes {
   "scores.get": { input: T.IdInput; output: T.StoreScore };
   "scores.weights": { input: T.Empty; output: T.Weights };
   "scores.set_weights": { input: T.Weights; output: T.Weights };
+  "scores.backtest": { input: T.Empty; output: T.Backtest };
   "scores.recompute": { input: T.Empty; output: T.Recomputed };
   "invite_list.preview": { input: T.InviteListInput; output: T.InviteList };
   "invite_list.create": { input: T.InviteListInput; output: T.InviteList };
@@ -250,6 +258,12 @@ export interface OpTypes {
   "followups.list": { input: T.SeminarScope; output: Array<T.FollowUp> };
   "followups.search": { input: T.FollowUpQuery; output: Array<T.FollowUp> };
   "referrals.commissions": { input: T.Empty; output: Array<T.Commission> };
+  "partners.list": { input: T.Empty; output: Array<T.Partner> };
+  "partners.get": { input: T.IdInput; output: T.PartnerDetail };
+  "partners.record_payout": { input: T.PayoutInput; output: T.PartnerDetail };
+  "partners.delete_payout": { input: T.IdInput; output: T.PartnerDetail };
+  "partners.statement_pdf": { input: T.IdInput; output: T.FileOut };
+  "partners.statement_xlsx": { input: T.IdInput; output: T.FileOut };
   "exports.xlsx": { input: T.ExportQuery; output: T.FileOut };
   "script.get": { input: T.SeminarScope; output: T.ScriptView };
   "script.save": { input: T.ScriptInput; output: T.ScriptView };

@@ -57,6 +57,44 @@ export type AutoResult = { seated: number, unseated: number, hard_violations: Ar
 max_score: number, badly_seated: Array<BadGuest>, };
 
 /**
+ * The backtest's figures over every invitation of every past seminar.
+ */
+export type Backtest = { 
+/**
+ * Past seminars with at least one invitation.
+ */
+seminars: number, 
+/**
+ * Their invitations (one store to one seminar).
+ */
+invited: number, attended: number, closed: number, 
+/**
+ * The chance a store that came scored higher than one that did not (ties half); 0.5 is
+ * no better than chance. None when every store came or none did.
+ */
+auc_attended: number | null, 
+/**
+ * The same for stores that bought.
+ */
+auc_closed: number | null, 
+/**
+ * How many invitations each fifth holds.
+ */
+fifth: number, 
+/**
+ * Closed / invited among the fifth of invitations with the highest scores.
+ */
+top_fifth_conversion: number | null, 
+/**
+ * Closed / invited among the fifth with the lowest scores.
+ */
+bottom_fifth_conversion: number | null, 
+/**
+ * Closed / invited over all of them.
+ */
+conversion: number | null, };
+
+/**
  * One backup of this database.
  */
 export type Backup = { path: string, 
@@ -988,7 +1026,59 @@ urls: Array<string>,
  */
 qr_png_base64: string | null, pairing_expires_at: string, };
 
+/**
+ * A partner with their totals.
+ */
+export type Partner = { 
+/**
+ * The referring store.
+ */
+partner_id: number, name: string, city: string, referred_stores: number, 
+/**
+ * Referred stores with at least one closed deal.
+ */
+converted_stores: number, 
+/**
+ * Commission on the referred stores' closed deals, in fen.
+ */
+earned_fen: number, 
+/**
+ * Paid out so far (the ledger), in fen.
+ */
+paid_fen: number, 
+/**
+ * Earned minus paid (negative when paid ahead).
+ */
+owed_fen: number, last_paid_on: string | null, };
+
+/**
+ * One partner: totals, the stores sent, the payouts (newest first).
+ */
+export type PartnerDetail = { partner: Partner, stores: Array<SentStore>, payouts: Array<Payout>, };
+
 export type Payment = "deposit" | "full" | "promised";
+
+/**
+ * One payout to a partner.
+ */
+export type Payout = { id: number, partner_id: number, amount_fen: number, 
+/**
+ * `YYYY-MM-DD`, venue local.
+ */
+paid_on: string, note: string, };
+
+/**
+ * A payout to record.
+ */
+export type PayoutInput = { partner_id: number, 
+/**
+ * In fen, more than zero.
+ */
+amount_fen: number, 
+/**
+ * `YYYY-MM-DD`, not after today; today when empty.
+ */
+paid_on: string | null, note: string, };
 
 export type PdfFile = { file_name: string, 
 /**
@@ -1497,6 +1587,19 @@ export type SeminarUpdate = { id: number, title: string, date: string, start_tim
  * IANA name; the organisation's time zone when empty or left out.
  */
 timezone: string, venue: string, city: string, capacity: number, lecturer_id: number | null, layout: SeatingLayout, attribution_days: number, quota_policy: QuotaPolicy, };
+
+/**
+ * A store a partner sent, where it stands and what it earned the partner.
+ */
+export type SentStore = { store_id: number, name: string, 
+/**
+ * The furthest stage reached on the bow-tie.
+ */
+stage: BowStage, 
+/**
+ * The day it reached that stage (none for never invited).
+ */
+stage_date: string | null, closed_deals: number, amount_fen: number, commission_fen: number, };
 
 export type Settings = { org_name: string, language: Lang, timezone: string, 
 /**

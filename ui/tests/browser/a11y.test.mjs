@@ -107,6 +107,8 @@ const ORGANIZER = [
   { page: "stores", hash: "#/stores" },
   { page: "stores: new store", hash: "#/stores", open: "[data-test=new-store]" },
   { page: "stores: store drawer", hash: "#/stores", open: "[data-test=store-table] .el-table__row" },
+  { page: "partners", hash: "#/partners" },
+  { page: "partners: record a payout", hash: "#/partners", open: "[data-test=partner-pay]" },
   { page: "staff", hash: "#/staff" },
   { page: "staff: new staff", hash: "#/staff", open: "[data-test=new-staff]" },
   { page: "products", hash: "#/products" },
