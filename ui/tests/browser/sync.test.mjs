@@ -8,7 +8,7 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { BIN, apiCall, openBrowser, screenshotPath, startServer } from "./harness.mjs";
+import { BIN, apiCall, isoDateFromToday, openBrowser, screenshotPath, startServer } from "./harness.mjs";
 import { startPostgres } from "./pg.mjs";
 
 let pg;
@@ -92,6 +92,36 @@ test("join head office from the window, receive its staff, and settle a refused 
   await page.locator("[data-test=sync-conflicts]").filter({ hasText: "没有待处理的同步问题" }).waitFor();
   await page.locator("[data-test=sync-conflict-count]").filter({ hasText: "0" }).waitFor();
   assert.ok((await api("GET", "/api/staff")).some((s) => s.name === "彭小燕"), "head office's name is back here");
+  assert.deepEqual(errors, []);
+});
+
+test("a store head office also invited to an overlapping seminar comes back as a problem to settle", async () => {
+  const { page, errors } = b;
+  const store = (await api("GET", "/api/stores?q=%E5%B0%8F%E5%A4%AA%E9%98%B3")).items[0];
+  await api("POST", `/api/stores/${store.id}/contacts`, { store_id: store.id, name: "陈建国", role: "owner", phone: "13800138000" });
+  const mine = await api("POST", "/api/seminars", { title: "长沙招生增长会", date: isoDateFromToday(5), start_time: "14:00", capacity: 60, city: "长沙", attribution_days: 30 });
+  const invited = await api("POST", `/api/seminars/${mine.id}/invitations/batch`, { seminar_id: mine.id, store_ids: [store.id] });
+  assert.equal(invited.created.length, 1, JSON.stringify(invited));
+  await page.click("[data-test=sync-now]");
+  await page.locator(".el-message--success").filter({ hasText: "同步完成" }).last().waitFor();
+  // Head office, offline, invites the same store to its own seminar three days later.
+  huixiao(["sync", "--db", hqDb, "--json"]);
+  const hqStore = JSON.parse(huixiao(["--db", hqDb, "call", "stores.list", "{}"])).items.find((s) => s.name === "小太阳幼儿园");
+  const theirs = JSON.parse(huixiao(["--db", hqDb, "call", "seminars.create", JSON.stringify({ title: "总部大课", date: isoDateFromToday(8), start_time: "14:00", capacity: 200, city: "长沙", attribution_days: 30 })]));
+  huixiao(["--db", hqDb, "call", "invitations.create_many", JSON.stringify({ seminar_id: theirs.id, store_ids: [hqStore.id] })]);
+  assert.equal(JSON.parse(huixiao(["sync", "--db", hqDb, "--json"])).conflicts, 1);
+
+  await page.click("[data-test=sync-now]");
+  const row = page.locator("[data-test=sync-conflicts] .el-table__body-wrapper .el-table__row");
+  await row.filter({ hasText: "小太阳幼儿园" }).waitFor();
+  const text = await row.innerText();
+  assert.match(text, /另一台电脑邀请/);
+  assert.match(text, /总部：总部大课/, "who holds the store, for which seminar");
+  assert.match(text, /长沙招生增长会/);
+  await row.locator("[data-test=conflict-cancel-mine]").click();
+  await page.locator("[data-test=sync-conflicts]").filter({ hasText: "没有待处理的同步问题" }).waitFor();
+  const invitations = await api("GET", `/api/seminars/${mine.id}/invitations`);
+  assert.equal((invitations.items ?? invitations)[0].status, "cancelled");
   assert.deepEqual(errors, []);
 });
 
