@@ -91,6 +91,20 @@ CREATE TABLE hq.rows (
 CREATE INDEX rows_city ON hq.rows (city) WHERE kind = 'shared';
 CREATE INDEX rows_seminar ON hq.rows (seminar) WHERE kind = 'seminar';
 
+-- Another laptop's copy of a row head office already holds under another gid (the same store by name
+-- and city, the same person by mobile in the same store): one row, the second gid an alias of it.
+ALTER TABLE hq.rows ADD COLUMN match_key text;
+CREATE UNIQUE INDEX rows_match ON hq.rows (tbl, match_key) WHERE match_key IS NOT NULL AND NOT deleted;
+CREATE TABLE hq.aliases (
+    tbl       text NOT NULL,
+    gid       uuid NOT NULL,
+    canonical uuid NOT NULL,
+    laptop    integer REFERENCES hq.laptops,
+    at        timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (tbl, gid)
+);
+CREATE INDEX aliases_gid ON hq.aliases (gid);
+
 -- Every value that lost to a newer write of the same column, kept so a person can see it.
 CREATE TABLE hq.history (
     id        bigserial PRIMARY KEY,
@@ -145,6 +159,8 @@ DECLARE
     new_clocks jsonb;
     applied integer := 0;
     refused jsonb := '[]';
+    aliases jsonb := '[]';
+    v_match text;
 BEGIN
     IF me.id IS NULL THEN
         RAISE EXCEPTION 'this role is not a laptop of the organisation, or it was revoked' USING ERRCODE = '28000';
@@ -154,14 +170,40 @@ BEGIN
         RETURN done;
     END IF;
     FOR c IN SELECT * FROM jsonb_to_recordset(p_changes)
-             AS x(tbl text, gid uuid, op text, hlc bigint, "row" jsonb, changed jsonb, seminar uuid, city text)
+             AS x(tbl text, gid uuid, op text, hlc bigint, "row" jsonb, changed jsonb, seminar uuid, city text,
+                  key text)
     LOOP
         SELECT t.kind INTO k FROM hq.tables t WHERE t.tbl = c.tbl;
         IF k IS NULL THEN
             refused := refused || jsonb_build_object('tbl', c.tbl, 'gid', c.gid, 'reason', 'unknown_table');
             CONTINUE;
         END IF;
+        -- A gid that became an alias stands for its row; so do references through one.
+        c.gid := coalesce((SELECT a.canonical FROM hq.aliases a WHERE a.tbl = c.tbl AND a.gid = c.gid), c.gid);
+        IF c."row" IS NOT NULL AND c."row" <> '{}' THEN
+            c."row" := (SELECT jsonb_object_agg(e.key,
+                                CASE WHEN e.key LIKE '%\_id' AND jsonb_typeof(e.value) = 'string'
+                                     THEN coalesce((SELECT to_jsonb(a.canonical::text) FROM hq.aliases a
+                                                     WHERE a.gid::text = e.value #>> '{}' LIMIT 1), e.value)
+                                     ELSE e.value END)
+                          FROM jsonb_each(c."row") e);
+        END IF;
+        -- The matching key the laptop computed by the import's rule (a store's name and city, a
+        -- person's mobile), a person's within their store.
+        v_match := CASE WHEN c.key IS NULL THEN NULL
+                        WHEN c.tbl = 'contacts' THEN c.key || '|' || coalesce(c."row" ->> 'store_id', '')
+                        ELSE c.key END;
         SELECT * INTO cur FROM hq.rows r WHERE r.tbl = c.tbl AND r.gid = c.gid FOR UPDATE;
+        IF cur.gid IS NULL AND v_match IS NOT NULL AND c.op = 'upsert' THEN
+            SELECT * INTO cur FROM hq.rows r
+             WHERE r.tbl = c.tbl AND r.match_key = v_match AND NOT r.deleted FOR UPDATE;
+            IF cur.gid IS NOT NULL THEN
+                INSERT INTO hq.aliases (tbl, gid, canonical, laptop) VALUES (c.tbl, c.gid, cur.gid, me.id)
+                    ON CONFLICT DO NOTHING;
+                aliases := aliases || jsonb_build_object('tbl', c.tbl, 'gid', c.gid, 'canonical', cur.gid);
+                c.gid := cur.gid;
+            END IF;
+        END IF;
         IF k = 'seminar_or_head_office' THEN
             k := CASE WHEN coalesce(cur.seminar, c.seminar) IS NULL THEN 'head_office' ELSE 'seminar' END;
         END IF;
@@ -194,8 +236,8 @@ BEGIN
             UPDATE hq.rows r SET deleted = true WHERE r.tbl = c.tbl AND r.gid = c.gid
                 RETURNING * INTO cur;
         ELSIF cur.gid IS NULL THEN
-            INSERT INTO hq.rows (tbl, gid, kind, owner, seminar, city, data, clocks)
-            VALUES (c.tbl, c.gid, k, owner_id, c.seminar, c.city, c."row",
+            INSERT INTO hq.rows (tbl, gid, kind, owner, seminar, city, match_key, data, clocks)
+            VALUES (c.tbl, c.gid, k, owner_id, c.seminar, c.city, v_match, c."row",
                     coalesce((SELECT jsonb_object_agg(key, jsonb_build_array(c.hlc, me.name))
                                 FROM jsonb_object_keys(c."row") key), '{}'))
             RETURNING * INTO cur;
@@ -224,7 +266,11 @@ BEGIN
             END LOOP;
             UPDATE hq.rows r
                SET data = new_data, clocks = new_clocks, deleted = false,
-                   city = coalesce(c.city, r.city), seminar = coalesce(r.seminar, c.seminar)
+                   city = coalesce(c.city, r.city), seminar = coalesce(r.seminar, c.seminar),
+                   match_key = CASE WHEN v_match IS NULL OR EXISTS (
+                                        SELECT 1 FROM hq.rows o WHERE o.tbl = r.tbl AND o.match_key = v_match
+                                           AND o.gid <> r.gid AND NOT o.deleted)
+                                    THEN r.match_key ELSE v_match END
              WHERE r.tbl = c.tbl AND r.gid = c.gid
             RETURNING * INTO cur;
         END IF;
@@ -238,7 +284,7 @@ BEGIN
         VALUES (me.id, cur.tbl, cur.gid, c.hlc, cur.data, cur.deleted, cur.kind, cur.owner, cur.seminar, cur.city);
         applied := applied + 1;
     END LOOP;
-    done := jsonb_build_object('applied', applied, 'refused', refused);
+    done := jsonb_build_object('applied', applied, 'refused', refused, 'aliases', aliases);
     INSERT INTO hq.batches (laptop, batch, result) VALUES (me.id, p_batch, done);
     RETURN done;
 END $$;

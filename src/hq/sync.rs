@@ -140,6 +140,21 @@ async fn push(app: &App, client: &Client, place: &str) -> Result<i64, Failure> {
             });
         }
         outbox::acknowledge(&mut app.db.conn(), &batch, &refused, &app.now_str())?;
+        let aliases: Vec<(String, String, String)> = answer["aliases"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|a| {
+                Some((
+                    a["tbl"].as_str()?.to_string(),
+                    a["gid"].as_str()?.to_string(),
+                    a["canonical"].as_str()?.to_string(),
+                ))
+            })
+            .collect();
+        for (tbl, gid, canonical) in outbox::take_aliases(&mut app.db.conn(), &aliases)? {
+            tracing::warn!(%tbl, %gid, %canonical, "head office matched a row that is here twice");
+        }
         pushed += batch.changes.len() as i64;
     }
 }

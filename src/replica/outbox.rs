@@ -45,7 +45,7 @@ pub fn next(conn: &Connection, max: usize) -> Result<Option<Batch>> {
         "SELECT tbl, gid, op, hlc, row, changed, seminar, city FROM sync_outbox
           WHERE batch = ?1 ORDER BY seq",
     )?;
-    let changes = stmt
+    let mut changes = stmt
         .query_map([&id], |r| {
             let json_of =
                 |s: Option<String>| s.and_then(|s| serde_json::from_str::<Value>(&s).ok());
@@ -61,7 +61,28 @@ pub fn next(conn: &Connection, max: usize) -> Result<Option<Batch>> {
             }))
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
+    for change in &mut changes {
+        change["key"] = match_key(change);
+    }
     Ok(Some(Batch { id, changes }))
+}
+
+/// The key head office matches another laptop's copy of the same row by, computed by the import's
+/// one rule ([`crate::matching`]): a store's name and city, a person's mobile (head office adds
+/// the store they belong to).
+fn match_key(change: &Value) -> Value {
+    let row = &change["row"];
+    match change["tbl"].as_str() {
+        Some("stores") => match (row["name"].as_str(), row["city"].as_str()) {
+            (Some(name), Some(city)) => Value::String(crate::matching::name_key(name, city)),
+            _ => Value::Null,
+        },
+        Some("contacts") if row["phone_kind"] == "mobile" && row["erased_at"].is_null() => row
+            ["phone"]
+            .as_str()
+            .map_or(Value::Null, |p| Value::String(p.to_string())),
+        _ => Value::Null,
+    }
 }
 
 /// A change head office refused, with its reason code.
@@ -113,4 +134,42 @@ pub fn acknowledge(
 /// Changes waiting to be sent.
 pub fn waiting(conn: &Connection) -> Result<i64> {
     Ok(conn.query_row("SELECT count(*) FROM sync_outbox", [], |r| r.get(0))?)
+}
+
+/// Head office found another laptop's copy of a row this laptop sent: from now on the row here
+/// carries that row's gid (references are by local id, so nothing else changes), with capture
+/// off. Answers the aliases that could not be taken because that gid is already here (a second
+/// copy of the row on this laptop, for a person to merge).
+pub fn take_aliases(
+    conn: &mut Connection,
+    aliases: &[(String, String, String)],
+) -> Result<Vec<(String, String, String)>> {
+    let tx = conn.transaction()?;
+    tx.execute_batch("UPDATE sync_state SET capturing = 0")?;
+    let mut left = Vec::new();
+    for (tbl, gid, canonical) in aliases {
+        if super::tables::find(tbl).is_none() {
+            continue;
+        }
+        let taken: bool = tx.query_row(
+            &format!("SELECT EXISTS (SELECT 1 FROM \"{tbl}\" WHERE gid = ?1)"),
+            [canonical],
+            |r| r.get(0),
+        )?;
+        if taken {
+            left.push((tbl.clone(), gid.clone(), canonical.clone()));
+            continue;
+        }
+        tx.execute(
+            &format!("UPDATE \"{tbl}\" SET gid = ?2 WHERE gid = ?1"),
+            params![gid, canonical],
+        )?;
+        tx.execute(
+            "UPDATE sync_outbox SET gid = ?2 WHERE tbl = ?1 AND gid = ?3",
+            params![tbl, canonical, gid],
+        )?;
+    }
+    tx.execute_batch("UPDATE sync_state SET capturing = 1")?;
+    tx.commit()?;
+    Ok(left)
 }

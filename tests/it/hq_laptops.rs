@@ -636,3 +636,77 @@ fn a_store_invited_by_two_laptops_to_overlapping_seminars_comes_back_as_a_confli
     .unwrap();
     assert_eq!(head.sync().conflicts, 0);
 }
+
+#[test]
+fn the_same_store_and_person_typed_on_two_laptops_become_one() {
+    let o = org();
+    let changsha = changsha_with_data(&o);
+    changsha.join();
+    changsha.sync();
+    // Head office typed the same store (spaces differ) and the same owner's mobile before joining.
+    let head = laptop(&o.hq);
+    let store = call(
+        &head.app,
+        "stores.create",
+        json!({"name": "小太阳 幼儿园", "city": "长沙", "level": "B", "note": "总部录入"}),
+    )
+    .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    call(
+        &head.app,
+        "contacts.create",
+        json!({"store_id": store, "name": "陈总", "role": "owner", "phone": "138-0013-8000"}),
+    )
+    .unwrap();
+    head.join();
+    head.sync();
+    assert_eq!(
+        cluster().psql(
+            &o.db,
+            "SELECT count(*) FROM hq.rows WHERE tbl = 'stores' AND data->>'city' = '长沙'"
+        ),
+        "1",
+        "one store at head office"
+    );
+    assert_eq!(
+        cluster().psql(&o.db, "SELECT count(*) FROM hq.rows WHERE tbl = 'contacts' AND data->>'phone' = '13800138000'"),
+        "1",
+        "one person"
+    );
+    assert_eq!(
+        cluster().psql(&o.db, "SELECT count(*) FROM hq.aliases"),
+        "2"
+    );
+    // On head office's laptop the store is one row, holding 长沙's contacts too.
+    assert_eq!(
+        head.names("SELECT name FROM stores WHERE city = '长沙'")
+            .len(),
+        1,
+        "{:?}",
+        head.stores()
+    );
+    let phones = head.names("SELECT phone FROM contacts");
+    assert_eq!(phones, ["13800138000", "13800138001"]);
+    // 长沙 receives the merged store, with head office's note, and still one row.
+    changsha.sync();
+    assert_eq!(
+        changsha
+            .names("SELECT name FROM stores WHERE city = '长沙'")
+            .len(),
+        1
+    );
+    let note: String = changsha
+        .app
+        .db
+        .conn()
+        .query_row("SELECT note FROM stores WHERE city = '长沙'", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(note, "总部录入");
+    assert_eq!(
+        changsha.names("SELECT phone FROM contacts WHERE phone IS NOT NULL"),
+        ["13800138000", "13800138001"]
+    );
+}

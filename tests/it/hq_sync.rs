@@ -141,7 +141,7 @@ fn changsha_seminar() -> Value {
 fn a_batch_applies_once_however_often_it_is_sent() {
     let o = org();
     let first = push(&o.changsha, B1, changsha_seminar());
-    assert_eq!(first, json!({"applied": 3, "refused": []}));
+    assert_eq!(first, json!({"applied": 3, "refused": [], "aliases": []}));
     let changes = cluster().psql(&o.db, "SELECT count(*) FROM hq.changes");
     let again = push(&o.changsha, B1, changsha_seminar());
     assert_eq!(again, first, "a retried batch answers what it answered");
