@@ -15,7 +15,9 @@ use crate::venue;
 /// step whose date passed before the invitation existed is due on the day it was made. The steps
 /// are the invitation's own (its segment's cadence template) when it has them, else its seminar's.
 pub fn schedule(conn: &Connection, invitation_id: i64, now: &str) -> Result<()> {
-    let row: Option<(i64, String, bool, String, String, String, Option<String>)> = conn
+    /// seminar, status, walk-in, made at, the seminar's date and time zone, the invitation's own steps
+    type Invited = (i64, String, bool, String, String, String, Option<String>);
+    let row: Option<Invited> = conn
         .prepare_cached(
             "SELECT i.seminar_id, i.status, i.walk_in, i.created_at, m.date, m.timezone, i.cadence
              FROM invitations i JOIN seminars m ON m.id = i.seminar_id WHERE i.id = ?1",
