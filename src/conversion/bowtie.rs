@@ -232,8 +232,9 @@ pub fn stages_of(conn: &Connection, scope: Stores) -> Result<HashMap<i64, StoreS
 }
 
 /// A store that bought and then went quiet (成交后沉默 · 下场可邀): it has a closed deal, and
-/// nothing has happened with it for [`QUIET_DAYS`] days — no touch of an invitation, no
-/// follow-up done, no attendance, no further deal. Such a store is worth inviting again.
+/// nothing has happened with it for [`QUIET_DAYS`] days — no invitation made, no touch of an
+/// invitation, no follow-up done, no attendance, no further deal. Such a store is worth
+/// inviting to the next seminar.
 pub const QUIET_DAYS: i64 = 60;
 
 #[derive(Debug, Clone, Serialize, TS, ToSchema)]
@@ -243,7 +244,8 @@ pub struct Quiet {
     pub city: String,
     /// The day of its last closed deal.
     pub last_deal: String,
-    /// The last day anything happened with it (a deal, a touch, a follow-up, an attendance).
+    /// The last day anything happened with it (a deal, an invitation, a touch, a follow-up, an
+    /// attendance).
     pub last_activity: String,
     /// Days since then (at least [`QUIET_DAYS`]).
     pub days: i64,
@@ -269,7 +271,8 @@ pub fn quiet_of(conn: &Connection, scope: Stores, today: NaiveDate) -> Result<Ha
              WHERE i.store_id = s.id AND t.done_at IS NOT NULL),
             (SELECT max(f.done_at) FROM followups f WHERE f.store_id = s.id AND f.done_at IS NOT NULL),
             (SELECT max(m.date) FROM invitations i JOIN seminars m ON m.id = i.seminar_id
-             WHERE i.store_id = s.id AND {ATTENDED_SQL})
+             WHERE i.store_id = s.id AND {ATTENDED_SQL}),
+            (SELECT max(i.created_at) FROM invitations i WHERE i.store_id = s.id)
          FROM stores s
          WHERE (?1 IS NULL OR s.city = ?1) AND {}
            AND EXISTS (SELECT 1 FROM deals d WHERE d.store_id = s.id AND {CLOSED_DEAL_SQL})",
@@ -282,7 +285,12 @@ pub fn quiet_of(conn: &Connection, scope: Stores, today: NaiveDate) -> Result<Ha
         let Some(last_deal) = deals.split('|').filter_map(local).max() else {
             continue;
         };
-        let others = [r.get::<_, Option<String>>(4)?, r.get(5)?, r.get(6)?];
+        let others = [
+            r.get::<_, Option<String>>(4)?,
+            r.get(5)?,
+            r.get(6)?,
+            r.get(7)?,
+        ];
         let last = others
             .iter()
             .flatten()
