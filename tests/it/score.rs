@@ -535,3 +535,22 @@ fn follow_ups_come_by_due_day_and_hot_first_within_a_day() {
     check(&call(&app, "followups.list", json!({"seminar_id": w.seminar})).unwrap());
     check(&call(&app, "followups.search", json!({"seminar_id": w.seminar})).unwrap());
 }
+
+#[test]
+fn a_weight_out_of_range_is_named_and_nothing_is_saved() {
+    let app = app();
+    let mut bad = call(&app, "scores.weights", json!({})).unwrap();
+    bad["money_holder_came"] = json!(150);
+    let err = call(&app, "scores.set_weights", bad).unwrap_err();
+    assert_eq!(err.field(), Some("money_holder_came"));
+    assert!(
+        err.message(Lang::Zh)
+            .contains("“老板娘到场”的分值须在 -100 到 100 之间（现为 150）"),
+        "{err}"
+    );
+    assert!(err.message(Lang::En).contains("The money-holder came"));
+    assert_eq!(
+        call(&app, "scores.weights", json!({})).unwrap()["money_holder_came"],
+        json!(10)
+    );
+}
