@@ -143,7 +143,7 @@ pub struct StoreQuery {
 
 /// A store on the list, with its lead score and its place on the bow-tie.
 #[derive(Debug, Clone, Serialize, TS, ToSchema)]
-pub struct ListedStore {
+pub struct StoreListItem {
     #[serde(flatten)]
     #[ts(flatten)]
     pub store: Store,
@@ -157,7 +157,7 @@ pub struct ListedStore {
 
 #[derive(Debug, Clone, Serialize, TS, ToSchema)]
 pub struct StorePage {
-    pub items: Vec<ListedStore>,
+    pub items: Vec<StoreListItem>,
     pub total: i64,
     pub page: i64,
     pub page_size: i64,
@@ -327,7 +327,7 @@ fn segment_filter(conn: &Connection, id: i64) -> Result<crate::invite_list::Stor
 }
 
 /// The stores `ids` in that order, with their scores, stages and quiet flags.
-fn listed(conn: &Connection, ids: &[i64], day: &Day) -> Result<Vec<ListedStore>> {
+fn listed(conn: &Connection, ids: &[i64], day: &Day) -> Result<Vec<StoreListItem>> {
     let list: Vec<String> = ids.iter().map(i64::to_string).collect();
     let mut stmt = conn.prepare(&format!("{SELECT} WHERE s.id IN ({})", list.join(",")))?;
     let mut stores: HashMap<i64, Store> = stmt
@@ -340,7 +340,7 @@ fn listed(conn: &Connection, ids: &[i64], day: &Day) -> Result<Vec<ListedStore>>
     Ok(ids
         .iter()
         .filter_map(|id| {
-            Some(ListedStore {
+            Some(StoreListItem {
                 store: stores.remove(id)?,
                 score: score::round1(scores.get(id).copied().unwrap_or(0.0)),
                 stage: stages

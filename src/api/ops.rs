@@ -64,6 +64,7 @@ pub(super) fn all() -> Vec<Op> {
         // Whom to invite (issue 13): lead scores, the invitation-list builder, segments.
         Op::with_caller("scores.get", Get, "/api/stores/{id}/score", Admin, "A store's lead score with every reason (fit, and behaviour faded by its age), in the caller's language", crate::score::get),
         Op::new("scores.weights", Get, "/api/scores/weights", Admin, "The lead score's weights and half-life (the organisation's settings)", crate::score::weights),
+        Op::new("scores.default_weights", Get, "/api/scores/weights/defaults", Admin, "The lead score's default weights and half-life (what 恢复默认 fills in)", crate::score::default_weights),
         Op::new("scores.set_weights", Put, "/api/scores/weights", Admin, "Change the lead score's weights and half-life; every store is re-scored at once", crate::score::set_weights),
         Op::new("scores.recompute", Post, "/api/scores/recompute", Admin, "Compute every store's score again from the facts", crate::score::recompute),
         Op::with_caller("invite_list.preview", Post, "/api/seminars/{seminar_id}/invite-list/preview", Admin, "The invitation list for a filter or segment: matched, excluded by reason, the N highest scores spread over the inviters, expected turnout; nothing written", crate::invite_list::preview),

@@ -120,6 +120,11 @@ pub fn weights(app: &App, _: crate::input::Empty) -> Result<Weights> {
     weights_in(&app.db.conn())
 }
 
+/// The defaults, for a screen that offers to go back to them.
+pub fn default_weights(_: &App, _: crate::input::Empty) -> Result<Weights> {
+    Ok(Weights::default())
+}
+
 /// Changes the weights; every store's score follows at once (the cached scores are dropped in
 /// the same transaction).
 pub fn set_weights(app: &App, input: Weights) -> Result<Weights> {

@@ -1030,7 +1030,8 @@ export type Quiet = { store_id: number, store_name: string, city: string,
  */
 last_deal: string, 
 /**
- * The last day anything happened with it (a deal, a touch, a follow-up, an attendance).
+ * The last day anything happened with it (a deal, an invitation, a touch, a follow-up, an
+ * attendance).
  */
 last_activity: string, 
 /**
@@ -1622,7 +1623,32 @@ referral_commission_bp: number, source: string, note: string, };
 
 export type StoreLevel = "A" | "B" | "C";
 
-export type StorePage = { items: Array<ListedStore>, total: number, page: number, page_size: number, };
+/**
+ * A store on the list, with its lead score and its place on the bow-tie.
+ */
+export type StoreListItem = { 
+/**
+ * The lead score today, to one decimal.
+ */
+score: number, 
+/**
+ * The furthest bow-tie stage reached.
+ */
+stage: BowStage, 
+/**
+ * It bought and then went quiet (成交后沉默 · 下场可邀).
+ */
+quiet: boolean, id: number, name: string, city: string, district: string, address: string, industry: string, level: StoreLevel, key_customer: boolean, referrer_id: number | null, referrer_name: string | null, 
+/**
+ * The referrer's commission on this store, in basis points (1% = 100).
+ */
+referral_commission_bp: number, 
+/**
+ * Where the store came from (来源), e.g. 地推, 转介绍, an imported list.
+ */
+source: string, note: string, contact_count: number, created_at: string, };
+
+export type StorePage = { items: Array<StoreListItem>, total: number, page: number, page_size: number, };
 
 export type StoreQuery = { 
 /**
