@@ -104,13 +104,15 @@ const ORGANIZER = [
   { page: "stores", hash: "#/stores" },
   { page: "stores: new store", hash: "#/stores", open: "[data-test=new-store]" },
   { page: "stores: store drawer", hash: "#/stores", open: "[data-test=store-table] .el-table__row" },
+  { page: "stores: hottest store's drawer (score reasons, bow-tie)", hash: "#/stores", sort: "[data-test=store-table] th.is-sortable", open: "[data-test=store-table] .el-table__row" },
   { page: "staff", hash: "#/staff" },
   { page: "staff: new staff", hash: "#/staff", open: "[data-test=new-staff]" },
   { page: "products", hash: "#/products" },
   { page: "products: new product", hash: "#/products", open: "[data-test=new-product]" },
   { page: "settings: general", hash: "#/settings" },
   { page: "settings: backup", hash: "#/settings", tab: 1 },
-  { page: "settings: about", hash: "#/settings", tab: 2 },
+  { page: "settings: score weights", hash: "#/settings", tab: 2 },
+  { page: "settings: about", hash: "#/settings", tab: 3 },
 ];
 
 async function organizerRows(lang) {
@@ -132,6 +134,10 @@ async function organizerRows(lang) {
     await page.goto(`${server.url}${hash}`);
     await page.reload();
     await settle(page);
+    if (p.sort) {
+      await page.locator(p.sort).first().click();
+      await settle(page);
+    }
     if (p.tab !== undefined) {
       await page.locator(".el-tabs__item").nth(p.tab).click();
       await settle(page);
