@@ -67,11 +67,19 @@ impl Weights {
             ("level_a", ("A 级门店", "Level A store"), self.level_a),
             ("level_b", ("B 级门店", "Level B store"), self.level_b),
             ("level_c", ("C 级门店", "Level C store"), self.level_c),
-            ("key_customer", ("重点客户", "Key customer"), self.key_customer),
+            (
+                "key_customer",
+                ("重点客户", "Key customer"),
+                self.key_customer,
+            ),
             ("referred", ("转介绍", "Referred"), self.referred),
             ("confirmed", ("确认参加", "Confirmed"), self.confirmed),
             ("attended", ("到场", "Attended"), self.attended),
-            ("money_holder_came", ("老板娘到场", "The money-holder came"), self.money_holder_came),
+            (
+                "money_holder_came",
+                ("老板娘到场", "The money-holder came"),
+                self.money_holder_came,
+            ),
             ("deal", ("成交", "Deal"), self.deal),
             ("no_show", ("确认后未到场", "No-show"), self.no_show),
             ("declined", ("拒绝邀约", "Declined"), self.declined),
@@ -93,7 +101,10 @@ impl Weights {
         if !(1..=365).contains(&self.half_life_days) {
             return Err(invalid(
                 "half_life_days",
-                format!("半衰期须在 1 到 365 天之间（现为 {}）。", self.half_life_days),
+                format!(
+                    "半衰期须在 1 到 365 天之间（现为 {}）。",
+                    self.half_life_days
+                ),
                 format!(
                     "The half-life must be between 1 and 365 days (it is {}).",
                     self.half_life_days
