@@ -70,6 +70,8 @@ pub struct FollowUp {
     pub note: String,
     pub lost_reason: String,
     pub done_at: Option<String>,
+    /// The store's lead score today, to one decimal (lists put the hottest first within a day).
+    pub score: f64,
 }
 
 const SELECT: &str = "SELECT f.id, f.seminar_id, f.store_id, s.name, f.owner_id, o.name, f.channel, f.due_date, f.outcome,
@@ -97,7 +99,26 @@ fn from_row(r: &rusqlite::Row) -> rusqlite::Result<FollowUp> {
             FollowUpKind::AfterEvent
         },
         lost_reason: r.get(12)?,
+        score: 0.0,
     })
+}
+
+/// Fills in each follow-up's store score and orders them by due day, the hottest store first
+/// within a day, then as created.
+fn hot_first(app: &App, conn: &Connection, mut rows: Vec<FollowUp>) -> Result<Vec<FollowUp>> {
+    let stores: Vec<i64> = rows.iter().map(|f| f.store_id).collect();
+    let day = crate::score::Day::of(conn, venue::today(app, conn, None)?)?;
+    let scores = crate::score::scores(conn, Some(&stores), &day, false)?;
+    for f in &mut rows {
+        f.score = crate::score::round1(scores.get(&f.store_id).copied().unwrap_or(0.0));
+    }
+    rows.sort_by(|a, b| {
+        a.due_date
+            .cmp(&b.due_date)
+            .then(b.score.total_cmp(&a.score))
+            .then(a.id.cmp(&b.id))
+    });
+    Ok(rows)
 }
 
 fn get_in(conn: &Connection, id: i64) -> Result<FollowUp> {
@@ -117,7 +138,7 @@ pub fn list(app: &App, scope: SeminarScope) -> Result<Vec<FollowUp>> {
     let rows = stmt
         .query_map([scope.seminar_id], from_row)?
         .collect::<rusqlite::Result<_>>()?;
-    Ok(rows)
+    hot_first(app, &conn, rows)
 }
 
 #[derive(Debug, Clone, Deserialize, TS, ToSchema)]
@@ -152,7 +173,8 @@ pub fn record_for(app: &App, caller: &Caller, input: FollowUpRecord) -> Result<F
     record(app, &caller.actor, input)
 }
 
-/// Open follow-ups due on or before the day, oldest first: a staff member's work for today.
+/// Open follow-ups due on or before the day, oldest first and the hottest store first within a
+/// day: a staff member's work for today.
 pub fn today(app: &App, q: FollowUpTodayQuery) -> Result<Vec<FollowUp>> {
     let conn = app.db.conn();
     let day = match q.date.as_deref() {
@@ -169,7 +191,7 @@ pub fn today(app: &App, q: FollowUpTodayQuery) -> Result<Vec<FollowUp>> {
             from_row,
         )?
         .collect::<rusqlite::Result<_>>()?;
-    Ok(rows)
+    hot_first(app, &conn, rows)
 }
 
 fn parse_day(s: &str, field: &'static str) -> Result<chrono::NaiveDate> {
@@ -358,7 +380,8 @@ pub struct FollowUpQuery {
     pub open_only: bool,
 }
 
-/// Follow-ups by seminar, owner and due dates, ordered by due date.
+/// Follow-ups by seminar, owner and due dates, ordered by due date (the hottest store first
+/// within a day).
 pub fn search(app: &App, q: FollowUpQuery) -> Result<Vec<FollowUp>> {
     let day = |d: &Option<String>, field| {
         d.as_deref()
@@ -383,7 +406,7 @@ pub fn search(app: &App, q: FollowUpQuery) -> Result<Vec<FollowUp>> {
             from_row,
         )?
         .collect::<rusqlite::Result<_>>()?;
-    Ok(rows)
+    hot_first(app, &conn, rows)
 }
 
 /// Records a follow-up's outcome. `closed` and `deposit` end the store's sequence and record
@@ -478,7 +501,8 @@ pub fn record(app: &App, actor: &str, input: FollowUpRecord) -> Result<FollowUp>
             deal_id,
         });
     }
-    Ok(followup)
+    let conn = app.db.conn();
+    Ok(hot_first(app, &conn, vec![followup])?.remove(0))
 }
 
 /// Writes the deal a follow-up closed, through the deal module's own insert.

@@ -65,6 +65,7 @@ pub(super) fn all() -> Vec<Op> {
         // Whom to invite (issue 13): lead scores, the invitation-list builder, segments.
         Op::with_caller("scores.get", Get, "/api/stores/{id}/score", Admin, "A store's lead score with every reason (fit, and behaviour faded by its age), in the caller's language", crate::score::get),
         Op::new("scores.weights", Get, "/api/scores/weights", Admin, "The lead score's weights and half-life (the organisation's settings)", crate::score::weights),
+        Op::new("scores.default_weights", Get, "/api/scores/weights/defaults", Admin, "The lead score's default weights and half-life (what 恢复默认 fills in)", crate::score::default_weights),
         Op::new("scores.set_weights", Put, "/api/scores/weights", Admin, "Change the lead score's weights and half-life; every store is re-scored at once", crate::score::set_weights),
         Op::new("scores.backtest", Get, "/api/reports/backtest", Admin, "Is the score any good: every past seminar's invited stores scored on the day they were invited, against who came and who bought (AUC, top fifth against bottom fifth)", crate::score::backtest::backtest),
         Op::new("scores.recompute", Post, "/api/scores/recompute", Admin, "Compute every store's score again from the facts", crate::score::recompute),

@@ -78,6 +78,8 @@ pub struct StoreStage {
     pub store_id: i64,
     pub stage: BowStage,
     pub reached: Vec<Reached>,
+    /// Set when it bought and then went quiet ([`QUIET_DAYS`]).
+    pub quiet: Option<Quiet>,
 }
 
 /// The first day of each stage (index by [`BowStage`]; never-invited has none).
@@ -93,11 +95,38 @@ fn day(s: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(s.get(..10)?, "%Y-%m-%d").ok()
 }
 
-/// Every store's stage days, of one city or all.
-fn days_in(conn: &Connection, city: Option<&str>) -> Result<HashMap<i64, Days>> {
+/// Which stores to read: those of one city (or all), or a given few (a page of the store list).
+#[derive(Debug, Clone, Copy)]
+pub enum Stores<'a> {
+    City(Option<&'a str>),
+    Ids(&'a [i64]),
+}
+
+impl Stores<'_> {
+    /// A condition on the store id column `col` (ids are integers: written into the SQL).
+    fn on(self, col: &str) -> String {
+        match self {
+            Stores::City(_) => "1".into(),
+            Stores::Ids(ids) => {
+                let list: Vec<String> = ids.iter().map(i64::to_string).collect();
+                format!("{col} IN ({})", list.join(","))
+            }
+        }
+    }
+}
+
+/// Every store's stage days, of one city or all, or of the given stores.
+fn days_in(conn: &Connection, scope: Stores) -> Result<HashMap<i64, Days>> {
     let tz = crate::settings::timezone(conn)?;
     let mut out: HashMap<i64, Days> = HashMap::new();
-    let mut stmt = conn.prepare("SELECT id FROM stores WHERE ?1 IS NULL OR city = ?1")?;
+    let city = match scope {
+        Stores::City(c) => c,
+        Stores::Ids(_) => None,
+    };
+    let mut stmt = conn.prepare(&format!(
+        "SELECT id FROM stores WHERE (?1 IS NULL OR city = ?1) AND {}",
+        scope.on("id")
+    ))?;
     for id in stmt.query_map([city], |r| r.get::<_, i64>(0))? {
         out.insert(id?, [None; 7]);
     }
@@ -105,7 +134,8 @@ fn days_in(conn: &Connection, city: Option<&str>) -> Result<HashMap<i64, Days>> 
         "SELECT i.store_id, i.seminar_id, m.date, i.created_at, {CONFIRMED_SQL},
             (SELECT min(t.done_at) FROM touches t WHERE t.invitation_id = i.id AND t.outcome = 'confirmed'),
             {ATTENDED_SQL}
-         FROM invitations i JOIN seminars m ON m.id = i.seminar_id"
+         FROM invitations i JOIN seminars m ON m.id = i.seminar_id WHERE {}",
+        scope.on("i.store_id")
     ))?;
     let mut pairs = Vec::new();
     let mut rows = stmt.query([])?;
@@ -134,7 +164,9 @@ fn days_in(conn: &Connection, city: Option<&str>) -> Result<HashMap<i64, Days>> 
     // Closed deals in time order: the first closes, the first credited to a second seminar repurchases.
     let mut stmt = conn.prepare(&format!(
         "SELECT d.store_id, d.at, s.referrer_id FROM deals d JOIN stores s ON s.id = d.store_id
-         WHERE {CLOSED_DEAL_SQL} ORDER BY d.at, d.id"
+         WHERE {CLOSED_DEAL_SQL} AND ({} OR {}) ORDER BY d.at, d.id",
+        scope.on("d.store_id"),
+        scope.on("s.referrer_id")
     ))?;
     let mut credited: HashMap<i64, Vec<i64>> = HashMap::new();
     let mut rows = stmt.query([])?;
@@ -182,23 +214,118 @@ fn store_stage(store_id: i64, d: &Days) -> StoreStage {
         store_id,
         stage: reached.last().map_or(BowStage::NeverInvited, |r| r.stage),
         reached,
+        quiet: None,
     }
 }
 
 /// Every store's stage (of one city, or all).
 pub fn stages_in(conn: &Connection, city: Option<&str>) -> Result<HashMap<i64, StoreStage>> {
-    Ok(days_in(conn, city)?
+    stages_of(conn, Stores::City(city))
+}
+
+/// The stages of the stores in `scope` (a page of the store list reads only its own stores).
+pub fn stages_of(conn: &Connection, scope: Stores) -> Result<HashMap<i64, StoreStage>> {
+    Ok(days_in(conn, scope)?
         .iter()
         .map(|(&id, d)| (id, store_stage(id, d)))
         .collect())
 }
 
-/// One store's stage on the bow-tie with the day it reached each.
+/// A store that bought and then went quiet (成交后沉默 · 下场可邀): it has a closed deal, and
+/// nothing has happened with it for [`QUIET_DAYS`] days — no invitation made, no touch of an
+/// invitation, no follow-up done, no attendance, no further deal. Such a store is worth
+/// inviting to the next seminar.
+pub const QUIET_DAYS: i64 = 60;
+
+#[derive(Debug, Clone, Serialize, TS, ToSchema)]
+pub struct Quiet {
+    pub store_id: i64,
+    pub store_name: String,
+    pub city: String,
+    /// The day of its last closed deal.
+    pub last_deal: String,
+    /// The last day anything happened with it (a deal, an invitation, a touch, a follow-up, an
+    /// attendance).
+    pub last_activity: String,
+    /// Days since then (at least [`QUIET_DAYS`]).
+    pub days: i64,
+}
+
+/// The stores in `scope` that bought and went quiet as of `today`, by store.
+pub fn quiet_of(conn: &Connection, scope: Stores, today: NaiveDate) -> Result<HashMap<i64, Quiet>> {
+    let tz = crate::settings::timezone(conn)?;
+    let local = |s: &str| {
+        DateTime::parse_from_rfc3339(s)
+            .ok()
+            .map(|t| t.with_timezone(&tz).date_naive())
+            .or_else(|| day(s))
+    };
+    let city = match scope {
+        Stores::City(c) => c,
+        Stores::Ids(_) => None,
+    };
+    let mut stmt = conn.prepare(&format!(
+        "SELECT s.id, s.name, s.city,
+            (SELECT group_concat(d.at, '|') FROM deals d WHERE d.store_id = s.id AND {CLOSED_DEAL_SQL}),
+            (SELECT max(t.done_at) FROM touches t JOIN invitations i ON i.id = t.invitation_id
+             WHERE i.store_id = s.id AND t.done_at IS NOT NULL),
+            (SELECT max(f.done_at) FROM followups f WHERE f.store_id = s.id AND f.done_at IS NOT NULL),
+            (SELECT max(m.date) FROM invitations i JOIN seminars m ON m.id = i.seminar_id
+             WHERE i.store_id = s.id AND {ATTENDED_SQL}),
+            (SELECT max(i.created_at) FROM invitations i WHERE i.store_id = s.id)
+         FROM stores s
+         WHERE (?1 IS NULL OR s.city = ?1) AND {}
+           AND EXISTS (SELECT 1 FROM deals d WHERE d.store_id = s.id AND {CLOSED_DEAL_SQL})",
+        scope.on("s.id")
+    ))?;
+    let mut out = HashMap::new();
+    let mut rows = stmt.query([city])?;
+    while let Some(r) = rows.next()? {
+        let deals: String = r.get::<_, Option<String>>(3)?.unwrap_or_default();
+        let Some(last_deal) = deals.split('|').filter_map(local).max() else {
+            continue;
+        };
+        let others = [
+            r.get::<_, Option<String>>(4)?,
+            r.get(5)?,
+            r.get(6)?,
+            r.get(7)?,
+        ];
+        let last = others
+            .iter()
+            .flatten()
+            .filter_map(|s| local(s))
+            .fold(last_deal, NaiveDate::max);
+        let days = (today - last).num_days();
+        if days >= QUIET_DAYS {
+            let id: i64 = r.get(0)?;
+            out.insert(
+                id,
+                Quiet {
+                    store_id: id,
+                    store_name: r.get(1)?,
+                    city: r.get(2)?,
+                    last_deal: last_deal.to_string(),
+                    last_activity: last.to_string(),
+                    days,
+                },
+            );
+        }
+    }
+    Ok(out)
+}
+
+/// One store's stage on the bow-tie with the day it reached each, and whether it went quiet.
 pub fn store_stage_of(app: &App, input: IdInput) -> Result<StoreStage> {
     let conn = app.db.conn();
     crate::store::get_in(&conn, input.id)?;
-    let mut all = stages_in(&conn, None)?;
-    Ok(all.remove(&input.id).expect("the store exists"))
+    let today = crate::venue::today(app, &conn, None)?;
+    let one = Stores::Ids(std::slice::from_ref(&input.id));
+    let mut stage = stages_of(&conn, one)?
+        .remove(&input.id)
+        .expect("the store exists");
+    stage.quiet = quiet_of(&conn, one, today)?.remove(&input.id);
+    Ok(stage)
 }
 
 #[derive(Debug, Clone, Default, Deserialize, TS, ToSchema)]
@@ -226,11 +353,14 @@ pub struct Bowtie {
     /// All stores (of the city).
     pub total: i64,
     pub stages: Vec<BowtieStage>,
+    /// Stores that bought and then went quiet ([`QUIET_DAYS`]), longest quiet first.
+    pub quiet: Vec<Quiet>,
+    pub quiet_days: i64,
 }
 
-pub fn bowtie_in(conn: &Connection, city: Option<&str>) -> Result<Bowtie> {
+pub fn bowtie_in(conn: &Connection, city: Option<&str>, today: NaiveDate) -> Result<Bowtie> {
     let city = city.map(str::trim).filter(|c| !c.is_empty());
-    let days = days_in(conn, city)?;
+    let days = days_in(conn, Stores::City(city))?;
     if days.is_empty() && city.is_some() {
         return Err(invalid(
             "city",
@@ -260,14 +390,23 @@ pub fn bowtie_in(conn: &Connection, city: Option<&str>) -> Result<Bowtie> {
             median_days: median(gaps).map(|m| m.round() as i64),
         });
     }
+    let mut quiet: Vec<Quiet> = quiet_of(conn, Stores::City(city), today)?
+        .into_values()
+        .collect();
+    quiet.sort_by(|a, b| b.days.cmp(&a.days).then(a.store_id.cmp(&b.store_id)));
     Ok(Bowtie {
         city: city.map(str::to_owned),
         total,
         stages,
+        quiet,
+        quiet_days: QUIET_DAYS,
     })
 }
 
-/// The organisation's bow-tie (of a city): stores per stage, conversion and days between stages.
+/// The organisation's bow-tie (of a city): stores per stage, conversion and days between stages,
+/// and the stores that bought and went quiet.
 pub fn bowtie(app: &App, q: BowtieQuery) -> Result<Bowtie> {
-    bowtie_in(&app.db.conn(), q.city.as_deref())
+    let conn = app.db.conn();
+    let today = crate::venue::today(app, &conn, None)?;
+    bowtie_in(&conn, q.city.as_deref(), today)
 }

@@ -23,8 +23,8 @@ mod vocabulary;
 mod window;
 
 pub use bowtie::{
-    bowtie, bowtie_in, stages_in, store_stage_of, BowStage, Bowtie, BowtieQuery, BowtieStage,
-    Reached, StoreStage,
+    bowtie, bowtie_in, quiet_of, stages_in, stages_of, store_stage_of, BowStage, Bowtie,
+    BowtieQuery, BowtieStage, Quiet, Reached, StoreStage, Stores, QUIET_DAYS,
 };
 pub use breakdown::{report, report_in, SeminarReport, StageTiming};
 pub use compare::{compare, compare_in, compare_today, Comparison, SeminarRow};

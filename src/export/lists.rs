@@ -22,12 +22,17 @@ pub(super) fn stores(app: &App, q: &ExportQuery, lang: Lang) -> Result<Sheet> {
             StoreQuery {
                 q: q.q.clone(),
                 city: q.city.clone(),
+                segment_id: q.segment_id,
+                stage: q.stage,
+                quiet: q.quiet,
+                sort: q.sort,
                 page: Some(page),
                 page_size: Some(500),
             },
         )?;
         let done = p.items.len() < 500 || page * 500 >= p.total;
-        for s in p.items {
+        for listed in p.items {
+            let s = listed.store;
             rows.push(vec![
                 text(s.name),
                 text(s.city),
@@ -49,6 +54,7 @@ pub(super) fn stores(app: &App, q: &ExportQuery, lang: Lang) -> Result<Sheet> {
                 Cell::Int(s.contact_count),
                 text(s.note),
                 local(&s.created_at, tz),
+                Cell::Num(Some(listed.score)),
             ]);
         }
         if done {
@@ -73,6 +79,7 @@ pub(super) fn stores(app: &App, q: &ExportQuery, lang: Lang) -> Result<Sheet> {
                 ("联系人数", "Contacts"),
                 ("备注", "Note"),
                 ("录入时间", "Added"),
+                ("评分", "Score"),
             ],
         ),
         rows,

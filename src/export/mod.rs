@@ -36,7 +36,8 @@ pub use sheet::{workbook, Cell, Sheet};
 pub enum ExportList {
     /// One seminar: funnel and breakdowns, invitations, check-ins, deals, follow-ups (needs `seminar_id`).
     Seminar,
-    /// The stores, filtered like the store list (`q`, `city`).
+    /// The stores, filtered and ordered like the store list (`q`, `city`, `segment_id`, `stage`,
+    /// `quiet`, `sort`).
     Stores,
     Staff,
     Seminars,
@@ -96,6 +97,19 @@ pub struct ExportQuery {
     /// `YYYY-MM-DD` for today's follow-ups.
     #[serde(default)]
     pub date: Option<String>,
+    /// The store list's segment, stage, quiet flag and order (see [`crate::store::StoreQuery`]).
+    #[serde(default)]
+    #[ts(optional)]
+    pub segment_id: Option<i64>,
+    #[serde(default)]
+    #[ts(optional)]
+    pub stage: Option<crate::conversion::BowStage>,
+    #[serde(default)]
+    #[ts(optional)]
+    pub quiet: Option<bool>,
+    #[serde(default)]
+    #[ts(optional)]
+    pub sort: Option<crate::store::StoreSort>,
 }
 
 impl ExportQuery {
@@ -107,6 +121,10 @@ impl ExportQuery {
             q: None,
             owner_id: None,
             date: None,
+            segment_id: None,
+            stage: None,
+            quiet: None,
+            sort: None,
         }
     }
 }

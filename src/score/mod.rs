@@ -24,7 +24,7 @@ mod weights;
 
 pub use cache::{recompute_all, scores, Day};
 pub use facts::{ReasonKind, Sum};
-pub use weights::{set_weights, weights, weights_in, Weights};
+pub use weights::{default_weights, set_weights, weights, weights_in, Weights};
 
 use chrono::NaiveDate;
 use rusqlite::Connection;

@@ -61,32 +61,54 @@ impl Weights {
         (-(age_days.max(0) as f64) / self.half_life_days.max(1) as f64).exp2()
     }
 
+    /// Each weight with its field name and its name in both languages.
+    fn named(&self) -> [(&'static str, (&'static str, &'static str), i64); 11] {
+        [
+            ("level_a", ("A 级门店", "Level A store"), self.level_a),
+            ("level_b", ("B 级门店", "Level B store"), self.level_b),
+            ("level_c", ("C 级门店", "Level C store"), self.level_c),
+            (
+                "key_customer",
+                ("重点客户", "Key customer"),
+                self.key_customer,
+            ),
+            ("referred", ("转介绍", "Referred"), self.referred),
+            ("confirmed", ("确认参加", "Confirmed"), self.confirmed),
+            ("attended", ("到场", "Attended"), self.attended),
+            (
+                "money_holder_came",
+                ("老板娘到场", "The money-holder came"),
+                self.money_holder_came,
+            ),
+            ("deal", ("成交", "Deal"), self.deal),
+            ("no_show", ("确认后未到场", "No-show"), self.no_show),
+            ("declined", ("拒绝邀约", "Declined"), self.declined),
+        ]
+    }
+
     fn check(&self) -> Result<()> {
-        let points = [
-            self.level_a,
-            self.level_b,
-            self.level_c,
-            self.key_customer,
-            self.referred,
-            self.confirmed,
-            self.attended,
-            self.money_holder_came,
-            self.deal,
-            self.no_show,
-            self.declined,
-        ];
-        if points.iter().any(|p| !(-100..=100).contains(p)) {
+        if let Some((field, (zh, en), p)) = self
+            .named()
+            .into_iter()
+            .find(|(_, _, p)| !(-100..=100).contains(p))
+        {
             return Err(invalid(
-                "weights",
-                "每项分值须在 -100 到 100 之间。",
-                "Each weight must be between -100 and 100.",
+                field,
+                format!("“{zh}”的分值须在 -100 到 100 之间（现为 {p}）。"),
+                format!("The weight of “{en}” must be between -100 and 100 (it is {p})."),
             ));
         }
         if !(1..=365).contains(&self.half_life_days) {
             return Err(invalid(
                 "half_life_days",
-                "半衰期须在 1 到 365 天之间。",
-                "The half-life must be between 1 and 365 days.",
+                format!(
+                    "半衰期须在 1 到 365 天之间（现为 {}）。",
+                    self.half_life_days
+                ),
+                format!(
+                    "The half-life must be between 1 and 365 days (it is {}).",
+                    self.half_life_days
+                ),
             ));
         }
         Ok(())
@@ -107,6 +129,11 @@ pub fn weights_in(conn: &Connection) -> Result<Weights> {
 
 pub fn weights(app: &App, _: crate::input::Empty) -> Result<Weights> {
     weights_in(&app.db.conn())
+}
+
+/// The defaults, for a screen that offers to go back to them.
+pub fn default_weights(_: &App, _: crate::input::Empty) -> Result<Weights> {
+    Ok(Weights::default())
 }
 
 /// Changes the weights; every store's score follows at once (the cached scores are dropped in

@@ -91,3 +91,62 @@ fn each_store_has_its_stage_and_the_day_it_reached_each() {
     let err = call(&later, "bowtie.report", json!({"city": "火星"})).unwrap_err();
     assert!(err.message(huixiao::i18n::Lang::Zh).contains("火星"));
 }
+
+#[test]
+fn a_store_that_bought_and_went_quiet_for_60_days_is_flagged_for_the_next_seminar() {
+    let app = app();
+    let (w, product, tier) = crate::deals::setup(&app, 100); // came 2026-11-29
+    let at = |y, m, d| {
+        app.clone().with_clock(Clock::Fixed(
+            Utc.with_ymd_and_hms(y, m, d, 4, 0, 0).unwrap(),
+        ))
+    };
+    call(
+        &at(2026, 11, 29),
+        "deals.create",
+        crate::deals::deal(&w, product, tier),
+    )
+    .unwrap();
+    let quiet = |day: &huixiao::App| {
+        call(day, "bowtie.store", json!({"id": w.store})).unwrap()["quiet"].clone()
+    };
+    // 59 days after the deal: not yet.
+    assert_eq!(quiet(&at(2027, 1, 27)), Value::Null);
+    // 60 days: quiet, on the store, on the bow-tie's list and as the store list's filter.
+    let day = at(2027, 1, 28);
+    let q = quiet(&day);
+    assert_eq!(q["days"], json!(60), "{q}");
+    assert_eq!(q["last_deal"], json!("2026-11-29"));
+    assert_eq!(q["last_activity"], json!("2026-11-29"));
+    let b = call(&day, "bowtie.report", json!({"city": "长沙"})).unwrap();
+    assert_eq!(b["quiet_days"], json!(60));
+    assert_eq!(b["quiet"].as_array().unwrap().len(), 1);
+    assert_eq!(b["quiet"][0]["store_name"], json!("小太阳幼儿园"));
+    let listed = call(&day, "stores.list", json!({"quiet": true})).unwrap();
+    assert_eq!(listed["total"], json!(1));
+    assert_eq!(listed["items"][0]["quiet"], json!(true));
+    assert_eq!(listed["items"][0]["stage"], json!("closed"));
+    // Invited again (on 01-20): no longer quiet, and the filter follows.
+    let next = call(
+        &day,
+        "seminars.create",
+        json!({"title": "回访会", "date": "2027-03-20", "start_time": "14:00", "capacity": 50}),
+    )
+    .unwrap();
+    call(
+        &at(2027, 1, 20),
+        "invitations.create",
+        json!({"seminar_id": next["id"], "store_id": w.store, "contact_ids": [w.spouse]}),
+    )
+    .unwrap();
+    assert_eq!(quiet(&day), Value::Null);
+    assert_eq!(
+        call(&day, "stores.list", json!({"quiet": true})).unwrap()["total"],
+        json!(0)
+    );
+    // 60 days after that invitation it is quiet again, counted from it.
+    assert_eq!(
+        quiet(&at(2027, 3, 21))["last_activity"],
+        json!("2027-01-20")
+    );
+}

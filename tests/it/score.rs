@@ -334,3 +334,223 @@ fn todays_touches_come_overdue_first_then_hot_first() {
         "overdue first, then the highest score"
     );
 }
+
+fn names(page: &Value) -> Vec<String> {
+    page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[test]
+fn the_store_list_sorts_by_score_and_filters_by_segment_and_stage() {
+    let app = app();
+    let id = |v: Value| v["id"].as_i64().unwrap();
+    // Created coldest first, so that the newest-first order is the reverse of hot first.
+    let cold = id(call(
+        &app,
+        "stores.create",
+        json!({"name": "丙店", "city": "长沙", "level": "C"}),
+    )
+    .unwrap());
+    let plain = id(call(
+        &app,
+        "stores.create",
+        json!({"name": "乙店", "city": "长沙", "level": "B"}),
+    )
+    .unwrap());
+    call(
+        &app,
+        "stores.create",
+        json!({"name": "丁店", "city": "株洲", "level": "B", "key_customer": true}),
+    )
+    .unwrap();
+    call(
+        &app,
+        "stores.create",
+        json!({"name": "甲店", "city": "长沙", "level": "A"}),
+    )
+    .unwrap();
+    let list = |q: Value| call(&app, "stores.list", q).unwrap();
+
+    let hot = list(json!({"sort": "score_desc"}));
+    assert_eq!(names(&hot), ["甲店", "丁店", "乙店", "丙店"]);
+    let scores: Vec<f64> = hot["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["score"].as_f64().unwrap())
+        .collect();
+    assert_eq!(scores, [15.0, 8.0, 0.0, -5.0]);
+    assert_eq!(hot["items"][0]["stage"], json!("never_invited"));
+    assert_eq!(
+        names(&list(json!({"sort": "score_asc"}))),
+        ["丙店", "乙店", "丁店", "甲店"]
+    );
+    assert_eq!(names(&list(json!({}))), ["甲店", "丁店", "乙店", "丙店"]);
+    assert_eq!(
+        names(&list(json!({"sort": "name"}))),
+        ["丁店", "丙店", "乙店", "甲店"]
+    );
+    // Paged after sorting: the second page of two holds the two coldest.
+    let second = list(json!({"sort": "score_desc", "page": 2, "page_size": 2}));
+    assert_eq!(names(&second), ["乙店", "丙店"]);
+    assert_eq!(second["total"], json!(4));
+
+    // A segment, with the list's own city filter on top.
+    let seg = call(
+        &app,
+        "segments.create",
+        json!({"name": "B级及以下", "filter": {"score_max": 1}}),
+    )
+    .unwrap();
+    let in_seg = list(json!({"segment_id": seg["id"], "sort": "score_desc"}));
+    assert_eq!(names(&in_seg), ["乙店", "丙店"]);
+    assert_eq!(
+        names(&list(json!({"segment_id": seg["id"], "city": "株洲"}))),
+        Vec::<String>::new()
+    );
+    let err = call(&app, "stores.list", json!({"segment_id": 999})).unwrap_err();
+    assert_eq!(err.field(), Some("segment_id"));
+    assert!(err.message(Lang::Zh).contains("999"), "{err}");
+
+    // The stage: an invitation moves 乙店 to invited (and its confirmation up the score).
+    let boss = id(call(
+        &app,
+        "contacts.create",
+        json!({"store_id": plain, "name": "乙老板", "role": "owner"}),
+    )
+    .unwrap());
+    let w = call(
+        &app,
+        "seminars.create",
+        json!({"title": "春季会", "date": "2026-12-20", "start_time": "14:00", "capacity": 50}),
+    )
+    .unwrap();
+    let inv = call(
+        &app,
+        "invitations.create",
+        json!({"seminar_id": w["id"], "store_id": plain, "contact_ids": [boss]}),
+    )
+    .unwrap();
+    call(
+        &app,
+        "invitations.set_status",
+        json!({"id": inv["id"], "status": "confirmed"}),
+    )
+    .unwrap();
+    let confirmed = list(json!({"stage": "confirmed"}));
+    assert_eq!(names(&confirmed), ["乙店"]);
+    assert_eq!(confirmed["items"][0]["score"], json!(10.0));
+    assert_eq!(
+        names(&list(
+            json!({"stage": "never_invited", "sort": "score_asc"})
+        )),
+        ["丙店", "丁店", "甲店"]
+    );
+    assert_eq!(
+        names(&list(json!({"sort": "score_desc", "city": "长沙"}))),
+        ["甲店", "乙店", "丙店"]
+    );
+    assert_eq!(names(&list(json!({"quiet": true}))), Vec::<String>::new());
+    let _ = cold;
+}
+
+#[test]
+fn follow_ups_come_by_due_day_and_hot_first_within_a_day() {
+    let app = crate::support::app_on_the_day();
+    let w = world(&app);
+    let id = |v: Value| v["id"].as_i64().unwrap();
+    // Three confirmed stores that stay away, created coldest first: each gets the same no-show
+    // follow-ups, due on the same days.
+    for (name, level) in [("冷店", "C"), ("温店", "B"), ("热店", "A")] {
+        let s = id(call(
+            &app,
+            "stores.create",
+            json!({"name": name, "city": "长沙", "level": level}),
+        )
+        .unwrap());
+        let c = id(call(
+            &app,
+            "contacts.create",
+            json!({"store_id": s, "name": "老板", "role": "owner"}),
+        )
+        .unwrap());
+        let inv = call(
+            &app,
+            "invitations.create",
+            json!({"seminar_id": w.seminar, "store_id": s, "inviter_id": w.inviter, "contact_ids": [c]}),
+        )
+        .unwrap();
+        call(
+            &app,
+            "invitations.set_status",
+            json!({"id": inv["id"], "status": "confirmed"}),
+        )
+        .unwrap();
+    }
+    for status in ["inviting", "live", "closed"] {
+        call(
+            &app,
+            "seminars.set_status",
+            json!({"id": w.seminar, "status": status}),
+        )
+        .unwrap();
+    }
+    let check = |list: &Value| {
+        let rows = list.as_array().unwrap();
+        assert!(rows.len() >= 3, "{list}");
+        let first_day = rows[0]["due_date"].clone();
+        let day: Vec<(&str, f64)> = rows
+            .iter()
+            .filter(|f| f["due_date"] == first_day)
+            .map(|f| {
+                (
+                    f["store_name"].as_str().unwrap(),
+                    f["score"].as_f64().unwrap(),
+                )
+            })
+            .collect();
+        // Confirmed +10 on the seminar's day, plus level A 15 / B 0 / C −5.
+        assert_eq!(day, [("热店", 25.0), ("温店", 10.0), ("冷店", 5.0)]);
+        let dates: Vec<&str> = rows
+            .iter()
+            .map(|f| f["due_date"].as_str().unwrap())
+            .collect();
+        assert!(
+            dates.windows(2).all(|p| p[0] <= p[1]),
+            "by due day first: {dates:?}"
+        );
+    };
+    check(
+        &call(
+            &app,
+            "followups.today",
+            json!({"owner_id": null, "date": "2027-03-01"}),
+        )
+        .unwrap(),
+    );
+    check(&call(&app, "followups.list", json!({"seminar_id": w.seminar})).unwrap());
+    check(&call(&app, "followups.search", json!({"seminar_id": w.seminar})).unwrap());
+}
+
+#[test]
+fn a_weight_out_of_range_is_named_and_nothing_is_saved() {
+    let app = app();
+    let mut bad = call(&app, "scores.weights", json!({})).unwrap();
+    bad["money_holder_came"] = json!(150);
+    let err = call(&app, "scores.set_weights", bad).unwrap_err();
+    assert_eq!(err.field(), Some("money_holder_came"));
+    assert!(
+        err.message(Lang::Zh)
+            .contains("“老板娘到场”的分值须在 -100 到 100 之间（现为 150）"),
+        "{err}"
+    );
+    assert!(err.message(Lang::En).contains("The money-holder came"));
+    assert_eq!(
+        call(&app, "scores.weights", json!({})).unwrap()["money_holder_came"],
+        json!(10)
+    );
+}

@@ -41,6 +41,7 @@ export const OPS = {
   "invitations.bulk_status": { method: "POST", path: "/api/seminars/{seminar_id}/invitations/status" },
   "scores.get": { method: "GET", path: "/api/stores/{id}/score" },
   "scores.weights": { method: "GET", path: "/api/scores/weights" },
+  "scores.default_weights": { method: "GET", path: "/api/scores/weights/defaults" },
   "scores.set_weights": { method: "PUT", path: "/api/scores/weights" },
   "scores.backtest": { method: "GET", path: "/api/reports/backtest" },
   "scores.recompute": { method: "POST", path: "/api/scores/recompute" },
@@ -188,6 +189,7 @@ export interface OpTypes {
   "invitations.bulk_status": { input: T.InvitationBulkStatus; output: Array<T.Invitation> };
   "scores.get": { input: T.IdInput; output: T.StoreScore };
   "scores.weights": { input: T.Empty; output: T.Weights };
+  "scores.default_weights": { input: T.Empty; output: T.Weights };
   "scores.set_weights": { input: T.Weights; output: T.Weights };
   "scores.backtest": { input: T.Empty; output: T.Backtest };
   "scores.recompute": { input: T.Empty; output: T.Recomputed };

@@ -181,7 +181,11 @@ export type Bowtie = { city: string | null,
 /**
  * All stores (of the city).
  */
-total: number, stages: Array<BowtieStage>, };
+total: number, stages: Array<BowtieStage>, 
+/**
+ * Stores that bought and then went quiet ([`QUIET_DAYS`]), longest quiet first.
+ */
+quiet: Array<Quiet>, quiet_days: number, };
 
 export type BowtieQuery = { city: string | null, };
 
@@ -467,14 +471,22 @@ q: string | null, owner_id: number | null,
 /**
  * `YYYY-MM-DD` for today's follow-ups.
  */
-date: string | null, };
+date: string | null, 
+/**
+ * The store list's segment, stage, quiet flag and order (see [`crate::store::StoreQuery`]).
+ */
+segment_id?: number, stage?: BowStage, quiet?: boolean, sort?: StoreSort, };
 
 /**
  * A file for the UI to save: name, MIME type and base64 content.
  */
 export type FileOut = { file_name: string, mime: string, data_base64: string, };
 
-export type FollowUp = { id: number, seminar_id: number | null, store_id: number, store_name: string, owner_id: number | null, owner_name: string | null, kind: FollowUpKind, channel: Channel, due_date: string, outcome: FollowUpOutcome | null, note: string, lost_reason: string, done_at: string | null, };
+export type FollowUp = { id: number, seminar_id: number | null, store_id: number, store_name: string, owner_id: number | null, owner_name: string | null, kind: FollowUpKind, channel: Channel, due_date: string, outcome: FollowUpOutcome | null, note: string, lost_reason: string, done_at: string | null, 
+/**
+ * The store's lead score today, to one decimal (lists put the hottest first within a day).
+ */
+score: number, };
 
 /**
  * The deal a follow-up closes: written through the `deal` module (quota rules included) for
@@ -1143,6 +1155,21 @@ tables_freed: Array<number>, kept_with_assistant: number, created_at: string, };
 
 export type ProposalStatus = "open" | "accepted" | "rejected";
 
+export type Quiet = { store_id: number, store_name: string, city: string, 
+/**
+ * The day of its last closed deal.
+ */
+last_deal: string, 
+/**
+ * The last day anything happened with it (a deal, an invitation, a touch, a follow-up, an
+ * attendance).
+ */
+last_activity: string, 
+/**
+ * Days since then (at least [`QUIET_DAYS`]).
+ */
+days: number, };
+
 /**
  * What a seminar does with a deal at a limited tier whose quota is taken: refuse it, or record
  * it with a warning (the lecturer promised the price to everyone in the room, say).
@@ -1750,13 +1777,50 @@ referral_commission_bp: number, source: string, note: string, };
 
 export type StoreLevel = "A" | "B" | "C";
 
-export type StorePage = { items: Array<Store>, total: number, page: number, page_size: number, };
+/**
+ * A store on the list, with its lead score and its place on the bow-tie.
+ */
+export type StoreListItem = { 
+/**
+ * The lead score today, to one decimal.
+ */
+score: number, 
+/**
+ * The furthest bow-tie stage reached.
+ */
+stage: BowStage, 
+/**
+ * It bought and then went quiet (成交后沉默 · 下场可邀).
+ */
+quiet: boolean, id: number, name: string, city: string, district: string, address: string, industry: string, level: StoreLevel, key_customer: boolean, referrer_id: number | null, referrer_name: string | null, 
+/**
+ * The referrer's commission on this store, in basis points (1% = 100).
+ */
+referral_commission_bp: number, 
+/**
+ * Where the store came from (来源), e.g. 地推, 转介绍, an imported list.
+ */
+source: string, note: string, contact_count: number, created_at: string, };
+
+export type StorePage = { items: Array<StoreListItem>, total: number, page: number, page_size: number, };
 
 export type StoreQuery = { 
 /**
  * Matches the store's name, district, address, or a contact's name or phone.
  */
 q: string | null, city: string | null, 
+/**
+ * Only the stores of this saved segment (客户分群).
+ */
+segment_id?: number, 
+/**
+ * Only the stores at this bow-tie stage (the furthest reached).
+ */
+stage?: BowStage, 
+/**
+ * Only the stores that bought and then went quiet (成交后沉默).
+ */
+quiet?: boolean, sort?: StoreSort, 
 /**
  * 1-based.
  */
@@ -1777,9 +1841,18 @@ engagement: number, half_life_days: number,
 reasons: Array<Reason>, };
 
 /**
+ * How the store list is ordered.
+ */
+export type StoreSort = "newest" | "name" | "score_desc" | "score_asc";
+
+/**
  * A store's place on the bow-tie: the furthest stage reached, and each stage's first day.
  */
-export type StoreStage = { store_id: number, stage: BowStage, reached: Array<Reached>, };
+export type StoreStage = { store_id: number, stage: BowStage, reached: Array<Reached>, 
+/**
+ * Set when it bought and then went quiet ([`QUIET_DAYS`]).
+ */
+quiet: Quiet | null, };
 
 export type StoreUpdate = { id: number, name: string, city: string, district: string, address: string, industry: string, level: StoreLevel, key_customer: boolean, referrer_id: number | null, 
 /**

@@ -107,6 +107,7 @@ const ORGANIZER = [
   { page: "stores", hash: "#/stores" },
   { page: "stores: new store", hash: "#/stores", open: "[data-test=new-store]" },
   { page: "stores: store drawer", hash: "#/stores", open: "[data-test=store-table] .el-table__row" },
+  { page: "stores: hottest store's drawer (score reasons, bow-tie)", hash: "#/stores", sort: "[data-test=store-table] th.is-sortable", open: "[data-test=store-table] .el-table__row" },
   { page: "partners", hash: "#/partners" },
   { page: "partners: record a payout", hash: "#/partners", open: "[data-test=partner-pay]" },
   { page: "staff", hash: "#/staff" },
@@ -116,7 +117,8 @@ const ORGANIZER = [
   { page: "head office sync", hash: "#/sync" },
   { page: "settings: general", hash: "#/settings" },
   { page: "settings: backup", hash: "#/settings", tab: 1 },
-  { page: "settings: about", hash: "#/settings", tab: 2 },
+  { page: "settings: score weights", hash: "#/settings", tab: 2 },
+  { page: "settings: about", hash: "#/settings", tab: 3 },
 ];
 
 async function organizerRows(lang) {
@@ -138,6 +140,10 @@ async function organizerRows(lang) {
     await page.goto(`${server.url}${hash}`);
     await page.reload();
     await settle(page);
+    if (p.sort) {
+      await page.locator(p.sort).first().click();
+      await settle(page);
+    }
     if (p.tab !== undefined) {
       await page.locator(".el-tabs__item").nth(p.tab).click();
       await settle(page);
