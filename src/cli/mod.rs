@@ -117,6 +117,7 @@ fn execute(app: App, command: Command, lang: Lang) -> Result {
                 .map_or(http::Ui::None, http::Ui::Dir);
             let token = admin_token.unwrap_or_else(crate::token::new_token);
             let host = prepare_serve(app, &ui, &token, clock.as_deref())?;
+            crate::hq::background::start(host.app.clone(), crate::hq::background::EVERY);
             if lan {
                 let addr = addr.unwrap_or(SocketAddr::from(([0, 0, 0, 0], lan::DEFAULT_PORT)));
                 serve::lan(&host, addr, token, ui, lang)

@@ -710,3 +710,46 @@ fn the_same_store_and_person_typed_on_two_laptops_become_one() {
         ["13800138000", "13800138001"]
     );
 }
+
+#[test]
+fn the_app_syncs_by_itself_but_never_during_a_live_seminar() {
+    let o = org();
+    let changsha = changsha_with_data(&o);
+    changsha.join();
+    hq::link::save(&changsha.path, &o.changsha).unwrap();
+    let pending = |l: &Laptop| status::status(&l.app.db.conn()).unwrap().pending;
+    assert!(pending(&changsha) > 0);
+    // A live seminar: the background sync waits.
+    changsha
+        .app
+        .db
+        .conn()
+        .execute("UPDATE seminars SET status = 'live'", [])
+        .unwrap();
+    let waiting = pending(&changsha);
+    hq::background::start(changsha.app.clone(), std::time::Duration::from_millis(100));
+    std::thread::sleep(std::time::Duration::from_millis(800));
+    assert!(
+        pending(&changsha) >= waiting,
+        "nothing sent while the seminar is live"
+    );
+    changsha
+        .app
+        .db
+        .conn()
+        .execute("UPDATE seminars SET status = 'closed'", [])
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while pending(&changsha) > 0 && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    assert_eq!(
+        pending(&changsha),
+        0,
+        "sent by itself once the seminar closed"
+    );
+    assert!(status::status(&changsha.app.db.conn())
+        .unwrap()
+        .last_sync_at
+        .is_some());
+}
