@@ -355,4 +355,48 @@ BEGIN
 END $$;
 REVOKE ALL ON FUNCTION hq.me() FROM PUBLIC;
 
+-- The organisation's current state as plain tables for its own BI tool (schema org, documented in
+-- docs/organisation.md): read through a read-only role that sees phones masked (138****8000) and
+-- never the sync's own tables.
+CREATE SCHEMA org;
+CREATE VIEW org.stores AS
+    SELECT r.gid, r.data ->> 'name' AS name, r.data ->> 'city' AS city, r.data ->> 'district' AS district,
+           r.data ->> 'industry' AS industry, r.data ->> 'level' AS level, r.data ->> 'source' AS source,
+           r.data ->> 'referrer_id' AS referrer_gid, r.data ->> 'created_at' AS created_at
+      FROM hq.rows r WHERE r.tbl = 'stores' AND NOT r.deleted;
+CREATE VIEW org.contacts AS
+    SELECT r.gid, r.data ->> 'store_id' AS store_gid, r.data ->> 'name' AS name, r.data ->> 'role' AS role,
+           CASE WHEN r.data ->> 'phone' IS NULL THEN NULL
+                WHEN r.data ->> 'phone_kind' = 'mobile'
+                THEN left(r.data ->> 'phone', 3) || '****' || right(r.data ->> 'phone', 4)
+                ELSE regexp_replace(r.data ->> 'phone', '\d{4}$', '****') END AS phone_masked,
+           (r.data ->> 'opted_out')::int = 1 AS opted_out, r.data ->> 'erased_at' IS NOT NULL AS erased
+      FROM hq.rows r WHERE r.tbl = 'contacts' AND NOT r.deleted;
+CREATE VIEW org.seminars AS
+    SELECT r.gid, r.data ->> 'title' AS title, (r.data ->> 'date')::date AS date, r.data ->> 'city' AS city,
+           (r.data ->> 'capacity')::int AS capacity, r.data ->> 'status' AS status,
+           (r.data ->> 'attribution_days')::int AS attribution_days, l.name AS laptop
+      FROM hq.rows r JOIN hq.seminars s ON s.gid = r.gid LEFT JOIN hq.laptops l ON l.id = s.owner
+     WHERE r.tbl = 'seminars' AND NOT r.deleted;
+CREATE VIEW org.invitations AS
+    SELECT r.gid, r.seminar AS seminar_gid, r.data ->> 'store_id' AS store_gid, r.data ->> 'status' AS status,
+           (r.data ->> 'walk_in')::int = 1 AS walk_in, r.data ->> 'created_at' AS created_at
+      FROM hq.rows r WHERE r.tbl = 'invitations' AND NOT r.deleted;
+CREATE VIEW org.checkins AS
+    SELECT r.gid, r.seminar AS seminar_gid, r.data ->> 'invitation_id' AS invitation_gid, r.data ->> 'at' AS at,
+           (r.data ->> 'companions')::int AS companions, r.data ->> 'undone_at' IS NOT NULL AS undone
+      FROM hq.rows r WHERE r.tbl = 'checkins' AND NOT r.deleted;
+CREATE VIEW org.deals AS
+    SELECT r.gid, r.seminar AS seminar_gid, r.data ->> 'store_id' AS store_gid, r.data ->> 'product_id' AS product_gid,
+           (r.data ->> 'amount_fen')::bigint AS amount_fen, r.data ->> 'payment' AS payment,
+           r.data ->> 'state' AS state, r.data ->> 'at' AS at
+      FROM hq.rows r WHERE r.tbl = 'deals' AND NOT r.deleted;
+DO $$
+DECLARE bi text := 'hx_' || (SELECT short FROM hq.organisation) || '_bi';
+BEGIN
+    EXECUTE format('CREATE ROLE %I NOLOGIN', bi);
+    EXECUTE format('GRANT USAGE ON SCHEMA org TO %I', bi);
+    EXECUTE format('GRANT SELECT ON ALL TABLES IN SCHEMA org TO %I', bi);
+END $$;
+
 INSERT INTO hq.schema_version (version) VALUES (1);

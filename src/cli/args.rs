@@ -315,6 +315,11 @@ pub enum HqCommand {
         #[command(subcommand)]
         command: LaptopCommand,
     },
+    /// Sign-ins for the organisation's BI tool: the plain views of schema org, phones masked
+    Bi {
+        #[command(subcommand)]
+        command: BiCommand,
+    },
     /// Every seminar head office holds, with the laptop that owns it (to find one to hand over)
     Seminars {
         #[arg(long, value_name = "URL")]
@@ -334,6 +339,18 @@ pub enum HqCommand {
         #[arg(long, value_name = "NAME")]
         to: String,
         /// Print {seminar, title, from, to, rows}
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum BiCommand {
+    /// A new read-only sign-in (prints the address to give the BI tool; it holds a secret)
+    Add {
+        #[arg(long, value_name = "URL")]
+        pg: String,
+        /// Print {role, url}
         #[arg(long)]
         json: bool,
     },

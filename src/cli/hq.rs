@@ -3,11 +3,11 @@
 
 use serde_json::json;
 
-use super::args::{HqCommand, LaptopCommand};
+use super::args::{BiCommand, HqCommand, LaptopCommand};
 use super::Result;
 use crate::hq::laptop::{self, NewLaptop};
 use crate::hq::link::Link;
-use crate::hq::{block_on, connect, handover, schema};
+use crate::hq::{bi, block_on, connect, handover, schema};
 use crate::i18n::Lang;
 
 pub(super) fn run(command: &HqCommand, lang: Lang) -> Result {
@@ -35,6 +35,27 @@ pub(super) fn run(command: &HqCommand, lang: Lang) -> Result {
                     lang.pick("总部数据库已是最新，无需改动。组织编号：", "The organisation database is up to date; nothing changed. Organisation id: "),
                     done.organisation
                 );
+            }
+        }
+        HqCommand::Bi {
+            command: BiCommand::Add { pg, json: as_json },
+        } => {
+            let link = Link::parse(pg)?;
+            let reader = block_on(async {
+                let mut client = connect::connect(&link).await?;
+                bi::add(&mut client, &link, &place(&link)).await
+            })?;
+            if *as_json {
+                print_json(&json!(reader));
+            } else {
+                println!(
+                    "{}",
+                    lang.pick(
+                        "已建立只读登录（只能读 org 模式的视图，电话已打码）。把下面的地址交给 BI 工具（里面有密码）：",
+                        "A read-only sign-in is ready (the views of schema org only, phones masked). Give this address to the BI tool (it holds a secret):"
+                    )
+                );
+                println!("{}", reader.url);
             }
         }
         HqCommand::Seminars { pg, json: as_json } => {

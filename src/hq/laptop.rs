@@ -130,6 +130,17 @@ pub async fn revoke(client: &mut Client, place: &str, name: &str) -> Result<(), 
 /// The admin's address with the laptop's role and secret in place of the admin's, and the
 /// organisation and the laptop's name added.
 fn join_url(admin: &Link, role: &str, secret: &str, org: &str, name: &str) -> String {
+    signed_in_as(admin, role, secret, &[("org", org), ("laptop", name)])
+}
+
+/// The admin's address with another role and secret in place of the admin's, and `extra`
+/// parameters added (the CA file the admin's link named stays).
+pub(super) fn signed_in_as(
+    admin: &Link,
+    role: &str,
+    secret: &str,
+    extra: &[(&str, &str)],
+) -> String {
     let (scheme, rest) = admin
         .pg
         .split_once("://")
@@ -139,8 +150,10 @@ fn join_url(admin: &Link, role: &str, secret: &str, org: &str, name: &str) -> St
     if let Some(ca) = &admin.ca_file {
         params.push(("sslrootcert".into(), ca.display().to_string()));
     }
-    params.push(("org".into(), org.into()));
-    params.push(("laptop".into(), name.into()));
+    params.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+    if params.is_empty() {
+        return format!("{scheme}://{role}:{secret}@{host_part}");
+    }
     let ours = serde_urlencoded::to_string(&params).expect("url encoding");
     let sep = if host_part.contains('?') { '&' } else { '?' };
     format!("{scheme}://{role}:{secret}@{host_part}{sep}{ours}")

@@ -37,7 +37,7 @@ fn stderr(out: &Output) -> String {
 }
 
 /// Runs `sql` signed in with `url` (a join link or an admin URL); the first column of the first row.
-fn query_as(url: &str, sql: &str) -> Result<Option<String>, Failure> {
+pub(crate) fn query_as(url: &str, sql: &str) -> Result<Option<String>, Failure> {
     let link = Link::parse(url)?;
     hq::block_on(async move {
         let client = hq::connect::connect(&link).await?;

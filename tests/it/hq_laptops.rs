@@ -753,3 +753,43 @@ fn the_app_syncs_by_itself_but_never_during_a_live_seminar() {
         .last_sync_at
         .is_some());
 }
+
+#[test]
+fn the_bi_tool_reads_plain_views_with_phones_masked_and_nothing_else() {
+    let o = org();
+    let changsha = changsha_with_data(&o);
+    changsha.join();
+    changsha.sync();
+    let admin = cluster().url(&o.db);
+    let reader = json_of(&huixiao(&["hq", "bi", "add", "--pg", &admin, "--json"]));
+    let url = reader["url"].as_str().unwrap();
+    let read = |sql: &str| crate::hq::query_as(url, sql);
+    assert_eq!(
+        read("SELECT string_agg(phone_masked, ',' ORDER BY phone_masked) FROM org.contacts")
+            .unwrap()
+            .as_deref(),
+        Some("138****8000,138****8001")
+    );
+    assert_eq!(
+        read("SELECT title || ' · ' || laptop FROM org.seminars")
+            .unwrap()
+            .as_deref(),
+        Some("幼儿园招生增长研讨会 · 长沙")
+    );
+    assert_eq!(
+        read("SELECT count(*)::text FROM org.stores")
+            .unwrap()
+            .as_deref(),
+        Some("2")
+    );
+    for forbidden in [
+        "SELECT count(*) FROM hq.rows",
+        "SELECT count(*) FROM hq.history",
+        "SELECT hq.pull('0'::xid8, 0, 10)",
+    ] {
+        let err = read(forbidden)
+            .unwrap_err()
+            .message(huixiao::i18n::Lang::En);
+        assert!(err.contains("permission denied"), "{forbidden}: {err}");
+    }
+}
