@@ -130,3 +130,88 @@ fn a_sync_killed_anywhere_loses_nothing_and_applies_nothing_twice() {
     );
     eprintln!("killed mid-pull {killed} times");
 }
+
+/// A TCP proxy in front of PostgreSQL that holds every chunk `delay` before passing it on: a slow
+/// network. Answers the port to connect to.
+fn slow_proxy(to: u16, delay: Duration) -> u16 {
+    use std::io::{Read, Write};
+    use std::net::{TcpListener, TcpStream};
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for client in listener.incoming().flatten() {
+            let Ok(server) = TcpStream::connect(("127.0.0.1", to)) else {
+                continue;
+            };
+            for (mut from, mut into) in [
+                (client.try_clone().unwrap(), server.try_clone().unwrap()),
+                (server, client),
+            ] {
+                std::thread::spawn(move || {
+                    let mut buf = [0u8; 16384];
+                    while let Ok(n) = from.read(&mut buf) {
+                        if n == 0 {
+                            break;
+                        }
+                        std::thread::sleep(delay);
+                        if into.write_all(&buf[..n]).is_err() {
+                            break;
+                        }
+                    }
+                    let _ = into.shutdown(std::net::Shutdown::Both);
+                });
+            }
+        }
+    });
+    port
+}
+
+#[test]
+fn the_door_never_waits_on_a_sync_over_a_slow_network() {
+    let o = org();
+    let dir = tempfile::tempdir().unwrap();
+    let path = joined_laptop(dir.path(), &o.changsha, 600);
+    // The same laptop, reaching head office through a network that holds each packet 400 ms.
+    let proxy = slow_proxy(cluster().port, Duration::from_millis(400));
+    let slow = o
+        .changsha
+        .replace(&format!(":{}/", cluster().port), &format!(":{proxy}/"));
+    let app = App::open(&path).unwrap();
+    let link = Link::parse(&slow).unwrap();
+    let syncing = {
+        let app = app.clone();
+        std::thread::spawn(move || hq::block_on(hq::sync::sync(&app, &link)))
+    };
+    // Meanwhile the door writes, as check-ins do: each write takes the database in turn.
+    std::thread::sleep(Duration::from_millis(300));
+    let mut slowest = Duration::ZERO;
+    let mut writes = 0;
+    while !syncing.is_finished() && writes < 100 {
+        let t = std::time::Instant::now();
+        app.db
+            .write(|tx| {
+                tx.execute(
+                    "INSERT INTO stores (name, city, level, created_at) VALUES (?1, '长沙', 'B', '2026-11-30T00:00:00Z')",
+                    [format!("门口{writes}")],
+                )?;
+                Ok(())
+            })
+            .unwrap();
+        slowest = slowest.max(t.elapsed());
+        writes += 1;
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let report = syncing.join().unwrap().unwrap();
+    assert!(report.pushed >= 1200, "{report:?}");
+    assert!(
+        writes >= 20,
+        "the sync ran long enough to overlap the writes ({writes})"
+    );
+    // A round trip to head office takes ≥ 800 ms here; a write never waited for one (it waits
+    // at most for the sync's own short local steps: stamping a batch, applying a page).
+    assert!(
+        slowest < Duration::from_millis(600),
+        "the slowest write waited {slowest:?} while the sync talked to head office"
+    );
+    eprintln!("{writes} writes during the sync, the slowest {slowest:?}");
+}
