@@ -277,3 +277,45 @@ fn an_unreachable_or_wrong_address_is_said_in_words() {
         stderr(&nodb)
     );
 }
+
+#[test]
+fn over_tls_a_laptop_checks_head_offices_certificate() {
+    let url = cluster().database();
+    // Head office's address with TLS required and the CA that signed the server's certificate.
+    let tls = url.replace("sslmode=disable", "sslmode=require")
+        + &format!("&sslrootcert={}", cluster().ca_file().display());
+    let init = huixiao(&["hq", "init", "--pg", &tls, "--json"]);
+    assert!(init.status.success(), "{}", stderr(&init));
+    let added = json_of(&huixiao(&[
+        "hq", "laptop", "add", "--pg", &tls, "--name", "长沙", "--cities", "长沙", "--json",
+    ]));
+    let join = added["join_url"].as_str().unwrap();
+    assert!(
+        join.contains("sslmode=require") && join.contains("sslrootcert="),
+        "{join}"
+    );
+    // Signed in over TLS (SCRAM inside it), as the laptop.
+    assert_eq!(
+        query_as(
+            join,
+            "SELECT ssl::text FROM pg_stat_ssl WHERE pid = pg_backend_pid()"
+        )
+        .unwrap()
+        .as_deref(),
+        Some("true")
+    );
+    // Another CA (the system's bundle: it never signed this server): refused, said in words.
+    let untrusted = join
+        .split('&')
+        .filter(|p| !p.starts_with("sslrootcert="))
+        .collect::<Vec<_>>()
+        .join("&");
+    let err = query_as(&untrusted, "SELECT 1")
+        .unwrap_err()
+        .message(Lang::Zh);
+    assert!(err.contains("连不上总部数据库"), "{err}");
+    assert!(
+        !err.contains(join.split(':').nth(2).unwrap().split('@').next().unwrap()),
+        "no secret in: {err}"
+    );
+}

@@ -92,6 +92,7 @@ impl Cluster {
         let data = dir.join("data");
         let pwfile = dir.join("pw");
         std::fs::write(&pwfile, SUPERUSER_SECRET).unwrap();
+        certificates(&dir);
         if is_root() {
             run(
                 {
@@ -122,8 +123,9 @@ impl Cluster {
             .arg(&data)
             .arg("-o")
             .arg(format!(
-                "-c listen_addresses=127.0.0.1 -p {port} -k {} -c fsync=off -c max_connections=200",
-                dir.display()
+                "-c listen_addresses=127.0.0.1 -p {port} -k {d} -c fsync=off -c max_connections=200 \
+                 -c ssl=on -c ssl_cert_file={d}/server.crt -c ssl_key_file={d}/server.key",
+                d = dir.display()
             ))
             .arg("-l")
             .arg(dir.join("log"))
@@ -133,6 +135,11 @@ impl Cluster {
         // SAFETY: registers a plain extern "C" function with no arguments.
         unsafe { libc::atexit(stop_at_exit) };
         Cluster { port, dir, bin }
+    }
+
+    /// The CA that signed the server's certificate (what a link's `sslrootcert` names).
+    pub fn ca_file(&self) -> PathBuf {
+        self.dir.join("ca.crt")
     }
 
     /// The superuser's URL for database `db`.
@@ -190,6 +197,30 @@ impl Cluster {
             .unwrap()
             .to_string()
     }
+}
+
+/// A CA and the server certificate it signed (for localhost and 127.0.0.1), so the tests can
+/// speak TLS to the cluster and check its certificate as a laptop does.
+fn certificates(dir: &Path) {
+    let ca_key = rcgen::KeyPair::generate().unwrap();
+    let mut ca_params = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
+    ca_params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+    ca_params
+        .distinguished_name
+        .push(rcgen::DnType::CommonName, "Huixiao test CA");
+    let ca = ca_params.self_signed(&ca_key).unwrap();
+    let issuer = rcgen::Issuer::from_params(&ca_params, &ca_key);
+    let key = rcgen::KeyPair::generate().unwrap();
+    let params =
+        rcgen::CertificateParams::new(vec!["localhost".to_string(), "127.0.0.1".to_string()])
+            .unwrap();
+    let cert = params.signed_by(&key, &issuer).unwrap();
+    std::fs::write(dir.join("ca.crt"), ca.pem()).unwrap();
+    std::fs::write(dir.join("server.crt"), cert.pem()).unwrap();
+    let key_file = dir.join("server.key");
+    std::fs::write(&key_file, key.serialize_pem()).unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&key_file, std::fs::Permissions::from_mode(0o600)).unwrap();
 }
 
 fn free_port() -> u16 {
