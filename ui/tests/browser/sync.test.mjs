@@ -83,8 +83,8 @@ test("join head office from the window, receive its staff, and settle a refused 
   const row = page.locator("[data-test=sync-conflicts] .el-table__body-wrapper .el-table__row");
   await row.filter({ hasText: "员工 · 彭大燕" }).waitFor();
   assert.match(await row.innerText(), /只有总部的电脑能修改员工/);
-  assert.match(await row.locator("[data-test=conflict-mine]").allInnerTexts().then((t) => t.join(" ")), /名称：彭大燕/);
-  assert.match(await row.locator("[data-test=conflict-theirs]").allInnerTexts().then((t) => t.join(" ")), /名称：彭小燕/);
+  assert.match(await row.locator("[data-test=conflict-mine]").allInnerTexts().then((t) => t.join(" ")), /名称：「彭大燕」/);
+  assert.match(await row.locator("[data-test=conflict-theirs]").allInnerTexts().then((t) => t.join(" ")), /名称：「彭小燕」/);
   await page.locator(".el-message").first().waitFor({ state: "hidden", timeout: 10_000 });
   await page.screenshot({ path: screenshotPath("sync.png"), fullPage: true });
 
@@ -116,7 +116,7 @@ test("a store head office also invited to an overlapping seminar comes back as a
   await row.filter({ hasText: "小太阳幼儿园" }).waitFor();
   const text = await row.innerText();
   assert.match(text, /另一台电脑邀请/);
-  assert.match(text, /总部：总部大课/, "who holds the store, for which seminar");
+  assert.match(text, /总部已邀请：「总部大课」/, "who holds the store, for which seminar");
   assert.match(text, /长沙招生增长会/);
   await row.locator("[data-test=conflict-cancel-mine]").click();
   await page.locator("[data-test=sync-conflicts]").filter({ hasText: "没有待处理的同步问题" }).waitFor();
