@@ -215,3 +215,68 @@ fn the_door_never_waits_on_a_sync_over_a_slow_network() {
     );
     eprintln!("{writes} writes during the sync, the slowest {slowest:?}");
 }
+
+#[test]
+fn postgresql_crashing_mid_push_loses_nothing_and_applies_nothing_twice() {
+    use crate::pg::Cluster;
+    let pg = Cluster::private();
+    let admin = pg.database();
+    let db = Cluster::db_name(&admin);
+    crate::hq::json_of(&crate::hq::huixiao(&[
+        "hq", "init", "--pg", &admin, "--json",
+    ]));
+    let join = crate::hq::json_of(&crate::hq::huixiao(&[
+        "hq", "laptop", "add", "--pg", &admin, "--name", "长沙", "--cities", "长沙", "--json",
+    ]))["join_url"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let dir = tempfile::tempdir().unwrap();
+    let changsha = joined_laptop(dir.path(), &join, STORES);
+    let sent = count(&changsha, "SELECT count(*) FROM sync_outbox");
+
+    // The sync pushes; PostgreSQL crashes once part of it is in.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_huixiao"))
+        .args(["sync", "--db", changsha.to_str().unwrap(), "--lang", "en"])
+        .env("HUIXIAO_DATA_DIR", dir.path())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    while pg.psql(&db, "SELECT count(*) FROM hq.changes") == "0"
+        && std::time::Instant::now() < deadline
+    {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    pg.crash();
+    let out = child.wait_with_output().unwrap();
+    let midway = count(&changsha, "SELECT count(*) FROM sync_outbox");
+    pg.launch();
+    assert!(!out.status.success(), "the crash came mid-push");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("organisation database"),
+        "said in words: {err}"
+    );
+    assert!(
+        midway > 0 && midway < sent,
+        "part sent, the rest kept ({midway} of {sent})"
+    );
+    let done = crate::hq::json_of(&crate::hq::huixiao(&[
+        "sync",
+        "--db",
+        changsha.to_str().unwrap(),
+        "--json",
+    ]));
+    assert_eq!(done["pending"], 0);
+    assert_eq!(
+        pg.psql(&db, "SELECT count(*) FROM hq.changes"),
+        sent.to_string(),
+        "each change once"
+    );
+    assert_eq!(
+        pg.psql(&db, "SELECT count(*) FROM hq.rows WHERE tbl = 'contacts'"),
+        STORES.to_string()
+    );
+}

@@ -82,7 +82,21 @@ extern "C" fn stop_at_exit() {
 }
 
 impl Cluster {
+    /// The test binary's shared cluster, stopped when the binary exits.
     fn start() -> Cluster {
+        let cluster = Cluster::create();
+        *STARTED.lock().unwrap() = Some((cluster.bin.clone(), cluster.dir.clone()));
+        // SAFETY: registers a plain extern "C" function with no arguments.
+        unsafe { libc::atexit(stop_at_exit) };
+        cluster
+    }
+
+    /// A cluster of one test's own (to crash and restart), removed when dropped.
+    pub fn private() -> Cluster {
+        Cluster::create()
+    }
+
+    fn create() -> Cluster {
         let bin = bin_dir();
         let dir = tempfile::Builder::new()
             .prefix("huixiao-pg-")
@@ -116,25 +130,41 @@ impl Cluster {
             .args(["-E", "UTF8", "--locale=C.UTF-8", "--no-sync"])
             .arg(format!("--pwfile={}", pwfile.display()));
         run(initdb, "initdb");
-        let port = free_port();
-        let mut start = pg_command(&bin, "pg_ctl");
+        let cluster = Cluster {
+            port: free_port(),
+            dir,
+            bin,
+        };
+        cluster.launch();
+        cluster
+    }
+
+    /// Starts the server (again, after [`Cluster::crash`]).
+    pub fn launch(&self) {
+        let mut start = pg_command(&self.bin, "pg_ctl");
         start
             .arg("-D")
-            .arg(&data)
+            .arg(self.dir.join("data"))
             .arg("-o")
             .arg(format!(
                 "-c listen_addresses=127.0.0.1 -p {port} -k {d} -c fsync=off -c max_connections=200 \
                  -c ssl=on -c ssl_cert_file={d}/server.crt -c ssl_key_file={d}/server.key",
-                d = dir.display()
+                port = self.port,
+                d = self.dir.display()
             ))
             .arg("-l")
-            .arg(dir.join("log"))
+            .arg(self.dir.join("log"))
             .args(["-w", "-s", "start"]);
         run(start, "pg_ctl start");
-        *STARTED.lock().unwrap() = Some((bin.clone(), dir.clone()));
-        // SAFETY: registers a plain extern "C" function with no arguments.
-        unsafe { libc::atexit(stop_at_exit) };
-        Cluster { port, dir, bin }
+    }
+
+    /// Stops the server the way a crash does (`pg_ctl stop -m immediate`: no clean shut-down).
+    pub fn crash(&self) {
+        let mut stop = pg_command(&self.bin, "pg_ctl");
+        stop.arg("-D")
+            .arg(self.dir.join("data"))
+            .args(["stop", "-m", "immediate", "-s"]);
+        run(stop, "pg_ctl stop");
     }
 
     /// The CA that signed the server's certificate (what a link's `sslrootcert` names).
@@ -221,6 +251,18 @@ fn certificates(dir: &Path) {
     std::fs::write(&key_file, key.serialize_pem()).unwrap();
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(&key_file, std::fs::Permissions::from_mode(0o600)).unwrap();
+}
+
+impl Drop for Cluster {
+    /// Only a private cluster is ever dropped (the shared one lives in a static).
+    fn drop(&mut self) {
+        let mut stop = pg_command(&self.bin, "pg_ctl");
+        stop.arg("-D")
+            .arg(self.dir.join("data"))
+            .args(["stop", "-m", "immediate", "-s"]);
+        let _ = stop.output();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
 }
 
 fn free_port() -> u16 {
