@@ -236,7 +236,7 @@ fn postgresql_crashing_mid_push_loses_nothing_and_applies_nothing_twice() {
     let sent = count(&changsha, "SELECT count(*) FROM sync_outbox");
 
     // The sync pushes; PostgreSQL crashes once part of it is in.
-    let mut child = Command::new(env!("CARGO_BIN_EXE_huixiao"))
+    let child = Command::new(env!("CARGO_BIN_EXE_huixiao"))
         .args(["sync", "--db", changsha.to_str().unwrap(), "--lang", "en"])
         .env("HUIXIAO_DATA_DIR", dir.path())
         .stdout(std::process::Stdio::null())
