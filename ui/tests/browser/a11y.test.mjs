@@ -5,7 +5,7 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { createRequire } from "node:module";
-import { adminCall, apiCall, openBrowser, startLanServer, startServer, venueToday } from "./harness.mjs";
+import { adminCall, apiCall, openBrowser, recordOps, startLanServer, startServer, venueToday } from "./harness.mjs";
 import { createStation, staffWith, todaySeminar } from "./door.mjs";
 
 const AXE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
@@ -160,11 +160,14 @@ async function organizerRows(lang) {
 
 /** The station pages on a phone: the pairing page, then each role paired through the real flow. */
 async function stationRows(lang) {
+  // One Chromium; each phone is a context of its own (its own storage, so its own pairing).
+  const shared = await openBrowser({ viewport: PHONE, isMobile: true });
+  browsers.push(shared);
   const phone = async () => {
-    const b = await openBrowser({ viewport: PHONE, isMobile: true });
-    browsers.push(b);
-    await b.page.addInitScript((l) => localStorage.setItem("huixiao.lang", l), lang);
-    return b;
+    const context = await shared.browser.newContext({ viewport: PHONE, locale: "zh-CN", ignoreHTTPSErrors: true, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
+    await recordOps(context, "a11y");
+    await context.addInitScript((l) => localStorage.setItem("huixiao.lang", l), lang);
+    return { page: await context.newPage(), context };
   };
   const rows = [];
   const first = await phone();
@@ -174,7 +177,7 @@ async function stationRows(lang) {
   await first.page.goto(`${server.base}/#/station`);
   await settle(first.page);
   rows.push({ page: "station: home (not paired)", ...(await axeScan(first.page)) });
-  await first.browser.close();
+  await first.context.close();
   const roles = [
     ["checkin", today, "checkin"],
     ["assistant", today, "assistant"],
@@ -183,7 +186,7 @@ async function stationRows(lang) {
   ];
   for (const [role, seminar, staffRole] of roles) {
     // A phone per role, paired through the real flow (as stations.test.mjs does).
-    const { page, browser } = await phone();
+    const { page, context } = await phone();
     const staff = await staffWith(server, staffRole);
     const pairing = await createStation(server, seminar.id, staff.id, role);
     await page.goto(`${server.base}/#/station/pair?code=${pairing.pairing_code}`);
@@ -196,7 +199,7 @@ async function stationRows(lang) {
       await settle(page);
       rows.push({ page: "station: assistant deal form", ...(await axeScan(page)) });
     }
-    await browser.close();
+    await context.close();
   }
   return rows;
 }
