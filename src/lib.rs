@@ -29,6 +29,7 @@ pub mod invite_list;
 pub mod lan;
 pub mod logging;
 pub mod matching;
+pub mod money;
 pub mod output;
 pub mod panics;
 pub mod partner;

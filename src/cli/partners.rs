@@ -8,8 +8,8 @@ use crate::api::{self, Host};
 use crate::caller::Caller;
 use crate::error::invalid;
 use crate::i18n::Lang;
+use crate::money::yuan;
 use crate::partner::statement::{statement_in, Format};
-use crate::partner::yuan;
 
 fn fen(v: &Value) -> String {
     yuan(v.as_i64().unwrap_or_default())

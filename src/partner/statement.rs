@@ -5,13 +5,14 @@
 
 use chrono::NaiveDate;
 
-use super::{get_in, stage_label, yuan, PartnerDetail};
+use super::{get_in, stage_label, PartnerDetail};
 use crate::app::App;
 use crate::caller::Caller;
 use crate::error::Result;
 use crate::export::{workbook, Cell, Sheet};
 use crate::i18n::{format_date, Lang};
 use crate::input::IdInput;
+use crate::money::yuan;
 use crate::output::FileOut;
 use crate::pdf::{rgb, Align, Doc, Style, A4};
 use crate::report::{grey, table_head, table_row, MARGIN};

@@ -8,6 +8,7 @@ use crate::error::Result;
 use crate::i18n::format_date;
 use crate::i18n::Lang;
 use crate::input::SeminarScope;
+use crate::money::yuan;
 use crate::output::FileOut;
 use crate::pdf::{rgb, wrap, Align, Doc, Page, Style, A4};
 use crate::stagelog::clock;
@@ -56,7 +57,7 @@ fn cue_line_en(c: &Cue, tiers: &[product::PriceTier]) -> String {
                 "[Price] Reveal tier {}: {} {}{}",
                 c.tier,
                 t.name,
-                money(t.price_fen),
+                yuan(t.price_fen),
                 t.quota
                     .map(|q| format!(" ({q} places only)"))
                     .unwrap_or_default()
@@ -95,7 +96,7 @@ fn cue_line_zh(c: &Cue, tiers: &[product::PriceTier]) -> String {
                     "【报价】亮出第 {} 档：{} {}{}",
                     c.tier,
                     t.name,
-                    money(t.price_fen),
+                    yuan(t.price_fen),
                     t.quota
                         .map(|q| format!("（限 {q} 名）"))
                         .unwrap_or_default()
@@ -105,19 +106,6 @@ fn cue_line_zh(c: &Cue, tiers: &[product::PriceTier]) -> String {
         }
         CueAction::StartClosing => format!("【成交】通知助教：开始逐桌成交{note}"),
     }
-}
-
-/// ¥12,800.00 from fen.
-fn money(fen: i64) -> String {
-    let yuan = (fen / 100).to_string();
-    let mut grouped = String::new();
-    for (i, c) in yuan.chars().enumerate() {
-        if i > 0 && (yuan.len() - i).is_multiple_of(3) {
-            grouped.push(',');
-        }
-        grouped.push(c);
-    }
-    format!("¥{grouped}.{:02}", fen % 100)
 }
 
 struct Writer<'d> {
@@ -334,15 +322,4 @@ pub fn pdf_op(app: &App, caller: &Caller, scope: SeminarScope) -> Result<FileOut
         "application/pdf",
         &bytes,
     ))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn money_in_yuan() {
-        assert_eq!(money(1_280_000), "¥12,800.00");
-        assert_eq!(money(98_050), "¥980.50");
-    }
 }
