@@ -8,6 +8,8 @@
 //! - A row whose reference has not arrived yet waits (`sync_waiting`) and is applied once it has.
 //! - A row that cannot be written here (a rule of this database refuses it) becomes a conflict.
 
+use std::collections::HashMap;
+
 use rusqlite::types::Value as Sql;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde_json::Value;
@@ -54,6 +56,7 @@ pub fn apply_page(
     let tx = conn.transaction()?;
     tx.execute_batch("UPDATE sync_state SET capturing = 0")?;
     let mut out = Applied::default();
+    let mut shapes = Shapes::default();
     let mut highest = 0;
     for change in page {
         highest = highest.max(change.hlc);
@@ -66,7 +69,7 @@ pub fn apply_page(
             out.kept_local += 1;
             continue;
         }
-        match attempt(&tx, change)? {
+        match attempt(&tx, &mut shapes, change)? {
             Some(Outcome::Done) => {
                 tx.execute(
                     "DELETE FROM sync_waiting WHERE tbl = ?1 AND gid = ?2",
@@ -86,7 +89,7 @@ pub fn apply_page(
             }
         }
     }
-    out.applied += retry_waiting(&tx, now)?;
+    out.applied += retry_waiting(&tx, &mut shapes, now)?;
     out.waiting = tx.query_row("SELECT count(*) FROM sync_waiting", [], |r| {
         r.get::<_, i64>(0)
     })? as usize;
@@ -102,13 +105,16 @@ pub fn apply_page(
 /// it cannot be written here (a reference missing, or a rule of this database refuses it).
 pub fn apply_one(tx: &Connection, change: &Pulled) -> Result<bool> {
     tx.execute_batch("UPDATE sync_state SET capturing = 0")?;
-    let done = matches!(attempt(tx, change)?, Some(Outcome::Done));
+    let done = matches!(
+        attempt(tx, &mut Shapes::default(), change)?,
+        Some(Outcome::Done)
+    );
     tx.execute_batch("UPDATE sync_state SET capturing = 1")?;
     Ok(done)
 }
 
 /// Rows that waited for a reference, applied now that it may have come; until nothing moves.
-fn retry_waiting(tx: &Connection, now: &str) -> Result<usize> {
+fn retry_waiting(tx: &Connection, shapes: &mut Shapes, now: &str) -> Result<usize> {
     let mut done = 0;
     loop {
         let waiting: Vec<Pulled> = tx
@@ -127,7 +133,7 @@ fn retry_waiting(tx: &Connection, now: &str) -> Result<usize> {
             .collect::<rusqlite::Result<_>>()?;
         let mut moved = 0;
         for change in &waiting {
-            match attempt(tx, change)? {
+            match attempt(tx, shapes, change)? {
                 Some(Outcome::Waits) => continue,
                 Some(Outcome::Done) => moved += 1,
                 None => conflict(tx, change, now)?,
@@ -144,23 +150,41 @@ fn retry_waiting(tx: &Connection, now: &str) -> Result<usize> {
     }
 }
 
+/// The tables' shapes, read once per page (each is two PRAGMAs): None for a table this
+/// database does not have.
+#[derive(Default)]
+struct Shapes(HashMap<&'static str, Option<Shape>>);
+
+impl Shapes {
+    fn of(&mut self, tx: &Connection, table: &'static str) -> Result<Option<&Shape>> {
+        if !self.0.contains_key(table) {
+            let exists: bool = tx.query_row(
+                "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1)",
+                [table],
+                |r| r.get(0),
+            )?;
+            let shape = if exists {
+                Some(shape(tx, table)?)
+            } else {
+                None
+            };
+            self.0.insert(table, shape);
+        }
+        Ok(self.0[table].as_ref())
+    }
+}
+
 /// Writes one change inside a savepoint; None when this database refuses it (nothing written).
-fn attempt(tx: &Connection, change: &Pulled) -> Result<Option<Outcome>> {
+fn attempt(tx: &Connection, shapes: &mut Shapes, change: &Pulled) -> Result<Option<Outcome>> {
     let Some(table) = find(&change.tbl) else {
         // A table this version of the app does not know: nothing to write it into.
         return Ok(Some(Outcome::Done));
     };
-    let exists: bool = tx.query_row(
-        "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1)",
-        [table.name],
-        |r| r.get(0),
-    )?;
-    if !exists {
+    let Some(s) = shapes.of(tx, table.name)? else {
         return Ok(Some(Outcome::Done));
-    }
-    let s = shape(tx, table.name)?;
+    };
     tx.execute_batch("SAVEPOINT pulled")?;
-    match write(tx, table.name, &s, change) {
+    match write(tx, table.name, s, change) {
         Ok(outcome) => {
             tx.execute_batch("RELEASE pulled")?;
             Ok(Some(outcome))
