@@ -57,6 +57,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         include_str!("../migrations/0013_partner_payouts.sql"),
     ),
     ("0014_sync", include_str!("../migrations/0014_sync.sql")),
+    (
+        "0017_score_cache_invited",
+        include_str!("../migrations/0017_score_cache_invited.sql"),
+    ),
 ];
 
 /// The schema version this build of the app writes.

@@ -102,9 +102,11 @@ pub(super) fn schedule_missing(
 ) -> Result<()> {
     let ids: Vec<i64> = conn
         .prepare_cached(
-            "SELECT i.id FROM invitations i JOIN seminars m ON m.id = i.seminar_id
-             WHERE m.status IN ('planning', 'inviting') AND i.walk_in = 0
-               AND i.status IN ('invited', 'confirmed') AND (?1 IS NULL OR i.inviter_id = ?1)
+            // From the few seminars still inviting to their invitations (by the seminar-status
+            // index), never a scan of every invitation of every year.
+            "SELECT i.id FROM seminars m CROSS JOIN invitations i ON i.seminar_id = m.id
+             WHERE m.status IN ('planning', 'inviting') AND i.status IN ('invited', 'confirmed')
+               AND i.walk_in = 0 AND (?1 IS NULL OR i.inviter_id = ?1)
                AND NOT EXISTS (SELECT 1 FROM touches t WHERE t.invitation_id = i.id)",
         )?
         .query_map([inviter_id], |r| r.get(0))?

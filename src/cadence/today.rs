@@ -89,7 +89,9 @@ pub fn today(app: &App, q: TodayQuery) -> Result<Vec<TodayTouch>> {
         schedule_missing(&tx, q.inviter_id, &now)?;
         tx.commit()?;
     }
-    today_in(app, &conn, &q)
+    let mut touches = today_in(app, &conn, &q)?;
+    hot_first(app, &mut conn, &mut touches)?;
+    Ok(touches)
 }
 
 struct SeminarInfo {
@@ -143,33 +145,27 @@ fn today_in(app: &App, conn: &Connection, q: &TodayQuery) -> Result<Vec<TodayTou
         return Ok(Vec::new());
     };
     let mut stmt = conn.prepare_cached(
-        "WITH due AS (
-            SELECT t.id AS tid, t.invitation_id AS iid, t.step, t.kind, t.channel, t.due_date, t.call_back_at,
-                   i.seminar_id, i.status, i.store_id, i.inviter_id, i.cadence
-            FROM invitations i JOIN touches t ON t.invitation_id = i.id
-            WHERE (?1 IS NULL OR i.inviter_id = ?1) AND (?2 IS NULL OR i.seminar_id = ?2)
-              AND i.status IN ('invited', 'confirmed') AND t.done_at IS NULL AND t.due_date <= ?3
-         ),
-         inv AS (SELECT DISTINCT iid FROM due),
-         pick AS (
-            SELECT inv.iid, (SELECT c.id FROM invitation_guests g JOIN contacts c ON c.id = g.contact_id
-                             WHERE g.invitation_id = inv.iid AND c.erased_at IS NULL
-                             ORDER BY c.opted_out, CASE c.role WHEN 'owner_spouse' THEN 0 WHEN 'owner' THEN 1
-                                      WHEN 'manager' THEN 2 ELSE 3 END, c.id LIMIT 1) AS cid
-            FROM inv
-         ),
-         picked AS (
-            SELECT pick.iid, pick.cid,
-                   (SELECT k.code FROM tickets k WHERE k.invitation_id = pick.iid AND k.revoked_at IS NULL
-                    ORDER BY k.contact_id IS NOT pick.cid, k.id LIMIT 1) AS code
-            FROM pick
-         )
-         SELECT due.tid, due.iid, due.step, due.kind, due.channel, due.due_date, due.call_back_at,
-                due.seminar_id, due.status, due.store_id, s.name, s.industry, due.inviter_id, f.name,
-                c.id, c.name, c.role, c.phone, c.phone_kind, c.opted_out, picked.code, due.cadence
-         FROM due JOIN picked ON picked.iid = due.iid JOIN stores s ON s.id = due.store_id
-         LEFT JOIN staff f ON f.id = due.inviter_id
-         LEFT JOIN contacts c ON c.id = picked.cid",
+        // From the seminars still open to their live invitations and their open touches (never
+        // a walk through every touch of every year), with the guest to contact (the money-holder
+        // first, opted-out ones last) and that guest's ticket.
+        "SELECT t.id, i.id, t.step, t.kind, t.channel, t.due_date, t.call_back_at,
+                i.seminar_id, i.status, i.store_id, s.name, s.industry, i.inviter_id, f.name,
+                c.id, c.name, c.role, c.phone, c.phone_kind, c.opted_out,
+                (SELECT k.code FROM tickets k WHERE k.invitation_id = i.id AND k.revoked_at IS NULL
+                 ORDER BY k.contact_id IS NOT c.id, k.id LIMIT 1),
+                i.cadence
+         FROM seminars m CROSS JOIN invitations i ON i.seminar_id = m.id
+              CROSS JOIN touches t ON t.invitation_id = i.id AND t.done_at IS NULL
+              CROSS JOIN stores s ON s.id = i.store_id
+              LEFT JOIN staff f ON f.id = i.inviter_id
+              LEFT JOIN contacts c ON c.id =
+                  (SELECT c.id FROM invitation_guests g JOIN contacts c ON c.id = g.contact_id
+                   WHERE g.invitation_id = i.id AND c.erased_at IS NULL
+                   ORDER BY c.opted_out, CASE c.role WHEN 'owner_spouse' THEN 0 WHEN 'owner' THEN 1
+                            WHEN 'manager' THEN 2 ELSE 3 END, c.id LIMIT 1)
+         WHERE m.status IN ('planning', 'inviting', 'live') AND (?2 IS NULL OR m.id = ?2)
+           AND i.status IN ('invited', 'confirmed') AND (?1 IS NULL OR i.inviter_id = ?1)
+           AND t.due_date <= ?3",
     )?;
     let mut out = Vec::new();
     // An invitation following its segment's own cadence: its steps, read once per distinct copy.
@@ -260,11 +256,15 @@ fn today_in(app: &App, conn: &Connection, q: &TodayQuery) -> Result<Vec<TodayTou
             score: 0.0,
         });
     }
-    // Overdue first, then hot (the highest lead score) first; then by date, call-back time, seminar.
+    Ok(out)
+}
+
+/// Overdue first, then hot (the highest lead score) first; then by date, call-back time, seminar.
+fn hot_first(app: &App, conn: &mut Connection, out: &mut [TodayTouch]) -> Result<()> {
     let stores: Vec<i64> = out.iter().map(|t| t.store_id).collect();
     let day = crate::score::Day::of(conn, venue::today(app, conn, None)?)?;
-    let scores = crate::score::scores(conn, Some(&stores), &day, false)?;
-    for t in &mut out {
+    let scores = crate::score::scores_kept(conn, &stores, &day)?;
+    for t in out.iter_mut() {
         t.score = crate::score::round1(scores.get(&t.store_id).copied().unwrap_or(0.0));
     }
     out.sort_by(|a, b| {
@@ -281,5 +281,5 @@ fn today_in(app: &App, conn: &Connection, q: &TodayQuery) -> Result<Vec<TodayTou
                     .then(a.touch_id.cmp(&b.touch_id))
             })
     });
-    Ok(out)
+    Ok(())
 }

@@ -11,8 +11,8 @@ use super::facts::{self, Scope, Sum};
 use super::Weights;
 use crate::error::Result;
 
-/// Above this many stores to compute, one pass over all the facts beats one query per store.
-const BULK: usize = 2000;
+/// Above this many stores to compute, one pass over all the facts beats reading theirs by index.
+const BULK: usize = 20_000;
 
 /// Where scores are read and computed: the day, the time zone deals are read in, the weights.
 #[derive(Debug, Clone, Copy)]
@@ -56,6 +56,41 @@ pub fn scores(
     day: &Day,
     persist: bool,
 ) -> Result<HashMap<i64, f64>> {
+    let (mut out, missing) = cached(conn, stores, day)?;
+    let computed = compute(conn, &missing, day)?;
+    if persist {
+        keep(conn, &computed, day.today)?;
+    }
+    for (id, s) in computed {
+        out.insert(id, day.score(s.fit, s.engagement, day.today));
+    }
+    Ok(out)
+}
+
+/// The scores of `stores` for a page that only reads (today's touches): those not kept are
+/// computed and kept in a write transaction of their own, so the next read finds them. The facts
+/// are read inside that transaction: a check-in arriving meanwhile cannot leave a stale score.
+pub fn scores_kept(conn: &mut Connection, stores: &[i64], day: &Day) -> Result<HashMap<i64, f64>> {
+    let (mut out, missing) = cached(conn, Some(stores), day)?;
+    if missing.is_empty() {
+        return Ok(out);
+    }
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let computed = compute(&tx, &missing, day)?;
+    keep(&tx, &computed, day.today)?;
+    tx.commit()?;
+    for (id, s) in computed {
+        out.insert(id, day.score(s.fit, s.engagement, day.today));
+    }
+    Ok(out)
+}
+
+/// The kept scores still valid on `day`, and the stores whose score must be computed.
+fn cached(
+    conn: &Connection,
+    stores: Option<&[i64]>,
+    day: &Day,
+) -> Result<(HashMap<i64, f64>, Vec<i64>)> {
     let mut out = HashMap::new();
     let mut missing = Vec::new();
     const COLS: &str = "store_id, fit, engagement, as_of, stale_on";
@@ -97,32 +132,24 @@ pub fn scores(
             }
         }
     }
-    let computed = compute(conn, &missing, day)?;
-    if persist {
-        keep(conn, &computed, day.today)?;
-    }
-    for (id, s) in computed {
-        out.insert(id, day.score(s.fit, s.engagement, day.today));
-    }
-    Ok(out)
+    Ok((out, missing))
 }
 
 /// The sums of `stores` from their facts (stores that do not exist are left out).
 fn compute(conn: &Connection, stores: &[i64], day: &Day) -> Result<Vec<(i64, Sum)>> {
     let mut out = Vec::with_capacity(stores.len());
-    if stores.len() > BULK {
-        let mut all = facts::read(conn, Scope::All, day.today, day.tz)?;
-        for &id in stores {
-            if let Some(points) = all.remove(&id) {
-                out.push((id, facts::sum(&points, &day.weights, day.today)));
-            }
-        }
+    if stores.is_empty() {
+        return Ok(out);
+    }
+    let scope = if stores.len() > BULK {
+        Scope::All
     } else {
-        for &id in stores {
-            let mut one = facts::read(conn, Scope::One(id), day.today, day.tz)?;
-            if let Some(points) = one.remove(&id) {
-                out.push((id, facts::sum(&points, &day.weights, day.today)));
-            }
+        Scope::Stores(stores)
+    };
+    let mut facts = facts::read(conn, scope, day.today, day.tz)?;
+    for &id in stores {
+        if let Some(points) = facts.remove(&id) {
+            out.push((id, facts::sum(&points, &day.weights, day.today)));
         }
     }
     Ok(out)

@@ -69,18 +69,22 @@ pub struct Point {
     pub about: String,
 }
 
-/// Which stores to read: one, or all of them.
+/// Which stores to read: some (one, or a page of them), or all of them.
 #[derive(Debug, Clone, Copy)]
-pub enum Scope {
-    One(i64),
+pub enum Scope<'a> {
+    Stores(&'a [i64]),
     All,
 }
 
-impl Scope {
-    /// A condition on `col` and the value bound to `?2` (all stores: a constant true).
-    fn on(self, col: &str) -> (String, Option<i64>) {
+impl Scope<'_> {
+    /// A condition on `col` and the value bound to `?2`: the stores as a JSON array, walked by the
+    /// index on `col`; all stores: a constant true.
+    fn on(self, col: &str) -> (String, Option<String>) {
         match self {
-            Scope::One(id) => (format!("{col} = ?2"), Some(id)),
+            Scope::Stores(ids) => (
+                format!("{col} IN (SELECT value FROM json_each(?2))"),
+                Some(serde_json::to_string(ids).unwrap_or_else(|_| "[]".into())),
+            ),
             Scope::All => ("?2 IS NULL".into(), None),
         }
     }
@@ -95,7 +99,7 @@ fn day(s: &str) -> Option<NaiveDate> {
 /// `tz` reads a deal's time as a day.
 pub fn read(
     conn: &Connection,
-    scope: Scope,
+    scope: Scope<'_>,
     today: NaiveDate,
     tz: chrono_tz::Tz,
 ) -> Result<HashMap<i64, Vec<Point>>> {

@@ -22,7 +22,7 @@ mod cache;
 mod facts;
 mod weights;
 
-pub use cache::{recompute_all, scores, Day};
+pub use cache::{recompute_all, scores, scores_kept, Day};
 pub use facts::{ReasonKind, Sum};
 pub use weights::{default_weights, set_weights, weights, weights_in, Weights};
 
@@ -108,7 +108,7 @@ pub fn of_store_in(
     store::get_in(conn, store_id)?;
     let day = Day::of(conn, today)?;
     let w = day.weights;
-    let points = facts::read(conn, facts::Scope::One(store_id), today, day.tz)?
+    let points = facts::read(conn, facts::Scope::Stores(&[store_id]), today, day.tz)?
         .remove(&store_id)
         .unwrap_or_default();
     let sum = facts::sum(&points, &w, today);

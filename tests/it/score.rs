@@ -554,3 +554,44 @@ fn a_weight_out_of_range_is_named_and_nothing_is_saved() {
         json!(10)
     );
 }
+
+#[test]
+fn inviting_keeps_a_stores_kept_score_and_the_next_fact_drops_it() {
+    let app = app();
+    let w = world(&app); // a level A store, a seminar on 2026-11-29
+    assert_eq!(listed(&app, w.store), 15.0);
+    assert_eq!(cached_rows(&app, w.store), 1);
+    // Merely invited: no point, so the kept score stays (5,000 invitations no longer throw away
+    // 5,000 kept scores).
+    let inv = call(
+        &app,
+        "invitations.create",
+        json!({"seminar_id": w.seminar, "store_id": w.store, "contact_ids": [w.spouse]}),
+    )
+    .unwrap();
+    assert_eq!(
+        cached_rows(&app, w.store),
+        1,
+        "an invitation alone is no fact"
+    );
+    // Confirmed: +10, the kept score is dropped in the same transaction …
+    call(
+        &app,
+        "invitations.set_status",
+        json!({"id": inv["id"], "status": "confirmed"}),
+    )
+    .unwrap();
+    assert_eq!(cached_rows(&app, w.store), 0);
+    // … and today's touches (a page that only reads) computes it and keeps it for the next read.
+    let today = call(&at(&app, 2026, 11, 28), "touches.today", json!({})).unwrap();
+    let mine: Vec<f64> = today
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| t["store_id"] == json!(w.store))
+        .map(|t| t["score"].as_f64().unwrap())
+        .collect();
+    assert!(!mine.is_empty(), "{today}");
+    assert!(mine.iter().all(|&s| s == 25.0), "{mine:?}");
+    assert_eq!(cached_rows(&app, w.store), 1);
+}
