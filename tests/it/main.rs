@@ -22,6 +22,8 @@ mod followups;
 mod hq;
 mod hq_faults;
 mod hq_laptops;
+mod hq_mirror;
+mod hq_restore;
 mod hq_sync;
 mod http;
 mod import;
