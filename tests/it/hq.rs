@@ -60,7 +60,7 @@ fn init_prepares_an_empty_database_once() {
     let url = cluster().database();
     let first = json_of(&huixiao(&["hq", "init", "--pg", &url, "--json"]));
     assert_eq!(first["created"], true);
-    assert_eq!(first["schema_version"], 1);
+    assert_eq!(first["schema_version"], 2);
     let org = first["organisation"].as_str().unwrap().to_string();
     assert_eq!(org.len(), 36, "a UUID: {org}");
 
