@@ -20,6 +20,7 @@ mod english;
 mod export;
 mod followups;
 mod hq;
+mod hq_converge;
 mod hq_faults;
 mod hq_invite;
 mod hq_laptops;
