@@ -137,10 +137,21 @@ pub struct Held {
     pub holders: Vec<Holder>,
 }
 
+/// A seminar's attribution window (its first and last day); None for an unknown seminar.
+fn seminar_window(conn: &Connection, seminar_id: i64) -> Result<Option<Window>> {
+    let seminar: Option<(String, i64)> = conn
+        .query_row(
+            "SELECT date, attribution_days FROM seminars WHERE id = ?1",
+            [seminar_id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    Ok(seminar.and_then(|(date, days)| window(Some(&date), Some(days as i32))))
+}
+
 /// What to ask head office for an invitation to seminar `seminar_id`: the seminar's attribution
-/// window (its first and last day), and the organisation-wide ids of `stores` (None: every store,
-/// the builder's list). None when this laptop has not joined an organisation or the seminar is
-/// unknown.
+/// window, and the organisation-wide ids of `stores` (None: every store, the builder's list).
+/// None when this laptop has not joined an organisation or the seminar is unknown.
 pub fn question(
     conn: &Connection,
     seminar_id: i64,
@@ -149,15 +160,7 @@ pub fn question(
     if !super::capture::joined(conn)? {
         return Ok(None);
     }
-    let seminar: Option<(String, i64)> = conn
-        .query_row(
-            "SELECT date, attribution_days FROM seminars WHERE id = ?1",
-            [seminar_id],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()?;
-    let Some(window) = seminar.and_then(|(date, days)| window(Some(&date), Some(days as i32)))
-    else {
+    let Some(window) = seminar_window(conn, seminar_id)? else {
         return Ok(None);
     };
     let gids = match stores {
@@ -191,7 +194,7 @@ pub fn held_stores<'a>(
     if held.holders.is_empty() {
         return Ok(out);
     }
-    let Some((mine, _)) = question(conn, seminar_id, Some(&[]))? else {
+    let Some(mine) = seminar_window(conn, seminar_id)? else {
         return Ok(out);
     };
     let mut local = conn.prepare_cached("SELECT id FROM stores WHERE gid = ?1")?;
