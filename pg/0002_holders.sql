@@ -6,7 +6,8 @@
 -- seminars that other laptops own and that start within the year before p_to (an attribution window
 -- is at most 365 days): the laptop, the seminar's title, date and attribution window. Whether a window
 -- overlaps the inviting seminar's is decided on the laptop, by the one function the invitation-list
--- builder uses (conversion::overlap). A revoked laptop is answered nothing.
+-- builder uses (conversion::overlap). A city laptop is answered about its cities' stores only; a revoked
+-- laptop is answered nothing.
 CREATE FUNCTION hq.holders(p_stores uuid[], p_from date, p_to date)
     RETURNS TABLE (store uuid, invitation uuid, seminar uuid, title text, date text, days integer,
                    laptop text)
@@ -23,6 +24,10 @@ CREATE FUNCTION hq.holders(p_stores uuid[], p_from date, p_to date)
      WHERE me.id IS NOT NULL
        AND sr.data ->> 'date' BETWEEN to_char(p_from - 365, 'YYYY-MM-DD') AND to_char(p_to, 'YYYY-MM-DD')
        AND (p_stores IS NULL OR inv.data ->> 'store_id' = ANY (p_stores::text[]))
+       -- A city laptop can only invite the stores of its cities: only those are asked about.
+       AND (me.is_hq OR EXISTS (SELECT 1 FROM hq.rows st
+                                 WHERE st.tbl = 'stores' AND st.gid = (inv.data ->> 'store_id')::uuid
+                                   AND st.city = ANY (me.cities)))
     $$;
 REVOKE ALL ON FUNCTION hq.holders(uuid[], date, date) FROM PUBLIC;
 DO $$
