@@ -56,8 +56,14 @@ pub(super) fn all() -> Vec<Op> {
         Op::new("territory.report", Get, "/api/reports/territory", Admin, "Coverage, conversion, repurchase and penetration of a city, per district and inviter", conversion::territory),
         Op::new("seminars.set_status", Post, "/api/seminars/{id}/status", Admin, "Move a seminar along its life cycle", seminar::set_status),
         Op::new("invitations.list", Get, "/api/seminars/{seminar_id}/invitations", Admin, "A seminar's invitations, by status, inviter, or a name or the phone's last 4 digits; who arrived and the live tickets", invitation::list),
-        Op::new("invitations.create", Post, "/api/seminars/{seminar_id}/invitations", Admin, "Invite a store, naming who comes", invitation::create),
-        Op::new("invitations.create_many", Post, "/api/seminars/{seminar_id}/invitations/batch", Admin, "Invite many stores at once (the money-holder comes); stores already invited or without contacts are skipped", invitation::create_many),
+        Op::new("invitations.create", Post, "/api/seminars/{seminar_id}/invitations", Admin, "Invite a store, naming who comes; refused when head office, asked briefly, says another laptop holds the store for an overlapping seminar", |app, input: invitation::InvitationInput| {
+            let held = crate::hq::holders::ask(app, input.seminar_id, Some(&[input.store_id]));
+            invitation::create(app, input, &held)
+        }),
+        Op::new("invitations.create_many", Post, "/api/seminars/{seminar_id}/invitations/batch", Admin, "Invite many stores at once (the money-holder comes); stores already invited, without contacts, or held by another laptop for an overlapping seminar are skipped", |app, input: invitation::InvitationBatch| {
+            let held = crate::hq::holders::ask(app, input.seminar_id, Some(&input.store_ids));
+            invitation::create_many(app, input, &held)
+        }),
         Op::new("invitations.update", Put, "/api/invitations/{id}", Admin, "Change who comes, the inviter and the note (tickets follow on a confirmed invitation)", invitation::update),
         Op::new("invitations.set_status", Post, "/api/invitations/{id}/status", Admin, "Confirm, decline, cancel or re-invite an invitation", invitation::set_status),
         Op::new("invitations.undo_batch", Post, "/api/invitations/undo-batch", Admin, "Take back a batch of invitations (the builder's, or a selection of the store list) that nothing has happened to yet; the others stay, each with why", invitation::undo_batch),
@@ -69,8 +75,14 @@ pub(super) fn all() -> Vec<Op> {
         Op::new("scores.set_weights", Put, "/api/scores/weights", Admin, "Change the lead score's weights and half-life; every store is re-scored at once", crate::score::set_weights),
         Op::new("scores.backtest", Get, "/api/reports/backtest", Admin, "Is the score any good: every past seminar's invited stores scored on the day they were invited, against who came and who bought (AUC, top fifth against bottom fifth)", crate::score::backtest::backtest),
         Op::new("scores.recompute", Post, "/api/scores/recompute", Admin, "Compute every store's score again from the facts", crate::score::recompute),
-        Op::with_caller("invite_list.preview", Post, "/api/seminars/{seminar_id}/invite-list/preview", Admin, "The invitation list for a filter or segment: matched, excluded by reason, the N highest scores spread over the inviters, expected turnout; nothing written", crate::invite_list::preview),
-        Op::with_caller("invite_list.create", Post, "/api/seminars/{seminar_id}/invite-list", Admin, "Invite every store of the list in one step, all or nothing", crate::invite_list::create),
+        Op::with_caller("invite_list.preview", Post, "/api/seminars/{seminar_id}/invite-list/preview", Admin, "The invitation list for a filter or segment: matched, excluded by reason, the N highest scores spread over the inviters, expected turnout; nothing written", |app, caller, input: crate::invite_list::InviteListInput| {
+            let held = crate::hq::holders::ask(app, input.seminar_id, None);
+            crate::invite_list::preview(app, caller, input, &held)
+        }),
+        Op::with_caller("invite_list.create", Post, "/api/seminars/{seminar_id}/invite-list", Admin, "Invite every store of the list in one step, all or nothing", |app, caller, input: crate::invite_list::InviteListInput| {
+            let held = crate::hq::holders::ask(app, input.seminar_id, None);
+            crate::invite_list::create(app, caller, input, &held)
+        }),
         Op::new("bowtie.store", Get, "/api/stores/{id}/bowtie", Admin, "A store's stage on the bow-tie (invited … advocate) with the day it reached each", crate::conversion::store_stage_of),
         Op::new("bowtie.report", Get, "/api/reports/bowtie", Admin, "The organisation's bow-tie (of a city): stores per stage, conversion and median days between stages", crate::conversion::bowtie),
         Op::new("segments.list", Get, "/api/segments", Admin, "Saved segments with the number of stores each holds", crate::segment::list),

@@ -28,6 +28,8 @@ use super::{file, prune, BackupReason, BackupWritten};
 use crate::app::App;
 use crate::db::{self, Db};
 use crate::error::{invalid, Error, Result};
+use crate::replica::status::restart_pull;
+use crate::replica::unpushed::{self, Unpushed};
 use crate::settings;
 
 /// The backup to restore: a file of the list, or any Huixiao database (from another laptop).
@@ -45,6 +47,36 @@ pub struct Restored {
     pub stores: i64,
     /// The database as it was, backed up first.
     pub before_restore: BackupWritten,
+    /// On a laptop joined to head office: how many rows had changes that head office had not
+    /// taken yet. The restored data does not hold them (the `before_restore` backup does).
+    pub unpushed: i64,
+    /// The first of them (at most 50), as a person knows them.
+    pub unpushed_changes: Vec<Unpushed>,
+    /// The same in a sentence of the user's language, for the window to show; None when nothing
+    /// was waiting.
+    pub sync_note: Option<String>,
+}
+
+/// How many of the changes not yet pushed are listed in the answer.
+const LISTED: usize = 50;
+
+/// The live database's changes that head office had not taken, read under the restore's lock.
+struct Left {
+    total: i64,
+    listed: Vec<Unpushed>,
+    note: Option<String>,
+}
+
+fn left_behind(live: &Connection) -> Result<Left> {
+    let mut all = unpushed::unpushed(live)?;
+    let total = all.len();
+    all.truncate(LISTED);
+    let note = unpushed::describe(&all, total, settings::language(live)?);
+    Ok(Left {
+        total: total as i64,
+        listed: all,
+        note,
+    })
 }
 
 /// Restores a backup into the app's database, which goes on working on the restored data.
@@ -84,14 +116,22 @@ fn into_open(db: &Db, db_path: &Path, from: &Path, at: DateTime<Utc>) -> Result<
             src.execute_batch(&format!("PRAGMA page_size = {live_page}; VACUUM;"))?;
         }
         let (seminars, stores) = counts(&src)?;
-        let before = db.replace_with(&src, |live| {
-            file::write(live, db_path, &dir, BackupReason::BeforeRestore, at)
+        restart_pull(&src)?;
+        let (before, left) = db.replace_with(&src, |live| {
+            let left = left_behind(live)?;
+            Ok((
+                file::write(live, db_path, &dir, BackupReason::BeforeRestore, at)?,
+                left,
+            ))
         })?;
         Ok(Restored {
             from: from.display().to_string(),
             seminars,
             stores,
             before_restore: before.into(),
+            unpushed: left.total,
+            unpushed_changes: left.listed,
+            sync_note: left.note,
         })
     })();
     drop(src);
@@ -109,6 +149,7 @@ fn into_damaged(db_path: &Path, from: &Path, at: DateTime<Utc>) -> Result<Restor
     let (tmp, src) = prepare(db_path, from)?;
     let result = (|| -> Result<(i64, i64, chrono_tz::Tz, file::Written)> {
         let (seminars, stores) = counts(&src)?;
+        restart_pull(&src)?;
         let tz = settings::timezone(&src)?;
         let before = file::copy_as_is(db_path, &dir, at)?;
         Ok((seminars, stores, tz, before))
@@ -146,6 +187,10 @@ fn into_damaged(db_path: &Path, from: &Path, at: DateTime<Utc>) -> Result<Restor
         seminars,
         stores,
         before_restore: before.into(),
+        // The damaged file cannot be read: what it had not pushed cannot be said.
+        unpushed: 0,
+        unpushed_changes: Vec::new(),
+        sync_note: None,
     })
 }
 

@@ -11,6 +11,7 @@ use super::Result;
 use crate::backup::{self, NOT_HELD, PHONES_WARNING};
 use crate::db::Db;
 use crate::i18n::Lang;
+use crate::replica::unpushed;
 
 pub(super) fn run(db: &Path, command: &BackupCommand, lang: Lang) -> Result {
     match command {
@@ -73,6 +74,10 @@ pub(super) fn run(db: &Path, command: &BackupCommand, lang: Lang) -> Result {
                         ),
                     }
                 );
+                let total = r.unpushed as usize;
+                if let Some(note) = unpushed::describe(&r.unpushed_changes, total, lang) {
+                    println!("{note}");
+                }
             }
         }
     }

@@ -17,6 +17,11 @@ use crate::api::Failure;
 const SYSTEM_CA_BUNDLE: &str = "/etc/ssl/certs/ca-certificates.crt";
 
 pub async fn connect(link: &Link) -> Result<Client, Failure> {
+    connect_within(link, Duration::from_secs(10)).await
+}
+
+/// [`connect`], giving up after `timeout` (a question asked while the organizer waits).
+pub async fn connect_within(link: &Link, timeout: Duration) -> Result<Client, Failure> {
     let mut config: Config = link.pg.parse().map_err(|e| {
         Failure::remote(
             format!("总部数据库的地址写得不对（{}）：{e}", redact(&link.pg)),
@@ -26,9 +31,7 @@ pub async fn connect(link: &Link) -> Result<Client, Failure> {
             ),
         )
     })?;
-    config
-        .connect_timeout(Duration::from_secs(10))
-        .application_name("huixiao");
+    config.connect_timeout(timeout).application_name("huixiao");
     let where_ = place(&config);
     let client = if config.get_ssl_mode() == SslMode::Disable {
         let (client, connection) = config

@@ -8,6 +8,7 @@
 //! - [`laptop`]: `hq laptop add` and `hq laptop revoke`, one PostgreSQL role per laptop
 //! - [`handover`]: `hq handover`, a seminar given to another laptop, and `hq seminars` to find it
 //! - [`bi`]: `hq bi add`, a read-only sign-in for the organisation's BI tool (phones masked)
+//! - [`holders`]: who else holds a store, asked at the moment it is invited
 //! - [`background`]: the app syncing by itself every few minutes, never during a live seminar
 //! - [`sync`]: `huixiao sync`, a laptop joining, pushing its outbox and pulling what it may read
 //! - [`ops`]: the same for the window (设置 → 总部同步) and its 同步问题 list
@@ -16,6 +17,7 @@ pub mod background;
 pub mod bi;
 pub mod connect;
 pub mod handover;
+pub mod holders;
 pub mod laptop;
 pub mod link;
 pub mod ops;

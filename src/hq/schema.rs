@@ -9,7 +9,10 @@ use super::connect::failure;
 use crate::api::Failure;
 
 /// The schema versions this build knows, in order. A released one is never edited.
-const VERSIONS: &[(i32, &str)] = &[(1, include_str!("../../pg/0001_organisation.sql"))];
+const VERSIONS: &[(i32, &str)] = &[
+    (1, include_str!("../../pg/0001_organisation.sql")),
+    (2, include_str!("../../pg/0002_holders.sql")),
+];
 
 /// The version this build of the app speaks.
 pub const VERSION: i32 = VERSIONS[VERSIONS.len() - 1].0;

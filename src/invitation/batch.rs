@@ -11,6 +11,7 @@ use utoipa::ToSchema;
 use super::{create_from, get_in, Invitation, InvitationInput, Origin};
 use crate::app::App;
 use crate::error::{invalid, Result};
+use crate::replica::clash::{self, Held};
 use crate::staff::{self, StaffRole};
 use crate::{seminar, store};
 
@@ -29,6 +30,9 @@ pub enum SkipReason {
     AlreadyInvited,
     /// The store has no contact to invite.
     NoContact,
+    /// Another laptop invited the store to a seminar whose attribution window overlaps this one's
+    /// (head office said so when asked; `held_by` names the laptop and the seminar).
+    HeldByOtherLaptop,
 }
 
 #[derive(Debug, Clone, Serialize, TS, ToSchema)]
@@ -36,6 +40,8 @@ pub struct SkippedStore {
     pub store_id: i64,
     pub store_name: String,
     pub reason: SkipReason,
+    /// For `held_by_other_laptop`: who holds the store and for which seminar, in words.
+    pub held_by: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, TS, ToSchema)]
@@ -60,8 +66,13 @@ pub fn who_comes(conn: &Connection, store_id: i64) -> Result<Option<i64>> {
         .optional()?)
 }
 
-/// Invites each store once, in one transaction.
-pub fn create_many(app: &App, input: InvitationBatch) -> Result<InvitationBatchResult> {
+/// Invites each store once, in one transaction; a store another laptop holds for an overlapping
+/// seminar (`held`, head office's answer, empty when it was not asked) is skipped with who holds it.
+pub fn create_many(
+    app: &App,
+    input: InvitationBatch,
+    held: &Held,
+) -> Result<InvitationBatchResult> {
     if input.store_ids.is_empty() || input.store_ids.len() > 5000 {
         return Err(invalid(
             "store_ids",
@@ -76,6 +87,8 @@ pub fn create_many(app: &App, input: InvitationBatch) -> Result<InvitationBatchR
             staff::require_role(tx, id, StaffRole::Inviter, "inviter_id")?;
         }
         let mut seen = std::collections::HashSet::new();
+        let holders = clash::held_stores(tx, held, input.seminar_id)?;
+        let lang = crate::settings::language(tx)?;
         let batch = new_batch(tx)?;
         let mut out = InvitationBatchResult {
             created: Vec::new(),
@@ -99,9 +112,17 @@ pub fn create_many(app: &App, input: InvitationBatch) -> Result<InvitationBatchR
                 store_id,
                 store_name: store.name.clone(),
                 reason,
+                held_by: None,
             };
             if invited {
                 out.skipped.push(skip(SkipReason::AlreadyInvited));
+                continue;
+            }
+            if let Some(holder) = holders.get(&store_id) {
+                out.skipped.push(SkippedStore {
+                    held_by: Some(clash::refusal(&store.name, holder).message(lang)),
+                    ..skip(SkipReason::HeldByOtherLaptop)
+                });
                 continue;
             }
             let Some(contact) = who_comes(tx, store_id)? else {

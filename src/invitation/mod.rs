@@ -20,6 +20,7 @@ use crate::app::App;
 use crate::contact::ContactRole;
 use crate::error::{found, invalid, Error, Result, Thing};
 use crate::input::SeminarScope;
+use crate::replica::clash::{self, Held};
 use crate::staff::{self, StaffRole};
 use crate::{contact, seminar, store, validate};
 
@@ -385,9 +386,15 @@ pub fn create_from(
     Ok(id)
 }
 
-pub fn create(app: &App, input: InvitationInput) -> Result<Invitation> {
+/// Invites one store; refused when head office answered that another laptop holds the store for
+/// a seminar whose attribution window overlaps this one's (`held`: empty when it was not asked).
+pub fn create(app: &App, input: InvitationInput, held: &Held) -> Result<Invitation> {
     let now = app.now_str();
     app.db.write(|tx| {
+        if let Some(holder) = clash::held_stores(tx, held, input.seminar_id)?.get(&input.store_id) {
+            let store = store::get_in(tx, input.store_id)?;
+            return Err(clash::refusal(&store.name, holder));
+        }
         let id = create_in(tx, &input, &now)?;
         get_in(tx, id)
     })

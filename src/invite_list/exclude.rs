@@ -13,6 +13,7 @@ use utoipa::ToSchema;
 
 use crate::conversion::{overlap, Window};
 use crate::error::Result;
+use crate::replica::clash::{self, Held};
 
 /// Declined this many times …
 pub const DECLINED_TIMES: i64 = 2;
@@ -33,12 +34,16 @@ pub struct Excluded {
     pub touched_too_often: i64,
     /// Already invited to this very seminar.
     pub already_invited: i64,
+    /// Invited by another laptop to a seminar whose attribution window overlaps this one's (head
+    /// office said so when asked; offline, such a clash comes back at the next sync).
+    pub held_by_other_laptop: i64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Why {
     AlreadyInvited,
     OverlappingSeminar,
+    HeldByOtherLaptop,
     NoContact,
     OptedOut,
     RecentlyDeclined,
@@ -50,6 +55,7 @@ impl Excluded {
         let n = match why {
             Why::AlreadyInvited => &mut self.already_invited,
             Why::OverlappingSeminar => &mut self.overlapping_seminar,
+            Why::HeldByOtherLaptop => &mut self.held_by_other_laptop,
             Why::NoContact => &mut self.no_contact,
             Why::OptedOut => &mut self.opted_out,
             Why::RecentlyDeclined => &mut self.recently_declined,
@@ -63,6 +69,8 @@ impl Excluded {
 pub struct Exclusions {
     already: HashSet<i64>,
     overlapping: HashSet<i64>,
+    /// Held by another laptop for an overlapping seminar.
+    held: HashSet<i64>,
     /// Live (not erased) contacts per store, and how many of them opted out.
     contacts: HashMap<i64, (i64, i64)>,
     declined: HashSet<i64>,
@@ -78,14 +86,19 @@ fn set(conn: &Connection, sql: &str, p: impl rusqlite::Params) -> Result<HashSet
 }
 
 impl Exclusions {
-    /// For seminar `seminar_id` (its window `window`), on `today`, at `now`.
+    /// For seminar `seminar_id` (its window `window`), on `today`, at `now`, with head office's
+    /// answer about other laptops' invitations (`held`, empty when it was not asked).
     pub fn read(
         conn: &Connection,
         seminar_id: i64,
         window: Window,
         today: NaiveDate,
         now: DateTime<Utc>,
+        held: &Held,
     ) -> Result<Exclusions> {
+        let held = clash::held_stores(conn, held, seminar_id)?
+            .into_keys()
+            .collect();
         let already = set(
             conn,
             "SELECT store_id FROM invitations WHERE seminar_id = ?1",
@@ -148,6 +161,7 @@ impl Exclusions {
         Ok(Exclusions {
             already,
             overlapping,
+            held,
             contacts,
             declined,
             touched,
@@ -161,6 +175,8 @@ impl Exclusions {
             Some(Why::AlreadyInvited)
         } else if self.overlapping.contains(&store) {
             Some(Why::OverlappingSeminar)
+        } else if self.held.contains(&store) {
+            Some(Why::HeldByOtherLaptop)
         } else if live == 0 {
             Some(Why::NoContact)
         } else if opted_out >= live {

@@ -24,6 +24,7 @@ use crate::conversion::{Window, ATTENDED_SQL, CONFIRMED_SQL};
 use crate::error::{invalid, Result};
 use crate::i18n::Lang;
 use crate::invitation::{self, InvitationInput};
+use crate::replica::clash::Held;
 use crate::score::{self, Day};
 use crate::seminar::{self, SeminarStatus};
 use crate::{segment, venue};
@@ -177,6 +178,7 @@ fn plan(
     input: &InviteListInput,
     lang: Lang,
     persist: bool,
+    held: &Held,
 ) -> Result<InviteList> {
     let sem = open_seminar(app, conn, input.seminar_id)?;
     let (filter, cadence) = filter_of(conn, input)?;
@@ -202,7 +204,7 @@ fn plan(
     }
     let date = NaiveDate::parse_from_str(&sem.date, "%Y-%m-%d").unwrap_or(today);
     let window = Window::new(date, sem.attribution_days);
-    let ex = exclude::Exclusions::read(conn, sem.id, window, today, app.now())?;
+    let ex = exclude::Exclusions::read(conn, sem.id, window, today, app.now(), held)?;
     let mut excluded = Excluded::default();
     let limit = input.limit.map_or(usize::MAX, |n| n as usize);
     let mut chosen: Vec<(i64, f64)> = Vec::new();
@@ -297,16 +299,28 @@ fn warnings(lang: Lang, total: i64, expected: Option<i64>, seats: i64, n: i64) -
     out
 }
 
-/// What the list would be: nothing written but the kept scores.
-pub fn preview(app: &App, caller: &Caller, input: InviteListInput) -> Result<InviteList> {
-    app.db.write(|tx| plan(app, tx, &input, caller.lang, true))
+/// What the list would be: nothing written but the kept scores. `held` is head office's answer
+/// about other laptops' invitations (empty when it was not asked).
+pub fn preview(
+    app: &App,
+    caller: &Caller,
+    input: InviteListInput,
+    held: &Held,
+) -> Result<InviteList> {
+    app.db
+        .write(|tx| plan(app, tx, &input, caller.lang, true, held))
 }
 
 /// Invites every store on the list in one transaction: all of them, or none (the error says why).
-pub fn create(app: &App, caller: &Caller, input: InviteListInput) -> Result<InviteList> {
+pub fn create(
+    app: &App,
+    caller: &Caller,
+    input: InviteListInput,
+    held: &Held,
+) -> Result<InviteList> {
     let now = app.now_str();
     app.db.write(|tx| {
-        let mut list = plan(app, tx, &input, caller.lang, true)?;
+        let mut list = plan(app, tx, &input, caller.lang, true, held)?;
         if list.stores.len() > MAX_INVITATIONS {
             return Err(invalid(
                 "limit",

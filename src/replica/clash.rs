@@ -117,3 +117,116 @@ pub fn invitation_id(conn: &Connection, gid: &str) -> Result<Option<i64>> {
         })
         .optional()?)
 }
+
+/// Another laptop's live invitation of a store, as head office answered when asked at the moment
+/// of inviting (`hq.holders`).
+#[derive(Debug, Clone)]
+pub struct Holder {
+    /// The store's organisation-wide id.
+    pub store: String,
+    pub title: Option<String>,
+    pub date: Option<String>,
+    pub days: Option<i32>,
+    pub laptop: Option<String>,
+}
+
+/// Head office's answer: empty when it was not asked (not joined, offline, too slow), in which
+/// case a double invitation is caught at the next sync instead.
+#[derive(Debug, Clone, Default)]
+pub struct Held {
+    pub holders: Vec<Holder>,
+}
+
+/// A seminar's attribution window (its first and last day); None for an unknown seminar.
+fn seminar_window(conn: &Connection, seminar_id: i64) -> Result<Option<Window>> {
+    let seminar: Option<(String, i64)> = conn
+        .query_row(
+            "SELECT date, attribution_days FROM seminars WHERE id = ?1",
+            [seminar_id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    Ok(seminar.and_then(|(date, days)| window(Some(&date), Some(days as i32))))
+}
+
+/// What to ask head office for an invitation to seminar `seminar_id`: the seminar's attribution
+/// window, and the organisation-wide ids of `stores` (None: every store, the builder's list).
+/// None when this laptop has not joined an organisation or the seminar is unknown.
+pub fn question(
+    conn: &Connection,
+    seminar_id: i64,
+    stores: Option<&[i64]>,
+) -> Result<Option<(Window, Option<Vec<String>>)>> {
+    if !super::capture::joined(conn)? {
+        return Ok(None);
+    }
+    let Some(window) = seminar_window(conn, seminar_id)? else {
+        return Ok(None);
+    };
+    let gids = match stores {
+        None => None,
+        Some(ids) => {
+            let mut stmt = conn.prepare_cached("SELECT gid FROM stores WHERE id = ?1")?;
+            let mut gids = Vec::new();
+            for id in ids {
+                if let Some(Some(gid)) = stmt
+                    .query_row([id], |r| r.get::<_, Option<String>>(0))
+                    .optional()?
+                {
+                    gids.push(gid);
+                }
+            }
+            Some(gids)
+        }
+    };
+    Ok(Some((window, gids)))
+}
+
+/// The stores (local ids) another laptop holds with an invitation to a seminar whose attribution
+/// window overlaps seminar `seminar_id`'s — the builder's one test ([`overlap`]) — each with the
+/// first such holder. The one check behind a single invitation, a batch and the builder's list.
+pub fn held_stores<'a>(
+    conn: &Connection,
+    held: &'a Held,
+    seminar_id: i64,
+) -> Result<std::collections::HashMap<i64, &'a Holder>> {
+    let mut out = std::collections::HashMap::new();
+    if held.holders.is_empty() {
+        return Ok(out);
+    }
+    let Some(mine) = seminar_window(conn, seminar_id)? else {
+        return Ok(out);
+    };
+    let mut local = conn.prepare_cached("SELECT id FROM stores WHERE gid = ?1")?;
+    for h in &held.holders {
+        let Some(theirs) = window(h.date.as_deref(), h.days) else {
+            continue;
+        };
+        if !overlap(mine, theirs) {
+            continue;
+        }
+        if let Some(id) = local
+            .query_row([&h.store], |r| r.get::<_, i64>(0))
+            .optional()?
+        {
+            out.entry(id).or_insert(h);
+        }
+    }
+    Ok(out)
+}
+
+/// The refusal of inviting store `store` when `holder` holds it: who, and for which seminar.
+pub fn refusal(store: &str, holder: &Holder) -> crate::error::Error {
+    let laptop = holder.laptop.as_deref().unwrap_or("?");
+    let title = holder.title.as_deref().unwrap_or("?");
+    let date = holder.date.as_deref().unwrap_or("?");
+    crate::error::Error::Conflict {
+        zh: format!(
+            "门店“{store}”已由“{laptop}”邀请参加会销“{title}”（{}），与这场会销的成交归属期重叠，不能再邀请。请与“{laptop}”商量，或换一场不重叠的会销。",
+            crate::i18n::format_date(date, crate::i18n::Lang::Zh)
+        ),
+        en: format!(
+            "The store “{store}” is already invited by “{laptop}” to the seminar “{title}” ({date}), whose attribution window overlaps this one's: it cannot be invited again. Talk to “{laptop}”, or choose a seminar that does not overlap."
+        ),
+    }
+}

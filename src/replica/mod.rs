@@ -9,6 +9,7 @@
 //! - [`apply`]: what head office sent, written by gid with capture off
 //! - [`clash`]: a store two laptops invited to seminars whose attribution windows overlap
 //! - [`status`]: where the laptop stands (joined, waiting changes, conflicts)
+//! - [`unpushed`]: the changes head office has not taken yet, as a person knows them
 
 pub mod apply;
 pub mod capture;
@@ -16,3 +17,4 @@ pub mod clash;
 pub mod outbox;
 pub mod status;
 pub mod tables;
+pub mod unpushed;

@@ -138,7 +138,7 @@ fn preview_counts_matched_before_exclusions_and_each_reason_and_writes_nothing()
     assert_eq!(p["matched"], json!(7), "{p}");
     assert_eq!(
         p["excluded"],
-        json!({"overlapping_seminar": 1, "opted_out": 1, "no_contact": 1, "recently_declined": 1, "touched_too_often": 1, "already_invited": 1})
+        json!({"overlapping_seminar": 1, "opted_out": 1, "no_contact": 1, "recently_declined": 1, "touched_too_often": 1, "already_invited": 1, "held_by_other_laptop": 0})
     );
     assert_eq!(p["invited"], json!(1));
     assert_eq!(p["dry_run"], json!(true));

@@ -60,7 +60,7 @@ fn init_prepares_an_empty_database_once() {
     let url = cluster().database();
     let first = json_of(&huixiao(&["hq", "init", "--pg", &url, "--json"]));
     assert_eq!(first["created"], true);
-    assert_eq!(first["schema_version"], 1);
+    assert_eq!(first["schema_version"], 2);
     let org = first["organisation"].as_str().unwrap().to_string();
     assert_eq!(org.len(), 36, "a UUID: {org}");
 
@@ -318,4 +318,48 @@ fn over_tls_a_laptop_checks_head_offices_certificate() {
         !err.contains(join.split(':').nth(2).unwrap().split('@').next().unwrap()),
         "no secret in: {err}"
     );
+}
+
+#[test]
+fn init_brings_an_organisation_of_an_older_version_up_to_this_one() {
+    // An organisation prepared by the app of schema version 1.
+    let url = cluster().database();
+    let db = Cluster::db_name(&url);
+    cluster().psql(&db, include_str!("../../pg/0001_organisation.sql"));
+    let add = huixiao(&[
+        "--lang", "en", "hq", "laptop", "add", "--pg", &url, "--name", "长沙",
+    ]);
+    assert_eq!(add.status.code(), Some(1));
+    assert!(
+        stderr(&add).contains("older than this app: run huixiao hq init"),
+        "{}",
+        stderr(&add)
+    );
+
+    let up = json_of(&huixiao(&["hq", "init", "--pg", &url, "--json"]));
+    assert_eq!(
+        (up["created"].as_bool(), up["schema_version"].as_i64()),
+        (Some(true), Some(2))
+    );
+    assert_eq!(
+        cluster().psql(
+            &db,
+            "SELECT string_agg(version::text, ',' ORDER BY version) FROM hq.schema_version"
+        ),
+        "1,2"
+    );
+    // Version 2's function, which every laptop may call.
+    assert_eq!(
+        cluster().psql(
+            &db,
+            "SELECT has_function_privilege('hx_' || (SELECT short FROM hq.organisation) || '_laptop',
+                    'hq.holders(uuid[], date, date)', 'EXECUTE')"
+        ),
+        "t"
+    );
+    json_of(&huixiao(&[
+        "hq", "laptop", "add", "--pg", &url, "--name", "长沙", "--json",
+    ]));
+    let again = json_of(&huixiao(&["hq", "init", "--pg", &url, "--json"]));
+    assert_eq!(again["created"], false);
 }

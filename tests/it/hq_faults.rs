@@ -280,3 +280,116 @@ fn postgresql_crashing_mid_push_loses_nothing_and_applies_nothing_twice() {
         STORES.to_string()
     );
 }
+
+/// A TCP proxy in front of PostgreSQL that cuts one connection — the first to send more than
+/// `after` bytes towards the server — there and then; every other connection passes. Answers the
+/// port to connect to.
+fn cutting_proxy(to: u16, after: usize) -> u16 {
+    use std::io::{Read, Write};
+    use std::net::{TcpListener, TcpStream};
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let cut = Arc::new(AtomicBool::new(false));
+    std::thread::spawn(move || {
+        for client in listener.incoming().flatten() {
+            let Ok(server) = TcpStream::connect(("127.0.0.1", to)) else {
+                continue;
+            };
+            let ends = (client.try_clone().unwrap(), server.try_clone().unwrap());
+            for (towards_server, mut from, mut into) in [
+                (
+                    true,
+                    client.try_clone().unwrap(),
+                    server.try_clone().unwrap(),
+                ),
+                (false, server, client),
+            ] {
+                let cut = cut.clone();
+                let ends = (ends.0.try_clone().unwrap(), ends.1.try_clone().unwrap());
+                std::thread::spawn(move || {
+                    let mut buf = [0u8; 16384];
+                    let mut sent = 0;
+                    while let Ok(n) = from.read(&mut buf) {
+                        if n == 0 {
+                            break;
+                        }
+                        if towards_server && sent + n > after && !cut.swap(true, Ordering::SeqCst) {
+                            // The cable is pulled: part of this chunk goes, then nothing.
+                            let _ = into.write_all(&buf[..after - sent]);
+                            let _ = ends.0.shutdown(std::net::Shutdown::Both);
+                            let _ = ends.1.shutdown(std::net::Shutdown::Both);
+                            return;
+                        }
+                        sent += n;
+                        if into.write_all(&buf[..n]).is_err() {
+                            break;
+                        }
+                    }
+                    let _ = into.shutdown(std::net::Shutdown::Both);
+                });
+            }
+        }
+    });
+    port
+}
+
+#[test]
+fn a_network_cut_mid_push_is_said_in_words_and_the_next_sync_applies_each_change_once() {
+    let o = org();
+    let dir = tempfile::tempdir().unwrap();
+    // 长沙 reaches head office through a line that is cut once 400 KB have gone out.
+    let proxy = cutting_proxy(cluster().port, 400_000);
+    let through = o
+        .changsha
+        .replace(&format!(":{}/", cluster().port), &format!(":{proxy}/"));
+    let changsha = joined_laptop(dir.path(), &through, STORES);
+    let sent = count(&changsha, "SELECT count(*) FROM sync_outbox");
+
+    let out = Command::new(env!("CARGO_BIN_EXE_huixiao"))
+        .args(["sync", "--db", changsha.to_str().unwrap(), "--lang", "en"])
+        .env("HUIXIAO_DATA_DIR", dir.path())
+        .output()
+        .unwrap();
+    assert!(!out.status.success(), "the cut came mid-push");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("Cannot reach the organisation database") && err.contains("sync again later"),
+        "said in words: {err}"
+    );
+    let midway = count(&changsha, "SELECT count(*) FROM sync_outbox");
+    assert!(
+        midway > 0 && midway < sent,
+        "part sent, the rest kept ({midway} of {sent})"
+    );
+    let status = crate::hq::json_of(&crate::hq::huixiao(&[
+        "sync",
+        "status",
+        "--db",
+        changsha.to_str().unwrap(),
+        "--json",
+    ]));
+    assert_eq!(status["pending"], midway, "{status}");
+
+    // The line is back: the next sync finishes, and every change is in once.
+    let done = crate::hq::json_of(&crate::hq::huixiao(&[
+        "sync",
+        "--db",
+        changsha.to_str().unwrap(),
+        "--json",
+    ]));
+    assert_eq!(done["pending"], 0);
+    assert_eq!(
+        cluster().psql(
+            &o.db,
+            "SELECT count(*) FROM hq.changes c JOIN hq.laptops l ON l.id = c.laptop WHERE l.name = '长沙'"
+        ),
+        sent.to_string(),
+        "each change once"
+    );
+    assert_eq!(
+        cluster().psql(&o.db, "SELECT count(*) FROM hq.rows WHERE tbl = 'stores'"),
+        STORES.to_string()
+    );
+}

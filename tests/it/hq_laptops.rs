@@ -17,14 +17,14 @@ use crate::hq_sync::{org, Org};
 use crate::pg::cluster;
 use crate::support::{call, fixed_now, world};
 
-struct Laptop {
-    app: App,
-    path: PathBuf,
-    link: Link,
+pub(crate) struct Laptop {
+    pub(crate) app: App,
+    pub(crate) path: PathBuf,
+    pub(crate) link: Link,
     _dir: tempfile::TempDir,
 }
 
-fn laptop(join_url: &str) -> Laptop {
+pub(crate) fn laptop(join_url: &str) -> Laptop {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("huixiao.db");
     Laptop {
@@ -35,20 +35,20 @@ fn laptop(join_url: &str) -> Laptop {
     }
 }
 
-fn open(path: &Path) -> App {
+pub(crate) fn open(path: &Path) -> App {
     App::open(path)
         .unwrap()
         .with_clock(Clock::Fixed(fixed_now()))
 }
 
 impl Laptop {
-    fn join(&self) -> usize {
+    pub(crate) fn join(&self) -> usize {
         hq::block_on(hq::sync::join(&self.app, &self.link)).unwrap()
     }
-    fn sync(&self) -> SyncReport {
+    pub(crate) fn sync(&self) -> SyncReport {
         hq::block_on(hq::sync::sync(&self.app, &self.link)).unwrap()
     }
-    fn names(&self, sql: &str) -> Vec<String> {
+    pub(crate) fn names(&self, sql: &str) -> Vec<String> {
         let conn = self.app.db.conn();
         let mut stmt = conn.prepare(sql).unwrap();
         let mut names: Vec<String> = stmt
@@ -59,7 +59,7 @@ impl Laptop {
         names.sort();
         names
     }
-    fn stores(&self) -> Vec<String> {
+    pub(crate) fn stores(&self) -> Vec<String> {
         self.names("SELECT name FROM stores")
     }
     fn staff(&self) -> Vec<String> {
@@ -68,7 +68,7 @@ impl Laptop {
 }
 
 /// 长沙's laptop already holds a seminar, its staff, a 长沙 store and a 株洲 store when it joins.
-fn changsha_with_data(o: &Org) -> Laptop {
+pub(crate) fn changsha_with_data(o: &Org) -> Laptop {
     let l = laptop(&o.changsha);
     world(&l.app);
     call(

@@ -453,7 +453,12 @@ export type Excluded = { overlapping_seminar: number, opted_out: number, no_cont
 /**
  * Already invited to this very seminar.
  */
-already_invited: number, };
+already_invited: number, 
+/**
+ * Invited by another laptop to a seminar whose attribution window overlaps this one's (head
+ * office said so when asked; offline, such a clash comes back at the next sync).
+ */
+held_by_other_laptop: number, };
 
 /**
  * Which list to export.
@@ -1265,7 +1270,21 @@ seminars: number, stores: number,
 /**
  * The database as it was, backed up first.
  */
-before_restore: BackupWritten, };
+before_restore: BackupWritten, 
+/**
+ * On a laptop joined to head office: how many rows had changes that head office had not
+ * taken yet. The restored data does not hold them (the `before_restore` backup does).
+ */
+unpushed: number, 
+/**
+ * The first of them (at most 50), as a person knows them.
+ */
+unpushed_changes: Array<Unpushed>, 
+/**
+ * The same in a sentence of the user's language, for the window to show; None when nothing
+ * was waiting.
+ */
+sync_note: string | null, };
 
 /**
  * Every expected guest (a valid ticket of a confirmed invitation), for an offline station.
@@ -1636,9 +1655,13 @@ database_empty: boolean, };
 
 export type SettingsInput = { org_name: string, language: Lang, timezone: string, };
 
-export type SkipReason = "already_invited" | "no_contact";
+export type SkipReason = "already_invited" | "no_contact" | "held_by_other_laptop";
 
-export type SkippedStore = { store_id: number, store_name: string, reason: SkipReason, };
+export type SkippedStore = { store_id: number, store_name: string, reason: SkipReason, 
+/**
+ * For `held_by_other_laptop`: who holds the store and for which seminar, in words.
+ */
+held_by: string | null, };
 
 export type Staff = { id: number, name: string, phone: string | null, roles: Array<StaffRole>, active: boolean, };
 
@@ -2147,6 +2170,24 @@ tickets: Array<string>,
  * call nobody answered.
  */
 call_back_touch_id: number | null, };
+
+/**
+ * One row changed here whose change has not reached head office (or whose answer has not come
+ * back yet).
+ */
+export type Unpushed = { 
+/**
+ * The table (stores, contacts, invitations, …) and the row's organisation-wide id.
+ */
+tbl: string, gid: string, 
+/**
+ * `added`, `changed` or `deleted`.
+ */
+op: string, 
+/**
+ * What a person knows the row by (a name, a title, the invited store), when it has one.
+ */
+label: string | null, };
 
 export type Verified = { ticket: TicketView, };
 

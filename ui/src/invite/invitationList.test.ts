@@ -76,12 +76,17 @@ describe("skippedByReason", () => {
   it("groups skipped stores by reason, already invited first", () => {
     const g = skippedByReason({
       skipped: [
-        { store_id: 1, store_name: "A", reason: "no_contact" },
-        { store_id: 2, store_name: "B", reason: "already_invited" },
-        { store_id: 3, store_name: "C", reason: "no_contact" },
+        { store_id: 1, store_name: "A", reason: "no_contact", held_by: null },
+        { store_id: 2, store_name: "B", reason: "already_invited", held_by: null },
+        { store_id: 3, store_name: "C", reason: "no_contact", held_by: null },
+        { store_id: 4, store_name: "D", reason: "held_by_other_laptop", held_by: "门店“D”已由“长沙”邀请…" },
       ],
     });
-    expect(g.map((x) => [x.reason, x.stores.map((s) => s.store_name)])).toEqual([["already_invited", ["B"]], ["no_contact", ["A", "C"]]]);
+    expect(g.map((x) => [x.reason, x.stores.map((s) => s.store_name)])).toEqual([
+      ["already_invited", ["B"]],
+      ["held_by_other_laptop", ["D"]],
+      ["no_contact", ["A", "C"]],
+    ]);
     expect(skippedByReason({ skipped: [] })).toEqual([]);
   });
 });

@@ -71,7 +71,7 @@ export function filtersActive(f: ListFilters): boolean {
 
 /** A batch's skipped stores grouped by reason, in a stable order, for the result view. */
 export function skippedByReason(r: Pick<InvitationBatchResult, "skipped">): { reason: SkipReason; stores: SkippedStore[] }[] {
-  const order: SkipReason[] = ["already_invited", "no_contact"];
+  const order: SkipReason[] = ["already_invited", "held_by_other_laptop", "no_contact"];
   return order
     .map((reason) => ({ reason, stores: r.skipped.filter((s) => s.reason === reason) }))
     .filter((g) => g.stores.length > 0);
