@@ -57,6 +57,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         include_str!("../migrations/0013_partner_payouts.sql"),
     ),
     ("0014_sync", include_str!("../migrations/0014_sync.sql")),
+    (
+        "0015_hq_on_screen",
+        include_str!("../migrations/0015_hq_on_screen.sql"),
+    ),
 ];
 
 /// The schema version this build of the app writes.

@@ -8,11 +8,13 @@
 //! - [`outbox`]: the changes as they are sent, in batches stamped before sending
 //! - [`apply`]: what head office sent, written by gid with capture off
 //! - [`clash`]: a store two laptops invited to seminars whose attribution windows overlap
+//! - [`overwritten`]: a field this laptop wrote that a later write of another laptop overwrote
 //! - [`status`]: where the laptop stands (joined, waiting changes, conflicts)
 
 pub mod apply;
 pub mod capture;
 pub mod clash;
 pub mod outbox;
+pub mod overwritten;
 pub mod status;
 pub mod tables;
