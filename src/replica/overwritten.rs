@@ -71,8 +71,10 @@ pub(super) fn seen(
         if BOOKKEEPING.contains(&col.as_str()) {
             continue;
         }
-        // This laptop's own change, back from head office's log: later versions are compared.
-        let echoed = echoed || change.hlc == hlc;
+        // This laptop's own change, back from head office's log (or a later one of this laptop's,
+        // when the row was edited again before the pull): later versions are compared.
+        let mine_later = writer.is_some() && writer == me.as_deref() && change.hlc > hlc;
+        let echoed = echoed || change.hlc == hlc || mine_later;
         if !echoed {
             continue;
         }
