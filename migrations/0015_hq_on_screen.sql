@@ -48,9 +48,11 @@ BEGIN
     SELECT OLD.tbl, OLD.gid, c.value, OLD.row -> c.value, OLD.hlc FROM json_each(OLD.changed) c;
 END;
 
--- An erased person leaves nothing here either.
+-- An erased person leaves nothing here either, whether erased here or on another laptop (the
+-- erasure pulled): neither the values sent nor an overwrite of them.
 CREATE TRIGGER kept_sent_erased AFTER UPDATE OF erased_at ON contacts
 WHEN NEW.erased_at IS NOT NULL AND NEW.gid IS NOT NULL
 BEGIN
     DELETE FROM sync_sent WHERE tbl = 'contacts' AND gid = NEW.gid;
+    DELETE FROM sync_conflicts WHERE kind = 'overwritten' AND tbl = 'contacts' AND gid = NEW.gid;
 END;

@@ -966,4 +966,72 @@ fn a_field_another_laptop_overwrote_is_listed_with_both_values_and_mine_can_win_
     // A conflict already resolved cannot be used again.
     let again = call(&changsha.app, "sync.use_mine", json!({"id": c.id})).unwrap_err();
     assert!(format!("{again:?}").contains("被覆盖"), "{again:?}");
+
+    // A person's phone overwritten, then the person erased at head office: once the erasure is
+    // pulled, nothing of them stays in the list or in what this laptop kept of its edits.
+    let phone = |l: &Laptop, value: &str| {
+        l.app
+            .db
+            .conn()
+            .execute(
+                "UPDATE contacts SET phone = ?1 WHERE role = 'owner_spouse'",
+                [value],
+            )
+            .unwrap();
+    };
+    phone(&changsha, "13800138011");
+    changsha.sync();
+    head.sync();
+    phone(&head, "13800138022");
+    head.sync();
+    changsha.sync();
+    let open = status::conflicts(&changsha.app.db.conn()).unwrap();
+    assert_eq!(open.len(), 1, "{open:?}");
+    assert_eq!(open[0].tbl, "contacts");
+    let kept = |l: &Laptop| -> i64 {
+        l.app
+            .db
+            .conn()
+            .query_row(
+                "SELECT (SELECT count(*) FROM sync_sent WHERE tbl = 'contacts')
+                      + (SELECT count(*) FROM sync_conflicts WHERE tbl = 'contacts' AND detail LIKE '%1380013801%')",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap()
+    };
+    assert!(kept(&changsha) > 0);
+    // Also a field of hers this laptop wrote that nobody overwrote.
+    changsha
+        .app
+        .db
+        .conn()
+        .execute(
+            "UPDATE contacts SET name = '刘丽丽' WHERE role = 'owner_spouse'",
+            [],
+        )
+        .unwrap();
+    changsha.sync();
+    assert!(
+        kept(&changsha) >= 2,
+        "the name kept and the phone's overwrite"
+    );
+    let id: i64 = head
+        .app
+        .db
+        .conn()
+        .query_row(
+            "SELECT id FROM contacts WHERE role = 'owner_spouse'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    head.sync();
+    call(&head.app, "contacts.erase", json!({"id": id})).unwrap();
+    head.sync();
+    changsha.sync();
+    assert_eq!(kept(&changsha), 0, "an erased person's values are gone");
+    assert!(status::conflicts(&changsha.app.db.conn())
+        .unwrap()
+        .is_empty());
 }
