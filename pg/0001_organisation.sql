@@ -290,13 +290,17 @@ BEGIN
 END $$;
 
 -- The changes the signed-in laptop may read, after its position, in commit order: only below the
--- oldest transaction still running, so a change that commits late is never skipped.
+-- oldest transaction still running, so a change that commits late is never skipped. With a seminar,
+-- the name of the laptop that runs it (head office's dashboard filters by it); with every change,
+-- the name of the laptop that wrote it (a field this laptop wrote that another overwrote is shown).
 CREATE FUNCTION hq.pull(p_xid xid8, p_pos bigint, p_limit integer)
     RETURNS TABLE (xid xid8, pos bigint, tbl text, gid uuid, hlc bigint, data jsonb, deleted boolean,
-                   seminar uuid, city text)
+                   seminar uuid, city text, owner_name text, writer text)
     LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, hq
     AS $$
-    SELECT c.xid, c.pos, c.tbl, c.gid, c.hlc, c.data, c.deleted, c.seminar, c.city
+    SELECT c.xid, c.pos, c.tbl, c.gid, c.hlc, c.data, c.deleted, c.seminar, c.city,
+           CASE WHEN c.tbl = 'seminars' THEN (SELECT o.name FROM hq.laptops o WHERE o.id = c.owner) END,
+           (SELECT w.name FROM hq.laptops w WHERE w.id = c.laptop)
       FROM hq.changes c
      WHERE (c.xid, c.pos) > (p_xid, p_pos)
        AND c.xid < pg_snapshot_xmin(pg_current_snapshot())

@@ -58,8 +58,12 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ),
     ("0014_sync", include_str!("../migrations/0014_sync.sql")),
     (
-        "0017_score_cache_invited",
-        include_str!("../migrations/0017_score_cache_invited.sql"),
+        "0015_hq_on_screen",
+        include_str!("../migrations/0015_hq_on_screen.sql"),
+    ),
+    (
+        "0016_score_cache_invited",
+        include_str!("../migrations/0016_score_cache_invited.sql"),
     ),
 ];
 

@@ -185,6 +185,7 @@ pub(super) fn all() -> Vec<Op> {
         Op::remote("sync.run", Post, "/api/sync", Admin, "Send this laptop's changes to head office and receive the organisation's, until nothing is waiting", crate::hq::ops::sync_op),
         Op::remote("sync.conflicts", Get, "/api/sync/conflicts", Admin, "What the sync could not settle by itself, with both sides", crate::hq::ops::conflicts_op),
         Op::remote("sync.resolve", Post, "/api/sync/conflicts/{id}/resolve", Admin, "Resolve a sync conflict: take head office's version, try again, or dismiss", crate::hq::ops::resolve_op),
+        Op::remote("sync.use_mine", Post, "/api/sync/conflicts/{id}/use-mine", Admin, "A field another laptop overwrote: write this laptop's value back as a new edit, which wins everywhere at the next sync", crate::hq::ops::use_mine_op),
         Op::new("openapi", Get, "/api/openapi.json", Admin, "This API as an OpenAPI 3 document", openapi_doc),
         Op::new("demo.load", Post, "/api/demo", Admin, "Fill an empty database with demo data", demo::load),
         Op::new("dev.panic", Post, "/api/dev/panic", Admin, "Developer tool: fails with a panic on purpose, to check that every transport answers 500 internal", dev_panic),

@@ -371,7 +371,11 @@ pub enum LaptopCommand {
         /// A head-office laptop: edits staff, products and templates, and pulls everything
         #[arg(long)]
         hq: bool,
-        /// Print {name, join_url}
+        /// Also write the join link as a QR code to scan in 设置 → 总部同步 (FILE.svg: SVG, else
+        /// PNG; readable by you only — it holds the secret)
+        #[arg(long, value_name = "FILE")]
+        qr: Option<std::path::PathBuf>,
+        /// Print {name, join_url} (and qr, the file written)
         #[arg(long)]
         json: bool,
     },

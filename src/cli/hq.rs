@@ -6,7 +6,7 @@ use serde_json::json;
 use super::args::{BiCommand, HqCommand, LaptopCommand};
 use super::Result;
 use crate::hq::laptop::{self, NewLaptop};
-use crate::hq::link::Link;
+use crate::hq::link::{Link, QrFile};
 use crate::hq::{bi, block_on, connect, handover, schema};
 use crate::i18n::Lang;
 
@@ -109,9 +109,11 @@ pub(super) fn run(command: &HqCommand, lang: Lang) -> Result {
                 name,
                 cities,
                 hq,
+                qr,
                 json: as_json,
             } => {
                 let link = Link::parse(pg)?;
+                let qr_file = qr.as_deref().map(QrFile::create).transpose()?;
                 let added = block_on(async {
                     let mut client = connect::connect(&link).await?;
                     let new = NewLaptop {
@@ -121,8 +123,13 @@ pub(super) fn run(command: &HqCommand, lang: Lang) -> Result {
                     };
                     laptop::add(&mut client, &link, &place(&link), new).await
                 })?;
+                let written = qr_file.map(|f| f.write(&added.join_url)).transpose()?;
                 if *as_json {
-                    print_json(&json!(added));
+                    let mut out = json!(added);
+                    if let Some(path) = &written {
+                        out["qr"] = json!(path.display().to_string());
+                    }
+                    print_json(&out);
                 } else {
                     println!(
                         "{}",
@@ -132,6 +139,16 @@ pub(super) fn run(command: &HqCommand, lang: Lang) -> Result {
                         )
                     );
                     println!("{}", added.join_url);
+                    if let Some(path) = &written {
+                        println!(
+                            "{}{}",
+                            lang.pick(
+                                "加入链接的二维码（在 设置 → 总部同步 里扫描）：",
+                                "The join link as a QR code (scan it in Settings → Head office sync): "
+                            ),
+                            path.display()
+                        );
+                    }
                 }
             }
             LaptopCommand::Revoke {

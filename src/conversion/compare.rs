@@ -23,6 +23,8 @@ pub struct SeminarRow {
     pub title: String,
     pub date: String,
     pub city: String,
+    /// The laptop that runs it (head office holds every laptop's); `null` before this laptop joins.
+    pub laptop: Option<String>,
     pub status: crate::seminar::SeminarStatus,
     #[serde(flatten)]
     #[ts(flatten)]
@@ -39,11 +41,24 @@ pub struct SeminarRow {
     pub price_start_minutes: Option<f64>,
 }
 
+/// Which seminars to compare: one city's, one laptop's (head office holds every laptop's seminars),
+/// or all. Applied in SQL; a deal is still credited across every seminar held here.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS, ToSchema)]
+#[serde(default)]
+pub struct CompareFilter {
+    pub city: Option<String>,
+    /// The laptop that runs the seminars (a seminar of this laptop's own is this laptop's name).
+    pub laptop: Option<String>,
+}
+
 /// Every seminar side by side (oldest first), the medians, and conversion by seating layout and
 /// by lecturer across closed seminars.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS, ToSchema)]
 pub struct Comparison {
     pub seminars: Vec<SeminarRow>,
+    /// The cities and the laptops of every seminar held here, whatever the filter (to choose from).
+    pub cities: Vec<String>,
+    pub laptops: Vec<String>,
     pub medians: Medians,
     pub by_layout: Vec<Group>,
     pub by_lecturer: Vec<Group>,
@@ -182,25 +197,48 @@ fn talk_timings(conn: &Connection) -> Result<HashMap<i64, TalkTiming>> {
 /// The comparison as of `today` (`YYYY-MM-DD` at the venue): a seminar's follow-up is judged once
 /// its attribution window has passed.
 pub fn compare_in(conn: &Connection, lang: crate::i18n::Lang, today: &str) -> Result<Comparison> {
+    compare_filtered(conn, lang, today, &CompareFilter::default())
+}
+
+/// The laptop that runs a seminar `m`: head office's word when it was pulled, else this laptop.
+const LAPTOP_SQL: &str = "coalesce(m.laptop, (SELECT laptop FROM sync_state))";
+
+/// The comparison of the seminars the filter keeps, as of `today`.
+pub fn compare_filtered(
+    conn: &Connection,
+    lang: crate::i18n::Lang,
+    today: &str,
+    filter: &CompareFilter,
+) -> Result<Comparison> {
+    let nonempty = |v: &Option<String>| {
+        v.as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+    };
+    let (city, laptop) = (nonempty(&filter.city), nonempty(&filter.laptop));
     let tallies = seminar_tallies(conn)?;
     let timings = talk_timings(conn)?;
     struct Meta {
         title: String,
         date: String,
         city: String,
+        laptop: Option<String>,
         status: crate::seminar::SeminarStatus,
         layout: String,
         lecturer: Option<(i64, String)>,
         /// While `today` is before this day, follow-up deals may still come.
         follow_up_open_until: Option<String>,
     }
-    let mut stmt = conn.prepare(
+    let mut stmt = conn.prepare(&format!(
         "SELECT m.id, m.title, m.date, m.city, m.status, m.layout, m.lecturer_id, l.name,
-            date(m.date, '+' || m.attribution_days || ' days')
-         FROM seminars m LEFT JOIN staff l ON l.id = m.lecturer_id ORDER BY m.date, m.start_time, m.id",
-    )?;
+            date(m.date, '+' || m.attribution_days || ' days'), {LAPTOP_SQL}
+         FROM seminars m LEFT JOIN staff l ON l.id = m.lecturer_id
+         WHERE (?1 IS NULL OR m.city = ?1) AND (?2 IS NULL OR {LAPTOP_SQL} = ?2)
+         ORDER BY m.date, m.start_time, m.id"
+    ))?;
     let metas: Vec<(i64, Meta)> = stmt
-        .query_map([], |r| {
+        .query_map(rusqlite::params![city, laptop], |r| {
             let lecturer: Option<i64> = r.get(6)?;
             let name: Option<String> = r.get(7)?;
             Ok((
@@ -209,6 +247,7 @@ pub fn compare_in(conn: &Connection, lang: crate::i18n::Lang, today: &str) -> Re
                     title: r.get(1)?,
                     date: r.get(2)?,
                     city: r.get(3)?,
+                    laptop: r.get(9)?,
                     status: crate::seminar::SeminarStatus::parse(&r.get::<_, String>(4)?)
                         .unwrap_or(crate::seminar::SeminarStatus::Planning),
                     layout: r.get(5)?,
@@ -265,6 +304,7 @@ pub fn compare_in(conn: &Connection, lang: crate::i18n::Lang, today: &str) -> Re
                 title: m.title.clone(),
                 date: m.date.clone(),
                 city: m.city.clone(),
+                laptop: m.laptop.clone(),
                 status: m.status,
                 weakest: found.flatten().map(|(p, _, _)| p),
                 verdict: found.map(|f| verdict(f, open, lang)),
@@ -289,8 +329,19 @@ pub fn compare_in(conn: &Connection, lang: crate::i18n::Lang, today: &str) -> Re
         };
         (key, t)
     }));
+    let distinct = |sql: &str| -> Result<Vec<String>> {
+        let mut stmt = conn.prepare(sql)?;
+        let v = stmt
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<Vec<String>>>()?;
+        Ok(v)
+    };
     Ok(Comparison {
         seminars,
+        cities: distinct("SELECT DISTINCT city FROM seminars m WHERE city <> '' ORDER BY city")?,
+        laptops: distinct(&format!(
+            "SELECT DISTINCT {LAPTOP_SQL} AS l FROM seminars m WHERE l IS NOT NULL ORDER BY l"
+        ))?,
         medians,
         by_layout,
         by_lecturer,
@@ -301,9 +352,11 @@ pub fn compare_in(conn: &Connection, lang: crate::i18n::Lang, today: &str) -> Re
 pub fn compare(
     app: &App,
     caller: &crate::caller::Caller,
-    _: crate::input::Empty,
+    filter: CompareFilter,
 ) -> Result<Comparison> {
-    compare_today(app, caller.lang)
+    let conn = app.db.conn();
+    let today = crate::venue::today(app, &conn, None)?.to_string();
+    compare_filtered(&conn, caller.lang, &today, &filter)
 }
 
 /// The comparison as of today at the venue.

@@ -27,7 +27,9 @@ pub use bowtie::{
     BowtieQuery, BowtieStage, Quiet, Reached, StoreStage, Stores, QUIET_DAYS,
 };
 pub use breakdown::{report, report_in, SeminarReport, StageTiming};
-pub use compare::{compare, compare_in, compare_today, Comparison, SeminarRow};
+pub use compare::{
+    compare, compare_filtered, compare_in, compare_today, CompareFilter, Comparison, SeminarRow,
+};
 pub use counts::{percent, rate, Counts, Group};
 pub use funnel::{funnel, funnel_in, outcomes_in, Funnel, Outcome};
 pub use territory::{

@@ -97,6 +97,60 @@ pub fn save(db: &Path, url: &str) -> Result<(), Failure> {
     })
 }
 
+/// A file for the join link's QR code, opened before the laptop is registered (a path that cannot
+/// be written is said before anything changes). Readable by this user only: the link holds the
+/// laptop's secret.
+pub struct QrFile {
+    path: PathBuf,
+    file: std::fs::File,
+}
+
+impl QrFile {
+    pub fn create(path: &Path) -> Result<QrFile, Failure> {
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create(true).truncate(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.mode(0o600);
+        }
+        let file = options.open(path).map_err(|e| {
+            Failure::remote(
+                format!("无法写入二维码文件 {}：{e}", path.display()),
+                format!("Cannot write the QR code file {}: {e}", path.display()),
+            )
+        })?;
+        Ok(QrFile {
+            path: path.to_owned(),
+            file,
+        })
+    }
+
+    /// Writes the link's QR code: SVG when the file's name ends in .svg, else PNG.
+    pub fn write(mut self, url: &str) -> Result<PathBuf, Failure> {
+        use std::io::Write;
+        let svg = self
+            .path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("svg"));
+        let bytes = if svg {
+            crate::ticket::qr_svg(url)?.into_bytes()
+        } else {
+            crate::ticket::qr_png(url, 8)?
+        };
+        self.file
+            .write_all(&bytes)
+            .and_then(|()| self.file.sync_all())
+            .map_err(|e| {
+                Failure::remote(
+                    format!("无法写入二维码文件 {}：{e}", self.path.display()),
+                    format!("Cannot write the QR code file {}: {e}", self.path.display()),
+                )
+            })?;
+        Ok(self.path)
+    }
+}
+
 /// The join link kept by [`save`], if any.
 pub fn load(db: &Path) -> Result<Option<Link>, Failure> {
     match std::fs::read_to_string(saved_at(db)) {

@@ -12,13 +12,18 @@ use crate::api::Failure;
 use crate::app::App;
 use crate::input::Empty;
 use crate::invitation::{self, InvitationStatus, InvitationStatusChange};
-use crate::replica::clash;
 use crate::replica::status::{self, SyncConflict, SyncResolution, SyncStatus};
+use crate::replica::{clash, overwritten};
 
 #[derive(Debug, Clone, Deserialize, TS, ToSchema)]
 pub struct JoinInput {
     /// The join link from `huixiao hq laptop add` (postgresql://…&org=…&laptop=…).
     pub link: String,
+}
+
+#[derive(Debug, Clone, Deserialize, TS, ToSchema)]
+pub struct UseMineInput {
+    pub id: i64,
 }
 
 #[derive(Debug, Clone, Deserialize, TS, ToSchema)]
@@ -111,5 +116,12 @@ pub fn resolve_op(app: &App, input: ResolveInput) -> Result<Vec<SyncConflict>, F
         theirs,
         &app.now_str(),
     )?;
+    Ok(status::conflicts(&app.db.conn())?)
+}
+
+/// A field another laptop overwrote: this laptop's value written back as a new edit, which wins
+/// everywhere after the next sync (keeping theirs is `sync.resolve` with `dismiss`).
+pub fn use_mine_op(app: &App, input: UseMineInput) -> Result<Vec<SyncConflict>, Failure> {
+    overwritten::use_mine(&mut app.db.conn(), input.id, &app.now_str())?;
     Ok(status::conflicts(&app.db.conn())?)
 }

@@ -16,7 +16,7 @@ use super::link::{redact, Link};
 use super::schema::ensure_current;
 use crate::api::Failure;
 use crate::app::App;
-use crate::replica::apply::{apply_page, Pulled};
+use crate::replica::apply::{apply_page, Origin, Pulled};
 use crate::replica::clash::{self, Candidate};
 use crate::replica::outbox::{self, Refused};
 use crate::replica::{capture, status};
@@ -165,7 +165,7 @@ async fn pull(app: &App, client: &Client, place: &str) -> Result<i64, Failure> {
         let (xid, pos) = status::position(&app.db.conn())?;
         let rows = client
             .query(
-                "SELECT xid::text, pos, tbl, gid::text, hlc, data::text, deleted
+                "SELECT xid::text, pos, tbl, gid::text, hlc, data::text, deleted, owner_name, writer
                    FROM hq.pull($1::text::xid8, $2, $3::integer)",
                 &[&xid, &pos, &(PAGE as i32)],
             )
@@ -187,9 +187,17 @@ async fn pull(app: &App, client: &Client, place: &str) -> Result<i64, Failure> {
                 deleted: r.get(6),
             })
             .collect();
+        let origins: Vec<Origin> = rows
+            .iter()
+            .map(|r| Origin {
+                owner: r.get(7),
+                writer: r.get(8),
+            })
+            .collect();
         apply_page(
             &mut app.db.conn(),
             &page,
+            &origins,
             (&position.0, position.1),
             &app.now_str(),
         )?;

@@ -28,6 +28,14 @@ pub struct Pulled {
     pub deleted: bool,
 }
 
+/// What head office's log says about a pulled change beside the row: the laptop that runs the
+/// seminar (for a seminar) and the laptop that wrote the change.
+#[derive(Debug, Clone, Default)]
+pub struct Origin {
+    pub owner: Option<String>,
+    pub writer: Option<String>,
+}
+
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Applied {
     /// Rows written or deleted here.
@@ -47,9 +55,11 @@ enum Outcome {
 }
 
 /// Applies a page of pulled changes and moves the position past it, in one transaction.
+/// `origins` are beside the page's changes, one for one.
 pub fn apply_page(
     conn: &mut Connection,
     page: &[Pulled],
+    origins: &[Origin],
     position: (&str, i64),
     now: &str,
 ) -> Result<Applied> {
@@ -58,7 +68,9 @@ pub fn apply_page(
     let mut out = Applied::default();
     let mut shapes = Shapes::default();
     let mut highest = 0;
-    for change in page {
+    let none = Origin::default();
+    for (i, change) in page.iter().enumerate() {
+        let origin = origins.get(i).unwrap_or(&none);
         highest = highest.max(change.hlc);
         let local: bool = tx.query_row(
             "SELECT EXISTS (SELECT 1 FROM sync_outbox WHERE tbl = ?1 AND gid = ?2)",
@@ -75,6 +87,13 @@ pub fn apply_page(
                     "DELETE FROM sync_waiting WHERE tbl = ?1 AND gid = ?2",
                     params![change.tbl, change.gid],
                 )?;
+                if let (Some(owner), "seminars") = (&origin.owner, change.tbl.as_str()) {
+                    tx.execute(
+                        "UPDATE seminars SET laptop = ?1 WHERE gid = ?2",
+                        params![owner, change.gid],
+                    )?;
+                }
+                super::overwritten::seen(&tx, change, origin.writer.as_deref(), now)?;
                 out.applied += 1;
             }
             Some(Outcome::Waits) => {
@@ -282,7 +301,7 @@ fn write(tx: &Connection, t: &str, s: &Shape, change: &Pulled) -> Result<Outcome
 }
 
 /// A JSON value as SQLite stores it.
-fn sql(v: &Value) -> Sql {
+pub(super) fn sql(v: &Value) -> Sql {
     match v {
         Value::Null => Sql::Null,
         Value::Bool(b) => Sql::Integer(*b as i64),

@@ -31,6 +31,10 @@ pub(super) struct Shape {
     refs: Vec<(String, String)>,
 }
 
+/// Columns of replicated tables that stay on this laptop: what head office says about a row, not
+/// part of it (the laptop that runs a seminar comes with the pull, never goes with a push).
+const LOCAL_COLUMNS: &[(&str, &str)] = &[("seminars", "laptop")];
+
 pub(super) fn shape(conn: &Connection, table: &str) -> Result<Shape> {
     let mut columns = Vec::new();
     let mut stmt = conn.prepare(&format!("PRAGMA table_info({table})"))?;
@@ -40,7 +44,8 @@ pub(super) fn shape(conn: &Connection, table: &str) -> Result<Shape> {
         let kind: String = r.get(2)?;
         let pk: i64 = r.get(5)?;
         let local_key = pk == 1 && kind.eq_ignore_ascii_case("INTEGER") && name == "id";
-        if !local_key && name != "gid" {
+        let local_only = LOCAL_COLUMNS.contains(&(table, name.as_str()));
+        if !local_key && name != "gid" && !local_only {
             columns.push(name);
         }
     }

@@ -8,6 +8,7 @@
 //! - [`outbox`]: the changes as they are sent, in batches stamped before sending
 //! - [`apply`]: what head office sent, written by gid with capture off
 //! - [`clash`]: a store two laptops invited to seminars whose attribution windows overlap
+//! - [`overwritten`]: a field this laptop wrote that a later write of another laptop overwrote
 //! - [`status`]: where the laptop stands (joined, waiting changes, conflicts)
 //! - [`unpushed`]: the changes head office has not taken yet, as a person knows them
 
@@ -15,6 +16,7 @@ pub mod apply;
 pub mod capture;
 pub mod clash;
 pub mod outbox;
+pub mod overwritten;
 pub mod status;
 pub mod tables;
 pub mod unpushed;

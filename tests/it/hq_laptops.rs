@@ -793,3 +793,245 @@ fn the_bi_tool_reads_plain_views_with_phones_masked_and_nothing_else() {
         assert!(err.contains("permission denied"), "{forbidden}: {err}");
     }
 }
+
+/// The titles of the seminars head office's dashboard compares under a filter.
+fn compared(l: &Laptop, filter: Value) -> Vec<String> {
+    let c = call(&l.app, "seminars.compare", filter).unwrap();
+    let mut titles: Vec<String> = c["seminars"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["title"].as_str().unwrap().to_string())
+        .collect();
+    titles.sort();
+    titles
+}
+
+#[test]
+fn head_offices_dashboard_is_filtered_by_laptop_and_by_city() {
+    let o = org();
+    let changsha = changsha_with_data(&o);
+    changsha.join();
+    let zhuzhou = laptop(&o.zhuzhou);
+    call(
+        &zhuzhou.app,
+        "seminars.create",
+        json!({"title": "株洲托育沙龙", "date": "2026-11-28", "start_time": "14:00", "capacity": 60, "city": "株洲"}),
+    )
+    .unwrap();
+    zhuzhou.join();
+    changsha.sync();
+    zhuzhou.sync();
+    let head = laptop(&o.hq);
+    head.join();
+    head.sync();
+    // Head office runs one of its own in 长沙 (its own seminars are its name's).
+    call(
+        &head.app,
+        "seminars.create",
+        json!({"title": "总部大课", "date": "2026-11-30", "start_time": "14:00", "capacity": 200, "city": "长沙"}),
+    )
+    .unwrap();
+
+    assert_eq!(
+        compared(&head, json!({})),
+        ["幼儿园招生增长研讨会", "总部大课", "株洲托育沙龙"]
+    );
+    assert_eq!(
+        compared(&head, json!({"laptop": "长沙"})),
+        ["幼儿园招生增长研讨会"],
+        "only 长沙's laptop's seminars"
+    );
+    assert_eq!(compared(&head, json!({"laptop": "株洲"})), ["株洲托育沙龙"]);
+    assert_eq!(compared(&head, json!({"laptop": "总部"})), ["总部大课"]);
+    assert_eq!(
+        compared(&head, json!({"city": "长沙"})),
+        ["幼儿园招生增长研讨会", "总部大课"],
+        "only that city's, whichever laptop runs them"
+    );
+    assert_eq!(
+        compared(&head, json!({"city": "长沙", "laptop": "株洲"})),
+        Vec::<String>::new()
+    );
+    let all = call(&head.app, "seminars.compare", json!({"city": "株洲"})).unwrap();
+    assert_eq!(all["laptops"], json!(["总部", "株洲", "长沙"]), "{all}");
+    assert_eq!(all["cities"], json!(["株洲", "长沙"]));
+
+    // A seminar handed to another laptop is that laptop's on head office's dashboard.
+    let gid: String = zhuzhou
+        .app
+        .db
+        .conn()
+        .query_row("SELECT gid FROM seminars", [], |r| r.get(0))
+        .unwrap();
+    huixiao(&[
+        "hq",
+        "handover",
+        "--pg",
+        &cluster().url(&o.db),
+        "--seminar",
+        &gid,
+        "--to",
+        "长沙",
+    ]);
+    head.sync();
+    assert_eq!(
+        compared(&head, json!({"laptop": "长沙"})),
+        ["幼儿园招生增长研讨会", "株洲托育沙龙"]
+    );
+    // The laptop a seminar belongs to never travels as a change of its own.
+    assert_eq!(head.sync().pushed, 0);
+}
+
+#[test]
+fn a_field_another_laptop_overwrote_is_listed_with_both_values_and_mine_can_win_again() {
+    let o = org();
+    let changsha = changsha_with_data(&o);
+    changsha.join();
+    changsha.sync();
+    let head = laptop(&o.hq);
+    head.join();
+    head.sync();
+    let note = |l: &Laptop| -> String {
+        l.app
+            .db
+            .conn()
+            .query_row(
+                "SELECT note FROM stores WHERE name = '小太阳幼儿园'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap()
+    };
+    let edit = |l: &Laptop, value: &str| {
+        l.app
+            .db
+            .conn()
+            .execute(
+                "UPDATE stores SET note = ?1 WHERE name = '小太阳幼儿园'",
+                [value],
+            )
+            .unwrap();
+    };
+    // 长沙 writes first and syncs; head office, not having seen it, writes a moment later.
+    edit(&changsha, "长沙：老板娘管钱");
+    std::thread::sleep(std::time::Duration::from_millis(5));
+    edit(&head, "总部：已签约");
+    assert_eq!(
+        changsha.sync().conflicts,
+        0,
+        "its own change coming back is no conflict"
+    );
+    head.sync();
+    assert_eq!(
+        changsha.sync().conflicts,
+        1,
+        "the earlier writer learns of it"
+    );
+    assert_eq!(note(&changsha), "总部：已签约");
+    let open = status::conflicts(&changsha.app.db.conn()).unwrap();
+    assert_eq!(open.len(), 1, "{open:?}");
+    let c = &open[0];
+    assert_eq!((c.kind.as_str(), c.tbl.as_str()), ("overwritten", "stores"));
+    assert_eq!(c.label.as_deref(), Some("小太阳幼儿园"));
+    let (mine, theirs) = (c.mine.clone().unwrap(), c.theirs.clone().unwrap());
+    assert_eq!(mine["note"], "长沙：老板娘管钱");
+    assert_eq!(theirs["note"], "总部：已签约");
+    assert_eq!(
+        (mine["by"].as_str(), theirs["by"].as_str()),
+        (Some("长沙"), Some("总部"))
+    );
+    assert!(theirs["when"].as_str().unwrap() >= mine["when"].as_str().unwrap());
+    assert!(
+        status::conflicts(&head.app.db.conn()).unwrap().is_empty(),
+        "the later writer has nothing to settle"
+    );
+
+    // "Use mine again": a new edit here, which wins everywhere after the next syncs.
+    let left = call(&changsha.app, "sync.use_mine", json!({"id": c.id})).unwrap();
+    assert_eq!(left, json!([]));
+    assert_eq!(note(&changsha), "长沙：老板娘管钱");
+    assert_eq!(changsha.sync().pushed, 1);
+    head.sync();
+    assert_eq!(note(&head), "长沙：老板娘管钱");
+    assert_eq!(note(&changsha), "长沙：老板娘管钱");
+    // Head office, whose value it overwrote, sees it in turn; the 长沙 laptop has nothing open.
+    let at_head = status::conflicts(&head.app.db.conn()).unwrap();
+    assert_eq!(at_head.len(), 1);
+    assert_eq!(at_head[0].mine.as_ref().unwrap()["note"], "总部：已签约");
+    changsha.sync();
+    assert!(status::conflicts(&changsha.app.db.conn())
+        .unwrap()
+        .is_empty());
+    // A conflict already resolved cannot be used again.
+    let again = call(&changsha.app, "sync.use_mine", json!({"id": c.id})).unwrap_err();
+    assert!(format!("{again:?}").contains("被覆盖"), "{again:?}");
+
+    // A person's phone overwritten, then the person erased at head office: once the erasure is
+    // pulled, nothing of them stays in the list or in what this laptop kept of its edits.
+    let phone = |l: &Laptop, value: &str| {
+        l.app
+            .db
+            .conn()
+            .execute(
+                "UPDATE contacts SET phone = ?1 WHERE role = 'owner_spouse'",
+                [value],
+            )
+            .unwrap();
+    };
+    phone(&changsha, "13800138011");
+    changsha.sync();
+    head.sync();
+    phone(&head, "13800138022");
+    head.sync();
+    changsha.sync();
+    let open = status::conflicts(&changsha.app.db.conn()).unwrap();
+    assert_eq!(open.len(), 1, "{open:?}");
+    assert_eq!(open[0].tbl, "contacts");
+    let kept = |l: &Laptop| -> i64 {
+        l.app
+            .db
+            .conn()
+            .query_row(
+                "SELECT (SELECT count(*) FROM sync_sent WHERE tbl = 'contacts')
+                      + (SELECT count(*) FROM sync_conflicts WHERE tbl = 'contacts' AND detail LIKE '%1380013801%')",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap()
+    };
+    assert!(kept(&changsha) > 0);
+    // Also a field of hers this laptop wrote that nobody overwrote.
+    changsha
+        .app
+        .db
+        .conn()
+        .execute(
+            "UPDATE contacts SET name = '刘丽丽' WHERE role = 'owner_spouse'",
+            [],
+        )
+        .unwrap();
+    changsha.sync();
+    assert!(
+        kept(&changsha) >= 2,
+        "the name kept and the phone's overwrite"
+    );
+    let id: i64 = head
+        .app
+        .db
+        .conn()
+        .query_row(
+            "SELECT id FROM contacts WHERE role = 'owner_spouse'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    head.sync();
+    call(&head.app, "contacts.erase", json!({"id": id})).unwrap();
+    head.sync();
+    changsha.sync();
+    assert_eq!(kept(&changsha), 0, "an erased person's values are gone");
+    assert!(status::conflicts(&changsha.app.db.conn())
+        .unwrap()
+        .is_empty());
+}

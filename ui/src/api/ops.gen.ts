@@ -146,6 +146,7 @@ export const OPS = {
   "sync.run": { method: "POST", path: "/api/sync" },
   "sync.conflicts": { method: "GET", path: "/api/sync/conflicts" },
   "sync.resolve": { method: "POST", path: "/api/sync/conflicts/{id}/resolve" },
+  "sync.use_mine": { method: "POST", path: "/api/sync/conflicts/{id}/use-mine" },
   "openapi": { method: "GET", path: "/api/openapi.json" },
   "demo.load": { method: "POST", path: "/api/demo" },
   "dev.panic": { method: "POST", path: "/api/dev/panic" },
@@ -177,7 +178,7 @@ export interface OpTypes {
   "seminars.funnel": { input: T.IdInput; output: T.Funnel };
   "seminars.report": { input: T.IdInput; output: T.SeminarReport };
   "seminars.report_pdf": { input: T.IdInput; output: T.FileOut };
-  "seminars.compare": { input: T.Empty; output: T.Comparison };
+  "seminars.compare": { input: T.CompareFilter; output: T.Comparison };
   "territory.report": { input: T.TerritoryQuery; output: T.Territory };
   "seminars.set_status": { input: T.StatusChange; output: T.Seminar };
   "invitations.list": { input: T.InvitationQuery; output: Array<T.Invitation> };
@@ -294,6 +295,7 @@ export interface OpTypes {
   "sync.run": { input: T.Empty; output: T.SyncReport };
   "sync.conflicts": { input: T.Empty; output: Array<T.SyncConflict> };
   "sync.resolve": { input: T.ResolveInput; output: Array<T.SyncConflict> };
+  "sync.use_mine": { input: T.UseMineInput; output: Array<T.SyncConflict> };
   "openapi": { input: T.Empty; output: T.OpenApiDoc };
   "demo.load": { input: T.DemoInput; output: T.DemoSummary };
   "dev.panic": { input: T.Empty; output: T.Empty };

@@ -295,10 +295,24 @@ commission_fen: number, };
 export type CompanionsInput = { id: number, companions: number, };
 
 /**
+ * Which seminars to compare: one city's, one laptop's (head office holds every laptop's seminars),
+ * or all. Applied in SQL; a deal is still credited across every seminar held here.
+ */
+export type CompareFilter = { city: string | null, 
+/**
+ * The laptop that runs the seminars (a seminar of this laptop's own is this laptop's name).
+ */
+laptop: string | null, };
+
+/**
  * Every seminar side by side (oldest first), the medians, and conversion by seating layout and
  * by lecturer across closed seminars.
  */
-export type Comparison = { seminars: Array<SeminarRow>, medians: Medians, by_layout: Array<Group>, by_lecturer: Array<Group>, };
+export type Comparison = { seminars: Array<SeminarRow>, 
+/**
+ * The cities and the laptops of every seminar held here, whatever the filter (to choose from).
+ */
+cities: Array<string>, laptops: Array<string>, medians: Medians, by_layout: Array<Group>, by_lecturer: Array<Group>, };
 
 /**
  * A person's decision on the conflict of one row.
@@ -1589,7 +1603,11 @@ deal_ratio: number | null, };
 /**
  * One seminar in the organisation's comparison.
  */
-export type SeminarRow = { seminar_id: number, title: string, date: string, city: string, status: SeminarStatus, 
+export type SeminarRow = { seminar_id: number, title: string, date: string, city: string, 
+/**
+ * The laptop that runs it (head office holds every laptop's); `null` before this laptop joins.
+ */
+laptop: string | null, status: SeminarStatus, 
 /**
  * For closed seminars: the phase that fell furthest below the organisation's median.
  */
@@ -2188,6 +2206,8 @@ op: string,
  * What a person knows the row by (a name, a title, the invited store), when it has one.
  */
 label: string | null, };
+
+export type UseMineInput = { id: number, };
 
 export type Verified = { ticket: TicketView, };
 

@@ -5,6 +5,7 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
+import { createRequire } from "node:module";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -18,6 +19,21 @@ let hqDb;
 const links = {};
 
 const api = (method, urlPath, body) => apiCall(server, method, urlPath, body);
+
+/** Until this laptop has nothing waiting to go out (a sync started from the page has finished). */
+async function nothingWaiting() {
+  for (let i = 0; i < 100 && (await api("GET", "/api/sync")).pending > 0; i++) await new Promise((r) => setTimeout(r, 100));
+  assert.equal((await api("GET", "/api/sync")).pending, 0);
+}
+const AXE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
+
+/** axe-core's critical and serious findings within one part of the page. */
+async function axeWithin(page, selector) {
+  if (!(await page.evaluate(() => typeof window.axe !== "undefined"))) await page.addScriptTag({ path: AXE });
+  return page.evaluate(async (sel) => (await window.axe.run(sel, { resultTypes: ["violations"] })).violations
+    .filter((v) => v.impact === "critical" || v.impact === "serious")
+    .map((v) => `${v.id}: ${v.nodes.map((n) => n.html).join(" | ")}`), selector);
+}
 
 function huixiao(args) {
   const r = spawnSync(BIN, args, { encoding: "utf8", env: { ...process.env, HUIXIAO_DATA_DIR: path.dirname(hqDb) } });
@@ -53,6 +69,8 @@ test("join head office from the window, receive its staff, and settle a refused 
   await page.goto(server.url);
   await page.getByRole("link", { name: "总部同步" }).click();
   await page.locator("[data-test=sync-join]").waitFor();
+  // Not joined: the sidebar says nothing about head office.
+  assert.equal(await page.locator("[data-test=sidebar-sync]").count(), 0);
   // Joining without a link says what is missing; a wrong link says what is wrong, and nothing changes.
   await page.click("[data-test=sync-join-button]");
   await page.locator(".el-message--warning").filter({ hasText: "请先粘贴总部给的加入链接" }).waitFor();
@@ -66,6 +84,9 @@ test("join head office from the window, receive its staff, and settle a refused 
   await page.locator(".el-message--success").filter({ hasText: "已加入总部" }).waitFor();
   await page.locator("[data-test=sync-status]").filter({ hasText: "长沙1号" }).waitFor();
   assert.equal(await page.locator("[data-test=sync-pending]").innerText(), "0");
+  // The sidebar follows at once: synced just now, in words.
+  await page.locator("[data-test=sidebar-sync-state]").filter({ hasText: "已同步 · 刚刚" }).waitFor();
+  assert.deepEqual(await axeWithin(page, "[data-test=sidebar-sync]"), []);
   assert.ok(!fs.readFileSync(server.db + ".hq-link", "utf8").includes("\n"), "the link is kept beside the database");
   assert.equal(fs.statSync(server.db + ".hq-link").mode & 0o777, 0o600);
   // Head office's staff member is here now, and head office has this laptop's store.
@@ -77,9 +98,17 @@ test("join head office from the window, receive its staff, and settle a refused 
   // This laptop renames head office's staff member: head office refuses it at the next sync.
   const pxy = staff.find((s) => s.name === "彭小燕");
   await api("PUT", `/api/staff/${pxy.id}`, { ...pxy, name: "彭大燕" });
+  // A change made here waits to go out: the sidebar says so on its next look (here, a reload).
+  await page.reload();
+  await page.locator("[data-test=sidebar-sync-state]").filter({ hasText: "1 条待上传" }).waitFor();
   await page.click("[data-test=sync-now]");
   await page.locator(".el-message--success").filter({ hasText: "同步完成" }).waitFor();
   await page.locator("[data-test=sync-conflict-count]").filter({ hasText: "1" }).waitFor();
+  // The problem shows in the sidebar too, in the warning colour and in words, and leads to 同步问题.
+  const sideConflicts = page.locator("[data-test=sidebar-sync-conflicts]");
+  await sideConflicts.filter({ hasText: "1 个同步问题" }).waitFor();
+  assert.equal(await sideConflicts.getAttribute("href"), "#/sync");
+  assert.deepEqual(await axeWithin(page, "[data-test=sidebar-sync]"), []);
   const row = page.locator("[data-test=sync-conflicts] .el-table__body-wrapper .el-table__row");
   await row.filter({ hasText: "员工 · 彭大燕" }).waitFor();
   assert.match(await row.innerText(), /只有总部的电脑能修改员工/);
@@ -91,6 +120,7 @@ test("join head office from the window, receive its staff, and settle a refused 
   await row.locator("[data-test=conflict-use-theirs]").click();
   await page.locator("[data-test=sync-conflicts]").filter({ hasText: "没有待处理的同步问题" }).waitFor();
   await page.locator("[data-test=sync-conflict-count]").filter({ hasText: "0" }).waitFor();
+  await sideConflicts.waitFor({ state: "detached" });
   assert.ok((await api("GET", "/api/staff")).some((s) => s.name === "彭小燕"), "head office's name is back here");
   assert.deepEqual(errors, []);
 });
@@ -125,6 +155,46 @@ test("a store head office also invited to an overlapping seminar comes back as a
   assert.deepEqual(errors, []);
 });
 
+test("a field head office changed after this laptop is listed as overwritten, and this laptop's value can win again", async () => {
+  const { page, errors } = b;
+  const store = (await api("GET", "/api/stores?q=%E5%B0%8F%E5%A4%AA%E9%98%B3")).items[0];
+  const full = (await api("GET", `/api/stores/${store.id}`)).store;
+  await api("PUT", `/api/stores/${store.id}`, { ...full, note: "长沙：老板娘管钱" });
+  assert.ok((await api("GET", "/api/sync")).pending > 0);
+  await page.click("[data-test=sync-now]");
+  await nothingWaiting();
+  // Head office, having received it, writes the same field later.
+  huixiao(["sync", "--db", hqDb, "--json"]);
+  const hqStore = JSON.parse(huixiao(["--db", hqDb, "call", "stores.list", "{}"])).items.find((s) => s.name === "小太阳幼儿园");
+  const hqFull = JSON.parse(huixiao(["--db", hqDb, "call", "stores.get", JSON.stringify({ id: hqStore.id })])).store;
+  huixiao(["--db", hqDb, "call", "stores.update", JSON.stringify({ ...hqFull, id: hqStore.id, note: "总部：已签约" })]);
+  huixiao(["sync", "--db", hqDb, "--json"]);
+
+  await page.click("[data-test=sync-now]");
+  const row = page.locator("[data-test=sync-conflicts] .el-table__body-wrapper .el-table__row").filter({ hasText: "后来被另一台电脑改掉了" });
+  await row.waitFor();
+  assert.match(await row.innerText(), /门店 · 小太阳幼儿园/);
+  const mine = (await row.locator("[data-test=conflict-mine]").allInnerTexts()).join(" ");
+  const theirs = (await row.locator("[data-test=conflict-theirs]").allInnerTexts()).join(" ");
+  assert.match(mine, /备注：「长沙：老板娘管钱」/);
+  assert.match(mine, /修改的电脑：「长沙1号」/);
+  assert.match(theirs, /备注：「总部：已签约」/);
+  assert.match(theirs, /修改的电脑：「总部」/, "who wrote the value that won");
+  assert.match(theirs, /修改时间：「\d{4}-\d\d-\d\d \d\d:\d\d」/, "and when");
+  assert.equal((await api("GET", `/api/stores/${store.id}`)).store.note, "总部：已签约", "the later write is here");
+
+  await row.locator("[data-test=conflict-use-mine]").click();
+  await page.locator("[data-test=sync-conflicts]").filter({ hasText: "没有待处理的同步问题" }).waitFor();
+  assert.equal((await api("GET", `/api/stores/${store.id}`)).store.note, "长沙：老板娘管钱");
+  assert.ok((await api("GET", "/api/sync")).pending > 0);
+  await page.click("[data-test=sync-now]");
+  await nothingWaiting();
+  huixiao(["sync", "--db", hqDb, "--json"]);
+  const back = JSON.parse(huixiao(["--db", hqDb, "call", "stores.get", JSON.stringify({ id: hqStore.id })])).store;
+  assert.equal(back.note, "长沙：老板娘管钱", "this laptop's value wins at head office too");
+  assert.deepEqual(errors, []);
+});
+
 test("the same page in English", async () => {
   const { page } = b;
   await api("PUT", "/api/settings", { ...(await api("GET", "/api/settings")), language: "en" });
@@ -133,4 +203,24 @@ test("the same page in English", async () => {
   await page.locator("[data-test=sync-status]").filter({ hasText: "Sync status" }).waitFor();
   await page.locator("[data-test=sync-conflicts]").filter({ hasText: "No sync conflicts to resolve" }).waitFor();
   await page.screenshot({ path: screenshotPath("sync-en.png"), fullPage: true });
+});
+
+test("the sidebar says a failed sync in red, with the error in words", async () => {
+  const { page } = b;
+  await api("PUT", "/api/settings", { ...(await api("GET", "/api/settings")), language: "zh-CN" });
+  // Head office goes away (the last test: PostgreSQL is stopped for good).
+  pg.stop();
+  pg = null;
+  await page.goto(`${server.url}#/sync`);
+  await page.reload();
+  await page.click("[data-test=sync-now]");
+  await page.locator("[data-test=sync-error]").waitFor();
+  const state = page.locator("[data-test=sidebar-sync-state]");
+  await state.filter({ hasText: "同步失败" }).waitFor();
+  const said = (await page.locator("[data-test=sync-error]").innerText()).replace("上次同步失败", "").trim();
+  assert.ok(said.length > 0);
+  assert.equal(await state.getAttribute("title"), (await api("GET", "/api/sync")).last_error, "the error in words on hover");
+  assert.match(await state.innerText(), /同步失败/);
+  assert.equal(await state.evaluate((e) => getComputedStyle(e).color), "rgb(255, 155, 155)");
+  assert.deepEqual(await axeWithin(page, "[data-test=sidebar-sync]"), []);
 });
