@@ -94,6 +94,16 @@ pub(super) fn seen(
             )?;
             continue;
         }
+        if mine_later {
+            // A later write of this laptop's own (made before a backup was restored, say): no
+            // overwrite; later versions are compared with it.
+            tx.execute(
+                "UPDATE sync_sent SET value = ?4, hlc = ?5, echoed = 1
+                  WHERE tbl = ?1 AND gid = ?2 AND col = ?3",
+                params![change.tbl, change.gid, col, theirs.to_string(), change.hlc],
+            )?;
+            continue;
+        }
         // The label rides on both sides (the same there, so not shown as a difference).
         let name = label(tx, &change.tbl, &change.gid)?;
         let side = |value: Value, laptop: Option<&str>, at: Option<String>| {
