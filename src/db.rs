@@ -62,8 +62,8 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         include_str!("../migrations/0015_hq_on_screen.sql"),
     ),
     (
-        "0016_score_cache_invited",
-        include_str!("../migrations/0016_score_cache_invited.sql"),
+        "0016_whom_speed",
+        include_str!("../migrations/0016_whom_speed.sql"),
     ),
 ];
 

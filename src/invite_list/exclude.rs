@@ -3,7 +3,7 @@
 //! in 90 days, or reached five times or more in 14 days. A store left out is a count under its
 //! first reason, never a failure of the list.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use rusqlite::{params, Connection};
@@ -71,8 +71,10 @@ pub struct Exclusions {
     overlapping: HashSet<i64>,
     /// Held by another laptop for an overlapping seminar.
     held: HashSet<i64>,
-    /// Live (not erased) contacts per store, and how many of them opted out.
-    contacts: HashMap<i64, (i64, i64)>,
+    /// Stores without a live (not erased) contact.
+    no_contact: HashSet<i64>,
+    /// Stores whose every live contact opted out.
+    opted_out: HashSet<i64>,
     declined: HashSet<i64>,
     touched: HashSet<i64>,
 }
@@ -126,24 +128,28 @@ impl Exclusions {
                 )?);
             }
         }
-        let mut contacts = HashMap::new();
-        {
-            let mut stmt = conn.prepare_cached(
-                "SELECT store_id, count(*), sum(opted_out) FROM contacts WHERE erased_at IS NULL
-                 GROUP BY store_id",
-            )?;
-            let mut rows = stmt.query([])?;
-            while let Some(r) = rows.next()? {
-                contacts.insert(r.get::<_, i64>(0)?, (r.get(1)?, r.get(2)?));
-            }
-        }
+        // The few stores nobody can be invited from, not a count for every store: both walk the
+        // partial index of live contacts.
+        let no_contact = set(
+            conn,
+            "SELECT s.id FROM stores s WHERE NOT EXISTS
+               (SELECT 1 FROM contacts c WHERE c.store_id = s.id AND c.erased_at IS NULL)",
+            [],
+        )?;
+        let opted_out = set(
+            conn,
+            "SELECT store_id FROM contacts WHERE erased_at IS NULL
+             GROUP BY store_id HAVING min(opted_out) = 1",
+            [],
+        )?;
         let since = today
             .checked_sub_days(Days::new(DECLINED_DAYS))
             .unwrap_or(today)
             .to_string();
         let declined = set(
             conn,
-            "SELECT i.store_id FROM seminars m JOIN invitations i ON i.seminar_id = m.id
+            // The seminars of the last 90 days first, then their refusals by index.
+            "SELECT i.store_id FROM seminars m CROSS JOIN invitations i ON i.seminar_id = m.id
              WHERE m.date >= ?1 AND i.status = 'declined'
              GROUP BY i.store_id HAVING count(*) >= ?2",
             params![since, DECLINED_TIMES],
@@ -162,7 +168,8 @@ impl Exclusions {
             already,
             overlapping,
             held,
-            contacts,
+            no_contact,
+            opted_out,
             declined,
             touched,
         })
@@ -170,16 +177,15 @@ impl Exclusions {
 
     /// The first reason `store` cannot be invited, if any.
     pub fn why(&self, store: i64) -> Option<Why> {
-        let (live, opted_out) = self.contacts.get(&store).copied().unwrap_or((0, 0));
         if self.already.contains(&store) {
             Some(Why::AlreadyInvited)
         } else if self.overlapping.contains(&store) {
             Some(Why::OverlappingSeminar)
         } else if self.held.contains(&store) {
             Some(Why::HeldByOtherLaptop)
-        } else if live == 0 {
+        } else if self.no_contact.contains(&store) {
             Some(Why::NoContact)
-        } else if opted_out >= live {
+        } else if self.opted_out.contains(&store) {
             Some(Why::OptedOut)
         } else if self.declined.contains(&store) {
             Some(Why::RecentlyDeclined)

@@ -186,12 +186,7 @@ pub fn matching(
         let stages = stages_in(conn, text(&f.city))?;
         ids.retain(|id| stages.get(id).is_some_and(|s| s.stage == stage));
     }
-    // Every store's score when most stores match (one pass), else the matched ones'.
-    let scores: HashMap<i64, f64> = if ids.len() > 20_000 {
-        score::scores(conn, None, day, persist)?
-    } else {
-        score::scores(conn, Some(&ids), day, persist)?
-    };
+    let scores: HashMap<i64, f64> = score::scores(conn, Some(&ids), day, persist)?;
     let mut out: Vec<(i64, f64)> = ids
         .into_iter()
         .map(|id| (id, scores.get(&id).copied().unwrap_or(0.0)))

@@ -36,12 +36,17 @@ impl Day {
     }
 }
 
-fn cached_row(r: &rusqlite::Row, day: &Day) -> rusqlite::Result<Option<(i64, f64)>> {
+/// A kept row's score on `day` (`today` is that day as text), or none when the row is stale: kept
+/// for a later day, or past the day a seminar turns a confirmation into a no-show.
+fn cached_row(r: &rusqlite::Row, today: &str, day: &Day) -> rusqlite::Result<Option<(i64, f64)>> {
     let id: i64 = r.get(0)?;
     let (fit, engagement): (i64, f64) = (r.get(1)?, r.get(2)?);
-    let (as_of, stale_on): (String, Option<String>) = (r.get(3)?, r.get(4)?);
-    let as_of = NaiveDate::parse_from_str(&as_of, "%Y-%m-%d").ok();
-    let stale = stale_on.is_some_and(|s| s.as_str() <= day.today.to_string().as_str());
+    let as_of = r
+        .get_ref(3)?
+        .as_str()
+        .ok()
+        .and_then(|s| s.parse::<NaiveDate>().ok());
+    let stale = r.get_ref(4)?.as_str_or_null()?.is_some_and(|s| s <= today);
     Ok(match as_of {
         Some(d) if d <= day.today && !stale => Some((id, day.score(fit, engagement, d))),
         _ => None,
@@ -93,27 +98,25 @@ fn cached(
 ) -> Result<(HashMap<i64, f64>, Vec<i64>)> {
     let mut out = HashMap::new();
     let mut missing = Vec::new();
+    let today = day.today.to_string();
     const COLS: &str = "store_id, fit, engagement, as_of, stale_on";
     match stores {
         Some(ids) => {
             let mut ids = ids.to_vec();
             ids.sort_unstable();
             ids.dedup();
+            // One statement walking the list (a JSON array) by the primary key.
             let mut stmt = conn.prepare_cached(&format!(
-                "SELECT {COLS} FROM store_scores WHERE store_id = ?1"
+                "SELECT {COLS} FROM store_scores WHERE store_id IN (SELECT value FROM json_each(?1))"
             ))?;
-            for id in ids {
-                let mut rows = stmt.query([id])?;
-                match rows.next()? {
-                    Some(r) => match cached_row(r, day)? {
-                        Some((id, s)) => {
-                            out.insert(id, s);
-                        }
-                        None => missing.push(id),
-                    },
-                    None => missing.push(id),
+            let json = serde_json::to_string(&ids).unwrap_or_else(|_| "[]".into());
+            let mut rows = stmt.query([json])?;
+            while let Some(r) = rows.next()? {
+                if let Some((id, s)) = cached_row(r, &today, day)? {
+                    out.insert(id, s);
                 }
             }
+            missing.extend(ids.into_iter().filter(|id| !out.contains_key(id)));
         }
         None => {
             let mut stmt = conn.prepare_cached(
@@ -123,7 +126,11 @@ fn cached(
             let mut rows = stmt.query([])?;
             while let Some(r) = rows.next()? {
                 let cached: Option<i64> = r.get(1)?;
-                match cached.map(|_| cached_row(r, day)).transpose()?.flatten() {
+                match cached
+                    .map(|_| cached_row(r, &today, day))
+                    .transpose()?
+                    .flatten()
+                {
                     Some((id, s)) => {
                         out.insert(id, s);
                     }
