@@ -137,6 +137,8 @@ fn bench_import(name: &str, base: &Path, bytes: &[u8], runs: usize) {
             },
             skip_invalid: true,
             dry_run: false,
+            decisions: Vec::new(),
+            on_conflict: Default::default(),
         };
         let t = Instant::now();
         let r = import::import_bytes(&app, bytes, &req).unwrap();
@@ -236,7 +238,9 @@ fn bench_today(dir: &Path, label: &str, dates: [&str; 3], pdf: bool) {
     let mut size = 0;
     for _ in 0..3 {
         let t = Instant::now();
-        let pdf = huixiao::ticket::seminar_pdf_bytes(&app.db.conn(), seminar).unwrap();
+        let pdf =
+            huixiao::ticket::seminar_pdf_bytes(&app.db.conn(), seminar, huixiao::i18n::Lang::Zh)
+                .unwrap();
         times.push(t.elapsed());
         size = pdf.len();
     }

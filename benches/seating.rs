@@ -205,7 +205,8 @@ fn main() {
         let mut size = 0;
         for _ in 0..3 {
             let t = Instant::now();
-            let pdf = huixiao::seating::print::pdf(&app, seminar, kind).expect("pdf");
+            let pdf = huixiao::seating::print::pdf(&app, seminar, kind, huixiao::i18n::Lang::Zh)
+                .expect("pdf");
             times.push(t.elapsed().as_secs_f64() * 1000.0);
             size = pdf.len();
         }

@@ -8,11 +8,12 @@ purpose=${1:-run}
 say() { printf '\033[1;34m==>\033[0m %s\n' "$*"; }
 
 # Debian packages: Tauri's WebKitGTK stack and the CJK font for the app;
-# for tests also Xvfb, WebKit's WebDriver, Chromium, poppler.
+# for tests also Xvfb, WebKit's WebDriver, Chromium, poppler, and PostgreSQL's server (the tests start
+# their own cluster on loopback in a temporary folder; the packaged cluster is not used).
 pkgs=(libwebkit2gtk-4.1-dev libsoup-3.0-dev libjavascriptcoregtk-4.1-dev librsvg2-dev
       libayatana-appindicator3-dev libxdo-dev libssl-dev build-essential pkg-config file fonts-noto-cjk)
 if [ "$purpose" = test ]; then
-  pkgs+=(xvfb xauth webkit2gtk-driver chromium poppler-utils python3-venv unzip)
+  pkgs+=(xvfb xauth webkit2gtk-driver chromium poppler-utils python3-venv unzip postgresql)
 fi
 missing=()
 for p in "${pkgs[@]}"; do

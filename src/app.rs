@@ -48,6 +48,8 @@ impl App {
         if existed {
             crate::backup::daily(&app)?;
         }
+        // A joined laptop's capture triggers follow the tables' current columns.
+        crate::replica::capture::refresh(&app.db.conn())?;
         Ok(app)
     }
 

@@ -11,6 +11,7 @@ use utoipa::ToSchema;
 use crate::app::App;
 use crate::caller::Caller;
 use crate::error::{found, invalid, Error, Result, Thing};
+use crate::i18n::Lang;
 use crate::input::SeminarScope;
 use crate::template::{self, Store};
 use crate::{script, seminar, staff, validate};
@@ -144,11 +145,13 @@ struct TemplateFile {
     items: Vec<ChecklistItemInput>,
 }
 
-const DEFAULT_JSON: &str = include_str!("../assets/templates/checklist.zh.json");
+const DEFAULT_ZH: &str = include_str!("../assets/templates/checklist.zh.json");
+const DEFAULT_EN: &str = include_str!("../assets/templates/checklist.en.json");
 
-/// The built-in Chinese checklist.
-pub fn default_template() -> ChecklistTemplate {
-    let t: TemplateFile = serde_json::from_str(DEFAULT_JSON).expect("the default checklist parses");
+/// The built-in checklist in `lang` (a seminar starts from the organisation's language).
+pub fn default_template(lang: Lang) -> ChecklistTemplate {
+    let t: TemplateFile = serde_json::from_str(lang.pick(DEFAULT_ZH, DEFAULT_EN))
+        .expect("the default checklist parses");
     ChecklistTemplate {
         id: None,
         name: t.name,
@@ -289,7 +292,7 @@ fn check_items(conn: &Connection, list: &[ChecklistItemInput]) -> Result<Vec<Che
 pub fn copy_in(conn: &Connection, seminar_id: i64, template_id: Option<i64>) -> Result<()> {
     seminar::get_in(conn, seminar_id)?;
     let template = match template_id {
-        None => default_template(),
+        None => default_template(crate::settings::language(conn)?),
         Some(id) => {
             let (name, json) = TEMPLATES.get(conn, id)?;
             ChecklistTemplate {
@@ -436,7 +439,9 @@ const TEMPLATES: Store = Store {
 
 /// The built-in default, then the saved templates by name.
 pub fn templates(app: &App) -> Result<Vec<ChecklistTemplate>> {
-    TEMPLATES.list(&app.db.conn(), default_template(), |t| {
+    let conn = app.db.conn();
+    let default = default_template(crate::settings::language(&conn)?);
+    TEMPLATES.list(&conn, default, |t| {
         Ok(ChecklistTemplate {
             id: Some(t.id),
             name: t.name,

@@ -123,14 +123,28 @@ pub fn get_in(conn: &Connection, id: i64) -> Result<Contact> {
     )
 }
 
+/// The people of a store: those created in it and those it shares with another store (one
+/// owner, two shops), each with their role in this store.
 pub fn list_for_store(conn: &Connection, store_id: i64) -> Result<Vec<Contact>> {
-    let mut stmt = conn.prepare(&format!(
-        "SELECT {COLUMNS} FROM contacts WHERE store_id = ?1 ORDER BY erased_at IS NOT NULL, id"
-    ))?;
+    let mut stmt = conn.prepare(
+        "SELECT c.id, sc.store_id, c.name, sc.role, c.phone, c.phone_kind, c.opted_out,
+                c.erased_at IS NOT NULL
+         FROM store_contacts sc JOIN contacts c ON c.id = sc.contact_id
+         WHERE sc.store_id = ?1 ORDER BY c.erased_at IS NOT NULL, c.id",
+    )?;
     let rows = stmt
         .query_map([store_id], from_row)?
         .collect::<rusqlite::Result<_>>()?;
     Ok(rows)
+}
+
+/// Whether the contact is one of the store's people (created in it, or shared with it).
+pub fn belongs_to(conn: &Connection, contact_id: i64, store_id: i64) -> Result<bool> {
+    Ok(conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM store_contacts WHERE contact_id = ?1 AND store_id = ?2)",
+        [contact_id, store_id],
+        |r| r.get(0),
+    )?)
 }
 
 struct Clean {
@@ -208,11 +222,10 @@ pub fn update(app: &App, input: ContactUpdate) -> Result<Contact> {
     })
 }
 
-/// Erases a contact's personal data on request: name and phone are removed and they get no more
-/// messages; their role, invitations, check-ins and deals stay, so anonymous counts are kept.
-/// Erases a person on request: name and phone go, the anonymous counts stay. Nothing of them is
-/// left in the database file or its WAL (secure delete, then a checkpoint); backups made before
-/// still hold them until they expire.
+/// Erases a person on request: name and phone go and they get no more messages; their role,
+/// invitations, check-ins and deals stay, so anonymous counts are kept. Nothing of them is left in
+/// the database file or its WAL (secure delete, then a checkpoint), nor in changes waiting for head
+/// office; backups made before still hold them until they expire.
 pub fn erase(app: &App, input: IdInput) -> Result<Contact> {
     let now = app.now_str();
     let erased = app.db.write(|tx| {
@@ -222,6 +235,7 @@ pub fn erase(app: &App, input: IdInput) -> Result<Contact> {
                     erased_at = coalesce(erased_at, ?3) WHERE id = ?1",
             params![input.id, ERASED_NAME, now],
         )?;
+        crate::replica::capture::forget(tx, "contacts", input.id)?;
         get_in(tx, input.id)
     })?;
     app.db.checkpoint()?;

@@ -36,6 +36,27 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         include_str!("../migrations/0007_conversion_indexes.sql"),
     ),
     ("0008_talk", include_str!("../migrations/0008_talk.sql")),
+    (
+        "0009_contact_stores",
+        include_str!("../migrations/0009_contact_stores.sql"),
+    ),
+    (
+        "0010_scores_segments",
+        include_str!("../migrations/0010_scores_segments.sql"),
+    ),
+    (
+        "0011_replica",
+        include_str!("../migrations/0011_replica.sql"),
+    ),
+    (
+        "0012_batches_segment_cadence",
+        include_str!("../migrations/0012_batches_segment_cadence.sql"),
+    ),
+    (
+        "0013_partner_payouts",
+        include_str!("../migrations/0013_partner_payouts.sql"),
+    ),
+    ("0014_sync", include_str!("../migrations/0014_sync.sql")),
 ];
 
 /// The schema version this build of the app writes.

@@ -212,6 +212,29 @@ pub fn taken(conn: &Connection, seminar_id: i64, tier_id: i64) -> Result<i64> {
     )?)
 }
 
+/// A deal of a seminar counts at the event on the seminar's day (venue time) and in follow-up
+/// after it; one dated before that day would count nowhere, so it is refused with why.
+fn refuse_before_the_day(seminar: &seminar::Seminar, at: &str) -> Result<()> {
+    let Ok(at) = chrono::DateTime::parse_from_rfc3339(at) else {
+        return Ok(());
+    };
+    if !seminar.before_its_day(at.with_timezone(&chrono::Utc)) {
+        return Ok(());
+    }
+    let day = seminar.local_date(at.with_timezone(&chrono::Utc));
+    Err(invalid(
+        "seminar_id",
+        format!(
+            "“{}”在 {} 举行，而这笔成交的日期是 {day}（会场时间），在会销之前：会上的成交从会销当天算起，提前记的成交哪里都不算。请在会销当天再记；若会销已改期到今天，请先改会销日期。",
+            seminar.title, seminar.date
+        ),
+        format!(
+            "“{}” takes place on {}, and this deal is dated {day} (venue time), before it: deals count at the event from the seminar's day on, and one recorded earlier would count nowhere. Record it on the seminar's day; if the seminar moved to today, change its date first.",
+            seminar.title, seminar.date
+        ),
+    ))
+}
+
 /// A deal as recorded, with what the recorder should know (the limited offer is over its quota
 /// and the seminar only warns).
 #[derive(Debug, Clone, Serialize, TS, ToSchema)]
@@ -248,6 +271,7 @@ pub fn insert(
     let reason = validate::optional_text("reason", ("原因", "reason"), &d.reason, 500)?;
     if let Some(sid) = d.seminar_id {
         let seminar = seminar::get_in(conn, sid)?;
+        refuse_before_the_day(&seminar, at)?;
         let attended: bool = conn.query_row(
             &format!(
                 "SELECT EXISTS (SELECT 1 FROM invitations i WHERE i.seminar_id = ?1 AND i.store_id = ?2 AND {})",

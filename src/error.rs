@@ -51,6 +51,7 @@ pub enum Thing {
     Station,
     CheckIn,
     ChecklistItem,
+    Payout,
 }
 
 impl Thing {
@@ -69,6 +70,7 @@ impl Thing {
             Thing::Station => "工作站",
             Thing::CheckIn => "签到记录",
             Thing::ChecklistItem => "检查项",
+            Thing::Payout => "付款记录",
         }
     }
     fn en(self) -> &'static str {
@@ -86,6 +88,7 @@ impl Thing {
             Thing::Station => "station",
             Thing::CheckIn => "check-in",
             Thing::ChecklistItem => "checklist item",
+            Thing::Payout => "payout",
         }
     }
 }

@@ -11,6 +11,7 @@ pub use crate::cadence::Channel;
 use crate::caller::Caller;
 use crate::deal::{DealInput, Payment};
 use crate::error::Result;
+use crate::i18n::Lang;
 use crate::input::SeminarScope;
 use crate::seminar;
 use crate::venue;
@@ -69,6 +70,8 @@ pub struct FollowUp {
     pub note: String,
     pub lost_reason: String,
     pub done_at: Option<String>,
+    /// The store's lead score today, to one decimal (lists put the hottest first within a day).
+    pub score: f64,
 }
 
 const SELECT: &str = "SELECT f.id, f.seminar_id, f.store_id, s.name, f.owner_id, o.name, f.channel, f.due_date, f.outcome,
@@ -96,7 +99,26 @@ fn from_row(r: &rusqlite::Row) -> rusqlite::Result<FollowUp> {
             FollowUpKind::AfterEvent
         },
         lost_reason: r.get(12)?,
+        score: 0.0,
     })
+}
+
+/// Fills in each follow-up's store score and orders them by due day, the hottest store first
+/// within a day, then as created.
+fn hot_first(app: &App, conn: &Connection, mut rows: Vec<FollowUp>) -> Result<Vec<FollowUp>> {
+    let stores: Vec<i64> = rows.iter().map(|f| f.store_id).collect();
+    let day = crate::score::Day::of(conn, venue::today(app, conn, None)?)?;
+    let scores = crate::score::scores(conn, Some(&stores), &day, false)?;
+    for f in &mut rows {
+        f.score = crate::score::round1(scores.get(&f.store_id).copied().unwrap_or(0.0));
+    }
+    rows.sort_by(|a, b| {
+        a.due_date
+            .cmp(&b.due_date)
+            .then(b.score.total_cmp(&a.score))
+            .then(a.id.cmp(&b.id))
+    });
+    Ok(rows)
 }
 
 fn get_in(conn: &Connection, id: i64) -> Result<FollowUp> {
@@ -116,7 +138,7 @@ pub fn list(app: &App, scope: SeminarScope) -> Result<Vec<FollowUp>> {
     let rows = stmt
         .query_map([scope.seminar_id], from_row)?
         .collect::<rusqlite::Result<_>>()?;
-    Ok(rows)
+    hot_first(app, &conn, rows)
 }
 
 #[derive(Debug, Clone, Deserialize, TS, ToSchema)]
@@ -151,7 +173,8 @@ pub fn record_for(app: &App, caller: &Caller, input: FollowUpRecord) -> Result<F
     record(app, &caller.actor, input)
 }
 
-/// Open follow-ups due on or before the day, oldest first: a staff member's work for today.
+/// Open follow-ups due on or before the day, oldest first and the hottest store first within a
+/// day: a staff member's work for today.
 pub fn today(app: &App, q: FollowUpTodayQuery) -> Result<Vec<FollowUp>> {
     let conn = app.db.conn();
     let day = match q.date.as_deref() {
@@ -168,7 +191,7 @@ pub fn today(app: &App, q: FollowUpTodayQuery) -> Result<Vec<FollowUp>> {
             from_row,
         )?
         .collect::<rusqlite::Result<_>>()?;
-    Ok(rows)
+    hot_first(app, &conn, rows)
 }
 
 fn parse_day(s: &str, field: &'static str) -> Result<chrono::NaiveDate> {
@@ -181,16 +204,49 @@ fn parse_day(s: &str, field: &'static str) -> Result<chrono::NaiveDate> {
     })
 }
 
-/// One step of a sequence: days after the seminar, channel, what to do.
-type Step = (i64, Channel, &'static str);
+/// One step of a sequence: days after the seminar, channel, what to do (Chinese, English).
+type Step = (i64, Channel, (&'static str, &'static str));
 
-/// The default sequences.
+/// The default sequences; their notes are written in the organisation's language.
 const AFTER_EVENT: [Step; 3] = [
-    (1, Channel::Call, "会后第一天电话回访：解答疑问，约时间。"),
-    (3, Channel::Visit, "上门拜访或发资料：用同行案例推动决定。"),
-    (7, Channel::Call, "最后一次电话：给出明确答复的期限。"),
+    (
+        1,
+        Channel::Call,
+        (
+            "会后第一天电话回访：解答疑问，约时间。",
+            "Call the day after: answer their questions, agree a time.",
+        ),
+    ),
+    (
+        3,
+        Channel::Visit,
+        (
+            "上门拜访或发资料：用同行案例推动决定。",
+            "Visit or send material: help them decide with cases from their trade.",
+        ),
+    ),
+    (
+        7,
+        Channel::Call,
+        (
+            "最后一次电话：给出明确答复的期限。",
+            "Last call: agree a date for a clear answer.",
+        ),
+    ),
 ];
-const NO_SHOW: [Step; 1] = [(1, Channel::Call, "未到场：了解原因，邀请参加下一场。")];
+const NO_SHOW: [Step; 1] = [(
+    1,
+    Channel::Call,
+    (
+        "未到场：了解原因，邀请参加下一场。",
+        "Did not come: ask why, invite them to the next seminar.",
+    ),
+)];
+/// The note of the next follow-up of a store still thinking.
+const THINKING: (&str, &str) = (
+    "客户考虑中，再次跟进。",
+    "Still thinking it over: follow up again.",
+);
 
 /// Writes the follow-up sequences of a seminar that has just closed, inside its transaction:
 /// attending stores without a closed deal at the event (owner: their table's assistant, else the
@@ -203,6 +259,7 @@ pub fn plan_after_close(conn: &Connection, seminar_id: i64, created_at: &str) ->
         |r| r.get(0),
     )?;
     let date = parse_day(&date, "date")?;
+    let lang = crate::settings::language(conn)?;
     let mut stmt = conn.prepare(&format!(
         "SELECT i.store_id,
             coalesce((SELECT t.assistant_id FROM seat_assignments a JOIN venue_tables t ON t.id = a.table_id
@@ -240,7 +297,8 @@ pub fn plan_after_close(conn: &Connection, seminar_id: i64, created_at: &str) ->
             _ => continue,
         };
         let store = row.store;
-        for (days, channel, note) in plan {
+        for (days, channel, (zh, en)) in plan {
+            let note = lang.pick(zh, en);
             let due = (date + chrono::Duration::days(*days))
                 .format("%Y-%m-%d")
                 .to_string();
@@ -322,7 +380,8 @@ pub struct FollowUpQuery {
     pub open_only: bool,
 }
 
-/// Follow-ups by seminar, owner and due dates, ordered by due date.
+/// Follow-ups by seminar, owner and due dates, ordered by due date (the hottest store first
+/// within a day).
 pub fn search(app: &App, q: FollowUpQuery) -> Result<Vec<FollowUp>> {
     let day = |d: &Option<String>, field| {
         d.as_deref()
@@ -347,7 +406,7 @@ pub fn search(app: &App, q: FollowUpQuery) -> Result<Vec<FollowUp>> {
             from_row,
         )?
         .collect::<rusqlite::Result<_>>()?;
-    Ok(rows)
+    hot_first(app, &conn, rows)
 }
 
 /// Records a follow-up's outcome. `closed` and `deposit` end the store's sequence and record
@@ -415,8 +474,8 @@ pub fn record(app: &App, actor: &str, input: FollowUpRecord) -> Result<FollowUp>
             }
             tx.execute(
                 "INSERT INTO followups (seminar_id, store_id, owner_id, channel, due_date, note, kind, created_at)
-                 SELECT seminar_id, store_id, owner_id, 'call', ?2, '客户考虑中，再次跟进。', kind, ?3 FROM followups WHERE id = ?1",
-                params![f.id, next.format("%Y-%m-%d").to_string(), now],
+                 SELECT seminar_id, store_id, owner_id, 'call', ?2, ?4, kind, ?3 FROM followups WHERE id = ?1",
+                params![f.id, next.format("%Y-%m-%d").to_string(), now, crate::settings::language(tx)?.pick(THINKING.0, THINKING.1)],
             )?;
         }
         tx.execute(
@@ -442,7 +501,8 @@ pub fn record(app: &App, actor: &str, input: FollowUpRecord) -> Result<FollowUp>
             deal_id,
         });
     }
-    Ok(followup)
+    let conn = app.db.conn();
+    Ok(hot_first(app, &conn, vec![followup])?.remove(0))
 }
 
 /// Writes the deal a follow-up closed, through the deal module's own insert.
@@ -468,7 +528,10 @@ fn record_deal(
         note: d.note.clone(),
         // A store that did not come closes later: the follow-up is the reason.
         reason: match f.kind {
-            FollowUpKind::NoShow => format!("会后跟进成交（跟进 #{}）", f.id),
+            FollowUpKind::NoShow => match crate::settings::language(conn)? {
+                Lang::Zh => format!("会后跟进成交（跟进 #{}）", f.id),
+                Lang::En => format!("Closed in the follow-up (follow-up #{})", f.id),
+            },
             FollowUpKind::AfterEvent => String::new(),
         },
     };

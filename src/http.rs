@@ -347,6 +347,7 @@ fn status(failure: &Failure) -> StatusCode {
         Failure::BadInput(_) => StatusCode::BAD_REQUEST,
         Failure::Unauthorized(_) => StatusCode::UNAUTHORIZED,
         Failure::UnknownOp(_) => StatusCode::NOT_FOUND,
+        Failure::Remote { .. } => StatusCode::BAD_GATEWAY,
         Failure::Refused(e) => match e {
             Error::Invalid { .. } => StatusCode::BAD_REQUEST,
             Error::Forbidden { .. } => StatusCode::FORBIDDEN,

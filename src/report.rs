@@ -12,7 +12,7 @@ use crate::output::FileOut;
 use crate::pdf::{black, rgb, Align, Doc, Page, Style, A4};
 use crate::{i18n::format_date, seminar};
 
-const MARGIN: f32 = 18.0;
+pub(crate) const MARGIN: f32 = 18.0;
 const BLUE: (u8, u8, u8) = (91, 143, 249);
 const COLORS: [(u8, u8, u8); 4] = [
     (91, 143, 249),
@@ -23,7 +23,7 @@ const COLORS: [(u8, u8, u8); 4] = [
 
 use crate::conversion::percent as pct;
 
-fn grey() -> printpdf::Color {
+pub(crate) fn grey() -> printpdf::Color {
     rgb(110, 110, 110)
 }
 
@@ -194,11 +194,6 @@ fn label_or_none(g: &Group, lang: Lang) -> String {
     }
 }
 
-/// The session report of a seminar, in Chinese (`huixiao report --pdf`).
-pub fn seminar_pdf(app: &App, id: i64) -> Result<Vec<u8>> {
-    seminar_pdf_in(app, id, Lang::Zh)
-}
-
 /// The session report as a file for the caller (`seminars.report_pdf`), in their language.
 pub fn pdf_op(app: &App, caller: &Caller, input: IdInput) -> Result<FileOut> {
     let bytes = seminar_pdf_in(app, input.id, caller.lang)?;
@@ -209,7 +204,8 @@ pub fn pdf_op(app: &App, caller: &Caller, input: IdInput) -> Result<FileOut> {
     ))
 }
 
-/// The session report of a seminar in `lang` (names and titles stay as entered).
+/// The session report of a seminar in `lang` (names and titles stay as entered), for the caller
+/// (`seminars.report_pdf`) or the CLI (`huixiao report --pdf`, in `--lang`).
 pub fn seminar_pdf_in(app: &App, id: i64, lang: Lang) -> Result<Vec<u8>> {
     let s = seminar::get(app, IdInput { id })?;
     let r = conversion::report(app, IdInput { id })?;
@@ -401,7 +397,7 @@ pub fn seminar_pdf_in(app: &App, id: i64, lang: Lang) -> Result<Vec<u8>> {
 
 /// The talk's stage timing: planned vs actual minutes per stage kind.
 /// A table's header band: the column names on a light grey band.
-fn table_head(p: &mut Page, y: f32, cols: &[(&str, f32)]) {
+pub(crate) fn table_head(p: &mut Page, y: f32, cols: &[(&str, f32)]) {
     p.rect(
         MARGIN,
         y - 4.5,
@@ -418,7 +414,7 @@ fn table_head(p: &mut Page, y: f32, cols: &[(&str, f32)]) {
 }
 
 /// One row of a table, each cell fitted to its column, with a hairline below.
-fn table_row(p: &mut Page, y: f32, cols: &[(&str, f32)], cells: &[String]) {
+pub(crate) fn table_row(p: &mut Page, y: f32, cols: &[(&str, f32)], cells: &[String]) {
     let mut x = MARGIN;
     for ((_, w), v) in cols.iter().zip(cells) {
         p.text_fit(x + 1.0, y, &Style::new(9.5, Align::Left), 7.0, w - 2.0, v);
@@ -483,7 +479,7 @@ fn footer(p: &mut Page, n: u32, lang: Lang) {
         MARGIN,
         A4.1 - 9.0,
         &Style::new(8.0, Align::Left).color(grey()),
-        "会销助手 Huixiao",
+        lang.pick("会销助手 Huixiao", "Huixiao"),
     );
     p.text(
         A4.0 - MARGIN,

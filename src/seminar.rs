@@ -139,6 +139,30 @@ pub struct SeminarUpdate {
 pub struct StatusChange {
     pub id: i64,
     pub status: SeminarStatus,
+    /// Going live before the seminar's day: move its date to today (venue time) first, on
+    /// purpose. Without it, going live early is refused with the date.
+    #[serde(default)]
+    #[ts(optional)]
+    pub move_to_today: Option<bool>,
+}
+
+impl Seminar {
+    /// The seminar's day, venue-local (None if the stored date cannot be read).
+    pub fn day(&self) -> Option<NaiveDate> {
+        NaiveDate::parse_from_str(&self.date, "%Y-%m-%d").ok()
+    }
+
+    /// The date at the venue at the instant `at`.
+    pub fn local_date(&self, at: chrono::DateTime<chrono::Utc>) -> NaiveDate {
+        let tz: chrono_tz::Tz = self.timezone.parse().unwrap_or(chrono_tz::Asia::Shanghai);
+        at.with_timezone(&tz).date_naive()
+    }
+
+    /// Whether, at the instant `at`, the seminar's day (venue time) has not come yet. A deal
+    /// counts at the event on the seminar's day, so nothing of the event happens before it.
+    pub fn before_its_day(&self, at: chrono::DateTime<chrono::Utc>) -> bool {
+        self.day().is_some_and(|d| self.local_date(at) < d)
+    }
 }
 
 /// The seminar with its counts, as defined once in [`crate::conversion`].
@@ -426,6 +450,26 @@ pub fn set_status(app: &App, input: StatusChange) -> Result<Seminar> {
                     to.label().1
                 ),
             });
+        }
+        if to == SeminarStatus::Live && from < to && old.before_its_day(app.now()) {
+            let today = old.local_date(app.now()).format("%Y-%m-%d").to_string();
+            if input.move_to_today != Some(true) {
+                return Err(Error::Conflict {
+                    zh: format!(
+                        "这场会销定在 {}，今天（会场时间）是 {today}：还没到会销当天，不能开始。会上的成交只算在会销当天；如果会销确实改到今天，请先把日期改为今天再开始。",
+                        old.date
+                    ),
+                    en: format!(
+                        "This seminar is set for {}; today (venue time) is {today}: its day has not come, so it cannot go live. Deals count at the event on the seminar's day only; if the seminar really moved to today, change its date to today first.",
+                        old.date
+                    ),
+                });
+            }
+            tx.execute(
+                "UPDATE seminars SET date = ?2 WHERE id = ?1",
+                params![input.id, today],
+            )?;
+            tracing::info!(seminar = input.id, from = %old.date, to = %today, "seminar moved to today to go live");
         }
         tx.execute(
             "UPDATE seminars SET status = ?2 WHERE id = ?1",

@@ -46,6 +46,11 @@ pub struct GotoInput {
     /// assistants' stations.
     #[serde(default)]
     pub step: i64,
+    /// A rehearsal (checking the screen, trying the clicker): nothing is recorded or pushed, even
+    /// while the seminar is live.
+    #[serde(default)]
+    #[ts(optional)]
+    pub rehearsal: Option<bool>,
 }
 
 /// Seconds from one RFC 3339 timestamp to another.
@@ -168,8 +173,10 @@ pub fn goto(app: &App, input: GotoInput) -> Result<TalkState> {
                 ),
             ));
         };
-        if !live {
-            return Ok((state_in(tx, input.seminar_id)?, false, false));
+        if !live || input.rehearsal == Some(true) {
+            let mut state = state_in(tx, input.seminar_id)?;
+            state.recording &= input.rehearsal != Some(true);
+            return Ok((state, false, false));
         }
         let changed = start_in(tx, input.seminar_id, stage, &now)?;
         let closing = body.cues.iter().any(|c| {
@@ -201,6 +208,52 @@ pub fn end(app: &App, scope: SeminarScope) -> Result<TalkState> {
         end_in(tx, scope.seminar_id, &now)?;
         state_in(tx, scope.seminar_id)
     })
+}
+
+/// Undoes the last stage step recorded (by mistake: a few PageDowns to check the screen): the
+/// last stage started is removed and the one before runs on, or — when the talk was ended — the
+/// end is taken back. The report, the timing and the Excel file read the log, so they no longer
+/// show it.
+pub fn undo(app: &App, scope: SeminarScope) -> Result<TalkState> {
+    let sid = scope.seminar_id;
+    let state = app.db.write(|tx| {
+        seminar::get_in(tx, sid)?;
+        let last: Option<(i64, String, Option<String>)> = tx
+            .query_row(
+                "SELECT id, started_at, ended_at FROM stage_log WHERE seminar_id = ?1
+                 ORDER BY id DESC LIMIT 1",
+                [sid],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()?;
+        let Some((id, started_at, ended_at)) = last else {
+            return Err(invalid(
+                "seminar_id",
+                "没有可撤销的环节记录。",
+                "There is no stage step to undo.",
+            ));
+        };
+        if ended_at.is_some() {
+            tx.execute("UPDATE stage_log SET ended_at = NULL WHERE id = ?1", [id])?;
+        } else {
+            tx.execute("DELETE FROM stage_log WHERE id = ?1", [id])?;
+            tx.execute(
+                "UPDATE stage_log SET ended_at = NULL WHERE id = (
+                     SELECT max(id) FROM stage_log WHERE seminar_id = ?1 AND id < ?2)
+                 AND ended_at = ?3",
+                params![sid, id, started_at],
+            )?;
+        }
+        tracing::info!(seminar = sid, run = id, "stage step undone");
+        state_in(tx, sid)
+    })?;
+    if let Some(key) = &state.current {
+        app.events.publish(Event::StageChanged {
+            seminar_id: sid,
+            stage_key: key.clone(),
+        });
+    }
+    Ok(state)
 }
 
 /// Planned and actual time of one stage kind in a seminar.

@@ -17,6 +17,7 @@ use utoipa::ToSchema;
 use crate::app::App;
 use crate::caller::Caller;
 use crate::error::{found, invalid, Error, Result, Thing};
+use crate::i18n::Lang;
 use crate::input::IdInput;
 use crate::input::SeminarScope;
 use crate::token::Refusal;
@@ -252,7 +253,13 @@ pub fn create(app: &App, input: NewStation, lan_urls: &[String]) -> Result<Pairi
         }
         let name = match input.name.as_deref().map(str::trim) {
             Some(n) if !n.is_empty() => crate::validate::text("name", ("名称", "name"), n, 40)?,
-            _ => format!("{}·{}", person.name, input.role.label().0),
+            _ => {
+                let (zh, en) = input.role.label();
+                match crate::settings::language(tx)? {
+                    Lang::Zh => format!("{}·{zh}", person.name),
+                    Lang::En => format!("{} · {en}", person.name),
+                }
+            }
         };
         let code = crate::ticket::new_code();
         let pairing_expires = rfc3339(now + Duration::minutes(PAIRING_MINUTES));
@@ -443,6 +450,8 @@ pub struct Me {
     pub identity: Option<Identity>,
     pub seminar_title: Option<String>,
     pub seminar_date: Option<String>,
+    /// The venue's time zone: a station shows times as the venue's clocks do, wherever the phone is set.
+    pub seminar_timezone: Option<String>,
 }
 
 pub fn me(app: &App, caller: &Caller, _: crate::input::Empty) -> Result<Me> {
@@ -451,6 +460,7 @@ pub fn me(app: &App, caller: &Caller, _: crate::input::Empty) -> Result<Me> {
             identity: None,
             seminar_title: None,
             seminar_date: None,
+            seminar_timezone: None,
         });
     };
     let s = seminar::get_in(&app.db.conn(), identity.seminar_id)?;
@@ -458,5 +468,6 @@ pub fn me(app: &App, caller: &Caller, _: crate::input::Empty) -> Result<Me> {
         identity: Some(identity),
         seminar_title: Some(s.title),
         seminar_date: Some(s.date),
+        seminar_timezone: Some(s.timezone),
     })
 }

@@ -1,15 +1,20 @@
 //! Stores (门店): the businesses a seminar invites, with their level, industry and referrer.
 
-use rusqlite::{params, Connection, Row, ToSql};
+use std::collections::{HashMap, HashSet};
+
+use rusqlite::{params, Connection, OptionalExtension, Row, ToSql};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 use utoipa::ToSchema;
 
 use crate::app::App;
 use crate::contact::{self, Contact};
+use crate::conversion::{quiet_of, stages_of, BowStage, Stores};
 use crate::error::{found, invalid, Result, Thing};
 use crate::input::IdInput;
-use crate::validate;
+use crate::invite_list::matching;
+use crate::score::{self, Day};
+use crate::{segment, validate, venue};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS, ToSchema)]
 pub enum StoreLevel {
@@ -92,6 +97,21 @@ pub struct StoreUpdate {
     pub input: StoreInput,
 }
 
+/// How the store list is ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum StoreSort {
+    /// The newest first.
+    #[default]
+    Newest,
+    /// By name.
+    Name,
+    /// The highest lead score first (hot first).
+    ScoreDesc,
+    /// The lowest lead score first.
+    ScoreAsc,
+}
+
 #[derive(Debug, Clone, Default, Deserialize, TS, ToSchema)]
 pub struct StoreQuery {
     /// Matches the store's name, district, address, or a contact's name or phone.
@@ -99,6 +119,21 @@ pub struct StoreQuery {
     pub q: Option<String>,
     #[serde(default)]
     pub city: Option<String>,
+    /// Only the stores of this saved segment (客户分群).
+    #[serde(default)]
+    #[ts(optional)]
+    pub segment_id: Option<i64>,
+    /// Only the stores at this bow-tie stage (the furthest reached).
+    #[serde(default)]
+    #[ts(optional)]
+    pub stage: Option<BowStage>,
+    /// Only the stores that bought and then went quiet (成交后沉默).
+    #[serde(default)]
+    #[ts(optional)]
+    pub quiet: Option<bool>,
+    #[serde(default)]
+    #[ts(optional)]
+    pub sort: Option<StoreSort>,
     /// 1-based.
     #[serde(default)]
     pub page: Option<i64>,
@@ -106,9 +141,23 @@ pub struct StoreQuery {
     pub page_size: Option<i64>,
 }
 
+/// A store on the list, with its lead score and its place on the bow-tie.
+#[derive(Debug, Clone, Serialize, TS, ToSchema)]
+pub struct StoreListItem {
+    #[serde(flatten)]
+    #[ts(flatten)]
+    pub store: Store,
+    /// The lead score today, to one decimal.
+    pub score: f64,
+    /// The furthest bow-tie stage reached.
+    pub stage: BowStage,
+    /// It bought and then went quiet (成交后沉默 · 下场可邀).
+    pub quiet: bool,
+}
+
 #[derive(Debug, Clone, Serialize, TS, ToSchema)]
 pub struct StorePage {
-    pub items: Vec<Store>,
+    pub items: Vec<StoreListItem>,
     pub total: i64,
     pub page: i64,
     pub page_size: i64,
@@ -120,12 +169,21 @@ pub struct StoreDetail {
     pub contacts: Vec<Contact>,
 }
 
-const SELECT: &str =
-    "SELECT s.id, s.name, s.city, s.district, s.address, s.industry, s.level, s.key_customer,
-        s.referrer_id, r.name, s.note,
-        (SELECT count(*) FROM contacts c WHERE c.store_id = s.id AND c.erased_at IS NULL),
-        s.created_at, s.referral_commission_bp, s.source
-    FROM stores s LEFT JOIN stores r ON r.id = s.referrer_id";
+/// The ids of the people of the store `s` (created in it, or shared with it), for a subquery
+/// that depends on `s`: there SQLite would build the whole `store_contacts` view for every row,
+/// while these two halves each use their index.
+const PEOPLE_OF_S: &str = "(SELECT id FROM contacts WHERE store_id = s.id
+     UNION ALL SELECT contact_id FROM contact_stores WHERE store_id = s.id)";
+
+static SELECT: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    format!(
+        "SELECT s.id, s.name, s.city, s.district, s.address, s.industry, s.level, s.key_customer,
+            s.referrer_id, r.name, s.note,
+            (SELECT count(*) FROM contacts c WHERE c.id IN {PEOPLE_OF_S} AND c.erased_at IS NULL),
+            s.created_at, s.referral_commission_bp, s.source
+        FROM stores s LEFT JOIN stores r ON r.id = s.referrer_id"
+    )
+});
 
 fn from_row(r: &Row) -> rusqlite::Result<Store> {
     let level: String = r.get(6)?;
@@ -150,7 +208,7 @@ fn from_row(r: &Row) -> rusqlite::Result<Store> {
 
 pub fn get_in(conn: &Connection, id: i64) -> Result<Store> {
     found(
-        conn.query_row(&format!("{SELECT} WHERE s.id = ?1"), [id], from_row),
+        conn.query_row(&format!("{} WHERE s.id = ?1", *SELECT), [id], from_row),
         Thing::Store,
         id,
     )
@@ -163,12 +221,16 @@ pub fn get(app: &App, input: IdInput) -> Result<StoreDetail> {
     Ok(StoreDetail { store, contacts })
 }
 
+/// The stores the query finds, a page of them, each with its score and bow-tie stage. Filters
+/// in SQL first (text, city), then by segment, stage and the quiet flag; the scores, stages and
+/// flags of the page's rows are read for those rows only (the score from its cache).
 pub fn list(app: &App, q: StoreQuery) -> Result<StorePage> {
     let page_size = q.page_size.unwrap_or(50).clamp(1, 500);
     let page = q.page.unwrap_or(1).max(1);
     let mut filters = Vec::new();
     let mut args: Vec<Box<dyn ToSql>> = Vec::new();
-    if let Some(city) = q.city.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+    let city = q.city.as_deref().map(str::trim).filter(|c| !c.is_empty());
+    if let Some(city) = city {
         args.push(Box::new(city.to_owned()));
         filters.push(format!("s.city = ?{}", args.len()));
     }
@@ -177,8 +239,8 @@ pub fn list(app: &App, q: StoreQuery) -> Result<StorePage> {
         let n = args.len();
         filters.push(format!(
             "(s.name LIKE ?{n} OR s.district LIKE ?{n} OR s.address LIKE ?{n} OR s.industry LIKE ?{n}
-              OR EXISTS (SELECT 1 FROM contacts c WHERE c.store_id = s.id AND c.erased_at IS NULL
-                         AND (c.name LIKE ?{n} OR c.phone LIKE ?{n})))"
+              OR EXISTS (SELECT 1 FROM contacts c WHERE c.id IN {PEOPLE_OF_S}
+                         AND c.erased_at IS NULL AND (c.name LIKE ?{n} OR c.phone LIKE ?{n})))"
         ));
     }
     let filter = if filters.is_empty() {
@@ -186,27 +248,115 @@ pub fn list(app: &App, q: StoreQuery) -> Result<StorePage> {
     } else {
         format!(" WHERE {}", filters.join(" AND "))
     };
+    let sort = q.sort.unwrap_or_default();
+    let order = match sort {
+        StoreSort::Name => "s.name, s.id",
+        _ => "s.id DESC",
+    };
     let conn = app.db.conn();
+    let today = venue::today(app, &conn, None)?;
+    let day = Day::of(&conn, today)?;
     let params: Vec<&dyn ToSql> = args.iter().map(|a| a.as_ref()).collect();
-    let total: i64 = conn.query_row(
-        &format!("SELECT count(*) FROM stores s{filter}"),
-        params.as_slice(),
-        |r| r.get(0),
-    )?;
-    let sql = format!(
-        "{SELECT}{filter} ORDER BY s.id DESC LIMIT {page_size} OFFSET {}",
-        (page - 1) * page_size
-    );
-    let mut stmt = conn.prepare(&sql)?;
-    let items = stmt
-        .query_map(params.as_slice(), from_row)?
+    let mut stmt = conn.prepare(&format!(
+        "SELECT s.id FROM stores s{filter} ORDER BY {order}"
+    ))?;
+    let mut ids: Vec<i64> = stmt
+        .query_map(params.as_slice(), |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
+    if let Some(id) = q.segment_id {
+        let in_segment: HashSet<i64> = matching(&conn, &segment_filter(&conn, id)?, &day, false)?
+            .into_iter()
+            .map(|(id, _)| id)
+            .collect();
+        ids.retain(|id| in_segment.contains(id));
+    }
+    if let Some(stage) = q.stage {
+        let stages = stages_of(&conn, scope_of(&ids, city))?;
+        ids.retain(|id| stages.get(id).is_some_and(|s| s.stage == stage));
+    }
+    if q.quiet == Some(true) {
+        let quiet = quiet_of(&conn, scope_of(&ids, city), today)?;
+        ids.retain(|id| quiet.contains_key(id));
+    }
+    if matches!(sort, StoreSort::ScoreDesc | StoreSort::ScoreAsc) {
+        let scores = score::scores(
+            &conn,
+            (ids.len() <= 20_000).then_some(&ids[..]),
+            &day,
+            false,
+        )?;
+        let of = |id: &i64| score::round1(scores.get(id).copied().unwrap_or(0.0));
+        ids.sort_by(|a, b| {
+            let by = of(b).total_cmp(&of(a));
+            let by = if sort == StoreSort::ScoreAsc {
+                by.reverse()
+            } else {
+                by
+            };
+            by.then(b.cmp(a))
+        });
+    }
+    let total = ids.len() as i64;
+    let from = (((page - 1) * page_size) as usize).min(ids.len());
+    let shown = &ids[from..(from + page_size as usize).min(ids.len())];
     Ok(StorePage {
-        items,
+        items: listed(&conn, shown, &day)?,
         total,
         page,
         page_size,
     })
+}
+
+/// Reading stages for a few stores names them; for many, their city (or all) is one pass.
+fn scope_of<'a>(ids: &'a [i64], city: Option<&'a str>) -> Stores<'a> {
+    if ids.len() <= 1000 {
+        Stores::Ids(ids)
+    } else {
+        Stores::City(city)
+    }
+}
+
+/// A saved segment's filter, by the segment's id.
+fn segment_filter(conn: &Connection, id: i64) -> Result<crate::invite_list::StoreFilter> {
+    let name: Option<String> = conn
+        .query_row("SELECT name FROM segments WHERE id = ?1", [id], |r| {
+            r.get(0)
+        })
+        .optional()?;
+    let Some(name) = name else {
+        return Err(invalid(
+            "segment_id",
+            format!("客户分群（编号 {id}）不存在。"),
+            format!("The segment (id {id}) does not exist."),
+        ));
+    };
+    Ok(segment::by_name(conn, &name)?.filter)
+}
+
+/// The stores `ids` in that order, with their scores, stages and quiet flags.
+fn listed(conn: &Connection, ids: &[i64], day: &Day) -> Result<Vec<StoreListItem>> {
+    let list: Vec<String> = ids.iter().map(i64::to_string).collect();
+    let mut stmt = conn.prepare(&format!("{} WHERE s.id IN ({})", *SELECT, list.join(",")))?;
+    let mut stores: HashMap<i64, Store> = stmt
+        .query_map([], from_row)?
+        .map(|r| r.map(|s| (s.id, s)))
+        .collect::<rusqlite::Result<_>>()?;
+    let scores = score::scores(conn, Some(ids), day, false)?;
+    let mut stages = stages_of(conn, Stores::Ids(ids))?;
+    let quiet = quiet_of(conn, Stores::Ids(ids), day.today)?;
+    Ok(ids
+        .iter()
+        .filter_map(|id| {
+            Some(StoreListItem {
+                store: stores.remove(id)?,
+                score: score::round1(scores.get(id).copied().unwrap_or(0.0)),
+                stage: stages
+                    .remove(id)
+                    .map_or(BowStage::NeverInvited, |s| s.stage),
+                quiet: quiet.contains_key(id),
+            })
+        })
+        .collect())
 }
 
 /// The cities that have stores, for filters.

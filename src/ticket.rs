@@ -11,8 +11,10 @@ use ts_rs::TS;
 use utoipa::ToSchema;
 
 use crate::app::App;
+use crate::caller::Caller;
 use crate::contact::ContactRole;
 use crate::error::{invalid, Result};
+use crate::i18n::Lang;
 use crate::input::SeminarScope;
 use crate::output::FileOut;
 use crate::{pdf, seminar};
@@ -310,18 +312,9 @@ pub fn qr_png(code: &str, scale: u32) -> Result<Vec<u8>> {
     Ok(out)
 }
 
-fn role_zh(role: Option<ContactRole>) -> &'static str {
-    match role {
-        Some(ContactRole::Owner) => "老板",
-        Some(ContactRole::OwnerSpouse) => "老板娘",
-        Some(ContactRole::Manager) => "店长",
-        Some(ContactRole::Staff) => "店员",
-        None => "",
-    }
-}
-
-/// Draws one ticket on an A6 page (105 × 148 mm).
-fn draw(doc: &mut pdf::Doc, t: &TicketView) -> Result<()> {
+/// Draws one ticket on an A6 page (105 × 148 mm): in Chinese with English beside it, or in
+/// English only.
+fn draw(doc: &mut pdf::Doc, t: &TicketView, lang: Lang) -> Result<()> {
     use pdf::{rgb, Align, Style};
     let mut p = doc.page(105.0, 148.0);
     let red = rgb(192, 57, 43);
@@ -331,7 +324,7 @@ fn draw(doc: &mut pdf::Doc, t: &TicketView) -> Result<()> {
         52.5,
         10.5,
         &Style::new(15.0, Align::Center).color(rgb(255, 255, 255)),
-        "入场券 · ADMISSION",
+        lang.pick("入场券 · ADMISSION", "ADMISSION TICKET"),
     );
     p.text_fit(
         52.5,
@@ -347,7 +340,7 @@ fn draw(doc: &mut pdf::Doc, t: &TicketView) -> Result<()> {
         &Style::new(10.0, Align::Center).color(grey.clone()),
         7.0,
         95.0,
-        &format!("{}   {}", t.starts, t.address),
+        &format!("{}   {}", starts(&t.starts, lang), t.address),
     );
     p.qr(25.0, 37.0, 55.0, &t.code).map_err(|e| {
         invalid(
@@ -356,9 +349,14 @@ fn draw(doc: &mut pdf::Doc, t: &TicketView) -> Result<()> {
             format!("Cannot make a QR code: {e}"),
         )
     })?;
-    let who = format!("{} {}", t.guest_name, role_zh(t.role))
-        .trim()
-        .to_owned();
+    let role = t.role.map(|r| r.label()).unwrap_or_default();
+    let who = match lang {
+        Lang::Zh => format!("{} {}", t.guest_name, role.0),
+        Lang::En if role.1.is_empty() => t.guest_name.clone(),
+        Lang::En => format!("{} ({})", t.guest_name, role.1),
+    }
+    .trim()
+    .to_owned();
     p.text_fit(
         52.5,
         101.0,
@@ -375,9 +373,15 @@ fn draw(doc: &mut pdf::Doc, t: &TicketView) -> Result<()> {
         95.0,
         &t.store_name,
     );
-    let table = match t.table {
-        Some(n) => format!("{n} 号桌 · Table {n}"),
-        None => "桌号入场时安排 · Table assigned at the door".to_owned(),
+    let table = match (t.table, lang) {
+        (Some(n), Lang::Zh) => format!("{n} 号桌 · Table {n}"),
+        (Some(n), Lang::En) => format!("Table {n}"),
+        (None, _) => lang
+            .pick(
+                "桌号入场时安排 · Table assigned at the door",
+                "Table assigned at the door",
+            )
+            .to_owned(),
     };
     p.text_fit(
         52.5,
@@ -398,23 +402,36 @@ fn draw(doc: &mut pdf::Doc, t: &TicketView) -> Result<()> {
         52.5,
         139.0,
         &Style::new(7.0, Align::Center).color(grey),
-        "凭此码签到，请勿转发他人 · Show this code at the door",
+        lang.pick(
+            "凭此码签到，请勿转发他人 · Show this code at the door",
+            "Show this code at the door; please do not pass it on",
+        ),
     );
     doc.push(p);
     Ok(())
 }
 
-/// A printable PDF of the given tickets, one A6 page each.
-pub fn pdf_of(tickets: &[TicketView]) -> Result<Vec<u8>> {
-    let mut doc = pdf::Doc::new("入场券 Tickets");
+/// `2026-11-29 14:00` as a ticket says it: unchanged in Chinese, `Sunday 29 November 2026, 14:00`
+/// in English.
+fn starts(s: &str, lang: Lang) -> String {
+    let (date, time) = s.split_once(' ').unwrap_or((s, ""));
+    match (lang, chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d")) {
+        (Lang::En, Ok(d)) => format!("{}, {time}", d.format("%A %-d %B %Y")),
+        _ => s.to_owned(),
+    }
+}
+
+/// A printable PDF of the given tickets, one A6 page each, in `lang`.
+pub fn pdf_of(tickets: &[TicketView], lang: Lang) -> Result<Vec<u8>> {
+    let mut doc = pdf::Doc::new(lang.pick("入场券 Tickets", "Tickets"));
     for t in tickets {
-        draw(&mut doc, t)?;
+        draw(&mut doc, t, lang)?;
     }
     Ok(doc.finish())
 }
 
-/// Every valid ticket of a seminar as one PDF.
-pub fn seminar_pdf_bytes(conn: &Connection, seminar_id: i64) -> Result<Vec<u8>> {
+/// Every valid ticket of a seminar as one PDF, in `lang`.
+pub fn seminar_pdf_bytes(conn: &Connection, seminar_id: i64, lang: Lang) -> Result<Vec<u8>> {
     seminar::get_in(conn, seminar_id)?;
     let tickets = view_rows(
         conn,
@@ -427,7 +444,7 @@ pub fn seminar_pdf_bytes(conn: &Connection, seminar_id: i64) -> Result<Vec<u8>> 
             en: "This seminar has no tickets yet: tickets are issued when invitations are confirmed.".into(),
         });
     }
-    pdf_of(&tickets)
+    pdf_of(&tickets, lang)
 }
 
 /// One QR PNG per valid ticket of a seminar, named `店名-姓名-CODE.png`; returns how many.
@@ -481,11 +498,11 @@ pub fn qr_image(app: &App, input: CodeInput) -> Result<FileOut> {
     ))
 }
 
-/// One ticket as a printable PDF.
-pub fn ticket_pdf(app: &App, input: CodeInput) -> Result<FileOut> {
+/// One ticket as a printable PDF, in the caller's language.
+pub fn ticket_pdf(app: &App, caller: &Caller, input: CodeInput) -> Result<FileOut> {
     let conn = app.db.conn();
     let t = view(&conn, &input.code)?;
-    let bytes = pdf_of(std::slice::from_ref(&t))?;
+    let bytes = pdf_of(std::slice::from_ref(&t), caller.lang)?;
     Ok(FileOut::new(
         png_name(&t).replace(".png", ".pdf"),
         "application/pdf",
@@ -493,9 +510,9 @@ pub fn ticket_pdf(app: &App, input: CodeInput) -> Result<FileOut> {
     ))
 }
 
-/// All tickets of a seminar as one printable PDF.
-pub fn seminar_pdf(app: &App, scope: SeminarScope) -> Result<FileOut> {
-    let bytes = seminar_pdf_bytes(&app.db.conn(), scope.seminar_id)?;
+/// All tickets of a seminar as one printable PDF, in the caller's language.
+pub fn seminar_pdf(app: &App, caller: &Caller, scope: SeminarScope) -> Result<FileOut> {
+    let bytes = seminar_pdf_bytes(&app.db.conn(), scope.seminar_id, caller.lang)?;
     Ok(FileOut::new(
         format!("tickets-{}.pdf", scope.seminar_id),
         "application/pdf",

@@ -85,6 +85,9 @@ pub fn run() {
     with_api(tauri::Builder::default(), Shell { host: opened })
         .setup(|tauri_app| {
             serve_ui_to_stations(tauri_app);
+            if let Ok(host) = &tauri_app.state::<Shell>().host {
+                huixiao::hq::background::start(host.app.clone(), huixiao::hq::background::EVERY);
+            }
             if let Some(window) = tauri_app.get_webview_window("main") {
                 enable_camera(&window);
             }

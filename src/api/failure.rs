@@ -23,6 +23,9 @@ pub enum Failure {
     /// No token, or one that is unknown, expired or revoked (401).
     #[error("token refused: {0:?}")]
     Unauthorized(Refusal),
+    /// The organisation's database (head office) could not be reached, or refused (502).
+    #[error("{en}")]
+    Remote { zh: String, en: String },
 }
 
 /// What every transport sends back: a code the UI can switch on, a sentence in the user's
@@ -41,6 +44,7 @@ impl Failure {
             Failure::UnknownOp(_) => "unknown_operation",
             Failure::BadInput(_) => "bad_request",
             Failure::Unauthorized(_) => "unauthorized",
+            Failure::Remote { .. } => "remote",
         }
     }
 
@@ -60,6 +64,7 @@ impl Failure {
                 let (zh, en) = refusal.message();
                 lang.pick(zh, en).into()
             }
+            Failure::Remote { zh, en } => lang.pick(zh, en).into(),
         }
     }
 
@@ -83,6 +88,16 @@ impl Failure {
                 message: self.message(lang),
                 field: None,
             },
+        }
+    }
+}
+
+impl Failure {
+    /// A refusal or fault of the organisation's database, in both languages.
+    pub fn remote(zh: impl Into<String>, en: impl Into<String>) -> Failure {
+        Failure::Remote {
+            zh: zh.into(),
+            en: en.into(),
         }
     }
 }

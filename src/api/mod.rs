@@ -176,17 +176,41 @@ impl Op {
         )
     }
 
-    fn build<I, O>(
+    /// An operation that reaches head office's database: it may fail remotely as well.
+    fn remote<I, O>(
         name: &'static str,
         method: Method,
         path: &'static str,
         access: Access,
         summary: &'static str,
-        f: impl Fn(&Host, &Caller, I) -> Result<O> + Send + Sync + 'static,
+        f: fn(&App, I) -> Result<O, Failure>,
     ) -> Op
     where
         I: DeserializeOwned + TS + ToSchema + 'static,
         O: Serialize + TS + ToSchema + 'static,
+    {
+        Op::build(
+            name,
+            method,
+            path,
+            access,
+            summary,
+            move |host, _, input| f(&host.app, input),
+        )
+    }
+
+    fn build<I, O, E>(
+        name: &'static str,
+        method: Method,
+        path: &'static str,
+        access: Access,
+        summary: &'static str,
+        f: impl Fn(&Host, &Caller, I) -> Result<O, E> + Send + Sync + 'static,
+    ) -> Op
+    where
+        I: DeserializeOwned + TS + ToSchema + 'static,
+        O: Serialize + TS + ToSchema + 'static,
+        Failure: From<E>,
     {
         let handler = move |host: &Host, caller: &Caller, input: Input| -> Result<Value, Failure> {
             let input: I = match input {

@@ -18,30 +18,37 @@ pub fn zh_time(date: &str, time: &str) -> String {
     }
 }
 
+/// `2026-11-29` + `14:00` → `Sunday 29 November at 14:00`.
+pub fn en_time(date: &str, time: &str) -> String {
+    match parse_date(date) {
+        Some(d) => format!("{} at {time}", d.format("%A %-d %B")),
+        None => format!("{date} {time}"),
+    }
+}
+
 /// The values of a message's variables.
 pub struct Vars<'a> {
     pub name: &'a str,
     pub store: &'a str,
-    pub time: &'a str,
+    /// The seminar's time as Chinese and English sentences say it ([`zh_time`], [`en_time`]).
+    pub time: (&'a str, &'a str),
     pub address: &'a str,
     pub table: Option<i64>,
     pub code: Option<&'a str>,
     pub industry: &'a str,
+    /// Who calls: the inviter's name, else the organisation's; empty for neither.
     pub inviter: &'a str,
 }
 
-/// Fills a template's variables. A table not yet assigned reads "签到时安排"; a ticket not yet
-/// issued "确认后发送".
+/// Fills a template's variables, each in the language it is written in: `{桌号}` of a table not yet
+/// assigned reads "签到时安排", `{table}` "assigned at check-in"; a ticket not yet issued "确认后发送"
+/// or "sent once you confirm".
 pub fn fill(template: &str, v: &Vars) -> String {
-    let table = match v.table {
-        Some(n) => format!("{n}号桌"),
-        None => "签到时安排".to_owned(),
+    let (table_zh, table_en) = match v.table {
+        Some(n) => (format!("{n}号桌"), format!("table {n}")),
+        None => ("签到时安排".to_owned(), "assigned at check-in".to_owned()),
     };
-    let industry = if v.industry.is_empty() {
-        "门店"
-    } else {
-        v.industry
-    };
+
     // One pass over the template (today's list fills thousands of messages).
     let mut out = String::with_capacity(template.len() + 64);
     let mut rest = template;
@@ -50,14 +57,19 @@ pub fn fill(template: &str, v: &Vars) -> String {
         let tail = &rest[start..];
         let end = tail.find('}').map(|e| e + 1).unwrap_or(tail.len());
         let value = match &tail[..end] {
-            "{姓名}" => v.name,
-            "{店名}" => v.store,
-            "{时间}" => v.time,
-            "{地址}" => v.address,
-            "{桌号}" => table.as_str(),
+            "{姓名}" | "{name}" => v.name,
+            "{店名}" | "{store}" => v.store,
+            "{时间}" => v.time.0,
+            "{time}" => v.time.1,
+            "{地址}" | "{address}" => v.address,
+            "{桌号}" => table_zh.as_str(),
+            "{table}" => table_en.as_str(),
             "{票码}" => v.code.unwrap_or("确认后发送"),
-            "{行业}" => industry,
-            "{邀约人}" => v.inviter,
+            "{code}" => v.code.unwrap_or("sent once you confirm"),
+            "{行业}" => or(v.industry, "门店"),
+            "{industry}" => or(v.industry, "store"),
+            "{邀约人}" => or(v.inviter, "会务组"),
+            "{inviter}" => or(v.inviter, "the events team"),
             other => other,
         };
         out.push_str(value);
@@ -65,6 +77,15 @@ pub fn fill(template: &str, v: &Vars) -> String {
     }
     out.push_str(rest);
     out
+}
+
+/// `value`, or `fallback` when it is blank.
+fn or<'a>(value: &'a str, fallback: &'a str) -> &'a str {
+    if value.trim().is_empty() {
+        fallback
+    } else {
+        value
+    }
 }
 
 #[cfg(test)]
@@ -77,7 +98,7 @@ mod tests {
         let v = Vars {
             name: "刘丽",
             store: "小太阳幼儿园",
-            time: "11月29日（周日）14:00",
+            time: ("11月29日（周日）14:00", "Sunday 29 November at 14:00"),
             address: "长沙 华天大酒店",
             table: Some(3),
             code: Some("ABC"),
@@ -90,5 +111,23 @@ mod tests {
             "刘丽|小太阳幼儿园|11月29日（周日）14:00|长沙 华天大酒店|3号桌|ABC|幼儿园|王芳"
         );
         assert_eq!(zh_time("2027-01-01", "09:30"), "1月1日（周五）09:30");
+    }
+
+    #[test]
+    fn english_variables_fill_in_english() {
+        let v = Vars {
+            name: "Lily Liu",
+            store: "Sunshine Kindergarten",
+            time: ("1月1日（周五）09:30", &en_time("2027-01-01", "09:30")),
+            address: "Changsha Grand Hotel",
+            table: None,
+            code: None,
+            industry: "",
+            inviter: "",
+        };
+        assert_eq!(
+            fill(&crate::cadence::VARIABLES_EN.join("|"), &v),
+            "Lily Liu|Sunshine Kindergarten|Friday 1 January at 09:30|Changsha Grand Hotel|assigned at check-in|sent once you confirm|store|the events team"
+        );
     }
 }

@@ -15,12 +15,13 @@ mod schedule;
 mod step;
 mod today;
 
-pub use message::{fill, zh_time, Vars};
+pub use message::{en_time, fill, zh_time, Vars};
 pub use plan::{get, set, templates, CadenceInput, CadenceTemplate, CadenceView};
 pub use progress::{progress, InviterProgress, Progress};
 pub use record::{record, record_for, Outcome, TouchOutcome, TouchRecorded};
 pub use schedule::{close_open, schedule, skip_until_confirmed};
 pub use step::{
-    default_steps, step_date, Channel, Step, TouchKind, DEFAULT_NAME, OFFSET_DAYS, VARIABLES,
+    default_name, default_steps, step_date, variables, Channel, Step, TouchKind, OFFSET_DAYS,
+    VARIABLES, VARIABLES_EN,
 };
 pub use today::{today, today_for, TodayQuery, TodayTouch};

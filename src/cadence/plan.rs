@@ -7,7 +7,8 @@ use utoipa::ToSchema;
 
 use super::schedule::schedule;
 use super::step::{
-    check_steps, default_steps, parse_date, step_date, Step, DEFAULT_NAME, VARIABLES,
+    check_steps, default_name, default_steps, parse_date, step_date, variables, Step, VARIABLES,
+    VARIABLES_EN,
 };
 use crate::app::App;
 use crate::error::Result;
@@ -23,7 +24,10 @@ pub struct CadenceView {
     pub steps: Vec<Step>,
     /// The venue-local date of each step.
     pub dates: Vec<String>,
+    /// The variables to offer, in the organisation's language (a message's words go to guests).
     pub variables: Vec<String>,
+    /// Every variable a message may use: the Chinese and the English names alike.
+    pub accepted_variables: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, TS, ToSchema)]
@@ -52,12 +56,14 @@ pub(super) fn steps_of(conn: &Connection, seminar_id: i64) -> Result<(String, Ve
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .optional()?;
+    // A seminar without its own cadence follows the default in the organisation's language.
+    let lang = crate::settings::language(conn)?;
     Ok(match row {
         Some((name, json)) => (
             name,
-            serde_json::from_str(&json).unwrap_or_else(|_| default_steps()),
+            serde_json::from_str(&json).unwrap_or_else(|_| default_steps(lang)),
         ),
-        None => (DEFAULT_NAME.into(), default_steps()),
+        None => (default_name(lang).into(), default_steps(lang)),
     })
 }
 
@@ -76,7 +82,15 @@ fn view(conn: &Connection, seminar_id: i64) -> Result<CadenceView> {
             })
             .collect(),
         steps,
-        variables: VARIABLES.iter().map(|v| v.to_string()).collect(),
+        variables: variables(crate::settings::language(conn)?)
+            .iter()
+            .map(|v| v.to_string())
+            .collect(),
+        accepted_variables: VARIABLES
+            .iter()
+            .chain(VARIABLES_EN.iter())
+            .map(|v| v.to_string())
+            .collect(),
     })
 }
 
@@ -127,14 +141,16 @@ const TEMPLATES: Store = Store {
     what: ("邀约节奏模板", "cadence template"),
 };
 
-/// The built-in default, then the saved templates by name.
+/// The built-in default (in the organisation's language), then the saved templates by name.
 pub fn templates(app: &App) -> Result<Vec<CadenceTemplate>> {
+    let conn = app.db.conn();
+    let lang = crate::settings::language(&conn)?;
     let default = CadenceTemplate {
         id: None,
-        name: DEFAULT_NAME.into(),
-        steps: default_steps(),
+        name: default_name(lang).into(),
+        steps: default_steps(lang),
     };
-    TEMPLATES.list(&app.db.conn(), default, |t| {
+    TEMPLATES.list(&conn, default, |t| {
         Ok(CadenceTemplate {
             id: Some(t.id),
             name: t.name,

@@ -4,7 +4,7 @@
 use rusqlite::{params, Connection, OptionalExtension};
 
 use super::plan::steps_of;
-use super::step::{parse_date, step_date, Channel};
+use super::step::{parse_date, step_date, Channel, Step};
 use crate::error::Result;
 use crate::invitation::InvitationStatus;
 use crate::venue;
@@ -12,11 +12,14 @@ use crate::venue;
 /// Creates the touches an invitation is missing (one per step not yet scheduled), inside the
 /// caller's transaction. Walk-ins, declined and cancelled invitations get none; a confirmed one
 /// gets no "until confirmed" steps; message steps are left out when every guest opted out. A
-/// step whose date passed before the invitation existed is due on the day it was made.
+/// step whose date passed before the invitation existed is due on the day it was made. The steps
+/// are the invitation's own (its segment's cadence template) when it has them, else its seminar's.
 pub fn schedule(conn: &Connection, invitation_id: i64, now: &str) -> Result<()> {
-    let row: Option<(i64, String, bool, String, String, String)> = conn
+    /// seminar, status, walk-in, made at, the seminar's date and time zone, the invitation's own steps
+    type Invited = (i64, String, bool, String, String, String, Option<String>);
+    let row: Option<Invited> = conn
         .prepare_cached(
-            "SELECT i.seminar_id, i.status, i.walk_in, i.created_at, m.date, m.timezone
+            "SELECT i.seminar_id, i.status, i.walk_in, i.created_at, m.date, m.timezone, i.cadence
              FROM invitations i JOIN seminars m ON m.id = i.seminar_id WHERE i.id = ?1",
         )?
         .query_row([invitation_id], |r| {
@@ -27,10 +30,11 @@ pub fn schedule(conn: &Connection, invitation_id: i64, now: &str) -> Result<()> 
                 r.get(3)?,
                 r.get(4)?,
                 r.get(5)?,
+                r.get(6)?,
             ))
         })
         .optional()?;
-    let Some((seminar_id, status, walk_in, created_at, date, tz)) = row else {
+    let Some((seminar_id, status, walk_in, created_at, date, tz, own)) = row else {
         return Ok(());
     };
     let status = InvitationStatus::parse(&status).unwrap_or(InvitationStatus::Invited);
@@ -55,7 +59,11 @@ pub fn schedule(conn: &Connection, invitation_id: i64, now: &str) -> Result<()> 
              FROM invitation_guests g JOIN contacts c ON c.id = g.contact_id WHERE g.invitation_id = ?1",
         )?
         .query_row([invitation_id], |r| r.get(0))?;
-    let (_, steps) = steps_of(conn, seminar_id)?;
+    // Its segment's own cadence when it was made with one, else its seminar's.
+    let steps = match own.and_then(|j| serde_json::from_str::<Vec<Step>>(&j).ok()) {
+        Some(steps) => steps,
+        None => steps_of(conn, seminar_id)?.1,
+    };
     let mut have =
         conn.prepare_cached("SELECT 1 FROM touches WHERE invitation_id = ?1 AND step = ?2")?;
     let mut add = conn.prepare_cached(

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 use utoipa::ToSchema;
 
-use super::message::{fill, zh_time, Vars};
+use super::message::{en_time, fill, zh_time, Vars};
 use super::plan::steps_of;
 use super::schedule::schedule_missing;
 use super::step::{parse_date, Channel, Step, TouchKind};
@@ -60,9 +60,11 @@ pub struct TodayTouch {
     pub message: String,
     pub with_ticket: bool,
     pub ticket_code: Option<String>,
+    /// The store's lead score today (hot first).
+    pub score: f64,
 }
 
-/// Today's work: due and overdue touches, oldest first, then by seminar, step and store.
+/// Today's work: due and overdue touches, overdue first, then hot (highest lead score) first.
 /// Messages to guests who opted out are not listed.
 /// Today's touches for the caller: an inviter's station sees its own, for its seminar, with
 /// phones masked; the organizer sees what the query asks.
@@ -94,19 +96,16 @@ struct SeminarInfo {
     title: String,
     date: String,
     today: NaiveDate,
-    time: String,
+    time: (String, String),
     address: String,
     steps: Vec<Step>,
 }
 
 fn today_in(app: &App, conn: &Connection, q: &TodayQuery) -> Result<Vec<TodayTouch>> {
-    // A store invited without an inviter hears from the organisation ("我是{邀约人}" is never empty).
+    // A store invited without an inviter hears from the organisation ("我是{邀约人}" is never
+    // empty: the message fills in "会务组" or "the events team" when the organisation has no name).
     let org = crate::settings::org_name(conn)?;
-    let no_inviter = if org.trim().is_empty() {
-        "会务组"
-    } else {
-        org.trim()
-    };
+    let no_inviter = org.trim();
     // Upcoming seminars: their "today" at the venue, display strings and steps.
     let mut seminars: HashMap<i64, SeminarInfo> = HashMap::new();
     {
@@ -131,7 +130,7 @@ fn today_in(app: &App, conn: &Connection, q: &TodayQuery) -> Result<Vec<TodayTou
                 id,
                 SeminarInfo {
                     title,
-                    time: zh_time(&date, &start),
+                    time: (zh_time(&date, &start), en_time(&date, &start)),
                     date,
                     today: venue::today_in(app, venue::zone_named(conn, &tz)?),
                     address,
@@ -146,7 +145,7 @@ fn today_in(app: &App, conn: &Connection, q: &TodayQuery) -> Result<Vec<TodayTou
     let mut stmt = conn.prepare_cached(
         "WITH due AS (
             SELECT t.id AS tid, t.invitation_id AS iid, t.step, t.kind, t.channel, t.due_date, t.call_back_at,
-                   i.seminar_id, i.status, i.store_id, i.inviter_id
+                   i.seminar_id, i.status, i.store_id, i.inviter_id, i.cadence
             FROM invitations i JOIN touches t ON t.invitation_id = i.id
             WHERE (?1 IS NULL OR i.inviter_id = ?1) AND (?2 IS NULL OR i.seminar_id = ?2)
               AND i.status IN ('invited', 'confirmed') AND t.done_at IS NULL AND t.due_date <= ?3
@@ -167,12 +166,14 @@ fn today_in(app: &App, conn: &Connection, q: &TodayQuery) -> Result<Vec<TodayTou
          )
          SELECT due.tid, due.iid, due.step, due.kind, due.channel, due.due_date, due.call_back_at,
                 due.seminar_id, due.status, due.store_id, s.name, s.industry, due.inviter_id, f.name,
-                c.id, c.name, c.role, c.phone, c.phone_kind, c.opted_out, picked.code
+                c.id, c.name, c.role, c.phone, c.phone_kind, c.opted_out, picked.code, due.cadence
          FROM due JOIN picked ON picked.iid = due.iid JOIN stores s ON s.id = due.store_id
          LEFT JOIN staff f ON f.id = due.inviter_id
          LEFT JOIN contacts c ON c.id = picked.cid",
     )?;
     let mut out = Vec::new();
+    // An invitation following its segment's own cadence: its steps, read once per distinct copy.
+    let mut own: HashMap<String, Vec<Step>> = HashMap::new();
     let mut rows = stmt.query(params![q.inviter_id, q.seminar_id, max_today.to_string()])?;
     while let Some(r) = rows.next()? {
         let seminar_id: i64 = r.get(7)?;
@@ -192,7 +193,13 @@ fn today_in(app: &App, conn: &Connection, q: &TodayQuery) -> Result<Vec<TodayTou
             continue;
         }
         let step: i64 = r.get(2)?;
-        let st = sem.steps.get(step as usize);
+        let st = match r.get::<_, Option<String>>(21)? {
+            Some(json) => own
+                .entry(json)
+                .or_insert_with_key(|j| serde_json::from_str(j).unwrap_or_default())
+                .get(step as usize),
+            None => sem.steps.get(step as usize),
+        };
         let contact_id: Option<i64> = r.get(14)?;
         let contact_name: Option<String> = r.get(15)?;
         let store_name: String = r.get(10)?;
@@ -201,7 +208,7 @@ fn today_in(app: &App, conn: &Connection, q: &TodayQuery) -> Result<Vec<TodayTou
         let ticket_code: Option<String> = r.get(20)?;
         let call_back_at: Option<String> = r.get(6)?;
         let template = st.map(|s| s.message.as_str()).unwrap_or_default();
-        let table = if template.contains("{桌号}") {
+        let table = if template.contains("{桌号}") || template.contains("{table}") {
             match contact_id {
                 Some(c) => ticket::table_of(conn, seminar_id, c)?,
                 None => None,
@@ -214,7 +221,7 @@ fn today_in(app: &App, conn: &Connection, q: &TodayQuery) -> Result<Vec<TodayTou
             &Vars {
                 name: contact_name.as_deref().unwrap_or(""),
                 store: &store_name,
-                time: &sem.time,
+                time: (&sem.time.0, &sem.time.1),
                 address: &sem.address,
                 table,
                 code: ticket_code.as_deref(),
@@ -250,11 +257,21 @@ fn today_in(app: &App, conn: &Connection, q: &TodayQuery) -> Result<Vec<TodayTou
             message,
             with_ticket: st.is_some_and(|s| s.with_ticket),
             ticket_code,
+            score: 0.0,
         });
     }
+    // Overdue first, then hot (the highest lead score) first; then by date, call-back time, seminar.
+    let stores: Vec<i64> = out.iter().map(|t| t.store_id).collect();
+    let day = crate::score::Day::of(conn, venue::today(app, conn, None)?)?;
+    let scores = crate::score::scores(conn, Some(&stores), &day, false)?;
+    for t in &mut out {
+        t.score = crate::score::round1(scores.get(&t.store_id).copied().unwrap_or(0.0));
+    }
     out.sort_by(|a, b| {
-        a.due_date
-            .cmp(&b.due_date)
+        (a.overdue_days == 0)
+            .cmp(&(b.overdue_days == 0))
+            .then(b.score.total_cmp(&a.score))
+            .then(a.due_date.cmp(&b.due_date))
             .then_with(|| a.call_back_at.cmp(&b.call_back_at))
             .then_with(|| a.seminar_date.cmp(&b.seminar_date))
             .then_with(|| {

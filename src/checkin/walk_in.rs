@@ -71,7 +71,10 @@ pub fn walk_in(app: &App, caller: &Caller, input: WalkInInput) -> Result<ScanRes
                         key_customer: false,
                         referrer_id: None,
                         referral_commission_bp: 0,
-                        source: "临时到场".into(),
+                        // Said in the organisation's language, like every default it writes.
+                        source: crate::settings::language(tx)?
+                            .pick("临时到场", "walk-in")
+                            .into(),
                         note: String::new(),
                     },
                     &now,

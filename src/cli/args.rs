@@ -47,6 +47,11 @@ pub enum Command {
         /// The demo's "today", YYYY-MM-DD (default: the real date)
         #[arg(long, value_name = "YYYY-MM-DD")]
         today: Option<String>,
+        /// Instead of the demo, a generated organisation for the score's backtest (1,200 stores,
+        /// six past seminars): `signal` (a hidden propensity drives coming and buying) or `none`
+        /// (coming and buying are coin flips)
+        #[arg(long, value_name = "KIND", value_parser = ["signal", "none"])]
+        synthetic: Option<String>,
     },
     /// Seminars
     Seminars {
@@ -62,6 +67,8 @@ pub enum Command {
             required_unless_present = "territory",
             conflicts_with = "territory"
         )]
+        #[arg(required_unless_present = "bowtie")]
+        #[arg(required_unless_present = "backtest")]
         seminar: Option<i64>,
         /// The four territory rates of a city: coverage, conversion, repurchase, penetration
         #[arg(long, value_name = "CITY")]
@@ -71,8 +78,18 @@ pub enum Command {
         /// Write the seminar's session report as a PDF
         #[arg(long, value_name = "FILE.pdf", requires = "seminar")]
         pdf: Option<PathBuf>,
+        /// The bow-tie: stores per stage (invited … advocate), conversion and median days between stages
+        #[arg(long, conflicts_with_all = ["seminar", "territory"])]
+        bowtie: bool,
+        /// The bow-tie of one city
+        #[arg(long, value_name = "CITY", requires = "bowtie")]
+        city: Option<String>,
+        /// Is the score any good: past seminars' invited stores scored on the day they were
+        /// invited, against who came and who bought (AUC, top fifth against bottom fifth)
+        #[arg(long, conflicts_with_all = ["seminar", "territory", "bowtie"])]
+        backtest: bool,
     },
-    /// Export to Excel (Chinese headers): a seminar, or one of the lists the app shows
+    /// Export to Excel (in the language of --lang): a seminar, or one of the lists the app shows
     ///
     /// `--seminar ID`: the seminar's funnel with every breakdown, invitations, check-ins, deals and
     /// follow-ups. `--list`: stores (filtered with --city and --search), staff, seminars, dashboard
@@ -103,6 +120,50 @@ pub enum Command {
         /// The workbook to write
         #[arg(long, value_name = "FILE.xlsx")]
         out: PathBuf,
+    },
+    /// Invite stores to a seminar: one store (`--store`, the money-holder by default), or a list
+    /// built from a segment or a filter (`--segment` / `--filter`), the N highest scores kept
+    ///
+    /// Filter fields (JSON): city, district, industry, level, score_min, score_max, stage,
+    /// last_attended_before, never_invited, referred_by. A list prints {matched, excluded,
+    /// invited, per_inviter, expected_turnout}; with --dry-run nothing is written.
+    Invite {
+        #[arg(long, value_name = "ID")]
+        seminar: i64,
+        /// One store to invite
+        #[arg(long, value_name = "ID", conflicts_with_all = ["segment", "filter", "limit", "dry_run"])]
+        store: Option<i64>,
+        /// Who comes from the store (repeat for several; default: the one who holds the money)
+        #[arg(long = "contact", value_name = "ID", requires = "store")]
+        contacts: Vec<i64>,
+        /// The inviter (a list: all of it goes to this inviter; default: spread over every inviter)
+        #[arg(long, value_name = "ID")]
+        inviter: Option<i64>,
+        /// A saved segment's name
+        #[arg(long, value_name = "NAME", conflicts_with = "filter")]
+        segment: Option<String>,
+        /// A filter as JSON, e.g. '{"city": "长沙", "level": "A"}'
+        #[arg(long, value_name = "JSON")]
+        filter: Option<String>,
+        /// Keep the N highest scores
+        #[arg(long, value_name = "N")]
+        limit: Option<i64>,
+        /// Show what would be invited, write nothing
+        #[arg(long)]
+        dry_run: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// A store's lead score with its reasons; or compute every score again (--recompute)
+    Scores {
+        #[arg(long, value_name = "ID", required_unless_present = "recompute")]
+        store: Option<i64>,
+        /// Compute every store's score again from the facts; prints {stores, millis}
+        #[arg(long, conflicts_with = "store")]
+        recompute: bool,
+        /// Print {score, fit, engagement, reasons: [{points, why, at}]}
+        #[arg(long)]
+        json: bool,
     },
     /// Deals
     Deals {
@@ -157,6 +218,23 @@ pub enum Command {
         #[command(subcommand)]
         command: BackupCommand,
     },
+    /// Head office (总部): prepare the organisation's PostgreSQL database and register its laptops
+    Hq {
+        #[command(subcommand)]
+        command: HqCommand,
+    },
+    /// Head-office sync (总部同步): join with the link head office gave, then send this laptop's
+    /// changes and receive the organisation's until nothing is waiting
+    Sync {
+        #[command(subcommand)]
+        command: Option<SyncCommand>,
+        /// The join link from `huixiao hq laptop add` (first use; kept beside the database, readable by you only)
+        #[arg(long, value_name = "JOIN_URL")]
+        join: Option<String>,
+        /// Print {pushed, pulled, conflicts, pending}
+        #[arg(long)]
+        json: bool,
+    },
     /// Call any API operation with a JSON input and print its JSON output
     Call {
         /// Operation name, e.g. seminars.list (see `huixiao call --list`)
@@ -166,6 +244,14 @@ pub enum Command {
         /// List the operations
         #[arg(long)]
         list: bool,
+    },
+    /// Referring partners (介绍人): stores sent, commission earned, paid and owed; a payout; a
+    /// partner's statement (PDF or xlsx, in --lang)
+    Partners {
+        #[command(subcommand)]
+        command: Option<PartnersCommand>,
+        #[arg(long)]
+        json: bool,
     },
     /// Developer tools
     #[command(hide = true)]
@@ -198,6 +284,103 @@ pub enum BackupCommand {
         #[arg(long, value_name = "BACKUP")]
         from: PathBuf,
         /// Print {from, seminars, stores, before_restore: {path, bytes, checked}}
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum SyncCommand {
+    /// Where this laptop stands: joined, last sync, changes waiting, conflicts
+    Status {
+        /// Print {joined, last_sync_at, pending, conflicts, …}
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum HqCommand {
+    /// Prepare an empty PostgreSQL database as the organisation's (again: nothing changes)
+    Init {
+        /// The database's address, as a superuser or its owner: postgresql://USER:SECRET@HOST:PORT/DB?sslmode=require
+        #[arg(long, value_name = "URL")]
+        pg: String,
+        /// Print {organisation, schema_version, created}
+        #[arg(long)]
+        json: bool,
+    },
+    /// The organisation's laptops
+    Laptop {
+        #[command(subcommand)]
+        command: LaptopCommand,
+    },
+    /// Sign-ins for the organisation's BI tool: the plain views of schema org, phones masked
+    Bi {
+        #[command(subcommand)]
+        command: BiCommand,
+    },
+    /// Every seminar head office holds, with the laptop that owns it (to find one to hand over)
+    Seminars {
+        #[arg(long, value_name = "URL")]
+        pg: String,
+        /// Print [{gid, title, date, city, laptop}]
+        #[arg(long)]
+        json: bool,
+    },
+    /// Give a seminar and everything under it to another laptop (a replacement for a lost one)
+    Handover {
+        #[arg(long, value_name = "URL")]
+        pg: String,
+        /// The seminar's organisation-wide id (see `huixiao hq seminars`)
+        #[arg(long, value_name = "GID")]
+        seminar: String,
+        /// The laptop's name
+        #[arg(long, value_name = "NAME")]
+        to: String,
+        /// Print {seminar, title, from, to, rows}
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum BiCommand {
+    /// A new read-only sign-in (prints the address to give the BI tool; it holds a secret)
+    Add {
+        #[arg(long, value_name = "URL")]
+        pg: String,
+        /// Print {role, url}
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum LaptopCommand {
+    /// Register a laptop: its own PostgreSQL role and secret, given as a join link
+    Add {
+        #[arg(long, value_name = "URL")]
+        pg: String,
+        /// A name unique in the organisation, e.g. 长沙1号
+        #[arg(long)]
+        name: String,
+        /// The cities it serves, comma-separated (it pulls their stores)
+        #[arg(long, value_delimiter = ',')]
+        cities: Vec<String>,
+        /// A head-office laptop: edits staff, products and templates, and pulls everything
+        #[arg(long)]
+        hq: bool,
+        /// Print {name, join_url}
+        #[arg(long)]
+        json: bool,
+    },
+    /// Revoke a laptop: it cannot sign in from now on
+    Revoke {
+        #[arg(long, value_name = "URL")]
+        pg: String,
+        #[arg(long)]
+        name: String,
         #[arg(long)]
         json: bool,
     },
@@ -325,9 +508,14 @@ pub enum ImportCommand {
         /// Import the valid rows and write the others to FILE.skipped.csv to fix
         #[arg(long)]
         skip_invalid: bool,
-        /// Print {rows, imported, merged, errors} as JSON
+        /// Print {rows, imported, merged, conflicts, errors} as JSON
         #[arg(long)]
         json: bool,
+        /// A row whose phone another store already has, under another store name, is a conflict:
+        /// skip (default: not imported, listed and written to FILE.skipped.csv), apart (two
+        /// stores, the person belongs to both) or merge (the row joins the other store)
+        #[arg(long, value_name = "WHAT", default_value = "skip", value_parser = ["skip", "apart", "merge"])]
+        on_conflict: String,
     },
 }
 
@@ -364,4 +552,36 @@ pub enum DevCommand {
     Openapi,
     /// Print the data directory (database, logs)
     DataDir,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum PartnersCommand {
+    /// One partner: the stores sent with their stages, the payouts
+    Show {
+        #[arg(long, value_name = "ID")]
+        partner: i64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Record a payout to a partner
+    Pay {
+        #[arg(long, value_name = "ID")]
+        partner: i64,
+        /// The amount in fen (¥100.00 is 10000)
+        #[arg(long, value_name = "FEN")]
+        amount_fen: i64,
+        /// The day it was paid, YYYY-MM-DD (default: today)
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        date: Option<String>,
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+    /// Write a partner's one-page statement: store names, stages, commissions (never a phone)
+    Statement {
+        #[arg(long, value_name = "ID")]
+        partner: i64,
+        /// FILE.pdf or FILE.xlsx (the format follows the extension)
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
 }

@@ -9,12 +9,16 @@ use crate::i18n::Lang;
 pub(super) fn stores(
     app: &App,
     file: &std::path::Path,
-    dry_run: bool,
-    skip_invalid: bool,
-    json: bool,
+    (dry_run, skip_invalid, json): (bool, bool, bool),
+    on_conflict: &str,
     lang: Lang,
 ) -> Result {
     use crate::import;
+    let on_conflict = match on_conflict {
+        "apart" => import::Resolution::Apart,
+        "merge" => import::Resolution::Merge,
+        _ => import::Resolution::Skip,
+    };
     let size = std::fs::metadata(file)?.len();
     if size > import::read::MAX_BYTES as u64 {
         return Err(import::read::too_large(size).into());
@@ -29,6 +33,8 @@ pub(super) fn stores(
         },
         skip_invalid,
         dry_run,
+        decisions: Vec::new(),
+        on_conflict,
     };
     let report = import::import_bytes(app, &bytes, &req)?;
     let pick = |e: &import::RowError| lang.pick(&e.zh, &e.en).to_owned();
@@ -42,6 +48,7 @@ pub(super) fn stores(
             "rows": report.rows,
             "imported": report.imported,
             "merged": report.merged,
+            "conflicts": report.conflicts,
             "errors": errors,
         });
         println!("{}", serde_json::to_string_pretty(&out).expect("json"));
@@ -65,6 +72,9 @@ pub(super) fn stores(
                 ),
             }
         );
+        for c in &report.conflicts {
+            println!("  {}", conflict_line(c, lang));
+        }
         for e in report.errors.iter().take(50) {
             let col = if e.column.is_empty() {
                 e.letter.clone()
@@ -80,8 +90,8 @@ pub(super) fn stores(
         eprintln!(
             "{}{}",
             lang.pick(
-                "有错误的行已跳过，写入了：",
-                "Rows with errors were skipped and written to: "
+                "跳过的行（有错误或冲突）写入了：",
+                "Skipped rows (errors or conflicts) were written to: "
             ),
             out.display()
         );
@@ -105,4 +115,33 @@ pub(super) fn stores(
         );
     }
     Ok(())
+}
+
+/// One conflict, both sides and what was done: "第 6 行「美丽人生（分店）」张敏 与 第 3 行「美丽人生美容院」张敏 电话相同（13900001111）：跳过".
+fn conflict_line(c: &crate::import::ImportConflict, lang: Lang) -> String {
+    use crate::import::Resolution;
+    let other = match (c.with_row, lang) {
+        (Some(r), Lang::Zh) => format!("第 {r} 行"),
+        (Some(r), Lang::En) => format!("row {r}"),
+        (None, Lang::Zh) => "已有门店".to_owned(),
+        (None, Lang::En) => "existing store".to_owned(),
+    };
+    let what = match c.resolution {
+        Resolution::Skip => lang.pick("跳过（未导入）", "skipped (not imported)"),
+        Resolution::Apart => lang.pick(
+            "分开（两家店，同一个人）",
+            "kept apart (two stores, one person)",
+        ),
+        Resolution::Merge => lang.pick("合并", "merged"),
+    };
+    match lang {
+        Lang::Zh => format!(
+            "冲突：第 {} 行「{}」{} 与 {other}「{}」{} 电话相同（{}）：{what}",
+            c.row, c.names[0], c.people[0], c.names[1], c.people[1], c.phone
+        ),
+        Lang::En => format!(
+            "conflict: row {} \"{}\" {} and {other} \"{}\" {} share the phone {}: {what}",
+            c.row, c.names[0], c.people[0], c.names[1], c.people[1], c.phone
+        ),
+    }
 }

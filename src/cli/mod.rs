@@ -2,15 +2,22 @@
 //! command family; [`args`] holds what the user types.
 
 mod args;
+mod backtest;
 mod backup;
+mod bowtie;
 mod deals;
+mod hq;
 mod import;
+mod invite;
+mod partners;
 mod print;
 mod report;
+mod scores;
 mod script;
 mod seating;
 mod serve;
 mod stations;
+mod sync;
 mod tickets;
 
 use std::net::SocketAddr;
@@ -45,6 +52,10 @@ pub fn run(cli: Cli) -> i32 {
     let result = (|| -> Result {
         if let Command::Dev { command } = &cli.command {
             return dev(command);
+        }
+        if let Command::Hq { command } = &cli.command {
+            // Head office speaks to PostgreSQL only: no laptop database is opened.
+            return hq::run(command, lang);
         }
         let path = cli.db.clone().unwrap_or_else(app::default_db_path);
         if let Command::Backup { command } = &cli.command {
@@ -106,6 +117,7 @@ fn execute(app: App, command: Command, lang: Lang) -> Result {
                 .map_or(http::Ui::None, http::Ui::Dir);
             let token = admin_token.unwrap_or_else(crate::token::new_token);
             let host = prepare_serve(app, &ui, &token, clock.as_deref())?;
+            crate::hq::background::start(host.app.clone(), crate::hq::background::EVERY);
             if lan {
                 let addr = addr.unwrap_or(SocketAddr::from(([0, 0, 0, 0], lan::DEFAULT_PORT)));
                 serve::lan(&host, addr, token, ui, lang)
@@ -114,7 +126,25 @@ fn execute(app: App, command: Command, lang: Lang) -> Result {
                 serve::browser(host, addr, token, ui, lang)
             }
         }
-        Command::Demo { today } => {
+        Command::Demo {
+            today,
+            synthetic: Some(kind),
+        } => {
+            let hidden = crate::demo::synthetic::Hidden::parse(&kind)
+                .unwrap_or(crate::demo::synthetic::Hidden::Nothing);
+            let n = crate::demo::synthetic::load(&app, hidden, today.as_deref())?;
+            println!(
+                "{}",
+                match lang {
+                    Lang::Zh => format!("已生成回测用的模拟机构：{n} 条往期邀约。"),
+                    Lang::En => format!(
+                        "Generated organisation for the backtest written: {n} past invitations."
+                    ),
+                }
+            );
+            Ok(())
+        }
+        Command::Demo { today, .. } => {
             let out = api::dispatch(&host, &organizer, "demo.load", json!({ "today": today }))?;
             println!(
                 "{}",
@@ -171,17 +201,58 @@ fn execute(app: App, command: Command, lang: Lang) -> Result {
                 owner_id: owner,
                 ..ExportQuery::of(list)
             };
-            let (_, bytes) = crate::export::export(&app, &q)?;
+            let (_, bytes) = crate::export::export(&app, &q, lang)?;
             crate::export::write_file(&out, &bytes)?;
             println!("{}", out.display());
             Ok(())
         }
+        Command::Partners { command, json } => {
+            partners::run(&host, &organizer, command, json, lang)
+        }
         Command::Deals { command } => deals::run(&host, &organizer, command, lang),
+        Command::Invite {
+            seminar,
+            store,
+            contacts,
+            inviter,
+            segment,
+            filter,
+            limit,
+            dry_run,
+            json,
+        } => {
+            let whom = invite::Whom {
+                store,
+                contacts,
+                segment,
+                filter,
+                limit,
+                dry_run,
+            };
+            invite::run(&host, &organizer, seminar, inviter, whom, json, lang)
+        }
+        Command::Scores {
+            store,
+            recompute,
+            json,
+        } => scores::run(&host, &organizer, store, recompute, json, lang),
+        Command::Report {
+            backtest: true,
+            json,
+            ..
+        } => backtest::run(&host, &organizer, json, lang),
+        Command::Report {
+            bowtie: true,
+            city,
+            json,
+            ..
+        } => bowtie::run(&host, &organizer, city, json, lang),
         Command::Report {
             seminar,
             territory,
             json,
             pdf,
+            ..
         } => report::run(&app, seminar, territory, pdf, json, lang),
         Command::Seating { command } => seating::run(&app, command, lang),
         Command::Import { command } => match command {
@@ -190,7 +261,14 @@ fn execute(app: App, command: Command, lang: Lang) -> Result {
                 dry_run,
                 skip_invalid,
                 json,
-            } => import::stores(&app, &file, dry_run, skip_invalid, json, lang),
+                on_conflict,
+            } => import::stores(
+                &app,
+                &file,
+                (dry_run, skip_invalid, json),
+                &on_conflict,
+                lang,
+            ),
         },
         Command::Tickets { command } => tickets::run(&app, command, lang),
         Command::Checkin {
@@ -250,6 +328,15 @@ fn execute(app: App, command: Command, lang: Lang) -> Result {
         Command::Backup { command } => {
             let path = app.db.path().map(Path::to_owned).unwrap_or_default();
             backup::run(&path, &command, lang)
+        }
+        Command::Hq { command } => hq::run(&command, lang),
+        Command::Sync {
+            command,
+            join,
+            json,
+        } => {
+            let path = app.db.path().map(Path::to_owned).unwrap_or_default();
+            sync::run(&app, &path, command.as_ref(), join.as_deref(), json, lang)
         }
     }
 }

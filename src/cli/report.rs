@@ -31,7 +31,7 @@ pub(super) fn run(
     }
     let id = seminar.unwrap_or_default();
     if let Some(out) = pdf {
-        std::fs::write(&out, crate::report::seminar_pdf(app, id)?)?;
+        std::fs::write(&out, crate::report::seminar_pdf_in(app, id, lang)?)?;
         println!("{}", out.display());
         return Ok(());
     }

@@ -90,7 +90,7 @@ pub(super) fn run(app: &App, command: ScriptCommand, lang: Lang) -> Result {
             Ok(())
         }
         ScriptCommand::Pdf { seminar, out } => {
-            std::fs::write(&out, crate::script::print::pdf(app, seminar)?)?;
+            std::fs::write(&out, crate::script::print::pdf(app, seminar, lang)?)?;
             println!("{}", out.display());
             Ok(())
         }

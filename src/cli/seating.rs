@@ -68,7 +68,7 @@ pub(super) fn run(app: &App, command: SeatingCommand, lang: Lang) -> Result {
                     ),
                 )
             })?;
-            let bytes = seating::print::pdf(app, seminar, kind)?;
+            let bytes = seating::print::pdf(app, seminar, kind, lang)?;
             std::fs::write(&out, bytes)?;
             println!("{}", out.display());
             Ok(())

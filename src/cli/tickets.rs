@@ -54,7 +54,7 @@ pub(super) fn run(app: &App, command: TicketsCommand, lang: Lang) -> Result {
                 .into());
             }
             if let Some(path) = pdf {
-                let bytes = ticket::seminar_pdf_bytes(&app.db.conn(), seminar)?;
+                let bytes = ticket::seminar_pdf_bytes(&app.db.conn(), seminar, lang)?;
                 std::fs::write(&path, bytes)?;
                 println!("{}", path.display());
             }

@@ -209,6 +209,31 @@ pub(super) fn seminar_facts(conn: &Connection, seminar_id: i64) -> Result<(Vec<F
     Ok((facts, credited_elsewhere))
 }
 
+/// One invitation's outcome: did its store come, and did it buy (a closed deal credited to the
+/// seminar, at the event or in follow-up: E or F).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Outcome {
+    pub store_id: i64,
+    pub attended: bool,
+    pub closed: bool,
+}
+
+/// Each invitation of one seminar with its outcome, by the funnel's own definitions.
+pub fn outcomes_in(conn: &Connection, seminar_id: i64) -> Result<Vec<Outcome>> {
+    let (facts, _) = seminar_facts(conn, seminar_id)?;
+    Ok(facts
+        .iter()
+        .map(|f| {
+            let t = f.tally();
+            Outcome {
+                store_id: f.store_id,
+                attended: f.attended,
+                closed: t.event + t.followup > 0,
+            }
+        })
+        .collect())
+}
+
 /// Counts and rates over some invitations' facts.
 pub(super) fn count<'a>(facts: impl IntoIterator<Item = &'a Facts>) -> Counts {
     let mut t = Tally::default();

@@ -12,6 +12,7 @@
 //! deal's day, if the deal falls within that seminar's attribution window.
 
 mod attribution;
+mod bowtie;
 mod breakdown;
 mod compare;
 mod counts;
@@ -19,16 +20,22 @@ mod funnel;
 mod territory;
 mod verdict;
 mod vocabulary;
+mod window;
 
+pub use bowtie::{
+    bowtie, bowtie_in, quiet_of, stages_in, stages_of, store_stage_of, BowStage, Bowtie,
+    BowtieQuery, BowtieStage, Quiet, Reached, StoreStage, Stores, QUIET_DAYS,
+};
 pub use breakdown::{report, report_in, SeminarReport, StageTiming};
 pub use compare::{compare, compare_in, compare_today, Comparison, SeminarRow};
 pub use counts::{percent, rate, Counts, Group};
-pub use funnel::{funnel, funnel_in, Funnel};
+pub use funnel::{funnel, funnel_in, outcomes_in, Funnel, Outcome};
 pub use territory::{
     territory, territory_in, Territory, TerritoryGroup, TerritoryQuery, TerritoryRates,
 };
 pub use verdict::{Medians, Phase};
 pub use vocabulary::Measure;
+pub use window::{overlap, Window};
 
 /// SQL: the invitation `i` has at least one check-in that was not undone.
 pub const ATTENDED_SQL: &str =

@@ -36,6 +36,7 @@ mod people;
 mod products;
 mod seminars;
 mod stores;
+pub mod synthetic;
 mod talks;
 
 #[derive(Debug, Clone, Default, Deserialize, TS, ToSchema)]

@@ -2,16 +2,16 @@
 //! seating layout and by lecturer) and a city's territory rates.
 
 use super::names::{layout_name, or_unnamed, status_name};
-use super::sheet::{date, text, Cell, Sheet};
+use super::sheet::{date, heads, text, Cell, Sheet};
 use crate::app::App;
 use crate::conversion::{self, Counts, Group, Measure, Phase, TerritoryGroup, TerritoryRates};
 use crate::error::Result;
 use crate::i18n::Lang;
 
 /// The funnel's columns: a group's name, then every count and rate.
-pub(super) fn counts_headers() -> Vec<&'static str> {
-    std::iter::once("分组")
-        .chain(Measure::ALL.map(|m| m.name().0))
+pub(super) fn counts_headers(lang: Lang) -> Vec<&'static str> {
+    std::iter::once(lang.pick("分组", "Group"))
+        .chain(Measure::ALL.map(|m| lang.pick(m.name().0, m.name().1)))
         .collect()
 }
 
@@ -38,12 +38,23 @@ pub(super) fn counts_row(name: String, c: &Counts) -> Vec<Cell> {
     row
 }
 
-pub(super) fn sheets(app: &App) -> Result<Vec<Sheet>> {
-    let c = conversion::compare_today(app, Lang::Zh)?;
-    let phase = |p: conversion::Phase| p.short().0;
-    let mut headers = vec!["日期", "会销", "城市", "状态"];
-    headers.extend(Measure::ALL.map(|m| m.name().0));
-    headers.extend_from_slice(&["损失最多", "结论"]);
+pub(super) fn sheets(app: &App, lang: Lang) -> Result<Vec<Sheet>> {
+    let c = conversion::compare_today(app, lang)?;
+    let phase = |p: conversion::Phase| lang.pick(p.short().0, p.short().1);
+    let mut headers = heads(
+        lang,
+        &[
+            ("日期", "Date"),
+            ("会销", "Seminar"),
+            ("城市", "City"),
+            ("状态", "Status"),
+        ],
+    );
+    headers.extend(Measure::ALL.map(|m| lang.pick(m.name().0, m.name().1)));
+    headers.extend(heads(
+        lang,
+        &[("损失最多", "Lost most"), ("结论", "Verdict")],
+    ));
     let rows = c
         .seminars
         .iter()
@@ -52,7 +63,7 @@ pub(super) fn sheets(app: &App) -> Result<Vec<Sheet>> {
                 date(&s.date),
                 text(&s.title),
                 text(&s.city),
-                text(status_name(s.status)),
+                text(status_name(s.status, lang)),
             ];
             row.extend(counts_cells(&s.counts));
             row.push(text(s.weakest.map(phase).unwrap_or_default()));
@@ -61,30 +72,36 @@ pub(super) fn sheets(app: &App) -> Result<Vec<Sheet>> {
         })
         .collect();
     let compare = Sheet {
-        name: "会销对比".into(),
+        name: lang.pick("会销对比", "Seminars compared").into(),
         headers,
         rows,
     };
     let m = &c.medians;
-    let phase_measure = |p: Phase| text(format!("{}：{}", p.short().0, p.measure(Lang::Zh)));
+    let phase_measure = |p: Phase| {
+        text(match lang {
+            Lang::Zh => format!("{}：{}", p.short().0, p.measure(lang)),
+            Lang::En => format!("{}: {}", p.short().1, p.measure(lang)),
+        })
+    };
+    let measure = |m: Measure| text(lang.pick(m.name().0, m.name().1));
     let medians = Sheet::new(
-        "机构中位数",
-        &["指标", "中位数"],
+        lang.pick("机构中位数", "Medians"),
+        &heads(lang, &[("指标", "Measure"), ("中位数", "Median")]),
         vec![
             vec![phase_measure(Phase::PreEvent), Cell::Rate(m.pre_event)],
             vec![phase_measure(Phase::InEvent), Cell::Rate(m.in_event)],
             vec![phase_measure(Phase::PostEvent), Cell::Rate(m.post_event)],
             vec![
-                text(Measure::SessionConversion.name().0),
+                measure(Measure::SessionConversion),
                 Cell::Rate(m.session_conversion),
             ],
-            vec![text(Measure::DealRatio.name().0), Cell::Rate(m.deal_ratio)],
+            vec![measure(Measure::DealRatio), Cell::Rate(m.deal_ratio)],
         ],
     );
     let groups = |name: &str, list: &[Group], label: &dyn Fn(&Group) -> String| {
         Sheet::new(
             name,
-            &counts_headers(),
+            &counts_headers(lang),
             list.iter()
                 .map(|g| counts_row(label(g), &g.counts))
                 .collect(),
@@ -93,22 +110,35 @@ pub(super) fn sheets(app: &App) -> Result<Vec<Sheet>> {
     Ok(vec![
         compare,
         medians,
-        groups("按座位布局", &c.by_layout, &|g| layout_name(&g.key)),
-        groups("按讲师", &c.by_lecturer, &|g| or_unnamed(&g.label)),
+        groups(
+            lang.pick("按座位布局", "By seating layout"),
+            &c.by_layout,
+            &|g| layout_name(&g.key, lang),
+        ),
+        groups(
+            lang.pick("按讲师", "By lecturer"),
+            &c.by_lecturer,
+            &|g| or_unnamed(&g.label, lang),
+        ),
     ])
 }
 
-const TERRITORY_HEADERS: [&str; 9] = [
-    "分组",
-    "门店数",
-    "已覆盖",
-    "已转化",
-    "复购",
-    "覆盖率",
-    "转化率",
-    "复购率",
-    "渗透率",
-];
+fn territory_headers(lang: Lang) -> Vec<&'static str> {
+    heads(
+        lang,
+        &[
+            ("分组", "Group"),
+            ("门店数", "Stores"),
+            ("已覆盖", "Covered"),
+            ("已转化", "Converted"),
+            ("复购", "Repurchased"),
+            ("覆盖率", "Coverage"),
+            ("转化率", "Conversion"),
+            ("复购率", "Repurchase"),
+            ("渗透率", "Penetration"),
+        ],
+    )
+}
 
 fn territory_row(name: String, r: &TerritoryRates) -> Vec<Cell> {
     vec![
@@ -124,17 +154,25 @@ fn territory_row(name: String, r: &TerritoryRates) -> Vec<Cell> {
     ]
 }
 
-pub(super) fn territory(app: &App, city: &str) -> Result<Vec<Sheet>> {
+pub(super) fn territory(app: &App, city: &str, lang: Lang) -> Result<Vec<Sheet>> {
     let t = conversion::territory_in(&app.db.conn(), city)?;
     let groups = |list: &[TerritoryGroup]| -> Vec<Vec<Cell>> {
         list.iter()
-            .map(|g| territory_row(or_unnamed(&g.label), &g.rates))
+            .map(|g| territory_row(or_unnamed(&g.label, lang), &g.rates))
             .collect()
     };
     let mut districts = vec![territory_row(t.city.clone(), &t.rates)];
     districts.extend(groups(&t.by_district));
     Ok(vec![
-        Sheet::new("按区县", &TERRITORY_HEADERS, districts),
-        Sheet::new("按邀约员", &TERRITORY_HEADERS, groups(&t.by_inviter)),
+        Sheet::new(
+            lang.pick("按区县", "By district"),
+            &territory_headers(lang),
+            districts,
+        ),
+        Sheet::new(
+            lang.pick("按邀约员", "By inviter"),
+            &territory_headers(lang),
+            groups(&t.by_inviter),
+        ),
     ])
 }

@@ -1,4 +1,4 @@
-//! Excel exports (xlsx, Chinese headers): every list the app shows, one workbook per list, written
+//! Excel exports (xlsx, headers and words in the caller's language): every list the app shows, one workbook per list, written
 //! by one sheet writer. Money is a number in yuan with the ¥ format, rates are percentages, dates
 //! and times are Excel dates (venue time). Exports are the organizer's alone (admin operations only).
 //!
@@ -22,7 +22,9 @@ use ts_rs::TS;
 use utoipa::ToSchema;
 
 use crate::app::App;
+use crate::caller::Caller;
 use crate::error::{invalid, Result};
+use crate::i18n::Lang;
 use crate::output::FileOut;
 
 pub use file::write_file;
@@ -34,7 +36,8 @@ pub use sheet::{workbook, Cell, Sheet};
 pub enum ExportList {
     /// One seminar: funnel and breakdowns, invitations, check-ins, deals, follow-ups (needs `seminar_id`).
     Seminar,
-    /// The stores, filtered like the store list (`q`, `city`).
+    /// The stores, filtered and ordered like the store list (`q`, `city`, `segment_id`, `stage`,
+    /// `quiet`, `sort`).
     Stores,
     Staff,
     Seminars,
@@ -94,6 +97,19 @@ pub struct ExportQuery {
     /// `YYYY-MM-DD` for today's follow-ups.
     #[serde(default)]
     pub date: Option<String>,
+    /// The store list's segment, stage, quiet flag and order (see [`crate::store::StoreQuery`]).
+    #[serde(default)]
+    #[ts(optional)]
+    pub segment_id: Option<i64>,
+    #[serde(default)]
+    #[ts(optional)]
+    pub stage: Option<crate::conversion::BowStage>,
+    #[serde(default)]
+    #[ts(optional)]
+    pub quiet: Option<bool>,
+    #[serde(default)]
+    #[ts(optional)]
+    pub sort: Option<crate::store::StoreSort>,
 }
 
 impl ExportQuery {
@@ -105,12 +121,17 @@ impl ExportQuery {
             q: None,
             owner_id: None,
             date: None,
+            segment_id: None,
+            stage: None,
+            quiet: None,
+            sort: None,
         }
     }
 }
 
-/// A list as an xlsx workbook: its file name and bytes.
-pub fn export(app: &App, q: &ExportQuery) -> Result<(String, Vec<u8>)> {
+/// A list as an xlsx workbook in `lang`: its file name and bytes.
+pub fn export(app: &App, q: &ExportQuery, lang: Lang) -> Result<(String, Vec<u8>)> {
+    let name = |zh: &str, en: &str| format!("{}.xlsx", lang.pick(zh, en));
     let (name, sheets) = match q.list {
         ExportList::Seminar => {
             let Some(id) = q.seminar_id else {
@@ -120,12 +141,21 @@ pub fn export(app: &App, q: &ExportQuery) -> Result<(String, Vec<u8>)> {
                     "Say which seminar to export.",
                 ));
             };
-            (format!("会销{id}.xlsx"), seminar::sheets(app, id)?)
+            (
+                name(&format!("会销{id}"), &format!("seminar-{id}")),
+                seminar::sheets(app, id, lang)?,
+            )
         }
-        ExportList::Stores => ("门店.xlsx".into(), vec![lists::stores(app, q)?]),
-        ExportList::Staff => ("员工.xlsx".into(), vec![lists::staff(app)?]),
-        ExportList::Seminars => ("会销列表.xlsx".into(), vec![lists::seminars(app)?]),
-        ExportList::Dashboard => ("会销对比.xlsx".into(), dashboard::sheets(app)?),
+        ExportList::Stores => (name("门店", "stores"), vec![lists::stores(app, q, lang)?]),
+        ExportList::Staff => (name("员工", "staff"), vec![lists::staff(app, lang)?]),
+        ExportList::Seminars => (
+            name("会销列表", "seminars"),
+            vec![lists::seminars(app, lang)?],
+        ),
+        ExportList::Dashboard => (
+            name("会销对比", "seminars-compared"),
+            dashboard::sheets(app, lang)?,
+        ),
         ExportList::Territory => {
             let city = q.city.as_deref().map(str::trim).unwrap_or_default();
             if city.is_empty() {
@@ -136,19 +166,26 @@ pub fn export(app: &App, q: &ExportQuery) -> Result<(String, Vec<u8>)> {
                 ));
             }
             (
-                format!("区域-{city}.xlsx"),
-                dashboard::territory(app, city)?,
+                name(&format!("区域-{city}"), &format!("territory-{city}")),
+                dashboard::territory(app, city, lang)?,
             )
         }
-        ExportList::Commissions => ("介绍佣金.xlsx".into(), vec![lists::commissions(app)?]),
-        ExportList::FollowupsToday => ("今日跟进.xlsx".into(), vec![followups::today(app, q)?]),
+        ExportList::Commissions => (
+            name("介绍佣金", "commissions"),
+            vec![lists::commissions(app, lang)?],
+        ),
+        ExportList::FollowupsToday => (
+            name("今日跟进", "followups-today"),
+            vec![followups::today(app, q, lang)?],
+        ),
     };
     Ok((name, workbook(sheets)?))
 }
 
-/// The `exports.xlsx` operation: the workbook as base64, for a download in the UI.
-pub fn xlsx(app: &App, q: ExportQuery) -> Result<FileOut> {
-    let (file_name, bytes) = export(app, &q)?;
+/// The `exports.xlsx` operation: the workbook as base64, for a download in the UI, in the
+/// caller's language.
+pub fn xlsx(app: &App, caller: &Caller, q: ExportQuery) -> Result<FileOut> {
+    let (file_name, bytes) = export(app, &q, caller.lang)?;
     Ok(FileOut::new(
         file_name,
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

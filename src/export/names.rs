@@ -1,43 +1,49 @@
 //! How the workbooks name things: roles, layouts, statuses, and what has no name.
 
 use crate::contact::ContactRole;
+use crate::i18n::Lang;
 use crate::seminar::{SeatingLayout, SeminarStatus};
 use crate::staff::StaffRole;
 
-pub(super) fn role_name(key: &str) -> String {
-    ContactRole::parse(key)
-        .map(|r| r.label().0.to_owned())
-        .unwrap_or_else(|| "未指定".into())
+fn unnamed(lang: Lang) -> String {
+    lang.pick("未指定", "not named").into()
 }
 
-pub(super) fn or_unnamed(label: &str) -> String {
+pub(super) fn role_name(key: &str, lang: Lang) -> String {
+    ContactRole::parse(key)
+        .map(|r| lang.pick(r.label().0, r.label().1).to_owned())
+        .unwrap_or_else(|| unnamed(lang))
+}
+
+pub(super) fn or_unnamed(label: &str, lang: Lang) -> String {
     if label.is_empty() {
-        "未指定".into()
+        unnamed(lang)
     } else {
         label.to_owned()
     }
 }
 
-pub(super) fn layout_name(key: &str) -> String {
+pub(super) fn layout_name(key: &str, lang: Lang) -> String {
     if key == SeatingLayout::RoundTables.as_str() {
-        "圆桌".into()
+        lang.pick("圆桌", "round tables").into()
     } else if key == SeatingLayout::Classroom.as_str() {
-        "课桌式".into()
+        lang.pick("课桌式", "classroom").into()
     } else {
-        or_unnamed(key)
+        or_unnamed(key, lang)
     }
 }
 
-pub(super) fn status_name(s: SeminarStatus) -> &'static str {
-    s.label().0
+pub(super) fn status_name(s: SeminarStatus, lang: Lang) -> &'static str {
+    let (zh, en) = s.label();
+    lang.pick(zh, en)
 }
 
-pub(super) fn staff_role_name(r: StaffRole) -> &'static str {
+pub(super) fn staff_role_name(r: StaffRole, lang: Lang) -> &'static str {
     match r {
-        StaffRole::Organizer => "组织者",
-        StaffRole::Inviter => "邀约员",
-        StaffRole::Assistant => "助教",
-        StaffRole::Lecturer => "讲师",
-        StaffRole::Checkin => "签到",
+        StaffRole::Organizer => lang.pick("组织者", "organizer"),
+        StaffRole::Inviter => lang.pick("邀约员", "inviter"),
+        StaffRole::Assistant => lang.pick("助教", "assistant"),
+        StaffRole::Lecturer => lang.pick("讲师", "lecturer"),
+        StaffRole::Checkin => lang.pick("签到", "check-in"),
     }
 }

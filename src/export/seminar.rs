@@ -2,9 +2,9 @@
 //! follow-ups.
 
 use super::dashboard::{counts_headers, counts_row};
-use super::followups::{followup_row, FOLLOWUP_HEADERS};
+use super::followups::{followup_headers, followup_row};
 use super::names::{or_unnamed, role_name};
-use super::sheet::{local, text, yes, Cell, Sheet};
+use super::sheet::{heads, local, text, yes, Cell, Sheet};
 use crate::app::App;
 use crate::conversion::{self, Group};
 use crate::error::Result;
@@ -15,46 +15,65 @@ use crate::venue;
 use crate::{checkin, deal, followup, invitation, product, seminar};
 
 /// A seminar's sheets: funnel and breakdowns, invitations, check-ins, deals, follow-ups.
-pub(super) fn sheets(app: &App, id: i64) -> Result<Vec<Sheet>> {
+pub(super) fn sheets(app: &App, id: i64, lang: Lang) -> Result<Vec<Sheet>> {
     let s = seminar::get(app, IdInput { id })?;
     let tz = venue::zone_named(&app.db.conn(), &s.timezone)?;
     let scope = || SeminarScope { seminar_id: id };
     let report = conversion::report(app, IdInput { id })?;
     let invitations = invitation::list(app, scope().into())?;
     let checkins = checkin::list(app, scope())?;
-    // Exports are the organizer's alone, and the workbook is in Chinese.
-    let organizer = crate::caller::Caller::organizer(crate::i18n::Lang::Zh);
+    // Exports are the organizer's alone, in their language.
+    let organizer = crate::caller::Caller::organizer(lang);
     let deals = deal::list(app, &organizer, scope())?;
     let followups = followup::list(app, scope())?;
     let products = product::list(app)?;
 
-    let mut summary = vec![counts_row(
-        format!("{}（{}）", s.title, s.date),
-        &report.funnel.counts,
-    )];
-    let mut add = |kind: &str, list: &[Group], name: &dyn Fn(&Group) -> String| {
+    let title = match lang {
+        Lang::Zh => format!("{}（{}）", s.title, s.date),
+        Lang::En => format!("{} ({})", s.title, s.date),
+    };
+    let mut summary = vec![counts_row(title, &report.funnel.counts)];
+    let mut add = |(zh, en): (&str, &str), list: &[Group], name: &dyn Fn(&Group) -> String| {
         for g in list {
-            summary.push(counts_row(format!("{kind}：{}", name(g)), &g.counts));
+            let label = match lang {
+                Lang::Zh => format!("{zh}：{}", name(g)),
+                Lang::En => format!("{en}: {}", name(g)),
+            };
+            summary.push(counts_row(label, &g.counts));
         }
     };
-    add("邀约员", &report.by_inviter, &|g| or_unnamed(&g.label));
-    add("参会人角色", &report.by_role, &|g| role_name(&g.key));
-    add("城市", &report.by_city, &|g| or_unnamed(&g.label));
-    add("桌号", &report.by_table, &|g| {
-        if g.key == "none" {
-            "未入座".into()
-        } else {
-            format!("{} 号桌", g.key)
-        }
+    add(("邀约员", "Inviter"), &report.by_inviter, &|g| {
+        or_unnamed(&g.label, lang)
     });
-    add("助教", &report.by_assistant, &|g| or_unnamed(&g.label));
-    let mut sheets = vec![Sheet::new("转化", &counts_headers(), summary)];
+    add(("参会人角色", "Invitee role"), &report.by_role, &|g| {
+        role_name(&g.key, lang)
+    });
+    add(("城市", "City"), &report.by_city, &|g| {
+        or_unnamed(&g.label, lang)
+    });
+    add(
+        ("桌号", "Table"),
+        &report.by_table,
+        &|g| match (g.key.as_str(), lang) {
+            ("none", _) => lang.pick("未入座", "not seated").into(),
+            (n, Lang::Zh) => format!("{n} 号桌"),
+            (n, Lang::En) => format!("table {n}"),
+        },
+    );
+    add(("助教", "Assistant"), &report.by_assistant, &|g| {
+        or_unnamed(&g.label, lang)
+    });
+    let mut sheets = vec![Sheet::new(
+        lang.pick("转化", "Conversion"),
+        &counts_headers(lang),
+        summary,
+    )];
     let timing = report
         .stage_timing
         .iter()
         .map(|k| {
             vec![
-                text(k.kind.label().0),
+                text(lang.pick(k.kind.label().0, k.kind.label().1)),
                 Cell::Int(k.planned_minutes),
                 Cell::Num(k.actual_minutes),
                 Cell::Num(k.difference_minutes),
@@ -63,23 +82,21 @@ pub(super) fn sheets(app: &App, id: i64) -> Result<Vec<Sheet>> {
         })
         .collect();
     sheets.push(Sheet::new(
-        "环节用时",
-        &[
-            "环节",
-            "计划（分钟）",
-            "实际（分钟）",
-            "差值（分钟）",
-            "次数",
-        ],
+        lang.pick("环节用时", "Stage timing"),
+        &heads(
+            lang,
+            &[
+                ("环节", "Stage"),
+                ("计划（分钟）", "Planned (min)"),
+                ("实际（分钟）", "Actual (min)"),
+                ("差值（分钟）", "Difference (min)"),
+                ("次数", "Runs"),
+            ],
+        ),
         timing,
     ));
 
-    let status = |st: InvitationStatus| match st {
-        InvitationStatus::Invited => "已邀约",
-        InvitationStatus::Confirmed => "已确认",
-        InvitationStatus::Declined => "已拒绝",
-        InvitationStatus::Cancelled => "已取消",
-    };
+    let status = |st: InvitationStatus| lang.pick(st.label().0, st.label().1);
     let came: std::collections::HashSet<i64> = checkins.iter().map(|c| c.invitation_id).collect();
     let rows = invitations
         .iter()
@@ -87,32 +104,42 @@ pub(super) fn sheets(app: &App, id: i64) -> Result<Vec<Sheet>> {
             let guests: Vec<String> = i
                 .guests
                 .iter()
-                .map(|g| format!("{}（{}）", g.name, g.role.label().0))
+                .map(|g| match lang {
+                    Lang::Zh => format!("{}（{}）", g.name, g.role.label().0),
+                    Lang::En => format!("{} ({})", g.name, g.role.label().1),
+                })
                 .collect();
             vec![
                 text(&i.store_name),
-                text(guests.join("、")),
+                text(guests.join(lang.pick("、", ", "))),
                 text(i.inviter_name.clone().unwrap_or_default()),
                 text(status(i.status)),
-                text(if i.walk_in { "是" } else { "" }),
-                yes(came.contains(&i.id)),
+                text(if i.walk_in {
+                    lang.pick("是", "yes")
+                } else {
+                    ""
+                }),
+                yes(came.contains(&i.id), lang),
                 text(&i.decline_reason),
                 text(&i.note),
             ]
         })
         .collect();
     sheets.push(Sheet::new(
-        "邀约",
-        &[
-            "门店",
-            "参会人",
-            "邀约员",
-            "状态",
-            "现场登记",
-            "到场",
-            "拒绝原因",
-            "备注",
-        ],
+        lang.pick("邀约", "Invitations"),
+        &heads(
+            lang,
+            &[
+                ("门店", "Store"),
+                ("参会人", "Guests"),
+                ("邀约员", "Inviter"),
+                ("状态", "Status"),
+                ("现场登记", "Walk-in"),
+                ("到场", "Attended"),
+                ("拒绝原因", "Declined because"),
+                ("备注", "Note"),
+            ],
+        ),
         rows,
     ));
 
@@ -129,8 +156,17 @@ pub(super) fn sheets(app: &App, id: i64) -> Result<Vec<Sheet>> {
         })
         .collect();
     sheets.push(Sheet::new(
-        "签到",
-        &["门店", "参会人", "签到时间", "工作站", "同行人数"],
+        lang.pick("签到", "Check-ins"),
+        &heads(
+            lang,
+            &[
+                ("门店", "Store"),
+                ("参会人", "Guest"),
+                ("签到时间", "Checked in"),
+                ("工作站", "Station"),
+                ("同行人数", "Companions"),
+            ],
+        ),
         rows,
     ));
 
@@ -159,17 +195,17 @@ pub(super) fn sheets(app: &App, id: i64) -> Result<Vec<Sheet>> {
                 Cell::Int(d.quantity),
                 Cell::Money(d.amount_fen),
                 text(match d.payment {
-                    deal::Payment::Deposit => "定金",
-                    deal::Payment::Full => "全款",
-                    deal::Payment::Promised => "意向（未付款）",
+                    deal::Payment::Deposit => lang.pick("定金", "deposit"),
+                    deal::Payment::Full => lang.pick("全款", "paid in full"),
+                    deal::Payment::Promised => lang.pick("意向（未付款）", "promised (not paid)"),
                 }),
-                text(deal::method_name(&d.method, Lang::Zh)),
+                text(deal::method_name(&d.method, lang)),
                 text(match d.state {
-                    deal::DealState::Active => "有效",
-                    deal::DealState::Cancelled => "已取消",
-                    deal::DealState::Refunded => "已退款",
+                    deal::DealState::Active => lang.pick("有效", "active"),
+                    deal::DealState::Cancelled => lang.pick("已取消", "cancelled"),
+                    deal::DealState::Refunded => lang.pick("已退款", "refunded"),
                 }),
-                yes(d.closed),
+                yes(d.closed, lang),
                 local(&d.at, tz),
                 text(&d.reason),
                 text(&d.note),
@@ -177,27 +213,30 @@ pub(super) fn sheets(app: &App, id: i64) -> Result<Vec<Sheet>> {
         })
         .collect();
     sheets.push(Sheet::new(
-        "成交",
-        &[
-            "门店",
-            "产品",
-            "价格档",
-            "数量",
-            "金额",
-            "付款",
-            "方式",
-            "状态",
-            "计入成交",
-            "时间",
-            "补录原因",
-            "备注",
-        ],
+        lang.pick("成交", "Deals"),
+        &heads(
+            lang,
+            &[
+                ("门店", "Store"),
+                ("产品", "Product"),
+                ("价格档", "Tier"),
+                ("数量", "Quantity"),
+                ("金额", "Amount"),
+                ("付款", "Payment"),
+                ("方式", "Method"),
+                ("状态", "State"),
+                ("计入成交", "Counts as closed"),
+                ("时间", "Time"),
+                ("补录原因", "Why recorded later"),
+                ("备注", "Note"),
+            ],
+        ),
         rows,
     ));
     sheets.push(Sheet::new(
-        "跟进",
-        &FOLLOWUP_HEADERS,
-        followups.iter().map(followup_row).collect(),
+        lang.pick("跟进", "Follow-ups"),
+        &followup_headers(lang),
+        followups.iter().map(|f| followup_row(f, lang)).collect(),
     ));
     Ok(sheets)
 }

@@ -4,6 +4,7 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime};
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook, XlsxError};
 
 use crate::error::{Error, Result};
+use crate::i18n::Lang;
 
 /// One cell of an exported row.
 pub enum Cell {
@@ -39,8 +40,16 @@ pub(super) fn local(at: &str, tz: chrono_tz::Tz) -> Cell {
         .unwrap_or_else(|_| text(at))
 }
 
-pub(super) fn yes(b: bool) -> Cell {
-    text(if b { "是" } else { "否" })
+pub(super) fn yes(b: bool, lang: Lang) -> Cell {
+    text(match b {
+        true => lang.pick("是", "yes"),
+        false => lang.pick("否", "no"),
+    })
+}
+
+/// Column headers in `lang`, from (Chinese, English) pairs.
+pub(super) fn heads(lang: Lang, pairs: &[(&'static str, &'static str)]) -> Vec<&'static str> {
+    pairs.iter().map(|&(zh, en)| lang.pick(zh, en)).collect()
 }
 
 /// One sheet: a name, the header row and the rows.

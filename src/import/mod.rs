@@ -7,12 +7,19 @@
 //! file is valid, or the user chose to import the valid rows only — everything is written in one
 //! transaction.
 //!
+//! Matching follows [`crate::matching`]: a row whose phone another store already has under
+//! another store name is a *conflict* — shown with both sides, and merged, kept apart (the
+//! person belongs to both stores) or skipped as a person decides; without a decision it is
+//! skipped, and listed with the skipped rows.
+//!
 //! Counting: every non-blank data row is exactly one of `imported` (it creates a new store),
 //! `merged` (it joins a store that already exists or that an earlier row creates; a new phone
-//! adds a contact to it) or has errors.
+//! adds a contact to it; or a person chose to merge its conflict), a conflict kept apart on an
+//! existing store or skipped, or has errors.
 
 pub mod read;
 
+mod conflict;
 mod field;
 mod layout;
 mod plan;
@@ -28,14 +35,16 @@ use utoipa::ToSchema;
 
 use crate::app::App;
 use crate::error::{invalid, Result};
+use conflict::conflicts_of;
 use layout::{layout, require_mapping, Layout};
 use plan::{plan, sorted_errors};
 use read::{Cell, Grid};
 use skipped::skipped_csv;
 
+pub use crate::matching::{MatchReason as MergeReason, Resolution};
+pub use conflict::{ConflictDecision, ImportConflict};
 pub use field::{guess_field, ImportField};
 pub use layout::ColumnInfo;
-pub use plan::MergeReason;
 pub use preview::{preview, ImportPreview, Merge, SampleRow};
 pub use row::RowError;
 
@@ -65,6 +74,22 @@ pub struct ImportRequest {
     /// Check everything, write nothing.
     #[serde(default)]
     pub dry_run: bool,
+    /// A person's decision on each conflict (a row whose phone another store has, under another
+    /// store name), by row.
+    #[serde(default)]
+    pub decisions: Vec<ConflictDecision>,
+    /// What happens to a conflict without a decision (default: skip, and list it).
+    #[serde(default)]
+    pub on_conflict: Resolution,
+}
+
+impl ImportRequest {
+    fn resolution(&self, row: u32) -> Resolution {
+        self.decisions
+            .iter()
+            .find(|d| d.row == row)
+            .map_or(self.on_conflict, |d| d.resolution)
+    }
 }
 
 /// The result of an import (or a dry run).
@@ -73,12 +98,16 @@ pub struct ImportReport {
     pub rows: u32,
     /// Rows that created a store (in a dry run: that would).
     pub imported: u32,
-    /// Rows merged into an existing store or one created by an earlier row.
+    /// Rows merged into an existing store or one created by an earlier row (by the matching
+    /// rule, or a conflict a person chose to merge).
     pub merged: u32,
+    /// Rows whose phone another store has under another store name, with what was done.
+    pub conflicts: Vec<ImportConflict>,
     pub errors: Vec<RowError>,
     /// Whether anything was written.
     pub written: bool,
-    /// Rows skipped for errors, as a CSV (UTF-8 with BOM) to fix and import again.
+    /// Rows skipped (for errors, or conflicts to skip), as a CSV (UTF-8 with BOM) to fix and
+    /// import again.
     pub skipped_csv: Option<String>,
 }
 
@@ -140,10 +169,13 @@ pub fn import_bytes(app: &App, bytes: &[u8], req: &ImportRequest) -> Result<Impo
     let now = app.now_str();
     let mut conn = app.db.conn();
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-    let p = plan(&tx, &prep.grid, &prep.layout)?;
+    let p = plan(&tx, &prep.grid, &prep.layout, &|row| req.resolution(row))?;
     let refused = !p.errors.is_empty() && !req.skip_invalid;
-    let skipped_csv =
-        (req.skip_invalid && !p.invalid_rows.is_empty()).then(|| skipped_csv(&prep, &p));
+    let conflicts = conflicts_of(&p);
+    let left_out = !refused && !p.left_out().is_empty();
+    // The skipped-rows file speaks the organisation's language.
+    let lang = crate::settings::language(&tx)?;
+    let skipped_csv = left_out.then(|| skipped_csv(&prep, &p, &conflicts, lang));
     let mut report = ImportReport {
         rows: p.rows,
         imported: if refused {
@@ -151,7 +183,8 @@ pub fn import_bytes(app: &App, bytes: &[u8], req: &ImportRequest) -> Result<Impo
         } else {
             p.new_stores.len() as u32
         },
-        merged: if refused { 0 } else { p.merges.len() as u32 },
+        merged: if refused { 0 } else { p.merged() },
+        conflicts,
         errors: sorted_errors(p.errors.clone()),
         written: false,
         skipped_csv,
@@ -166,7 +199,8 @@ pub fn import_bytes(app: &App, bytes: &[u8], req: &ImportRequest) -> Result<Impo
         rows = report.rows,
         imported = report.imported,
         merged = report.merged,
-        skipped = p.invalid_rows.len(),
+        conflicts = report.conflicts.len(),
+        skipped = p.left_out().len(),
         "stores imported"
     );
     Ok(report)

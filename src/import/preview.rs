@@ -7,21 +7,23 @@ use serde::Serialize;
 use ts_rs::TS;
 use utoipa::ToSchema;
 
+use super::conflict::{conflicts_of, ImportConflict};
 use super::field::ImportField;
 use super::layout::{missing, ColumnInfo};
-use super::plan::{plan, sorted_errors, MergeReason, Plan, Target};
+use super::plan::{plan, sorted_errors, Plan, Target};
 use super::read::Cell;
 use super::row::RowError;
 use super::{prepare, ImportFile};
 use crate::app::App;
 use crate::error::Result;
+use crate::matching::{MatchReason, Resolution};
 
 /// A row that joins a store instead of creating one.
 #[derive(Debug, Clone, Serialize, TS, ToSchema)]
 pub struct Merge {
     pub row: u32,
     pub store_name: String,
-    pub reason: MergeReason,
+    pub reason: MatchReason,
     /// The store already in the database it joins…
     pub store_id: Option<i64>,
     /// …or the earlier row of this file that creates it.
@@ -48,6 +50,9 @@ pub struct ImportPreview {
     pub landlines: u32,
     pub errors: Vec<RowError>,
     pub merges: Vec<Merge>,
+    /// Rows whose phone another store has under another store name: for the person to decide
+    /// (each shown here as skipped, until decided).
+    pub conflicts: Vec<ImportConflict>,
     /// The first data rows as text, for the preview table.
     pub sample: Vec<SampleRow>,
 }
@@ -96,20 +101,23 @@ pub fn preview(app: &App, file: ImportFile) -> Result<ImportPreview> {
         landlines: 0,
         errors: Vec::new(),
         merges: Vec::new(),
+        conflicts: Vec::new(),
         sample,
     };
     if !out.mapping_complete {
         return Ok(out);
     }
     let conn = app.db.conn();
-    let p = plan(&conn, grid, layout)?;
+    let p = plan(&conn, grid, layout, &|_| Resolution::Skip)?;
     let names = store_names(&conn, &p)?;
     out.rows = p.rows;
     out.new_stores = p.new_stores.len() as u32;
-    out.merged = p.merges.len() as u32;
+    out.merged = p.merged();
     out.invalid_rows = p.invalid_rows.len() as u32;
     out.landlines = p.landlines;
     out.merges = merges_of(&p, &names);
+    out.conflicts = conflicts_of(&p);
+    out.conflicts.truncate(MAX_LISTED);
     out.errors = sorted_errors(p.errors);
     out.errors.truncate(MAX_LISTED);
     Ok(out)

@@ -146,7 +146,12 @@ fn read_workbook(bytes: &[u8], format: Format) -> Result<Grid> {
     let range = book
         .worksheet_range(&name)
         .map_err(|e| not_a_spreadsheet(&e.to_string()))?;
-    let formulas = book.worksheet_formula(&name).ok();
+    // Reading the formulas parses the sheet a second time: only when the workbook has any.
+    let formulas = if format == Format::Xls || has_formulas(bytes) {
+        book.worksheet_formula(&name).ok()
+    } else {
+        None
+    };
     let merges = match &mut book {
         Sheets::Xlsx(x) => x.merge_cells_by_sheet_name(&name).unwrap_or_default(),
         Sheets::Xls(x) => x.merge_cells_by_sheet_name(&name).unwrap_or_default(),
@@ -203,6 +208,38 @@ fn read_workbook(bytes: &[u8], format: Format) -> Result<Grid> {
         rows,
         first_col: c0,
     })
+}
+
+/// Whether a worksheet of an xlsx file holds a formula (a `<f>` element; text in the sheet is
+/// escaped, so `<f` starts nothing else there but an `<filterColumn>`). When unsure: yes.
+fn has_formulas(bytes: &[u8]) -> bool {
+    use std::io::Read;
+    let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+        return true;
+    };
+    let mut xml = Vec::new();
+    for i in 0..zip.len() {
+        let Ok(mut entry) = zip.by_index(i) else {
+            return true;
+        };
+        let Ok(name) = entry.name() else {
+            return true;
+        };
+        if !(name.starts_with("xl/worksheets/") && name.ends_with(".xml")) {
+            continue;
+        }
+        xml.clear();
+        if entry.read_to_end(&mut xml).is_err() {
+            return true;
+        }
+        if xml
+            .windows(3)
+            .any(|w| w == b"<f>" || w == b"<f " || w == b"<f/")
+        {
+            return true;
+        }
+    }
+    false
 }
 
 fn cell(d: &Data, formula: Option<&String>) -> Cell {

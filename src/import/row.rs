@@ -41,17 +41,7 @@ pub(super) struct Valid {
     pub(super) phone: phone::Phone,
 }
 
-/// Normalises for matching: no spaces, lower case, full-width letters/digits as ASCII.
-pub(super) fn norm(s: &str) -> String {
-    s.chars()
-        .filter(|c| !c.is_whitespace())
-        .map(|c| match c {
-            '！'..='～' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-            c => c,
-        })
-        .flat_map(char::to_lowercase)
-        .collect()
-}
+pub(super) use crate::matching::norm;
 
 fn parse_role(s: &str) -> Option<ContactRole> {
     let t = s.trim();

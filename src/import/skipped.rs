@@ -2,27 +2,47 @@
 
 use std::collections::HashMap;
 
+use super::conflict::{skipped_reason, ImportConflict};
 use super::plan::Plan;
 use super::read::Cell;
 use super::Prepared;
+use crate::i18n::Lang;
+use crate::matching::Resolution;
 
 /// The skipped rows as a CSV (UTF-8 with a BOM, so Excel opens it right): the header row, then
-/// each skipped row with what is wrong in a last column.
-pub(super) fn skipped_csv(prep: &Prepared, p: &Plan) -> String {
+/// each skipped row (invalid, or a conflict to skip) with what is wrong in a last column, in `lang`.
+pub(super) fn skipped_csv(
+    prep: &Prepared,
+    p: &Plan,
+    conflicts: &[ImportConflict],
+    lang: Lang,
+) -> String {
     let mut by_row: HashMap<u32, Vec<String>> = HashMap::new();
     for e in &p.errors {
+        by_row.entry(e.row).or_default().push(format!(
+            "{}{}: {}",
+            e.letter,
+            e.row,
+            lang.pick(&e.zh, &e.en)
+        ));
+    }
+    for c in conflicts
+        .iter()
+        .filter(|c| c.resolution == Resolution::Skip)
+    {
+        let (zh, en) = skipped_reason(c);
         by_row
-            .entry(e.row)
+            .entry(c.row)
             .or_default()
-            .push(format!("{}{}: {}", e.letter, e.row, e.zh));
+            .push(lang.pick(&zh, &en).to_string());
     }
     let mut out = String::from("\u{FEFF}");
     let header = &prep.grid.rows[prep.layout.header_row_index].1;
     let mut line: Vec<String> = header.iter().map(|c| csv_field(c.text())).collect();
-    line.push(csv_field("错误 / Errors"));
+    line.push(csv_field(lang.pick("错误", "Errors")));
     out.push_str(&line.join(","));
     out.push_str("\r\n");
-    for &gi in &p.invalid_rows {
+    for gi in p.left_out() {
         let (row, cells) = &prep.grid.rows[gi];
         let mut line: Vec<String> = cells
             .iter()
@@ -36,7 +56,10 @@ pub(super) fn skipped_csv(prep: &Prepared, p: &Plan) -> String {
             line.push(String::new());
         }
         line.push(csv_field(
-            &by_row.get(row).map(|v| v.join("；")).unwrap_or_default(),
+            &by_row
+                .get(row)
+                .map(|v| v.join(lang.pick("；", "; ")))
+                .unwrap_or_default(),
         ));
         out.push_str(&line.join(","));
         out.push_str("\r\n");

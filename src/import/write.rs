@@ -1,9 +1,9 @@
-//! Writing the plan: the new stores with their contacts, the contacts added to existing stores,
-//! and the referrers.
+//! Writing the plan: the new stores, the people each row brings (a new contact, or the contact
+//! who has that phone linked to one more store), and the referrers.
 
 use std::collections::HashMap;
 
-use rusqlite::{params, Connection};
+use rusqlite::{params, Connection, OptionalExtension};
 
 use super::plan::{Plan, Target};
 use super::row::norm;
@@ -15,22 +15,6 @@ pub(super) fn write(tx: &Connection, p: &Plan, now: &str) -> Result<()> {
                              referral_commission_bp, created_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     )?;
-    let mut add_contact_stmt = tx.prepare_cached(
-        "INSERT INTO contacts (store_id, name, role, phone, phone_kind, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-    )?;
-    // The contact of the valid row `vi`, added to the store `id`.
-    let mut add_contact = |id: i64, vi: usize| {
-        let c = &p.valid[vi];
-        add_contact_stmt.execute(params![
-            id,
-            c.contact_name,
-            c.role.as_str(),
-            c.phone.number,
-            c.phone.kind.as_str(),
-            now
-        ])
-    };
     let mut ids = Vec::with_capacity(p.new_stores.len());
     let mut by_name: HashMap<String, i64> = HashMap::new();
     for s in &p.new_stores {
@@ -50,13 +34,49 @@ pub(super) fn write(tx: &Connection, p: &Plan, now: &str) -> Result<()> {
         let id = tx.last_insert_rowid();
         ids.push(id);
         by_name.entry(norm(&v.store_name)).or_insert(id);
-        for &ci in &s.contacts {
-            add_contact(id, ci)?;
-        }
     }
-    for (vi, t, adds, _) in &p.merges {
-        if let (Target::Existing(id), true) = (t, adds) {
-            add_contact(*id, *vi)?;
+    let mut add_contact = tx.prepare_cached(
+        "INSERT INTO contacts (store_id, name, role, phone, phone_kind, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?;
+    let mut find_contact = tx.prepare_cached(
+        "SELECT id, store_id FROM contacts WHERE phone = ?1 AND erased_at IS NULL
+         ORDER BY id LIMIT 1",
+    )?;
+    let mut link = tx.prepare_cached(
+        "INSERT OR IGNORE INTO contact_stores (contact_id, store_id, role, created_at)
+         VALUES (?1, ?2, ?3, ?4)",
+    )?;
+    for person in &p.people {
+        let c = &p.valid[person.vi];
+        let store_id = match person.store {
+            Target::Existing(id) => id,
+            Target::New(s) => ids[s],
+        };
+        let found = if person.link {
+            find_contact
+                .query_row([&c.phone.number], |r| {
+                    Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?))
+                })
+                .optional()?
+        } else {
+            None
+        };
+        match found {
+            Some((_, home)) if home == store_id => {}
+            Some((contact_id, _)) => {
+                link.execute(params![contact_id, store_id, c.role.as_str(), now])?;
+            }
+            None => {
+                add_contact.execute(params![
+                    store_id,
+                    c.contact_name,
+                    c.role.as_str(),
+                    c.phone.number,
+                    c.phone.kind.as_str(),
+                    now
+                ])?;
+            }
         }
     }
     // Referrers: a store of this file, or one already in the database, by name.

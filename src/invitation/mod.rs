@@ -4,7 +4,11 @@
 mod batch;
 mod transition;
 
-pub use batch::{create_many, InvitationBatch, InvitationBatchResult, SkipReason, SkippedStore};
+pub use batch::who_comes;
+pub use batch::{
+    create_many, new_batch, undo_batch, BatchInput, BatchKept, BatchUndo, InvitationBatch,
+    InvitationBatchResult, KeptReason, SkipReason, SkippedStore,
+};
 pub use transition::{allowed, moves, transition, Change};
 
 use rusqlite::{params, Connection, Row};
@@ -291,7 +295,7 @@ fn check_guests(conn: &Connection, store_id: i64, contact_ids: &[i64]) -> Result
     }
     for &cid in contact_ids {
         let c = contact::get_in(conn, cid)?;
-        if c.store_id != store_id {
+        if !contact::belongs_to(conn, cid, store_id)? {
             return Err(invalid(
                 "contact_ids",
                 format!("联系人 {} 不属于该门店。", c.name),
@@ -343,10 +347,32 @@ pub fn insert(
     Ok(id)
 }
 
+/// Where an invitation made in bulk comes from: the batch it can be undone with, and the cadence
+/// steps (JSON) of its segment's template when the segment carries one.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Origin<'a> {
+    pub batch: Option<&'a str>,
+    pub cadence: Option<&'a str>,
+}
+
 /// Writes a new invitation as invited and schedules its sequence; a walk-in (at the door) is
 /// then confirmed through [`transition`], its guests ticketed.
 pub fn create_in(conn: &Connection, input: &InvitationInput, now: &str) -> Result<i64> {
+    create_from(conn, input, Origin::default(), now)
+}
+
+/// [`create_in`] for an invitation made in a batch, or following its segment's own cadence.
+pub fn create_from(
+    conn: &Connection,
+    input: &InvitationInput,
+    origin: Origin,
+    now: &str,
+) -> Result<i64> {
     let id = insert(conn, input, InvitationStatus::Invited, now)?;
+    if origin.batch.is_some() || origin.cadence.is_some() {
+        conn.prepare_cached("UPDATE invitations SET batch = ?2, cadence = ?3 WHERE id = ?1")?
+            .execute(params![id, origin.batch, origin.cadence])?;
+    }
     if input.walk_in {
         let change = Change::Status {
             to: InvitationStatus::Confirmed,

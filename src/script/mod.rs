@@ -14,6 +14,7 @@ use utoipa::ToSchema;
 
 use crate::app::App;
 use crate::error::{invalid, Error, Result};
+use crate::i18n::Lang;
 use crate::input::SeminarScope;
 use crate::template::{self, Store};
 use crate::{product, seminar, validate};
@@ -155,12 +156,19 @@ struct TemplateFile {
     body: Body,
 }
 
-const DEFAULT_JSON: &str = include_str!("../../assets/templates/script.zh.json");
+const DEFAULT_ZH: &str = include_str!("../../assets/templates/script.zh.json");
+const DEFAULT_EN: &str = include_str!("../../assets/templates/script.en.json");
 
-/// The built-in Chinese template (all six kinds, durations and cue placeholders).
-pub fn default_template() -> (String, Body) {
-    let t: TemplateFile = serde_json::from_str(DEFAULT_JSON).expect("the default script parses");
+/// The built-in template in `lang` (all six kinds, durations and cue placeholders).
+pub fn default_template(lang: Lang) -> (String, Body) {
+    let t: TemplateFile =
+        serde_json::from_str(lang.pick(DEFAULT_ZH, DEFAULT_EN)).expect("the default script parses");
     (t.name, t.body)
+}
+
+/// The built-in template in the organisation's language: what a seminar starts from.
+fn org_default(conn: &Connection) -> Result<(String, Body)> {
+    Ok(default_template(crate::settings::language(conn)?))
 }
 
 /// A seminar's script as the editor and the prompter need it.
@@ -247,7 +255,7 @@ pub fn body_of(conn: &Connection, seminar_id: i64) -> Result<(bool, String, Body
     Ok(match load(conn, seminar_id)? {
         Some((name, body, product)) => (true, name, body, product),
         None => {
-            let (name, body) = default_template();
+            let (name, body) = org_default(conn)?;
             (false, name, body, None)
         }
     })
@@ -497,7 +505,7 @@ pub fn copy_template_in(
 ) -> Result<()> {
     seminar::get_in(conn, seminar_id)?;
     let (name, body) = match template_id {
-        None => default_template(),
+        None => org_default(conn)?,
         Some(id) => {
             let (name, json) = TEMPLATES.get(conn, id)?;
             (name, parse_body(&json)?)
@@ -519,14 +527,15 @@ const TEMPLATES: Store = Store {
 
 /// The built-in default, then the saved templates by name.
 pub fn templates(app: &App) -> Result<Vec<ScriptTemplate>> {
-    let (name, body) = default_template();
+    let conn = app.db.conn();
+    let (name, body) = org_default(&conn)?;
     let default = ScriptTemplate {
         id: None,
         name,
         stages: body.stages,
         cues: body.cues,
     };
-    TEMPLATES.list(&app.db.conn(), default, |t| {
+    TEMPLATES.list(&conn, default, |t| {
         let body = parse_body(&t.json)?;
         Ok(ScriptTemplate {
             id: Some(t.id),
@@ -543,12 +552,47 @@ mod tests {
 
     #[test]
     fn the_default_template_has_the_six_kinds_in_order_and_is_valid() {
-        let (name, body) = default_template();
-        assert!(!name.is_empty());
-        let kinds: Vec<_> = body.stages.iter().map(|s| s.kind).collect();
-        assert_eq!(kinds, &StageKind::ALL[..6]);
-        let checked = check(body.clone()).unwrap();
-        assert_eq!(checked, body, "the shipped template needs no repair");
+        for lang in [Lang::Zh, Lang::En] {
+            let (name, body) = default_template(lang);
+            assert!(!name.is_empty());
+            let kinds: Vec<_> = body.stages.iter().map(|s| s.kind).collect();
+            assert_eq!(kinds, &StageKind::ALL[..6]);
+            let checked = check(body.clone()).unwrap();
+            assert_eq!(checked, body, "the shipped template needs no repair");
+        }
+    }
+
+    /// The English template is the Chinese one said in English: the same stages, markers and
+    /// cues in the same places, and not a Chinese character in it.
+    #[test]
+    fn the_english_template_matches_the_chinese_one_in_english() {
+        let (zh_name, zh) = default_template(Lang::Zh);
+        let (en_name, en) = default_template(Lang::En);
+        assert!(crate::i18n::has_cjk(&zh_name));
+        assert!(!crate::i18n::has_cjk(&en_name), "{en_name}");
+        assert!(
+            !crate::i18n::has_cjk(DEFAULT_EN),
+            "the English script has Chinese in it"
+        );
+        assert_eq!(zh.stages.len(), en.stages.len());
+        for (z, e) in zh.stages.iter().zip(&en.stages) {
+            assert_eq!(
+                (&z.key, z.kind, z.target_minutes),
+                (&e.key, e.kind, e.target_minutes)
+            );
+            assert_eq!(
+                markers(&z.text).len(),
+                markers(&e.text).len(),
+                "{}",
+                e.title
+            );
+            assert_eq!(z.key_lines.len(), e.key_lines.len());
+        }
+        let place = |c: &Cue| (c.stage.clone(), c.step, c.action, c.volume, c.tier);
+        assert_eq!(
+            zh.cues.iter().map(place).collect::<Vec<_>>(),
+            en.cues.iter().map(place).collect::<Vec<_>>()
+        );
     }
 
     #[test]
@@ -562,7 +606,7 @@ mod tests {
 
     #[test]
     fn new_stages_get_fresh_keys() {
-        let (_, mut body) = default_template();
+        let (_, mut body) = default_template(Lang::Zh);
         let mut extra = body.stages[0].clone();
         extra.key = String::new();
         extra.kind = StageKind::Custom;

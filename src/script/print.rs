@@ -1,12 +1,14 @@
 //! The printable script (A4, CJK font) for rehearsal: each stage with its kind, target time and
 //! clock time, key lines, the text with its markers, and the cues where they happen.
 
-use super::{body_of, Cue, CueAction, StageKind};
+use super::{body_of, Cue, CueAction};
 use crate::app::App;
+use crate::caller::Caller;
 use crate::error::Result;
 use crate::i18n::format_date;
 use crate::i18n::Lang;
 use crate::input::SeminarScope;
+use crate::money::yuan;
 use crate::output::FileOut;
 use crate::pdf::{rgb, wrap, Align, Doc, Page, Style, A4};
 use crate::stagelog::clock;
@@ -23,8 +25,52 @@ fn accent() -> printpdf::Color {
     rgb(192, 57, 43)
 }
 
-/// What a cue says on paper.
-fn cue_line(c: &Cue, tiers: &[product::PriceTier]) -> String {
+/// What a cue says on paper, in `lang`.
+fn cue_line(c: &Cue, tiers: &[product::PriceTier], lang: Lang) -> String {
+    match lang {
+        Lang::Zh => cue_line_zh(c, tiers),
+        Lang::En => cue_line_en(c, tiers),
+    }
+}
+
+fn cue_line_en(c: &Cue, tiers: &[product::PriceTier]) -> String {
+    let note = if c.note.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", c.note)
+    };
+    match c.action {
+        CueAction::MusicPlay => format!(
+            "[Music] Play {} at volume {}%, fade in {} s{note}",
+            c.file, c.volume, c.fade_seconds
+        ),
+        CueAction::MusicFade if c.volume == 0 => {
+            format!("[Music] Fade out and stop over {} s{note}", c.fade_seconds)
+        }
+        CueAction::MusicFade => format!(
+            "[Music] Bring to volume {}% over {} s{note}",
+            c.volume, c.fade_seconds
+        ),
+        CueAction::Slide => format!("[Slide] {}", c.note),
+        CueAction::RevealTier => match tiers.iter().find(|t| t.rank == c.tier) {
+            Some(t) => format!(
+                "[Price] Reveal tier {}: {} {}{}",
+                c.tier,
+                t.name,
+                yuan(t.price_fen),
+                t.quota
+                    .map(|q| format!(" ({q} places only)"))
+                    .unwrap_or_default()
+            ),
+            None => format!("[Price] Reveal tier {}{note}", c.tier),
+        },
+        CueAction::StartClosing => {
+            format!("[Closing] Tell the assistants: start closing table by table{note}")
+        }
+    }
+}
+
+fn cue_line_zh(c: &Cue, tiers: &[product::PriceTier]) -> String {
     let note = if c.note.is_empty() {
         String::new()
     } else {
@@ -50,7 +96,7 @@ fn cue_line(c: &Cue, tiers: &[product::PriceTier]) -> String {
                     "【报价】亮出第 {} 档：{} {}{}",
                     c.tier,
                     t.name,
-                    money(t.price_fen),
+                    yuan(t.price_fen),
                     t.quota
                         .map(|q| format!("（限 {q} 名）"))
                         .unwrap_or_default()
@@ -62,25 +108,13 @@ fn cue_line(c: &Cue, tiers: &[product::PriceTier]) -> String {
     }
 }
 
-/// ¥12,800.00 from fen.
-fn money(fen: i64) -> String {
-    let yuan = (fen / 100).to_string();
-    let mut grouped = String::new();
-    for (i, c) in yuan.chars().enumerate() {
-        if i > 0 && (yuan.len() - i).is_multiple_of(3) {
-            grouped.push(',');
-        }
-        grouped.push(c);
-    }
-    format!("¥{grouped}.{:02}", fen % 100)
-}
-
 struct Writer<'d> {
     doc: &'d mut Doc,
     page: Page,
     y: f32,
     footer: String,
     number: usize,
+    lang: Lang,
 }
 
 impl Writer<'_> {
@@ -107,7 +141,10 @@ impl Writer<'_> {
             A4.0 - MARGIN,
             A4.1 - 8.0,
             &Style::new(8.0, Align::Right).color(grey()),
-            &format!("第 {} 页", self.number),
+            &match self.lang {
+                Lang::Zh => format!("第 {} 页", self.number),
+                Lang::En => format!("Page {}", self.number),
+            },
         );
         self.doc.push(page);
     }
@@ -120,8 +157,8 @@ impl Writer<'_> {
     }
 }
 
-/// The script of a seminar as PDF bytes.
-pub fn pdf(app: &App, seminar_id: i64) -> Result<Vec<u8>> {
+/// The script of a seminar as PDF bytes, in `lang` (the script's own text is as it was written).
+pub fn pdf(app: &App, seminar_id: i64, lang: Lang) -> Result<Vec<u8>> {
     let (s, name, body, tiers) = {
         let conn = app.db.conn();
         let s = seminar::get_in(&conn, seminar_id)?;
@@ -132,7 +169,7 @@ pub fn pdf(app: &App, seminar_id: i64) -> Result<Vec<u8>> {
         };
         (s, name, body, tiers)
     };
-    let mut doc = Doc::new(&format!("{} 话术", s.title));
+    let mut doc = Doc::new(&format!("{} {}", s.title, lang.pick("话术", "script")));
     let page = doc.page(A4.0, A4.1);
     let total: i64 = body.stages.iter().map(|st| st.target_minutes).sum();
     let mut w = Writer {
@@ -141,9 +178,14 @@ pub fn pdf(app: &App, seminar_id: i64) -> Result<Vec<u8>> {
         y: 24.0,
         footer: format!("{} · {}", s.title, name),
         number: 0,
+        lang,
     };
-    w.page
-        .text(MARGIN, w.y, &Style::new(18.0, Align::Left), "讲师话术");
+    w.page.text(
+        MARGIN,
+        w.y,
+        &Style::new(18.0, Align::Left),
+        lang.pick("讲师话术", "Lecturer's script"),
+    );
     w.y += 9.0;
     w.page.text_fit(
         MARGIN,
@@ -154,15 +196,26 @@ pub fn pdf(app: &App, seminar_id: i64) -> Result<Vec<u8>> {
         &s.title,
     );
     w.y += 7.0;
-    let meta = format!(
-        "{} {} · {} · {}（{} 个环节，共 {} 分钟）",
-        format_date(&s.date, Lang::Zh),
-        s.start_time,
-        s.venue,
-        name,
-        body.stages.len(),
-        total
-    );
+    let meta = match lang {
+        Lang::Zh => format!(
+            "{} {} · {} · {}（{} 个环节，共 {} 分钟）",
+            format_date(&s.date, lang),
+            s.start_time,
+            s.venue,
+            name,
+            body.stages.len(),
+            total
+        ),
+        Lang::En => format!(
+            "{} {} · {} · {} ({} stages, {} minutes in all)",
+            format_date(&s.date, lang),
+            s.start_time,
+            s.venue,
+            name,
+            body.stages.len(),
+            total
+        ),
+    };
     w.lines(&meta, &Style::new(9.5, Align::Left).color(grey()), 0.0, 5.0);
     w.y += 4.0;
     let mut elapsed = 0;
@@ -178,21 +231,26 @@ pub fn pdf(app: &App, seminar_id: i64) -> Result<Vec<u8>> {
             &Style::new(12.0, Align::Left).color(rgb(255, 255, 255)),
             &head,
         );
-        let kind = if st.kind == StageKind::Custom {
-            "自定义".to_owned()
-        } else {
-            st.kind.label().0.to_owned()
-        };
+        let (zh, en) = st.kind.label();
+        let kind = lang.pick(zh, en);
         w.page.text(
             A4.0 - MARGIN - 3.0,
             w.y + 7.0,
             &Style::new(9.5, Align::Right).color(rgb(240, 200, 120)),
-            &format!(
-                "{kind} · 目标 {} 分钟 · {}–{}",
-                st.target_minutes,
-                clock(&s.start_time, elapsed),
-                clock(&s.start_time, elapsed + st.target_minutes)
-            ),
+            &match lang {
+                Lang::Zh => format!(
+                    "{kind} · 目标 {} 分钟 · {}–{}",
+                    st.target_minutes,
+                    clock(&s.start_time, elapsed),
+                    clock(&s.start_time, elapsed + st.target_minutes)
+                ),
+                Lang::En => format!(
+                    "{kind} · {} min · {}–{}",
+                    st.target_minutes,
+                    clock(&s.start_time, elapsed),
+                    clock(&s.start_time, elapsed + st.target_minutes)
+                ),
+            },
         );
         elapsed += st.target_minutes;
         w.y += 12.0;
@@ -211,7 +269,7 @@ pub fn pdf(app: &App, seminar_id: i64) -> Result<Vec<u8>> {
         };
         for c in cues_at(0) {
             w.lines(
-                &cue_line(c, &tiers),
+                &cue_line(c, &tiers, lang),
                 &Style::new(9.5, Align::Left).color(rgb(41, 98, 255)),
                 2.0,
                 5.0,
@@ -233,7 +291,7 @@ pub fn pdf(app: &App, seminar_id: i64) -> Result<Vec<u8>> {
                 );
                 for c in cues_at(step) {
                     w.lines(
-                        &cue_line(c, &tiers),
+                        &cue_line(c, &tiers, lang),
                         &Style::new(9.5, Align::Left).color(rgb(41, 98, 255)),
                         2.0,
                         5.0,
@@ -256,22 +314,12 @@ pub fn pdf(app: &App, seminar_id: i64) -> Result<Vec<u8>> {
     Ok(doc.finish())
 }
 
-pub fn pdf_op(app: &App, scope: SeminarScope) -> Result<FileOut> {
-    let bytes = pdf(app, scope.seminar_id)?;
+/// The printable script in the caller's language.
+pub fn pdf_op(app: &App, caller: &Caller, scope: SeminarScope) -> Result<FileOut> {
+    let bytes = pdf(app, scope.seminar_id, caller.lang)?;
     Ok(FileOut::new(
         format!("seminar-{}-script.pdf", scope.seminar_id),
         "application/pdf",
         &bytes,
     ))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn money_in_yuan() {
-        assert_eq!(money(1_280_000), "¥12,800.00");
-        assert_eq!(money(98_050), "¥980.50");
-    }
 }

@@ -8,8 +8,10 @@ use utoipa::ToSchema;
 
 use super::plan::{self, SeatedGuest, SeatingView};
 use crate::app::App;
+use crate::caller::Caller;
 use crate::contact::ContactRole;
 use crate::error::{invalid, Result};
+use crate::i18n::Lang;
 use crate::pdf::{rgb, Align, Doc, Page, Style, A4};
 use crate::seminar::{self, Seminar};
 
@@ -58,9 +60,10 @@ pub struct PdfFile {
     pub base64: String,
 }
 
-pub fn pdf_op(app: &App, input: PdfInput) -> Result<PdfFile> {
+/// A printout in the caller's language.
+pub fn pdf_op(app: &App, caller: &Caller, input: PdfInput) -> Result<PdfFile> {
     use base64::Engine;
-    let bytes = pdf(app, input.seminar_id, input.kind)?;
+    let bytes = pdf(app, input.seminar_id, input.kind, caller.lang)?;
     Ok(PdfFile {
         file_name: format!(
             "seminar-{}-{}.pdf",
@@ -71,8 +74,8 @@ pub fn pdf_op(app: &App, input: PdfInput) -> Result<PdfFile> {
     })
 }
 
-/// The printout's bytes.
-pub fn pdf(app: &App, seminar_id: i64, kind: PrintKind) -> Result<Vec<u8>> {
+/// The printout's bytes, in `lang`: Chinese with English beside the headings, or English only.
+pub fn pdf(app: &App, seminar_id: i64, kind: PrintKind, lang: Lang) -> Result<Vec<u8>> {
     let (view, seminar) = {
         let conn = app.db.conn();
         let l = plan::load(&conn, seminar_id)?;
@@ -85,29 +88,42 @@ pub fn pdf(app: &App, seminar_id: i64, kind: PrintKind) -> Result<Vec<u8>> {
             "This seminar has no tables yet: there is no seating to print.",
         ));
     }
-    Ok(render(&view, &seminar, kind))
+    Ok(render(&view, &seminar, kind, lang))
 }
 
 fn l_view(l: &plan::Loaded, conn: &rusqlite::Connection) -> Result<SeatingView> {
     plan::view_of(l, conn)
 }
 
-pub fn render(view: &SeatingView, seminar: &Seminar, kind: PrintKind) -> Vec<u8> {
+pub fn render(view: &SeatingView, seminar: &Seminar, kind: PrintKind, lang: Lang) -> Vec<u8> {
     match kind {
-        PrintKind::Chart => chart(view, seminar),
-        PrintKind::Cards => cards(view, seminar),
-        PrintKind::Badges => badges(view, seminar),
-        PrintKind::List => list(view, seminar),
-        PrintKind::Assistant => assistant_sheets(view, seminar),
+        PrintKind::Chart => chart(view, seminar, lang),
+        PrintKind::Cards => cards(view, seminar, lang),
+        PrintKind::Badges => badges(view, seminar, lang),
+        PrintKind::List => list(view, seminar, lang),
+        PrintKind::Assistant => assistant_sheets(view, seminar, lang),
     }
 }
 
-pub fn role_zh(r: ContactRole) -> &'static str {
-    match r {
-        ContactRole::Owner => "老板",
-        ContactRole::OwnerSpouse => "老板娘",
-        ContactRole::Manager => "店长",
-        ContactRole::Staff => "店员",
+/// A guest's role as printed.
+pub fn role_label(r: ContactRole, lang: Lang) -> &'static str {
+    let (zh, en) = r.label();
+    lang.pick(zh, en)
+}
+
+/// "3 号桌" / "Table 3".
+fn table_no(n: impl std::fmt::Display, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("{n} 号桌"),
+        Lang::En => format!("Table {n}"),
+    }
+}
+
+/// "助教 王芳" / "Assistant: Wang Fang".
+fn assistant(name: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("助教 {name}"),
+        Lang::En => format!("Assistant: {name}"),
     }
 }
 
@@ -160,12 +176,20 @@ pub fn seat_direction(tx: f64, ty: f64, stage: (f64, f64), n: i64, s: i64) -> (f
     (a.cos(), a.sin())
 }
 
-fn chart(view: &SeatingView, seminar: &Seminar) -> Vec<u8> {
-    let mut doc = Doc::new(&format!("{} 座位图", seminar.title));
+fn chart(view: &SeatingView, seminar: &Seminar, lang: Lang) -> Vec<u8> {
+    let mut doc = Doc::new(&format!(
+        "{} {}",
+        seminar.title,
+        lang.pick("座位图", "seating chart")
+    ));
     let (pw, ph) = (A4.1, A4.0);
     // Page 1: the floor plan.
     let mut p = doc.page(pw, ph);
-    header(&mut p, seminar, "座位平面图 Seating chart");
+    header(
+        &mut p,
+        seminar,
+        lang.pick("座位平面图 Seating chart", "Seating chart"),
+    );
     let stage = (view.settings.stage_x, view.settings.stage_y);
     let xs = view.tables.iter().map(|t| t.table.x).chain([stage.0]);
     let ys = view.tables.iter().map(|t| t.table.y).chain([stage.1]);
@@ -211,7 +235,7 @@ fn chart(view: &SeatingView, seminar: &Seminar) -> Vec<u8> {
         stx,
         sty + 1.8,
         &Style::new(11.0, Align::Center).color(rgb(RED.0, RED.1, RED.2)),
-        "舞台 Stage",
+        lang.pick("舞台 Stage", "Stage"),
     );
     let r = (spacing * scale * 0.2) as f32;
     let names = view.guests.len() <= 400;
@@ -237,7 +261,7 @@ fn chart(view: &SeatingView, seminar: &Seminar) -> Vec<u8> {
                 &Style::new(5.0, Align::Center).color(grey()),
                 3.0,
                 r * 1.6,
-                &format!("助教 {a}"),
+                &assistant(a, lang),
             );
         }
         if !names {
@@ -258,9 +282,10 @@ fn chart(view: &SeatingView, seminar: &Seminar) -> Vec<u8> {
             let who = guests.iter().find(|g| g.seat == Some(s));
             let (text, color) = match who {
                 Some(g) => (g.name.clone(), rgb(20, 20, 20)),
-                None if t.assistant_seat == Some(s) => {
-                    ("助教".to_owned(), rgb(RED.0, RED.1, RED.2))
-                }
+                None if t.assistant_seat == Some(s) => (
+                    lang.pick("助教", "Assistant").to_owned(),
+                    rgb(RED.0, RED.1, RED.2),
+                ),
                 None => ("·".to_owned(), grey()),
             };
             p.text_fit(
@@ -278,7 +303,7 @@ fn chart(view: &SeatingView, seminar: &Seminar) -> Vec<u8> {
     let per_page = 12;
     for chunk in view.tables.chunks(per_page) {
         let mut p = doc.page(A4.0, A4.1);
-        header(&mut p, seminar, "各桌名单 Tables");
+        header(&mut p, seminar, lang.pick("各桌名单 Tables", "Tables"));
         let (cw, chh) = ((A4.0 - 24.0) / 3.0, (A4.1 - 26.0) / 4.0);
         for (k, t) in chunk.iter().enumerate() {
             let (x, y) = (12.0 + (k % 3) as f32 * cw, 22.0 + (k / 3) as f32 * chh);
@@ -294,7 +319,7 @@ fn chart(view: &SeatingView, seminar: &Seminar) -> Vec<u8> {
                 x + 4.0,
                 y + 9.0,
                 &Style::new(13.0, Align::Left),
-                &format!("{} 号桌", t.table.number),
+                &table_no(t.table.number, lang),
             );
             if let Some(a) = &t.table.assistant_name {
                 p.text_fit(
@@ -303,7 +328,7 @@ fn chart(view: &SeatingView, seminar: &Seminar) -> Vec<u8> {
                     &Style::new(8.0, Align::Right).color(rgb(RED.0, RED.1, RED.2)),
                     5.0,
                     cw * 0.45,
-                    &format!("助教 {a}"),
+                    &assistant(a, lang),
                 );
             }
             for (j, g) in guests_at(view, t.table.id).iter().enumerate() {
@@ -323,8 +348,12 @@ fn chart(view: &SeatingView, seminar: &Seminar) -> Vec<u8> {
     doc.finish()
 }
 
-fn cards(view: &SeatingView, seminar: &Seminar) -> Vec<u8> {
-    let mut doc = Doc::new(&format!("{} 桌号牌", seminar.title));
+fn cards(view: &SeatingView, seminar: &Seminar, lang: Lang) -> Vec<u8> {
+    let mut doc = Doc::new(&format!(
+        "{} {}",
+        seminar.title,
+        lang.pick("桌号牌", "table cards")
+    ));
     // A5 landscape, one card per table.
     let (w, h) = (210.0, 148.0);
     for t in &view.tables {
@@ -347,14 +376,14 @@ fn cards(view: &SeatingView, seminar: &Seminar) -> Vec<u8> {
             w / 2.0,
             116.0,
             &Style::new(26.0, Align::Center).color(rgb(RED.0, RED.1, RED.2)),
-            "号桌",
+            lang.pick("号桌", "TABLE"),
         );
         if let Some(a) = &t.table.assistant_name {
             p.text(
                 w / 2.0,
                 132.0,
                 &Style::new(12.0, Align::Center).color(grey()),
-                &format!("助教 {a}"),
+                &assistant(a, lang),
             );
         }
         p.text_fit(
@@ -370,8 +399,12 @@ fn cards(view: &SeatingView, seminar: &Seminar) -> Vec<u8> {
     doc.finish()
 }
 
-fn badges(view: &SeatingView, seminar: &Seminar) -> Vec<u8> {
-    let mut doc = Doc::new(&format!("{} 胸牌", seminar.title));
+fn badges(view: &SeatingView, seminar: &Seminar, lang: Lang) -> Vec<u8> {
+    let mut doc = Doc::new(&format!(
+        "{} {}",
+        seminar.title,
+        lang.pick("胸牌", "badges")
+    ));
     // 90 × 54 mm badges, ten to an A4 sheet, with cutting lines.
     let (bw, bh) = (90.0, 54.0);
     let (ox, oy) = ((A4.0 - 2.0 * bw) / 2.0, (A4.1 - 5.0 * bh) / 2.0);
@@ -405,29 +438,39 @@ fn badges(view: &SeatingView, seminar: &Seminar) -> Vec<u8> {
                 &Style::new(10.0, Align::Center).color(grey()),
                 6.0,
                 bw - 8.0,
-                &format!("{} · {}", g.store_name, role_zh(g.role)),
+                &format!("{} · {}", g.store_name, role_label(g.role, lang)),
             );
             p.text(
                 x + bw / 2.0,
                 y + 47.0,
                 &Style::new(14.0, Align::Center).color(rgb(RED.0, RED.1, RED.2)),
-                &format!(
-                    "{} 号桌  {} 座",
-                    g.table_number.unwrap_or(0),
-                    g.seat.unwrap_or(0)
-                ),
+                &match lang {
+                    Lang::Zh => format!(
+                        "{} 号桌  {} 座",
+                        g.table_number.unwrap_or(0),
+                        g.seat.unwrap_or(0)
+                    ),
+                    Lang::En => format!(
+                        "Table {}  Seat {}",
+                        g.table_number.unwrap_or(0),
+                        g.seat.unwrap_or(0)
+                    ),
+                },
             );
         }
         doc.push(p);
     }
     if seated.is_empty() {
         let mut p = doc.page(A4.0, A4.1);
-        header(&mut p, seminar, "胸牌 Badges");
+        header(&mut p, seminar, lang.pick("胸牌 Badges", "Badges"));
         p.text(
             20.0,
             40.0,
             &Style::new(12.0, Align::Left),
-            "还没有安排座位。No one is seated yet.",
+            lang.pick(
+                "还没有安排座位。No one is seated yet.",
+                "No one is seated yet.",
+            ),
         );
         doc.push(p);
     }
@@ -452,15 +495,26 @@ fn row(p: &mut Page, y: f32, cols: &Columns, cells: &[String], size: f32) {
     }
 }
 
-fn list(view: &SeatingView, seminar: &Seminar) -> Vec<u8> {
-    let mut doc = Doc::new(&format!("{} 迎宾名单", seminar.title));
+fn list(view: &SeatingView, seminar: &Seminar, lang: Lang) -> Vec<u8> {
+    let mut doc = Doc::new(&format!(
+        "{} {}",
+        seminar.title,
+        lang.pick("迎宾名单", "guest list")
+    ));
     let cols = Columns {
         x: &[12.0, 26.0, 38.0, 72.0, 132.0, 154.0],
         w: &[14.0, 12.0, 34.0, 60.0, 22.0, 44.0],
     };
-    let head: Vec<String> = ["桌号", "座位", "姓名", "门店", "角色", "邀约员"]
-        .map(str::to_owned)
-        .to_vec();
+    let head: Vec<String> = match lang {
+        Lang::Zh => ["桌号", "座位", "姓名", "门店", "角色", "邀约员"],
+        Lang::En => ["Table", "Seat", "Name", "Store", "Role", "Inviter"],
+    }
+    .map(str::to_owned)
+    .to_vec();
+    let title = lang.pick(
+        "迎宾名单（按桌） Guest list by table",
+        "Guest list by table",
+    );
     let mut guests: Vec<&SeatedGuest> = view.guests.iter().collect();
     guests.sort_by_key(|g| (g.table_number.unwrap_or(i64::MAX), g.seat, g.contact_id));
     let per_page = 50;
@@ -468,7 +522,7 @@ fn list(view: &SeatingView, seminar: &Seminar) -> Vec<u8> {
     let total = pages.len().max(1);
     for (n, chunk) in pages.iter().enumerate() {
         let mut p = doc.page(A4.0, A4.1);
-        header(&mut p, seminar, "迎宾名单（按桌） Guest list by table");
+        header(&mut p, seminar, title);
         row(&mut p, 25.0, &cols, &head, 9.0);
         let mut last = None;
         for (k, g) in chunk.iter().enumerate() {
@@ -491,7 +545,7 @@ fn list(view: &SeatingView, seminar: &Seminar) -> Vec<u8> {
                 g.seat.map(|s| s.to_string()).unwrap_or_default(),
                 g.name.clone(),
                 g.store_name.clone(),
-                role_zh(g.role).to_owned(),
+                role_label(g.role, lang).to_owned(),
                 g.inviter_name.clone().unwrap_or_default(),
             ];
             row(&mut p, y, &cols, &cells, 8.5);
@@ -506,43 +560,25 @@ fn list(view: &SeatingView, seminar: &Seminar) -> Vec<u8> {
     }
     if pages.is_empty() {
         let mut p = doc.page(A4.0, A4.1);
-        header(&mut p, seminar, "迎宾名单（按桌） Guest list by table");
+        header(&mut p, seminar, title);
         doc.push(p);
     }
     doc.finish()
 }
 
-/// Splits `text` into lines no wider than `width` mm at `size_pt`.
-fn wrap(text: &str, size_pt: f32, width: f32) -> Vec<String> {
-    let mut lines = Vec::new();
-    let mut cur = String::new();
-    for c in text.chars() {
-        if c == '\n' {
-            lines.push(std::mem::take(&mut cur));
-            continue;
-        }
-        cur.push(c);
-        if crate::pdf::text_width(&cur, size_pt) > width {
-            cur.pop();
-            lines.push(std::mem::take(&mut cur));
-            cur.push(c);
-        }
-    }
-    if !cur.is_empty() {
-        lines.push(cur);
-    }
-    lines
-}
-
-fn assistant_sheets(view: &SeatingView, seminar: &Seminar) -> Vec<u8> {
-    let mut doc = Doc::new(&format!("{} 助教名单", seminar.title));
+fn assistant_sheets(view: &SeatingView, seminar: &Seminar, lang: Lang) -> Vec<u8> {
+    let mut doc = Doc::new(&format!(
+        "{} {}",
+        seminar.title,
+        lang.pick("助教名单", "assistant sheets")
+    ));
     let mut by: Vec<(String, Vec<&super::plan::TableView>)> = Vec::new();
     for t in &view.tables {
         let name = t
             .table
             .assistant_name
             .clone()
-            .unwrap_or_else(|| "（未安排助教）".into());
+            .unwrap_or_else(|| lang.pick("（未安排助教）", "(no assistant yet)").into());
         match by.iter_mut().find(|(n, _)| *n == name) {
             Some((_, ts)) => ts.push(t),
             None => by.push((name, vec![t])),
@@ -564,39 +600,57 @@ fn assistant_sheets(view: &SeatingView, seminar: &Seminar) -> Vec<u8> {
             .iter()
             .map(|t| t.table.number.to_string())
             .collect::<Vec<_>>()
-            .join("、");
+            .join(lang.pick("、", ", "));
+        let heading = match (lang, tables.len()) {
+            (Lang::Zh, _) => format!("助教 {name} · {nums} 号桌"),
+            (Lang::En, 1) => format!("Assistant {name} · table {nums}"),
+            (Lang::En, _) => format!("Assistant {name} · tables {nums}"),
+        };
         let mut p = doc.page(A4.0, A4.1);
-        header(&mut p, seminar, &format!("助教 {name} · {nums} 号桌"));
+        header(&mut p, seminar, &heading);
         let own: Vec<String> = tables
             .iter()
             .filter_map(|t| {
-                t.assistant_seat
-                    .map(|s| format!("{} 号桌 {s} 座", t.table.number))
+                t.assistant_seat.map(|s| match lang {
+                    Lang::Zh => format!("{} 号桌 {s} 座", t.table.number),
+                    Lang::En => format!("table {} seat {s}", t.table.number),
+                })
             })
             .collect();
         if !own.is_empty() {
             let red = rgb(RED.0, RED.1, RED.2);
-            let text = format!(
-                "您的座位：{}（坐在客人中间，不坐最靠后的位置）",
-                own.join("、")
-            );
+            let text = match lang {
+                Lang::Zh => format!(
+                    "您的座位：{}（坐在客人中间，不坐最靠后的位置）",
+                    own.join("、")
+                ),
+                Lang::En => format!(
+                    "Your seat: {} (among the guests, never the one furthest back)",
+                    own.join(", ")
+                ),
+            };
             p.text(12.0, 24.5, &Style::new(9.0, Align::Left).color(red), &text);
         }
         row(
             &mut p,
             31.0,
             &cols,
-            &["座位", "姓名", "门店", "角色", "邀约员", "邀约备注"].map(str::to_owned),
+            &match lang {
+                Lang::Zh => ["座位", "姓名", "门店", "角色", "邀约员", "邀约备注"],
+                Lang::En => ["Seat", "Name", "Store", "Role", "Inviter", "Inviter's note"],
+            }
+            .map(str::to_owned),
             9.0,
         );
         let mut y = 38.0;
         for g in guests {
-            let note = wrap(&g.note, 8.0, cols.w[5] - 1.5);
+            let note = crate::pdf::wrap(&g.note, 8.0, cols.w[5] - 1.5);
             let need = 5.5 * note.len().max(1) as f32 + 1.5;
             if y + need > A4.1 - 12.0 {
                 doc.push(p);
                 p = doc.page(A4.0, A4.1);
-                header(&mut p, seminar, &format!("助教 {name} · {nums} 号桌（续）"));
+                let more = lang.pick("（续）", " (continued)");
+                header(&mut p, seminar, &format!("{heading}{more}"));
                 y = 26.0;
             }
             let seat = if tables.len() > 1 {
@@ -613,7 +667,7 @@ fn assistant_sheets(view: &SeatingView, seminar: &Seminar) -> Vec<u8> {
                     seat,
                     format!("{}{key}", g.name),
                     g.store_name.clone(),
-                    role_zh(g.role).to_owned(),
+                    role_label(g.role, lang).to_owned(),
                     g.inviter_name.clone().unwrap_or_default(),
                     String::new(),
                 ],
@@ -641,7 +695,10 @@ fn assistant_sheets(view: &SeatingView, seminar: &Seminar) -> Vec<u8> {
             12.0,
             A4.1 - 8.0,
             &Style::new(7.0, Align::Left).color(grey()),
-            "★ 重点客户 key customer · 助教坐在客人中间，不坐最靠后的位置。",
+            lang.pick(
+                "★ 重点客户 key customer · 助教坐在客人中间，不坐最靠后的位置。",
+                "★ key customer · Assistants sit among the guests, never furthest back.",
+            ),
         );
         doc.push(p);
     }

@@ -281,9 +281,19 @@ fn a_file_that_is_not_a_huixiao_database_is_refused_and_nothing_changes() {
         .unwrap();
     let damaged = dir.path().join("damaged.db");
     let good = backup::list_for(&path).unwrap()[0].path.clone();
+    // The pages of the stores' table are overwritten (the schema stays readable, so the file is
+    // still a Huixiao database, only a damaged one).
+    let (page_size, root): (i64, i64) = rusqlite::Connection::open(&good)
+        .unwrap()
+        .query_row(
+            "SELECT (SELECT page_size FROM pragma_page_size), rootpage FROM sqlite_master WHERE name = 'stores'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
     let mut bytes = std::fs::read(&good).unwrap();
-    let len = bytes.len();
-    for b in &mut bytes[len / 2..len / 2 + 8192] {
+    let start = ((root - 1) * page_size) as usize;
+    for b in &mut bytes[start..start + page_size as usize] {
         *b = 0x5a;
     }
     std::fs::write(&damaged, &bytes).unwrap();

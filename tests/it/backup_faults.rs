@@ -214,11 +214,21 @@ fn a_target_removed_while_the_backup_is_written_changes_nothing_and_says_so() {
     cli(&db, &["backup", "now"]).unwrap();
     let usb = dir.path().join("usb");
     std::fs::create_dir(&usb).unwrap();
-    let whole = duration(&db, &["backup", "now", "--to", usb.to_str().unwrap()]);
+    // The quicker of two runs: a first run on a cold cache overstates the time, and a removal
+    // planned at "30%" of it can then come after the backup is done.
+    let whole = (0..2)
+        .map(|_| {
+            let d = duration(&db, &["backup", "now", "--to", usb.to_str().unwrap()]);
+            std::fs::remove_dir_all(&usb).unwrap();
+            std::fs::create_dir(&usb).unwrap();
+            d
+        })
+        .min()
+        .unwrap();
     std::fs::remove_dir_all(&usb).unwrap();
     let before = state(&db);
     let mut failed = 0;
-    for tenths in [1, 3, 5, 7] {
+    for tenths in [1, 2, 3, 5, 7] {
         std::fs::create_dir(&usb).unwrap();
         let child = huixiao()
             .arg("--db")

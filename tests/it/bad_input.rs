@@ -3,7 +3,7 @@
 use huixiao::i18n::Lang;
 use serde_json::{json, Value};
 
-use crate::support::{app, call, dump, world};
+use crate::support::{app, app_on_the_day, call, dump, world};
 
 /// Calls `op`, expects a validation error on `field`, and checks the database did not change.
 fn refused(op: &str, input: Value, field: &str, zh_part: &str, en_part: &str) {
@@ -261,7 +261,7 @@ fn erasing_a_contact_removes_personal_data_and_keeps_counts() {
 
 #[test]
 fn a_closed_seminar_cannot_be_reopened() {
-    let app = app();
+    let app = app_on_the_day();
     let w = world(&app);
     for status in ["inviting", "live", "closed"] {
         call(

@@ -436,7 +436,7 @@ fn import_stores_from_the_command_line() {
     assert!(!out.status.success());
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     let keys: Vec<&String> = v.as_object().unwrap().keys().collect();
-    assert_eq!(keys, ["errors", "imported", "merged", "rows"]);
+    assert_eq!(keys, ["conflicts", "errors", "imported", "merged", "rows"]);
     assert_eq!(v["rows"], 3);
     assert_eq!(v["imported"], 0);
     assert_eq!(
@@ -476,4 +476,54 @@ fn import_stores_from_the_command_line() {
         .unwrap();
     let v: Value = serde_json::from_slice(&list.stdout).unwrap();
     assert_eq!(v["total"], 2);
+}
+
+#[test]
+fn the_cli_import_lists_conflicts_skips_them_by_default_and_keeps_them_apart_on_request() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("c.db");
+    let file = dir.path().join("stores.csv");
+    std::fs::write(
+        &file,
+        "门店名称,联系人,电话,城市\n美丽人生美容院,张敏,13900001111,长沙\n美丽人生二店,张敏,13900001111,长沙\n",
+    )
+    .unwrap();
+    let run = |args: &[&str]| {
+        huixiao()
+            .arg("--db")
+            .arg(&db)
+            .args(["--lang", "zh-CN", "import", "stores"])
+            .arg(&file)
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    // The default: the conflict is listed with both sides, skipped and written to FILE.skipped.csv.
+    let out = run(&["--dry-run"]);
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("冲突：第 3 行「美丽人生二店」张敏 与 第 2 行「美丽人生美容院」张敏 电话相同（13900001111）：跳过"),
+        "{text}"
+    );
+    // Kept apart on request: two stores, one person.
+    let out = run(&["--json", "--on-conflict", "apart"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        (v["imported"].as_i64(), v["merged"].as_i64()),
+        (Some(2), Some(0))
+    );
+    assert_eq!(v["conflicts"][0]["resolution"], "apart");
+    assert_eq!(v["conflicts"][0]["with_row"], 2);
+    // The help says what the default is.
+    let help = huixiao()
+        .args(["import", "stores", "--help"])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&help.stdout).contains("skip (default"));
 }

@@ -9,7 +9,7 @@ use huixiao::App;
 use serde_json::{json, Value};
 
 use crate::station_race;
-use crate::support::{app, call, dump, world, World};
+use crate::support::{app_on_the_day, call, dump, world, World};
 
 /// A product whose third tier is limited to `quota` places, and the world's store checked in.
 pub fn setup(app: &App, quota: i64) -> (World, i64, i64) {
@@ -54,7 +54,7 @@ pub fn deal(w: &World, product: i64, tier: i64) -> Value {
 
 #[test]
 fn with_a_quota_of_5_the_6th_deal_is_refused_and_nothing_is_written() {
-    let app = app();
+    let app = app_on_the_day();
     let (w, product, limited) = setup(&app, 5);
     for _ in 0..5 {
         let r = call(&app, "deals.create", deal(&w, product, limited)).unwrap();
@@ -83,7 +83,7 @@ fn with_a_quota_of_5_the_6th_deal_is_refused_and_nothing_is_written() {
 
 #[test]
 fn a_seminar_may_warn_instead_of_refusing() {
-    let app = app();
+    let app = app_on_the_day();
     let (w, product, limited) = setup(&app, 1);
     let mut s = call(&app, "seminars.get", json!({"id": w.seminar})).unwrap();
     s["quota_policy"] = json!("warn");
@@ -106,7 +106,7 @@ fn a_seminar_may_warn_instead_of_refusing() {
 
 #[test]
 fn a_store_that_did_not_attend_needs_a_reason() {
-    let app = app();
+    let app = app_on_the_day();
     let (w, product, limited) = setup(&app, 50);
     let other = call(
         &app,
@@ -130,7 +130,7 @@ fn a_store_that_did_not_attend_needs_a_reason() {
 
 #[test]
 fn negative_and_absurd_amounts_are_refused() {
-    let app = app();
+    let app = app_on_the_day();
     let (w, product, limited) = setup(&app, 50);
     for (amount, part) in [(-1, "不能为负数"), (10_000_000_000i64, "过大")] {
         let mut d = deal(&w, product, limited);
@@ -143,7 +143,7 @@ fn negative_and_absurd_amounts_are_refused() {
 
 #[test]
 fn every_change_to_a_deal_is_in_its_audit_trail() {
-    let app = app();
+    let app = app_on_the_day();
     let (w, product, limited) = setup(&app, 50);
     let id = call(&app, "deals.create", deal(&w, product, limited)).unwrap()["deal"]["id"].clone();
     call(&app, "deals.update", json!({"id": id, "quantity": 1, "amount_fen": 1_280_000, "payment": "full", "method": "微信", "note": "补齐尾款"})).unwrap();
@@ -201,7 +201,7 @@ fn every_change_to_a_deal_is_in_its_audit_trail() {
         .as_array()
         .unwrap()
         .iter()
-        .all(|c| c["actor"] == "organizer" && c["at"].as_str().unwrap().starts_with("2026-11-22")));
+        .all(|c| c["actor"] == "organizer" && c["at"].as_str().unwrap().starts_with("2026-11-29")));
     // A refunded deal stays as it is.
     let before = dump(&app);
     let again = call(&app, "deals.cancel", json!({"id": id, "reason": "x"})).unwrap_err();
@@ -212,7 +212,7 @@ fn every_change_to_a_deal_is_in_its_audit_trail() {
 #[tokio::test(flavor = "multi_thread")]
 async fn with_a_quota_of_50_a_thousand_concurrent_attempts_from_16_stations_accept_exactly_50() {
     const TOKEN: &str = "quota-race-token";
-    let app = app();
+    let app = app_on_the_day();
     let (w, product, limited) = setup(&app, 50);
     // 16 assistants, each with a paired station of their own.
     let tokens: Vec<String> = (0..16)
@@ -289,7 +289,7 @@ async fn with_a_quota_of_50_a_thousand_concurrent_attempts_from_16_stations_acce
 
 #[test]
 fn referral_commissions_at_each_referrals_rate() {
-    let app = app();
+    let app = app_on_the_day();
     let (w, product, limited) = setup(&app, 50);
     // The world's store referred two stores: one at 5%, one at 2.5%.
     let referred = |name: &str, bp: i64| {
@@ -328,4 +328,52 @@ fn referral_commissions_at_each_referrals_rate() {
     );
     // 5% of 1,333,333 = 66,666.65 and 2.5% of 980,000 = 24,500: 91,166.65 fen, rounded.
     assert_eq!(partner["commission_fen"], 91_167);
+}
+
+#[test]
+fn a_week_early_going_live_is_refused_with_the_date_and_a_deal_is_refused_with_why() {
+    // A week before the seminar's day (venue time): the event has not happened yet.
+    let app = crate::support::app();
+    let (w, product, tier) = setup(&app, 5);
+    call(
+        &app,
+        "seminars.set_status",
+        json!({"id": w.seminar, "status": "inviting"}),
+    )
+    .unwrap();
+    let before = dump(&app);
+    let err = call(
+        &app,
+        "seminars.set_status",
+        json!({"id": w.seminar, "status": "live"}),
+    )
+    .unwrap_err();
+    assert_eq!(err.code(), "conflict");
+    let zh = err.message(huixiao::i18n::Lang::Zh);
+    assert!(
+        zh.contains("2026-11-29") && zh.contains("2026-11-22"),
+        "{zh}"
+    );
+    let err = call(&app, "deals.create", deal(&w, product, tier)).unwrap_err();
+    assert_eq!(err.field(), Some("seminar_id"), "{err}");
+    let zh = err.message(huixiao::i18n::Lang::Zh);
+    assert!(zh.contains("2026-11-29") && zh.contains("会销之前"), "{zh}");
+    let en = err.message(huixiao::i18n::Lang::En);
+    assert!(en.contains("before it"), "{en}");
+    assert_eq!(dump(&app), before, "nothing written");
+
+    // Moved to today on purpose: live, dated today, and its deals count at the event.
+    let s = call(
+        &app,
+        "seminars.set_status",
+        json!({"id": w.seminar, "status": "live", "move_to_today": true}),
+    )
+    .unwrap();
+    assert_eq!(
+        (s["status"].as_str(), s["date"].as_str()),
+        (Some("live"), Some("2026-11-22"))
+    );
+    call(&app, "deals.create", deal(&w, product, tier)).unwrap();
+    let f = call(&app, "seminars.funnel", json!({"id": w.seminar})).unwrap();
+    assert_eq!(f["closed_at_event"], 1, "{f}");
 }

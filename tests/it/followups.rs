@@ -5,11 +5,11 @@ use huixiao::app::Clock;
 use huixiao::checkin;
 use serde_json::{json, Value};
 
-use crate::support::{app, call, dump, world};
+use crate::support::{app, app_on_the_day, call, dump, world};
 
 #[test]
 fn closing_a_seminar_plans_follow_ups_and_outcomes_move_them_on() {
-    let app = app();
+    let app = app_on_the_day();
     let w = world(&app);
     let id = |v: Value| v["id"].as_i64().unwrap();
     // A second and a third store: one confirmed that stays away, one that buys at the event.
@@ -235,7 +235,7 @@ fn closing_a_seminar_plans_follow_ups_and_outcomes_move_them_on() {
 fn search_by_owner_and_dates_and_a_deposit_records_its_deal_under_the_quota_rules() {
     use huixiao::followup::{self, Channel, NewFollowUp};
 
-    let app = app();
+    let app = app_on_the_day();
     let (w, product, limited) = crate::deals::setup(&app, 1);
     // The one limited place is taken at the event.
     call(

@@ -7,7 +7,7 @@ use huixiao::App;
 use rust_xlsxwriter::{Formula, Workbook};
 use serde_json::{json, Value};
 
-use crate::support::{app, call, dump};
+use crate::support::{call, dump};
 
 pub fn b64(bytes: &[u8]) -> String {
     base64::engine::general_purpose::STANDARD.encode(bytes)
@@ -37,13 +37,14 @@ fn count(app: &App, table: &str) -> i64 {
 
 #[test]
 fn utf8_csv_imports_dedups_and_keeps_referrals() {
-    let app = app();
+    let app = crate::support::app();
     let r = import(&app, CSV.as_bytes(), json!({})).unwrap();
     assert_eq!(r["rows"], 5);
-    // Row 4 joins row 2 (same name and city, a new phone: a second contact); row 6 joins row 3
-    // (same phone).
+    // Row 4 joins row 2 (same name and city, a new phone: a second contact); row 6 has row 3's
+    // phone under another store name: a conflict, skipped without a decision.
     assert_eq!(r["imported"], 3, "{r}");
-    assert_eq!(r["merged"], 2, "{r}");
+    assert_eq!(r["merged"], 1, "{r}");
+    assert_eq!(r["conflicts"][0]["row"], 6, "{r}");
     assert_eq!(r["errors"], json!([]));
     assert_eq!(r["written"], true);
     assert_eq!(count(&app, "stores"), 3);
@@ -76,20 +77,22 @@ fn utf8_csv_imports_dedups_and_keeps_referrals() {
 
 #[test]
 fn importing_the_same_file_twice_merges_everything_and_writes_nothing_new() {
-    let app = app();
+    let app = crate::support::app();
     import(&app, CSV.as_bytes(), json!({})).unwrap();
     let before = dump(&app);
     let r = import(&app, CSV.as_bytes(), json!({})).unwrap();
+    // Rows 2–5 merge; row 6 is still the same conflict (with the store row 3 created).
     assert_eq!(
         (r["imported"].as_i64(), r["merged"].as_i64()),
-        (Some(0), Some(5))
+        (Some(0), Some(4))
     );
+    assert_eq!(r["conflicts"][0]["with_row"], Value::Null);
     assert_eq!(dump(&app), before);
 }
 
 #[test]
 fn preview_shows_merges_and_writes_nothing() {
-    let app = app();
+    let app = crate::support::app();
     let before = dump(&app);
     let p = call(
         &app,
@@ -107,9 +110,114 @@ fn preview_shows_merges_and_writes_nothing() {
     assert_eq!(merges[0]["first_row"], 2);
     assert_eq!(merges[0]["reason"], "name_city");
     assert_eq!(merges[0]["adds_contact"], true);
-    assert_eq!(merges[1]["row"], 6);
-    assert_eq!(merges[1]["reason"], "phone");
-    assert_eq!(merges[1]["first_row"], 3);
+    assert_eq!(merges.len(), 1, "{p}");
+    assert_eq!(p["merged"], 1);
+    assert_eq!(
+        p["conflicts"],
+        json!([{"row": 6, "with_row": 3, "with_store_id": null, "phone": "13900001111",
+                "names": ["美丽人生（分店）", "美丽人生美容院"], "people": ["张敏", "张敏"],
+                "resolution": "skip"}])
+    );
+}
+
+fn store_id(app: &App, name: &str) -> i64 {
+    app.db
+        .conn()
+        .query_row("SELECT id FROM stores WHERE name = ?1", [name], |r| {
+            r.get(0)
+        })
+        .unwrap()
+}
+
+#[test]
+fn another_store_name_on_a_known_phone_is_a_conflict_never_a_silent_merge() {
+    // Without a decision: skipped, both sides listed, and the row is in the skipped-rows file.
+    let app = crate::support::app();
+    let r = import(&app, CSV.as_bytes(), json!({})).unwrap();
+    let c = &r["conflicts"][0];
+    assert_eq!(
+        (&c["row"], &c["with_row"], &c["phone"]),
+        (&json!(6), &json!(3), &json!("13900001111"))
+    );
+    assert_eq!(c["names"], json!(["美丽人生（分店）", "美丽人生美容院"]));
+    assert_eq!(c["resolution"], "skip");
+    let csv = r["skipped_csv"].as_str().expect("a skipped-rows file");
+    assert!(
+        csv.contains("美丽人生（分店）,张敏") && csv.contains("第 3 行"),
+        "{csv}"
+    );
+    assert_eq!(count(&app, "stores"), 3);
+
+    // Kept apart: two stores, one person (no second copy of the phone), who belongs to both.
+    let app = crate::support::app();
+    let r = import(
+        &app,
+        CSV.as_bytes(),
+        json!({"decisions": [{"row": 6, "resolution": "apart"}]}),
+    )
+    .unwrap();
+    assert_eq!(
+        (r["imported"].as_i64(), r["merged"].as_i64()),
+        (Some(4), Some(1)),
+        "{r}"
+    );
+    assert_eq!(r["skipped_csv"], Value::Null);
+    assert_eq!(count(&app, "stores"), 4);
+    assert_eq!(count(&app, "contacts"), 4, "the phone is one person");
+    let branch = store_id(&app, "美丽人生（分店）");
+    let detail = call(&app, "stores.get", json!({"id": branch})).unwrap();
+    assert_eq!(detail["store"]["contact_count"], 1);
+    assert_eq!(detail["contacts"][0]["name"], "张敏");
+    assert_eq!(
+        detail["contacts"][0]["role"], "owner_spouse",
+        "her role in this store"
+    );
+    let main = store_id(&app, "美丽人生美容院");
+    let detail = call(&app, "stores.get", json!({"id": main})).unwrap();
+    assert_eq!(detail["contacts"][0]["role"], "owner");
+    // Importing the same file again with the same decision changes nothing: both stores match.
+    let before = dump(&app);
+    let r = import(&app, CSV.as_bytes(), json!({"on_conflict": "apart"})).unwrap();
+    assert_eq!(r["conflicts"], json!([]), "{r}");
+    assert_eq!(r["merged"], 5);
+    assert_eq!(dump(&app), before);
+
+    // Merged on purpose: counted as merged, the branch's name dropped.
+    let app = crate::support::app();
+    let r = import(&app, CSV.as_bytes(), json!({"on_conflict": "merge"})).unwrap();
+    assert_eq!(
+        (r["imported"].as_i64(), r["merged"].as_i64()),
+        (Some(3), Some(2)),
+        "{r}"
+    );
+    assert_eq!(r["conflicts"][0]["resolution"], "merge");
+    assert_eq!(count(&app, "stores"), 3);
+}
+
+#[test]
+fn a_conflict_with_a_store_in_the_database_names_it() {
+    let app = crate::support::app();
+    import(
+        &app,
+        "门店名称,联系人,电话,城市\n美丽人生美容院,张敏,13900001111,长沙\n".as_bytes(),
+        json!({}),
+    )
+    .unwrap();
+    let r = import(
+        &app,
+        "门店名称,联系人,电话,城市\n丽人坊,张敏,13900001111,长沙\n".as_bytes(),
+        json!({}),
+    )
+    .unwrap();
+    let c = &r["conflicts"][0];
+    assert_eq!(c["row"], 2);
+    assert_eq!(c["with_row"], Value::Null);
+    assert_eq!(c["with_store_id"], store_id(&app, "美丽人生美容院"));
+    assert_eq!(c["names"], json!(["丽人坊", "美丽人生美容院"]));
+    assert_eq!(
+        (r["imported"].as_i64(), r["merged"].as_i64()),
+        (Some(0), Some(0))
+    );
 }
 
 #[test]
@@ -124,7 +232,7 @@ fn bom_gbk_and_gbk_mislabelled_as_utf8_read_the_same() {
         (gbk.to_vec(), "csv (GBK)"),
         (lying, "csv (GBK)"),
     ] {
-        let app = app();
+        let app = crate::support::app();
         let p = call(
             &app,
             "imports.preview",
@@ -135,7 +243,7 @@ fn bom_gbk_and_gbk_mislabelled_as_utf8_read_the_same() {
         let r = import(&app, &bytes, json!({})).unwrap();
         assert_eq!(
             (r["imported"].as_i64(), r["merged"].as_i64()),
-            (Some(3), Some(2)),
+            (Some(3), Some(1)),
             "{format}"
         );
         let name: String = app
@@ -182,7 +290,7 @@ fn xlsx_with_merged_headers() -> Vec<u8> {
 
 #[test]
 fn xlsx_with_a_title_row_merged_headers_numbers_and_formula_results() {
-    let app = app();
+    let app = crate::support::app();
     let bytes = xlsx_with_merged_headers();
     let p = call(
         &app,
@@ -220,7 +328,7 @@ fn xlsx_with_a_title_row_merged_headers_numbers_and_formula_results() {
 /// Imports `bytes`, expects it refused as a whole with the given (row, column) errors, and the
 /// database unchanged.
 fn refused_rows(bytes: &[u8], expect: &[(u32, &str, &str)]) -> Value {
-    let app = app();
+    let app = crate::support::app();
     import(
         &app,
         "门店名称,电话\n小太阳幼儿园,13700000000\n".as_bytes(),
@@ -293,7 +401,7 @@ fn formulas_without_results_and_error_values_are_refused_with_their_cell() {
 }
 
 fn refused_file(bytes: &[u8], zh_part: &str, en_part: &str) {
-    let app = app();
+    let app = crate::support::app();
     let before = dump(&app);
     for op in ["imports.preview", "imports.stores"] {
         let err = call(
@@ -343,7 +451,7 @@ fn files_that_are_not_spreadsheets_empty_or_too_large() {
 
 #[test]
 fn unknown_headers_need_a_mapping_then_import() {
-    let app = app();
+    let app = crate::support::app();
     let csv = "店,号码,地方\n好运超市,13600000000,长沙\n";
     let p = call(
         &app,
@@ -366,7 +474,7 @@ fn unknown_headers_need_a_mapping_then_import() {
 
 #[test]
 fn skip_invalid_writes_the_valid_rows_and_returns_the_others_to_fix() {
-    let app = app();
+    let app = crate::support::app();
     let csv = format!(
         "{HEAD}好运超市,李四,13600000000,老板,长沙\n\
          坏店,李五,123,老板,长沙\n\
@@ -394,7 +502,7 @@ fn skip_invalid_writes_the_valid_rows_and_returns_the_others_to_fix() {
 
 #[test]
 fn a_dry_run_counts_and_writes_nothing() {
-    let app = app();
+    let app = crate::support::app();
     let before = dump(&app);
     let r = import(&app, CSV.as_bytes(), json!({"dry_run": true})).unwrap();
     assert_eq!(
@@ -406,7 +514,7 @@ fn a_dry_run_counts_and_writes_nothing() {
 
 #[test]
 fn english_headers() {
-    let app = app();
+    let app = crate::support::app();
     let csv = "Store name,Contact,Mobile,Role,City,Level,Referred by,Commission\n\
                Sunny Kids,Liu Li,13800138001,owner's spouse,Changsha,a,,\n\
                Bloom Salon,Zhang Min,13900001111,manager,Changsha,C,Sunny Kids,0.1\n";
@@ -430,7 +538,7 @@ fn english_headers() {
 #[test]
 fn a_legacy_xls_file_reads_like_xlsx() {
     let bytes = include_bytes!("../fixtures/stores.xls");
-    let app = app();
+    let app = crate::support::app();
     let before = dump(&app);
     let input = |extra: Value| {
         let mut v = json!({"file_name": "名单.xls", "data_base64": b64(bytes)});

@@ -8,8 +8,9 @@ use std::path::{Path, PathBuf};
 
 use syn::visit::Visit;
 
-/// The transports: they adapt the domain to the window, HTTP, the LAN and the command line.
-const TRANSPORTS: [&str; 4] = ["api", "http", "cli", "lan"];
+/// The transports: they adapt the domain to the window, HTTP, the LAN, the command line and the
+/// organisation's database (head office).
+const TRANSPORTS: [&str; 5] = ["api", "http", "cli", "lan", "hq"];
 
 /// A place where a domain module names a transport.
 #[derive(Debug, PartialEq, Eq, PartialOrd, Ord)]

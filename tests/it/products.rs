@@ -5,7 +5,7 @@ use huixiao::i18n::Lang;
 use serde_json::{json, Value};
 
 use crate::deals::{deal, setup};
-use crate::support::{app, call, dump};
+use crate::support::{app_on_the_day, call, dump};
 
 fn tier_ids(p: &Value) -> Vec<i64> {
     p["tiers"]
@@ -18,7 +18,7 @@ fn tier_ids(p: &Value) -> Vec<i64> {
 
 #[test]
 fn editing_a_product_keeps_tier_ids_and_past_deal_amounts() {
-    let app = app();
+    let app = app_on_the_day();
     let (w, product, limited) = setup(&app, 5);
     let sold = call(&app, "deals.create", deal(&w, product, limited)).unwrap();
     let before = call(&app, "products.list", json!({})).unwrap()[0].clone();
@@ -62,7 +62,7 @@ fn editing_a_product_keeps_tier_ids_and_past_deal_amounts() {
 
 #[test]
 fn a_tier_with_deals_cannot_be_removed_and_bad_edits_write_nothing() {
-    let app = app();
+    let app = app_on_the_day();
     let (w, product, limited) = setup(&app, 5);
     call(&app, "deals.create", deal(&w, product, limited)).unwrap();
     let p = call(&app, "products.list", json!({})).unwrap()[0].clone();

@@ -800,3 +800,62 @@ fn automatic_seating_keeps_the_assistants_set_by_hand() {
         .clone();
     assert_eq!(table1["assistant_id"], chosen, "{table1}");
 }
+
+#[test]
+fn a_badly_seated_guest_is_told_which_preference_is_not_met_and_with_whom() {
+    let app = app();
+    let r = room(&app, 3, 10, 3, 12);
+    call(&app, "seating.auto", json!({"seminar_id": r.seminar})).unwrap();
+    // Store 2 (one contact, not a key customer, 超市 in 天心区) moved alone to a new table: none
+    // of its grouping preferences is met.
+    let lonely = id(&call(
+        &app,
+        "tables.create",
+        json!({"seminar_id": r.seminar, "number": 9, "seats": 10, "x": 900, "y": 600}),
+    )
+    .unwrap());
+    let guest = r.guests[2][0];
+    call(&app, "seating.move", json!({"seminar_id": r.seminar, "contact_id": guest, "table_id": lonely, "seat": 1, "confirm": true})).unwrap();
+    let view = plan(&app, r.seminar);
+    let g = view["guests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["contact_id"] == guest)
+        .unwrap();
+    assert_eq!(g["badly_seated"], true, "{g}");
+    let zh: Vec<&str> = g["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["zh"].as_str().unwrap())
+        .collect();
+    // 超市 is every third store: 客5-0, 客8-0, 客11-0 sit elsewhere.
+    assert!(
+        zh.iter().any(|p| p.starts_with("客2-0 想和")
+            && p.contains("客5-0")
+            && p.contains("同行业：超市")
+            && p.ends_with("未满足")),
+        "{zh:?}"
+    );
+    let en = g["problems"].to_string();
+    assert!(
+        en.contains("wanted to sit with") && en.contains("same industry: 超市"),
+        "{en}"
+    );
+    assert!(
+        !view.to_string().contains("大多数分组偏好"),
+        "no reason that names nothing"
+    );
+}
+
+#[test]
+fn automatic_seating_with_no_tables_points_at_the_tables_button() {
+    let app = app();
+    let w = crate::support::world(&app);
+    let e = call(&app, "seating.auto", json!({"seminar_id": w.seminar})).unwrap_err();
+    let zh = e.message(Lang::Zh);
+    // Tables are added with the 桌子 button (on the room's grid), not on a floor plan.
+    assert!(zh.contains("「桌子」按钮"), "{zh}");
+    assert!(e.message(Lang::En).contains("Tables button"));
+}

@@ -12,7 +12,7 @@ use huixiao::App;
 use serde_json::{json, Value};
 
 use crate::checkin::{door, Door};
-use crate::support::{call, fixed_now};
+use crate::support::{call, on_the_day};
 
 const ADMIN: &str = "admin-token-for-the-lan-tests-0001";
 
@@ -36,7 +36,7 @@ pub fn hub(n: usize) -> Hub {
     let dir = tempfile::tempdir().unwrap();
     let app = App::open(&dir.path().join("hub.db"))
         .unwrap()
-        .with_clock(Clock::Fixed(fixed_now()));
+        .with_clock(Clock::Fixed(on_the_day()));
     let door = door(&app, n);
     let host = Host::new(app.clone());
     let status = lan::start(

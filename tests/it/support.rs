@@ -14,6 +14,19 @@ pub fn fixed_now() -> chrono::DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 22, 1, 0, 0).unwrap()
 }
 
+/// The morning of the test world's seminar day (2026-11-29, 09:00 in 长沙): the event's deals are
+/// recorded on its day, as at a real seminar (one dated earlier counts nowhere and is refused).
+pub fn on_the_day() -> chrono::DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 29, 1, 0, 0).unwrap()
+}
+
+/// [`app`] on the seminar's day: for tests that go live and record deals.
+pub fn app_on_the_day() -> App {
+    App::in_memory()
+        .unwrap()
+        .with_clock(Clock::Fixed(on_the_day()))
+}
+
 pub fn app() -> App {
     App::in_memory()
         .unwrap()

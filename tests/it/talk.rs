@@ -11,7 +11,7 @@ use huixiao::App;
 use serde_json::{json, Value};
 
 use crate::deals::{deal, setup};
-use crate::support::{app, call, dump, world};
+use crate::support::{app, app_on_the_day, call, dump, world};
 
 fn err_field(r: Result<Value, huixiao::api::Failure>) -> (String, String) {
     let e = r.unwrap_err();
@@ -207,7 +207,7 @@ fn the_stage_log_times_each_stage_and_kinds_survive_renames_and_moves() {
 
 #[test]
 fn cues_schedule_the_right_file_volume_and_tiers_at_each_step() {
-    let (_, body) = script::default_template();
+    let (_, body) = script::default_template(huixiao::i18n::Lang::Zh);
     let at = |key: &str, step: i64| cue::music_at(&body, key, step);
     let opening = at("icebreak", 0).unwrap();
     assert_eq!(
@@ -263,7 +263,7 @@ fn cues_schedule_the_right_file_volume_and_tiers_at_each_step() {
 
 #[test]
 fn the_ticker_counts_deals_per_tier_and_places_left_against_the_quota() {
-    let app = app();
+    let app = app_on_the_day();
     let (w, product, limited) = setup(&app, 5);
     let v = call(
         &app,
@@ -484,7 +484,7 @@ fn the_script_pdf_has_every_stage_in_chinese() {
         json!({"seminar_id": w.seminar}),
     )
     .unwrap();
-    let bytes = huixiao::script::print::pdf(&app, w.seminar).unwrap();
+    let bytes = huixiao::script::print::pdf(&app, w.seminar, huixiao::i18n::Lang::Zh).unwrap();
     assert!(bytes.starts_with(b"%PDF-"));
     assert!(bytes.len() < 400_000, "font subset: {} bytes", bytes.len());
     let dir = tempfile::tempdir().unwrap();
@@ -613,4 +613,99 @@ fn the_seminar_report_and_the_comparison_carry_the_stage_timing() {
     let text = run(false);
     assert!(text.contains("环节用时"), "{text}");
     assert!(text.contains("+3.0"), "{text}");
+}
+
+#[test]
+fn a_rehearsal_during_the_live_seminar_records_nothing_and_mistaken_steps_are_undone() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("t.db");
+    let start = Utc.with_ymd_and_hms(2026, 11, 29, 6, 0, 0).unwrap();
+    let seminar = {
+        let a = app_at(&db, start);
+        let w = world(&a);
+        call(&a, "script.copy_template", json!({"seminar_id": w.seminar})).unwrap();
+        for status in ["inviting", "live"] {
+            call(
+                &a,
+                "seminars.set_status",
+                json!({"id": w.seminar, "status": status}),
+            )
+            .unwrap();
+        }
+        w.seminar
+    };
+    let at = |secs: i64| app_at(&db, start + Duration::seconds(secs));
+    let goto = |secs: i64, key: &str, rehearsal: bool| {
+        call(
+            &at(secs),
+            "talk.goto",
+            json!({"seminar_id": seminar, "stage_key": key, "rehearsal": rehearsal}),
+        )
+        .unwrap()
+    };
+    let keys = |s: &Value| -> Vec<String> {
+        s["log"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["stage_key"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    goto(0, "icebreak", false);
+    // The seminar is live, but the prompter is in rehearsal: PageDowns record nothing.
+    let r = goto(60, "trend", true);
+    let r2 = goto(61, "pain", true);
+    assert_eq!(
+        r["recording"], false,
+        "the rehearsal says it records nothing"
+    );
+    assert_eq!(
+        (keys(&r2), r2["current"].clone()),
+        (vec!["icebreak".to_owned()], json!("icebreak"))
+    );
+    // Two steps recorded by mistake (0–1 s stages), then undone one by one.
+    goto(120, "trend", false);
+    goto(121, "pain", false);
+    let u = call(&at(130), "talk.undo", json!({"seminar_id": seminar})).unwrap();
+    assert_eq!(
+        (keys(&u), u["current"].clone()),
+        (
+            vec!["icebreak".to_owned(), "trend".to_owned()],
+            json!("trend")
+        )
+    );
+    let u = call(&at(131), "talk.undo", json!({"seminar_id": seminar})).unwrap();
+    assert_eq!(
+        (keys(&u), u["current"].clone()),
+        (vec!["icebreak".to_owned()], json!("icebreak"))
+    );
+    assert_eq!(
+        u["log"][0]["ended_at"],
+        Value::Null,
+        "the first stage runs on"
+    );
+    // An end by mistake is taken back too; then the real end.
+    call(&at(600), "talk.end", json!({"seminar_id": seminar})).unwrap();
+    let u = call(&at(601), "talk.undo", json!({"seminar_id": seminar})).unwrap();
+    assert_eq!(u["current"], "icebreak");
+    call(&at(900), "talk.end", json!({"seminar_id": seminar})).unwrap();
+    let timing = call(&at(901), "talk.timing", json!({"seminar_id": seminar})).unwrap();
+    let runs: Vec<(String, i64, i64)> = timing
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|k| k["runs"].as_i64() > Some(0))
+        .map(|k| {
+            (
+                k["kind"].as_str().unwrap().to_owned(),
+                k["runs"].as_i64().unwrap(),
+                k["actual_seconds"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        runs,
+        [("icebreak".to_owned(), 1, 900)],
+        "the report has no 0–1 s stages"
+    );
 }

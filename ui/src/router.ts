@@ -35,8 +35,10 @@ const routes: RouteRecordRaw[] = [
   { path: "/station/lecturer", name: "station-lecturer", component: () => import("./pages/station/StationLecturer.vue"), meta: { bare: true, station: true } },
   { path: "/prompter/:id", name: "prompter", component: () => import("./pages/PrompterPage.vue"), props: (r) => ({ id: Number(r.params.id) }) },
   { path: "/stores", name: "stores", component: () => import("./pages/StoreList.vue") },
+  { path: "/partners", name: "partners", component: () => import("./pages/PartnersPage.vue") },
   { path: "/staff", name: "staff", component: () => import("./pages/StaffList.vue") },
   { path: "/products", name: "products", component: () => import("./pages/ProductsPage.vue") },
+  { path: "/sync", name: "sync", component: () => import("./pages/SyncPage.vue") },
   { path: "/settings", name: "settings", component: () => import("./pages/SettingsPage.vue") },
   { path: "/:pathMatch(.*)*", redirect: "/seminars" },
 ];

@@ -62,8 +62,8 @@ pub fn auto(app: &App, scope: SeminarScope) -> Result<AutoResult> {
         if l.tables.is_empty() {
             return Err(invalid(
                 "tables",
-                "这场会销还没有桌子：请先在平面图上加桌。",
-                "This seminar has no tables yet: add tables to the floor plan first.",
+                "这场会销还没有桌子：请先点「桌子」按钮加桌。",
+                "This seminar has no tables yet: add them first with the Tables button.",
             ));
         }
         let model = Model::new(p)?;

@@ -30,6 +30,8 @@ pub fn explain(p: &Problem, m: &Model, tab: &[Option<usize>]) -> Vec<GuestReport
         })
         .collect();
     let max_seats = p.tables.iter().map(|t| t.seats).max().unwrap_or(1).max(1) as f64;
+    // Grouping preferences mostly not met, each naming the guests sitting elsewhere.
+    let mut missed: Vec<Vec<Said>> = vec![Vec::new(); n];
     for i in 0..n {
         let Some(t) = tab[i] else {
             out[i]
@@ -54,6 +56,13 @@ pub fn explain(p: &Problem, m: &Model, tab: &[Option<usize>]) -> Vec<GuestReport
                 .count();
             out[i].possible += a.w * total.min(max_seats - 1.0);
             out[i].earned += a.w * here as f64;
+            if (here as f64) * 2.0 < total.min(max_seats - 1.0) {
+                let elsewhere: Vec<&str> = (0..n)
+                    .filter(|&j| j != i && a.vals[j] == v && tab[j] != Some(t))
+                    .map(|j| p.guests[j].name.as_str())
+                    .collect();
+                missed[i].push(not_met(g, a.kind, &elsewhere));
+            }
             if here == 0 {
                 continue;
             }
@@ -172,5 +181,51 @@ pub fn explain(p: &Problem, m: &Model, tab: &[Option<usize>]) -> Vec<GuestReport
             ));
         }
     }
+    // A guest badly seated for grouping preferences: say which, and with whom.
+    for (r, m) in out.iter_mut().zip(missed) {
+        if r.problems.is_empty() && r.bad() {
+            r.problems = m;
+        }
+    }
     out
+}
+
+/// "王芳 想和 李强、张敏 同桌（同行业：美容院），未满足": the guest, the guests sharing the
+/// preference who sit elsewhere (three at most, then how many more), and the preference.
+fn not_met(g: &super::GuestIn, kind: RuleKind, elsewhere: &[&str]) -> Said {
+    let (what_zh, what_en) = match kind {
+        RuleKind::ByInviter => {
+            let who = g.inviter_name.clone().unwrap_or_default();
+            (format!("同一邀约员：{who}"), format!("same inviter: {who}"))
+        }
+        RuleKind::ByIndustry => (
+            format!("同行业：{}", g.industry),
+            format!("same industry: {}", g.industry),
+        ),
+        RuleKind::ByDistrict => (
+            format!("同区域：{}", g.district),
+            format!("same district: {}", g.district),
+        ),
+        _ => (
+            format!("同为 {} 级门店", g.level),
+            format!("level {} stores", g.level),
+        ),
+    };
+    let shown = &elsewhere[..elsewhere.len().min(3)];
+    let more = elsewhere.len() - shown.len();
+    let (others_zh, others_en) = if more > 0 {
+        (
+            format!("{} 等 {} 位", shown.join("、"), elsewhere.len()),
+            format!("{} and {more} more", shown.join(", ")),
+        )
+    } else {
+        (shown.join("、"), shown.join(", "))
+    };
+    said(
+        format!("{} 想和 {others_zh} 同桌（{what_zh}），未满足", g.name),
+        format!(
+            "{} wanted to sit with {others_en} ({what_en}): not met",
+            g.name
+        ),
+    )
 }

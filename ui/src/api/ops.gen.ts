@@ -37,7 +37,22 @@ export const OPS = {
   "invitations.create_many": { method: "POST", path: "/api/seminars/{seminar_id}/invitations/batch" },
   "invitations.update": { method: "PUT", path: "/api/invitations/{id}" },
   "invitations.set_status": { method: "POST", path: "/api/invitations/{id}/status" },
+  "invitations.undo_batch": { method: "POST", path: "/api/invitations/undo-batch" },
   "invitations.bulk_status": { method: "POST", path: "/api/seminars/{seminar_id}/invitations/status" },
+  "scores.get": { method: "GET", path: "/api/stores/{id}/score" },
+  "scores.weights": { method: "GET", path: "/api/scores/weights" },
+  "scores.default_weights": { method: "GET", path: "/api/scores/weights/defaults" },
+  "scores.set_weights": { method: "PUT", path: "/api/scores/weights" },
+  "scores.backtest": { method: "GET", path: "/api/reports/backtest" },
+  "scores.recompute": { method: "POST", path: "/api/scores/recompute" },
+  "invite_list.preview": { method: "POST", path: "/api/seminars/{seminar_id}/invite-list/preview" },
+  "invite_list.create": { method: "POST", path: "/api/seminars/{seminar_id}/invite-list" },
+  "bowtie.store": { method: "GET", path: "/api/stores/{id}/bowtie" },
+  "bowtie.report": { method: "GET", path: "/api/reports/bowtie" },
+  "segments.list": { method: "GET", path: "/api/segments" },
+  "segments.create": { method: "POST", path: "/api/segments" },
+  "segments.update": { method: "PUT", path: "/api/segments/{id}" },
+  "segments.delete": { method: "POST", path: "/api/segments/{id}/delete" },
   "invitations.progress": { method: "GET", path: "/api/seminars/{seminar_id}/invitations/progress" },
   "cadence.get": { method: "GET", path: "/api/seminars/{seminar_id}/cadence" },
   "cadence.set": { method: "PUT", path: "/api/seminars/{seminar_id}/cadence" },
@@ -97,6 +112,12 @@ export const OPS = {
   "followups.list": { method: "GET", path: "/api/seminars/{seminar_id}/followups" },
   "followups.search": { method: "GET", path: "/api/followups" },
   "referrals.commissions": { method: "GET", path: "/api/reports/commissions" },
+  "partners.list": { method: "GET", path: "/api/partners" },
+  "partners.get": { method: "GET", path: "/api/partners/{id}" },
+  "partners.record_payout": { method: "POST", path: "/api/partners/{partner_id}/payouts" },
+  "partners.delete_payout": { method: "POST", path: "/api/payouts/{id}/delete" },
+  "partners.statement_pdf": { method: "GET", path: "/api/partners/{id}/statement/pdf" },
+  "partners.statement_xlsx": { method: "GET", path: "/api/partners/{id}/statement/xlsx" },
   "exports.xlsx": { method: "GET", path: "/api/exports/xlsx" },
   "script.get": { method: "GET", path: "/api/seminars/{seminar_id}/script" },
   "script.save": { method: "PUT", path: "/api/seminars/{seminar_id}/script" },
@@ -106,6 +127,7 @@ export const OPS = {
   "script.audio": { method: "GET", path: "/api/seminars/{seminar_id}/script/audio" },
   "talk.state": { method: "GET", path: "/api/seminars/{seminar_id}/talk" },
   "talk.goto": { method: "POST", path: "/api/seminars/{seminar_id}/talk/goto" },
+  "talk.undo": { method: "POST", path: "/api/seminars/{seminar_id}/talk/undo" },
   "talk.end": { method: "POST", path: "/api/seminars/{seminar_id}/talk/end" },
   "talk.timing": { method: "GET", path: "/api/seminars/{seminar_id}/talk/timing" },
   "talk.ticker": { method: "GET", path: "/api/seminars/{seminar_id}/talk/ticker" },
@@ -119,6 +141,11 @@ export const OPS = {
   "backups.list": { method: "GET", path: "/api/backups" },
   "backups.now": { method: "POST", path: "/api/backups" },
   "backups.restore": { method: "POST", path: "/api/backups/restore" },
+  "sync.status": { method: "GET", path: "/api/sync" },
+  "sync.join": { method: "POST", path: "/api/sync/join" },
+  "sync.run": { method: "POST", path: "/api/sync" },
+  "sync.conflicts": { method: "GET", path: "/api/sync/conflicts" },
+  "sync.resolve": { method: "POST", path: "/api/sync/conflicts/{id}/resolve" },
   "openapi": { method: "GET", path: "/api/openapi.json" },
   "demo.load": { method: "POST", path: "/api/demo" },
   "dev.panic": { method: "POST", path: "/api/dev/panic" },
@@ -158,7 +185,22 @@ export interface OpTypes {
   "invitations.create_many": { input: T.InvitationBatch; output: T.InvitationBatchResult };
   "invitations.update": { input: T.InvitationUpdate; output: T.Invitation };
   "invitations.set_status": { input: T.InvitationStatusChange; output: T.Invitation };
+  "invitations.undo_batch": { input: T.BatchInput; output: T.BatchUndo };
   "invitations.bulk_status": { input: T.InvitationBulkStatus; output: Array<T.Invitation> };
+  "scores.get": { input: T.IdInput; output: T.StoreScore };
+  "scores.weights": { input: T.Empty; output: T.Weights };
+  "scores.default_weights": { input: T.Empty; output: T.Weights };
+  "scores.set_weights": { input: T.Weights; output: T.Weights };
+  "scores.backtest": { input: T.Empty; output: T.Backtest };
+  "scores.recompute": { input: T.Empty; output: T.Recomputed };
+  "invite_list.preview": { input: T.InviteListInput; output: T.InviteList };
+  "invite_list.create": { input: T.InviteListInput; output: T.InviteList };
+  "bowtie.store": { input: T.IdInput; output: T.StoreStage };
+  "bowtie.report": { input: T.BowtieQuery; output: T.Bowtie };
+  "segments.list": { input: T.Empty; output: Array<T.Segment> };
+  "segments.create": { input: T.SegmentInput; output: T.Segment };
+  "segments.update": { input: T.SegmentUpdate; output: T.Segment };
+  "segments.delete": { input: T.IdInput; output: T.Empty };
   "invitations.progress": { input: T.SeminarScope; output: T.Progress };
   "cadence.get": { input: T.SeminarScope; output: T.CadenceView };
   "cadence.set": { input: T.CadenceInput; output: T.CadenceView };
@@ -218,6 +260,12 @@ export interface OpTypes {
   "followups.list": { input: T.SeminarScope; output: Array<T.FollowUp> };
   "followups.search": { input: T.FollowUpQuery; output: Array<T.FollowUp> };
   "referrals.commissions": { input: T.Empty; output: Array<T.Commission> };
+  "partners.list": { input: T.Empty; output: Array<T.Partner> };
+  "partners.get": { input: T.IdInput; output: T.PartnerDetail };
+  "partners.record_payout": { input: T.PayoutInput; output: T.PartnerDetail };
+  "partners.delete_payout": { input: T.IdInput; output: T.PartnerDetail };
+  "partners.statement_pdf": { input: T.IdInput; output: T.FileOut };
+  "partners.statement_xlsx": { input: T.IdInput; output: T.FileOut };
   "exports.xlsx": { input: T.ExportQuery; output: T.FileOut };
   "script.get": { input: T.SeminarScope; output: T.ScriptView };
   "script.save": { input: T.ScriptInput; output: T.ScriptView };
@@ -227,6 +275,7 @@ export interface OpTypes {
   "script.audio": { input: T.AudioQuery; output: T.FileOut };
   "talk.state": { input: T.SeminarScope; output: T.TalkState };
   "talk.goto": { input: T.GotoInput; output: T.TalkState };
+  "talk.undo": { input: T.SeminarScope; output: T.TalkState };
   "talk.end": { input: T.SeminarScope; output: T.TalkState };
   "talk.timing": { input: T.SeminarScope; output: Array<T.KindTiming> };
   "talk.ticker": { input: T.SeminarScope; output: T.Ticker };
@@ -240,6 +289,11 @@ export interface OpTypes {
   "backups.list": { input: T.Empty; output: Array<T.Backup> };
   "backups.now": { input: T.BackupNowInput; output: T.BackupWritten };
   "backups.restore": { input: T.RestoreInput; output: T.Restored };
+  "sync.status": { input: T.Empty; output: T.SyncStatus };
+  "sync.join": { input: T.JoinInput; output: T.SyncReport };
+  "sync.run": { input: T.Empty; output: T.SyncReport };
+  "sync.conflicts": { input: T.Empty; output: Array<T.SyncConflict> };
+  "sync.resolve": { input: T.ResolveInput; output: Array<T.SyncConflict> };
   "openapi": { input: T.Empty; output: T.OpenApiDoc };
   "demo.load": { input: T.DemoInput; output: T.DemoSummary };
   "dev.panic": { input: T.Empty; output: T.Empty };

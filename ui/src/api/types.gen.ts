@@ -57,6 +57,44 @@ export type AutoResult = { seated: number, unseated: number, hard_violations: Ar
 max_score: number, badly_seated: Array<BadGuest>, };
 
 /**
+ * The backtest's figures over every invitation of every past seminar.
+ */
+export type Backtest = { 
+/**
+ * Past seminars with at least one invitation.
+ */
+seminars: number, 
+/**
+ * Their invitations (one store to one seminar).
+ */
+invited: number, attended: number, closed: number, 
+/**
+ * The chance a store that came scored higher than one that did not (ties half); 0.5 is
+ * no better than chance. None when every store came or none did.
+ */
+auc_attended: number | null, 
+/**
+ * The same for stores that bought.
+ */
+auc_closed: number | null, 
+/**
+ * How many invitations each fifth holds.
+ */
+fifth: number, 
+/**
+ * Closed / invited among the fifth of invitations with the highest scores.
+ */
+top_fifth_conversion: number | null, 
+/**
+ * Closed / invited among the fifth with the lowest scores.
+ */
+bottom_fifth_conversion: number | null, 
+/**
+ * Closed / invited over all of them.
+ */
+conversion: number | null, };
+
+/**
  * One backup of this database.
  */
 export type Backup = { path: string, 
@@ -90,6 +128,23 @@ checked: boolean, };
 
 export type BadGuest = { contact_id: number, name: string, table_number: number | null, problems: Array<Said>, };
 
+export type BatchInput = { batch: string, };
+
+/**
+ * An invitation of the batch that stays.
+ */
+export type BatchKept = { invitation_id: number, store_name: string, reason: KeptReason, };
+
+export type BatchUndo = { batch: string, 
+/**
+ * Invitations taken back (deleted with their scheduled touches).
+ */
+undone: number, 
+/**
+ * Invitations that stay, each with why.
+ */
+kept: Array<BatchKept>, };
+
 export type Board = { seminar_id: number, title: string, 
 /**
  * Venue-local start, `HH:MM`.
@@ -120,6 +175,38 @@ timeline: Array<[string, number]>,
  */
 recent: Array<Arrival>, duplicates: Array<Duplicate>, };
 
+export type BowStage = "never_invited" | "invited" | "confirmed" | "attended" | "closed" | "repurchase" | "advocate";
+
+export type Bowtie = { city: string | null, 
+/**
+ * All stores (of the city).
+ */
+total: number, stages: Array<BowtieStage>, 
+/**
+ * Stores that bought and then went quiet ([`QUIET_DAYS`]), longest quiet first.
+ */
+quiet: Array<Quiet>, quiet_days: number, };
+
+export type BowtieQuery = { city: string | null, };
+
+/**
+ * One stage of the organisation's bow-tie.
+ */
+export type BowtieStage = { stage: BowStage, 
+/**
+ * Stores that reached it.
+ */
+stores: number, 
+/**
+ * Of the stores that reached the stage before, the share that reached this one (the first
+ * stage: of all stores); null when none reached the stage before.
+ */
+conversion: number | null, 
+/**
+ * Median days from the stage before to this one (null without such stores).
+ */
+median_days: number | null, };
+
 export type CadenceInput = { seminar_id: number, name: string, steps: Array<Step>, 
 /**
  * Also save these steps as a template under this name.
@@ -139,7 +226,15 @@ export type CadenceView = { seminar_id: number, name: string, steps: Array<Step>
 /**
  * The venue-local date of each step.
  */
-dates: Array<string>, variables: Array<string>, };
+dates: Array<string>, 
+/**
+ * The variables to offer, in the organisation's language (a message's words go to guests).
+ */
+variables: Array<string>, 
+/**
+ * Every variable a message may use: the Chinese and the English names alike.
+ */
+accepted_variables: Array<string>, };
 
 export type Channel = "call" | "message" | "visit";
 
@@ -204,6 +299,11 @@ export type CompanionsInput = { id: number, companions: number, };
  * by lecturer across closed seminars.
  */
 export type Comparison = { seminars: Array<SeminarRow>, medians: Medians, by_layout: Array<Group>, by_lecturer: Array<Group>, };
+
+/**
+ * A person's decision on the conflict of one row.
+ */
+export type ConflictDecision = { row: number, resolution: Resolution, };
 
 export type Contact = { id: number, store_id: number, name: string, role: ContactRole, phone: string | null, phone_kind: PhoneKind | null, opted_out: boolean, erased: boolean, };
 
@@ -347,6 +447,15 @@ export type Event = { "type": "arrival", seminar_id: number, table_id: number | 
 assistant_id: number | null, checkin_id: number, undone: boolean, } | { "type": "start_closing", seminar_id: number, } | { "type": "deal", seminar_id: number, deal_id: number, } | { "type": "stage_changed", seminar_id: number, stage_key: string, };
 
 /**
+ * How many matched stores each reason left out (each store counted once, under its first).
+ */
+export type Excluded = { overlapping_seminar: number, opted_out: number, no_contact: number, recently_declined: number, touched_too_often: number, 
+/**
+ * Already invited to this very seminar.
+ */
+already_invited: number, };
+
+/**
  * Which list to export.
  */
 export type ExportList = "seminar" | "stores" | "staff" | "seminars" | "dashboard" | "territory" | "commissions" | "followups_today";
@@ -362,14 +471,22 @@ q: string | null, owner_id: number | null,
 /**
  * `YYYY-MM-DD` for today's follow-ups.
  */
-date: string | null, };
+date: string | null, 
+/**
+ * The store list's segment, stage, quiet flag and order (see [`crate::store::StoreQuery`]).
+ */
+segment_id?: number, stage?: BowStage, quiet?: boolean, sort?: StoreSort, };
 
 /**
  * A file for the UI to save: name, MIME type and base64 content.
  */
 export type FileOut = { file_name: string, mime: string, data_base64: string, };
 
-export type FollowUp = { id: number, seminar_id: number | null, store_id: number, store_name: string, owner_id: number | null, owner_name: string | null, kind: FollowUpKind, channel: Channel, due_date: string, outcome: FollowUpOutcome | null, note: string, lost_reason: string, done_at: string | null, };
+export type FollowUp = { id: number, seminar_id: number | null, store_id: number, store_name: string, owner_id: number | null, owner_name: string | null, kind: FollowUpKind, channel: Channel, due_date: string, outcome: FollowUpOutcome | null, note: string, lost_reason: string, done_at: string | null, 
+/**
+ * The store's lead score today, to one decimal (lists put the hottest first within a day).
+ */
+score: number, };
 
 /**
  * The deal a follow-up closes: written through the `deal` module (quota rules included) for
@@ -454,7 +571,12 @@ export type GotoInput = { seminar_id: number, stage_key: string,
  * The marker reached (0: the stage's start). Its "start closing" cues are pushed to the
  * assistants' stations.
  */
-step: number, };
+step: number, 
+/**
+ * A rehearsal (checking the screen, trying the clicker): nothing is recorded or pushed, even
+ * while the seminar is live.
+ */
+rehearsal?: boolean, };
 
 /**
  * One group of a breakdown: `key` identifies it (a staff id, a role, a city), `label` names it.
@@ -489,6 +611,32 @@ export type IdInput = { id: number, };
  * The station a request comes from, once its token checked out.
  */
 export type Identity = { station_id: number, seminar_id: number, staff_id: number, staff_name: string, role: StationRole, name: string, expires_at: string, };
+
+/**
+ * One conflict, both sides: `names[0]`/`people[0]` are the row's, `names[1]`/`people[1]` the
+ * other store's. Rows are numbered as the spreadsheet numbers them (header = 1).
+ */
+export type ImportConflict = { row: number, 
+/**
+ * The earlier row of this file with the same phone (null: the store is in the database).
+ */
+with_row: number | null, 
+/**
+ * The store in the database with the same phone.
+ */
+with_store_id: number | null, phone: string, 
+/**
+ * The store names: this row's, then the other's.
+ */
+names: Array<string>, 
+/**
+ * The people: this row's contact, then the other store's.
+ */
+people: Array<string>, 
+/**
+ * What the import does with the row.
+ */
+resolution: Resolution, };
 
 /**
  * What a column of the file holds.
@@ -527,6 +675,11 @@ mapping_complete: boolean, missing: Array<ImportField>,
  */
 rows: number, new_stores: number, merged: number, invalid_rows: number, landlines: number, errors: Array<RowError>, merges: Array<Merge>, 
 /**
+ * Rows whose phone another store has under another store name: for the person to decide
+ * (each shown here as skipped, until decided).
+ */
+conflicts: Array<ImportConflict>, 
+/**
  * The first data rows as text, for the preview table.
  */
 sample: Array<SampleRow>, };
@@ -540,15 +693,21 @@ export type ImportReport = { rows: number,
  */
 imported: number, 
 /**
- * Rows merged into an existing store or one created by an earlier row.
+ * Rows merged into an existing store or one created by an earlier row (by the matching
+ * rule, or a conflict a person chose to merge).
  */
-merged: number, errors: Array<RowError>, 
+merged: number, 
+/**
+ * Rows whose phone another store has under another store name, with what was done.
+ */
+conflicts: Array<ImportConflict>, errors: Array<RowError>, 
 /**
  * Whether anything was written.
  */
 written: boolean, 
 /**
- * Rows skipped for errors, as a CSV (UTF-8 with BOM) to fix and import again.
+ * Rows skipped (for errors, or conflicts to skip), as a CSV (UTF-8 with BOM) to fix and
+ * import again.
  */
 skipped_csv: string | null, };
 
@@ -560,7 +719,16 @@ skip_invalid: boolean,
 /**
  * Check everything, write nothing.
  */
-dry_run: boolean, file_name: string, data_base64: string, 
+dry_run: boolean, 
+/**
+ * A person's decision on each conflict (a row whose phone another store has, under another
+ * store name), by row.
+ */
+decisions: Array<ConflictDecision>, 
+/**
+ * What happens to a conflict without a decision (default: skip, and list it).
+ */
+on_conflict: Resolution, file_name: string, data_base64: string, 
 /**
  * The user's column mapping, one entry per column (null: ignore the column). Without it the
  * headers decide.
@@ -583,7 +751,11 @@ tickets: Array<InvitationTicket>, };
 
 export type InvitationBatch = { seminar_id: number, store_ids: Array<number>, inviter_id: number | null, };
 
-export type InvitationBatchResult = { created: Array<Invitation>, skipped: Array<SkippedStore>, };
+export type InvitationBatchResult = { created: Array<Invitation>, skipped: Array<SkippedStore>, 
+/**
+ * The batch the created invitations share, to undo them with (null when none was created).
+ */
+batch: string | null, };
 
 /**
  * One status for several invitations of a seminar, all or nothing.
@@ -619,6 +791,60 @@ export type InvitationTicket = { contact_id: number, contact_name: string, code:
  */
 export type InvitationUpdate = { id: number, contact_ids: Array<number>, inviter_id: number | null, note: string, };
 
+export type InviteList = { seminar_id: number, 
+/**
+ * Stores the filter matches, before exclusions and the limit.
+ */
+matched: number, excluded: Excluded, 
+/**
+ * Invited (or, in a preview, that would be).
+ */
+invited: number, per_inviter: Array<InviterShare>, 
+/**
+ * Stores expected to come of those invited, from the organisation's confirm and show rates;
+ * null without past seminars to learn from.
+ */
+expected_turnout: number | null, 
+/**
+ * Confirm rate C/I and show rate A/C of the past year's seminars (null without any).
+ */
+confirm_rate: number | null, show_rate: number | null, 
+/**
+ * The seminar's seats.
+ */
+capacity: number, 
+/**
+ * Said, never refused: the expected turnout against the seats.
+ */
+warnings: Array<string>, 
+/**
+ * Nothing was written.
+ */
+dry_run: boolean, 
+/**
+ * The cadence template the invitations follow when the segment carries one (null: the
+ * seminar's cadence).
+ */
+cadence: string | null, 
+/**
+ * The batch the invitations were made in, to undo them with (null in a preview).
+ */
+batch: string | null, stores: Array<ListedStore>, };
+
+export type InviteListInput = { seminar_id: number, 
+/**
+ * A saved segment's name; or give `filter`.
+ */
+segment: string | null, filter: StoreFilter | null, 
+/**
+ * Keep the N highest scores.
+ */
+limit: number | null, 
+/**
+ * The inviters to spread the stores over; every active inviter when empty.
+ */
+inviter_ids: Array<number>, };
+
 /**
  * One inviter's figures for a seminar.
  */
@@ -631,6 +857,22 @@ reached: number, confirmed: number, declined: number,
  * People coming with the confirmed stores.
  */
 confirmed_guests: number, due_today: number, overdue: number, };
+
+/**
+ * How many stores an inviter gets.
+ */
+export type InviterShare = { inviter_id: number | null, name: string | null, count: number, };
+
+export type JoinInput = { 
+/**
+ * The join link from `huixiao hq laptop add` (postgresql://…&org=…&laptop=…).
+ */
+link: string, };
+
+/**
+ * Why an invitation of a batch was not taken back: something has happened to it.
+ */
+export type KeptReason = "status_changed" | "ticketed" | "arrived" | "touched";
 
 /**
  * Planned and actual time of one stage kind in a seminar.
@@ -666,6 +908,15 @@ cert_sha256: string | null, };
 
 export type Lang = "zh-CN" | "en";
 
+/**
+ * A store on the list: who comes (the money-holder where the store has one) and who invites.
+ */
+export type ListedStore = { store_id: number, store_name: string, score: number, inviter_id: number | null, contact_id: number, contact_name: string, role: ContactRole, 
+/**
+ * Set once invited.
+ */
+invitation_id: number | null, };
+
 export type LockInput = { seminar_id: number, contact_id: number, locked: boolean, };
 
 /**
@@ -674,10 +925,19 @@ export type LockInput = { seminar_id: number, contact_id: number, locked: boolea
 export type LostReason = "price" | "timing" | "no_need" | "competitor" | "other";
 
 /**
+ * Why a record joins a store instead of creating one.
+ */
+export type MatchReason = "phone" | "name_city";
+
+/**
  * The calling station: who it is and for which seminar (what its page shows at the top).
  * The organizer has no station identity: all fields are empty.
  */
-export type Me = { identity: Identity | null, seminar_title: string | null, seminar_date: string | null, };
+export type Me = { identity: Identity | null, seminar_title: string | null, seminar_date: string | null, 
+/**
+ * The venue's time zone: a station shows times as the venue's clocks do, wherever the phone is set.
+ */
+seminar_timezone: string | null, };
 
 /**
  * The organisation's medians per phase, over its closed seminars.
@@ -687,7 +947,7 @@ export type Medians = { pre_event: number | null, in_event: number | null, post_
 /**
  * A row that joins a store instead of creating one.
  */
-export type Merge = { row: number, store_name: string, reason: MergeReason, 
+export type Merge = { row: number, store_name: string, reason: MatchReason, 
 /**
  * The store already in the database it joins…
  */
@@ -700,8 +960,6 @@ first_row: number | null,
  * Whether the row adds a new contact to the store (a phone the store does not have yet).
  */
 adds_contact: boolean, };
-
-export type MergeReason = "phone" | "name_city";
 
 export type MoveInput = { seminar_id: number, contact_id: number, 
 /**
@@ -780,7 +1038,59 @@ urls: Array<string>,
  */
 qr_png_base64: string | null, pairing_expires_at: string, };
 
+/**
+ * A partner with their totals.
+ */
+export type Partner = { 
+/**
+ * The referring store.
+ */
+partner_id: number, name: string, city: string, referred_stores: number, 
+/**
+ * Referred stores with at least one closed deal.
+ */
+converted_stores: number, 
+/**
+ * Commission on the referred stores' closed deals, in fen.
+ */
+earned_fen: number, 
+/**
+ * Paid out so far (the ledger), in fen.
+ */
+paid_fen: number, 
+/**
+ * Earned minus paid (negative when paid ahead).
+ */
+owed_fen: number, last_paid_on: string | null, };
+
+/**
+ * One partner: totals, the stores sent, the payouts (newest first).
+ */
+export type PartnerDetail = { partner: Partner, stores: Array<SentStore>, payouts: Array<Payout>, };
+
 export type Payment = "deposit" | "full" | "promised";
+
+/**
+ * One payout to a partner.
+ */
+export type Payout = { id: number, partner_id: number, amount_fen: number, 
+/**
+ * `YYYY-MM-DD`, venue local.
+ */
+paid_on: string, note: string, };
+
+/**
+ * A payout to record.
+ */
+export type PayoutInput = { partner_id: number, 
+/**
+ * In fen, more than zero.
+ */
+amount_fen: number, 
+/**
+ * `YYYY-MM-DD`, not after today; today when empty.
+ */
+paid_on: string | null, note: string, };
 
 export type PdfFile = { file_name: string, 
 /**
@@ -845,11 +1155,31 @@ tables_freed: Array<number>, kept_with_assistant: number, created_at: string, };
 
 export type ProposalStatus = "open" | "accepted" | "rejected";
 
+export type Quiet = { store_id: number, store_name: string, city: string, 
+/**
+ * The day of its last closed deal.
+ */
+last_deal: string, 
+/**
+ * The last day anything happened with it (a deal, an invitation, a touch, a follow-up, an
+ * attendance).
+ */
+last_activity: string, 
+/**
+ * Days since then (at least [`QUIET_DAYS`]).
+ */
+days: number, };
+
 /**
  * What a seminar does with a deal at a limited tier whose quota is taken: refuse it, or record
  * it with a warning (the lecturer promised the price to everyone in the room, say).
  */
 export type QuotaPolicy = "refuse" | "warn";
+
+/**
+ * A stage a store reached and the day it first did.
+ */
+export type Reached = { stage: BowStage, date: string, };
 
 /**
  * Is the venue ready for the talk?
@@ -877,12 +1207,46 @@ price_plan: boolean,
 ready: boolean, };
 
 /**
+ * One point of a store's score and why.
+ */
+export type Reason = { 
+/**
+ * The rule's points (its weight), whole.
+ */
+points: number, 
+/**
+ * What they count today: fit points in full, behaviour points faded by their age.
+ */
+now: number, kind: ReasonKind, why: string, 
+/**
+ * The fact's day (behaviour); none for fit.
+ */
+at: string | null, };
+
+/**
+ * What a point is for.
+ */
+export type ReasonKind = "level_a" | "level_b" | "level_c" | "key_customer" | "referred" | "confirmed" | "attended" | "money_holder_came" | "deal" | "no_show" | "declined";
+
+/**
+ * How many stores a full recomputation scored, and how long it took.
+ */
+export type Recomputed = { stores: number, millis: number, };
+
+/**
  * A deal as recorded, with what the recorder should know (the limited offer is over its quota
  * and the seminar only warns).
  */
 export type Recorded = { deal: Deal, warnings: Array<string>, };
 
 export type ReseatMove = { contact_id: number, name: string, from_table_id: number, from_table_number: number, from_seat: number, table_id: number, table_number: number, seat: number, keeps_assistant: boolean, };
+
+/**
+ * What a person decided about a conflict.
+ */
+export type Resolution = "merge" | "apart" | "skip";
+
+export type ResolveInput = { id: number, resolution: SyncResolution, };
 
 /**
  * The backup to restore: a file of the list, or any Huixiao database (from another laptop).
@@ -1106,6 +1470,24 @@ export type SeatingSettingsInput = { seminar_id: number, stage_x: number, stage_
 
 export type SeatingView = { seminar_id: number, layout: SeatingLayout, settings: SeatingSettings, rules: Array<SeatingRule>, tables: Array<TableView>, guests: Array<SeatedGuest>, seated: number, unseated: number, score: number, max_score: number, hard_violations: Array<Said>, proposal: Proposal | null, };
 
+export type Segment = { id: number, name: string, filter: StoreFilter, 
+/**
+ * The cadence template the segment's invitations follow (null: the seminar's cadence).
+ */
+cadence_id: number | null, cadence_name: string | null, 
+/**
+ * Stores the filter matches today.
+ */
+count: number, created_at: string, updated_at: string, };
+
+export type SegmentInput = { name: string, filter: StoreFilter, 
+/**
+ * A saved cadence template's id (null: the seminar's cadence).
+ */
+cadence_id: number | null, };
+
+export type SegmentUpdate = { id: number, name: string, filter: StoreFilter, cadence_id: number | null, };
+
 export type Seminar = { id: number, title: string, 
 /**
  * Venue-local date, `YYYY-MM-DD`.
@@ -1233,6 +1615,19 @@ export type SeminarUpdate = { id: number, title: string, date: string, start_tim
  */
 timezone: string, venue: string, city: string, capacity: number, lecturer_id: number | null, layout: SeatingLayout, attribution_days: number, quota_policy: QuotaPolicy, };
 
+/**
+ * A store a partner sent, where it stands and what it earned the partner.
+ */
+export type SentStore = { store_id: number, name: string, 
+/**
+ * The furthest stage reached on the bow-tie.
+ */
+stage: BowStage, 
+/**
+ * The day it reached that stage (none for never invited).
+ */
+stage_date: string | null, closed_deals: number, amount_fen: number, commission_fen: number, };
+
 export type Settings = { org_name: string, language: Lang, timezone: string, 
 /**
  * No stores and no seminars yet: the desktop app offers the demo data.
@@ -1307,7 +1702,12 @@ export type StationRole = "checkin" | "assistant" | "inviter" | "lecturer";
 
 export type StationStatus = "pending" | "pairing_expired" | "active" | "expired" | "revoked";
 
-export type StatusChange = { id: number, status: SeminarStatus, };
+export type StatusChange = { id: number, status: SeminarStatus, 
+/**
+ * Going live before the seminar's day: move its date to today (venue time) first, on
+ * purpose. Without it, going live early is refused with the date.
+ */
+move_to_today?: boolean, };
 
 /**
  * One step of a cadence.
@@ -1318,7 +1718,8 @@ export type Step = {
  */
 offset_days: number, kind: TouchKind, channel: Channel, 
 /**
- * The message or call script, with variables {姓名} {店名} {时间} {地址} {桌号} {票码} {行业} {邀约人}.
+ * The message or call script, with variables {姓名} {店名} {时间} {地址} {桌号} {票码} {行业} {邀约人}
+ * (or their English names {name} {store} {time} {address} {table} {code} {industry} {inviter}).
  */
 message: string, 
 /**
@@ -1342,6 +1743,32 @@ source: string, note: string, contact_count: number, created_at: string, };
 
 export type StoreDetail = { store: Store, contacts: Array<Contact>, };
 
+/**
+ * The builder's fields; every one is optional, and those given must all hold.
+ */
+export type StoreFilter = { city: string | null, district: string | null, industry: string | null, 
+/**
+ * A, B or C.
+ */
+level: string | null, score_min: number | null, score_max: number | null, 
+/**
+ * The furthest bow-tie stage reached: never_invited, invited, confirmed, attended, closed,
+ * repurchase or advocate.
+ */
+stage: string | null, 
+/**
+ * Stores that came to a seminar, the last time before this day (YYYY-MM-DD).
+ */
+last_attended_before: string | null, 
+/**
+ * true: stores never invited to any seminar; false: stores invited at least once.
+ */
+never_invited: boolean | null, 
+/**
+ * Stores referred by this store (the partner's id).
+ */
+referred_by: number | null, };
+
 export type StoreInput = { name: string, city: string, district: string, address: string, industry: string, level: StoreLevel, key_customer: boolean, referrer_id: number | null, 
 /**
  * The referrer's commission in basis points (1% = 100); 0 without a referrer.
@@ -1350,7 +1777,32 @@ referral_commission_bp: number, source: string, note: string, };
 
 export type StoreLevel = "A" | "B" | "C";
 
-export type StorePage = { items: Array<Store>, total: number, page: number, page_size: number, };
+/**
+ * A store on the list, with its lead score and its place on the bow-tie.
+ */
+export type StoreListItem = { 
+/**
+ * The lead score today, to one decimal.
+ */
+score: number, 
+/**
+ * The furthest bow-tie stage reached.
+ */
+stage: BowStage, 
+/**
+ * It bought and then went quiet (成交后沉默 · 下场可邀).
+ */
+quiet: boolean, id: number, name: string, city: string, district: string, address: string, industry: string, level: StoreLevel, key_customer: boolean, referrer_id: number | null, referrer_name: string | null, 
+/**
+ * The referrer's commission on this store, in basis points (1% = 100).
+ */
+referral_commission_bp: number, 
+/**
+ * Where the store came from (来源), e.g. 地推, 转介绍, an imported list.
+ */
+source: string, note: string, contact_count: number, created_at: string, };
+
+export type StorePage = { items: Array<StoreListItem>, total: number, page: number, page_size: number, };
 
 export type StoreQuery = { 
 /**
@@ -1358,9 +1810,49 @@ export type StoreQuery = {
  */
 q: string | null, city: string | null, 
 /**
+ * Only the stores of this saved segment (客户分群).
+ */
+segment_id?: number, 
+/**
+ * Only the stores at this bow-tie stage (the furthest reached).
+ */
+stage?: BowStage, 
+/**
+ * Only the stores that bought and then went quiet (成交后沉默).
+ */
+quiet?: boolean, sort?: StoreSort, 
+/**
  * 1-based.
  */
 page: number | null, page_size: number | null, };
+
+export type StoreScore = { store_id: number, 
+/**
+ * fit + engagement, to one decimal.
+ */
+score: number, fit: number, 
+/**
+ * Behaviour points faded to today, to one decimal.
+ */
+engagement: number, half_life_days: number, 
+/**
+ * Newest first; fit reasons last.
+ */
+reasons: Array<Reason>, };
+
+/**
+ * How the store list is ordered.
+ */
+export type StoreSort = "newest" | "name" | "score_desc" | "score_asc";
+
+/**
+ * A store's place on the bow-tie: the furthest stage reached, and each stage's first day.
+ */
+export type StoreStage = { store_id: number, stage: BowStage, reached: Array<Reached>, 
+/**
+ * Set when it bought and then went quiet ([`QUIET_DAYS`]).
+ */
+quiet: Quiet | null, };
 
 export type StoreUpdate = { id: number, name: string, city: string, district: string, address: string, industry: string, level: StoreLevel, key_customer: boolean, referrer_id: number | null, 
 /**
@@ -1368,11 +1860,87 @@ export type StoreUpdate = { id: number, name: string, city: string, district: st
  */
 referral_commission_bp: number, source: string, note: string, };
 
+/**
+ * Something the sync could not settle by itself, shown on the 同步问题 list with both sides.
+ */
+export type SyncConflict = { id: number, at: string, 
+/**
+ * `refused`: head office refused a change made here; `not_applied`: a row from head office
+ * that this laptop's database refused; `double_invitation`: a store another laptop invited
+ * to a seminar whose attribution window overlaps this laptop's.
+ */
+kind: string, 
+/**
+ * The table (stores, staff, invitations, …) and the row's organisation-wide id.
+ */
+tbl: string, gid: string, 
+/**
+ * Why, as a code: not_your_seminar, head_office_only, unknown_table, refused_here,
+ * double_invitation.
+ */
+reason: string, 
+/**
+ * What a person knows the row by (a name or a title), when it has one.
+ */
+label: string | null, 
+/**
+ * This laptop's version (the change as sent, or the row as received).
+ */
+mine: Record<string, unknown> | null, 
+/**
+ * Head office's version, when it was readable.
+ */
+theirs: Record<string, unknown> | null, };
+
 export type SyncInput = { seminar_id: number, 
 /**
  * The station's offline queue, oldest first; each scan with its nonce and station time.
  */
 scans: Array<ScanInput>, };
+
+/**
+ * What one sync did (the CLI's contract: four integers).
+ */
+export type SyncReport = { 
+/**
+ * Changes head office took from this laptop (applied or refused).
+ */
+pushed: number, 
+/**
+ * Changes received from head office.
+ */
+pulled: number, 
+/**
+ * Conflicts waiting for a person.
+ */
+conflicts: number, 
+/**
+ * Changes made here still waiting to go out.
+ */
+pending: number, };
+
+/**
+ * What a person chose for a conflict.
+ */
+export type SyncResolution = "use_theirs" | "retry" | "cancel_mine" | "dismiss";
+
+export type SyncStatus = { joined: boolean, organisation: string | null, laptop: string | null, last_sync_at: string | null, 
+/**
+ * Changes made here and not yet accepted by head office.
+ */
+pending: number, 
+/**
+ * Conflicts no person has resolved yet.
+ */
+conflicts: number, 
+/**
+ * Rows pulled from head office that wait for a row they refer to.
+ */
+waiting: number, 
+/**
+ * What went wrong in the last attempt (cleared by the next sync that works).
+ */
+last_error: string | null, };
 
 export type Table = { id: number, seminar_id: number, number: number, shape: TableShape, seats: number, x: number, y: number, assistant_id: number | null, assistant_name: string | null, };
 
@@ -1547,7 +2115,11 @@ contact_id: number | null, contact_name: string | null, role: ContactRole | null
 /**
  * The message with its variables filled in.
  */
-message: string, with_ticket: boolean, ticket_code: string | null, };
+message: string, with_ticket: boolean, ticket_code: string | null, 
+/**
+ * The store's lead score today (hot first).
+ */
+score: number, };
 
 export type TouchKind = "invite" | "purpose" | "confirm" | "reminder" | "morning" | "custom";
 
@@ -1588,3 +2160,25 @@ export type WalkInInput = { seminar_id: number, store_name: string, guest_name: 
  * The staff member who brought them, if any (an inviter).
  */
 inviter_id: number | null, companions: number, nonce: string | null, };
+
+/**
+ * Points per fact. Fit points (level, key customer, referred) never fade; behaviour points fade
+ * with the half-life.
+ */
+export type Weights = { level_a: number, level_b: number, level_c: number, key_customer: number, referred: number, confirmed: number, attended: number, 
+/**
+ * The one who holds the money (老板娘) checked in.
+ */
+money_holder_came: number, 
+/**
+ * Each closed deal (a deposit or full payment).
+ */
+deal: number, 
+/**
+ * Confirmed, and did not come.
+ */
+no_show: number, declined: number, 
+/**
+ * Behaviour points halve every this many days.
+ */
+half_life_days: number, };

@@ -9,7 +9,7 @@ import { isRefused, loadStation, stationCall, stationHome, saveStation } from ".
 export function useStation(role: StationRole) {
   const router = useRouter();
   const auth = loadStation();
-  const me = ref<Me | null>(auth ? { identity: auth.identity, seminar_title: "", seminar_date: "" } : null);
+  const me = ref<Me | null>(auth ? { identity: auth.identity, seminar_title: "", seminar_date: "", seminar_timezone: null } : null);
   const refused = ref<ApiError | null>(null);
   const ready = ref(false);
 

@@ -10,6 +10,8 @@ export interface StageLogOptions {
   stage: Ref<number>;
   step: Ref<number>;
   recording: Ref<boolean>;
+  /** The prompter is in rehearsal (checking the screen): nothing is written, the log is not followed. */
+  rehearsal: Ref<boolean>;
   stageStartedAt: Ref<number>;
   /** The talk ended elsewhere (the remote): the log has runs and none is open. */
   ended: (log: StageRun[]) => void;
@@ -40,7 +42,7 @@ export function useStageLog(o: StageLogOptions) {
 
   function write() {
     const sc = o.script.value;
-    if (!sc || o.stage.value < 0) return;
+    if (!sc || o.stage.value < 0 || o.rehearsal.value) return;
     const input = { seminar_id: o.seminarId(), stage_key: sc.stages[o.stage.value].key, step: o.step.value };
     known = input.stage_key;
     pending++;
@@ -53,7 +55,7 @@ export function useStageLog(o: StageLogOptions) {
 
   async function follow() {
     const sc = o.script.value;
-    if (!sc || pending > 0) return;
+    if (!sc || pending > 0 || o.rehearsal.value) return;
     const seq = written;
     let state: TalkState;
     try {
@@ -69,18 +71,43 @@ export function useStageLog(o: StageLogOptions) {
       return;
     }
     if (state.current === known) return;
+    show(state);
+  }
+
+  /** The prompter stands where the log runs (changed elsewhere, or a step undone). */
+  function show(state: TalkState) {
+    const sc = o.script.value;
+    if (!sc || !state.current) return;
     o.resumed();
     known = state.current;
     const target = sc.stages.findIndex((x) => x.key === state.current);
-    if (target < 0 || target === o.stage.value) return;
-    following = true;
-    try {
-      o.moveTo(target);
-    } finally {
-      following = false;
+    if (target < 0) return;
+    if (target !== o.stage.value) {
+      following = true;
+      try {
+        o.moveTo(target);
+      } finally {
+        following = false;
+      }
     }
     const run = [...state.log].reverse().find((x) => x.stage_key === state.current && x.ended_at === null);
     if (run) o.stageStartedAt.value = Date.parse(run.started_at);
+  }
+
+  /** Takes back the last stage step recorded (or the talk's end) after the writes made so far. */
+  async function undo(): Promise<TalkState> {
+    await queue;
+    pending++;
+    try {
+      const state = await call("talk.undo", { seminar_id: o.seminarId() });
+      written++;
+      o.recording.value = state.recording;
+      if (state.current) show(state);
+      else known = null;
+      return state;
+    } finally {
+      pending--;
+    }
   }
 
   useLifetime().every(1000, follow);
@@ -93,5 +120,6 @@ export function useStageLog(o: StageLogOptions) {
     setKnown: (key: string | null) => (known = key),
     /** Waits for the writes made so far. */
     written: () => queue,
+    undo,
   };
 }

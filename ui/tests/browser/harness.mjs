@@ -120,7 +120,7 @@ export async function startServer({ demo = false, clock = null } = {}) {
  * self-signed certificate). Its first line names the address and the admin token.
  * Returns { base (https://127.0.0.1:PORT), token, url, db, logs, stop(), kill(), restart() }.
  */
-export async function startLanServer({ demo = true, today = null } = {}) {
+export async function startLanServer({ demo = true, today = null, clock = null } = {}) {
   if (!fs.existsSync(BIN)) throw new Error(`core binary not found at ${BIN}: run \`cargo build\` in the repo root or set HUIXIAO_BIN`);
   if (!fs.existsSync(path.join(DIST_DIR, "index.html"))) throw new Error(`${DIST_DIR} is not built: run \`npm run build\``);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "huixiao-lan-"));
@@ -134,7 +134,9 @@ export async function startLanServer({ demo = true, today = null } = {}) {
   let child;
   let port = 0;
   const launch = async () => {
-    child = spawn(BIN, ["--db", db, "serve", "--lan", "--addr", `127.0.0.1:${port}`, "--admin-token", token, "--ui-dir", DIST_DIR], {
+    const args = ["--db", db, "serve", "--lan", "--addr", `127.0.0.1:${port}`, "--admin-token", token, "--ui-dir", DIST_DIR];
+    if (clock) args.push("--clock", clock);
+    child = spawn(BIN, args, {
       stdio: ["ignore", "pipe", "pipe"],
       env: { ...process.env, HUIXIAO_DATA_DIR: dir },
     });
@@ -266,17 +268,25 @@ export function screenshotPath(name) {
   return path.join(SCREENSHOT_DIR, name);
 }
 
-/** Local calendar date `days` from today, YYYY-MM-DD. */
 /** Today at the venue (the demo's seminars are in Asia/Shanghai), YYYY-MM-DD — not the machine's date. */
 export function venueToday() {
   return new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai" }).format(new Date());
 }
 
+/** The date `days` after today at the venue, YYYY-MM-DD (the machine's own date differs after 16:00 UTC). */
 export function isoDateFromToday(days) {
-  const d = new Date();
-  d.setDate(d.getDate() + days);
-  const p = (n) => String(n).padStart(2, "0");
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
+  const d = new Date(`${venueToday()}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}
+
+/** Minutes since midnight at the venue. */
+export function venueMinutesNow() {
+  const [h, m] = new Intl.DateTimeFormat("en-GB", { timeZone: "Asia/Shanghai", hour: "2-digit", minute: "2-digit", hourCycle: "h23" })
+    .format(new Date())
+    .split(":")
+    .map(Number);
+  return h * 60 + m;
 }
 
 export function loadCatalogue(lang) {

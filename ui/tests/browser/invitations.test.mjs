@@ -83,6 +83,48 @@ test("import a store list through the wizard: errors by row and column, valid ro
   assert.deepEqual(errors, []);
 });
 
+test("import: a phone another row has under another store name is a conflict, both sides shown, the person decides", async () => {
+  const { page, errors } = b;
+  const before = await api("stores.list", "GET", "/api/stores?page_size=1");
+  await page.goto(`${server.url}#/invitations`);
+  await page.locator("[data-phase=invitations]").waitFor();
+  await page.click("[data-test=open-import]");
+  const wizard = page.locator(".el-dialog[data-test=import-wizard]");
+  await wizard.waitFor({ state: "visible" });
+  const csv = "门店名称,联系人,电话,角色,城市,行业\n" +
+    "冲突测试美容院,张敏,13700005555,老板,长沙,美容\n" +
+    "冲突测试美容院二店,张敏,13700005555,老板娘,长沙,美容\n" +
+    "冲突测试花店,王芳,13700006666,老板,长沙,花店\n" +
+    "冲突测试花点,王芳,13700006666,老板,长沙,花店\n";
+  await wizard.locator("[data-test=import-file]").setInputFiles({ name: "冲突.csv", mimeType: "text/csv", buffer: Buffer.from(csv, "utf8") });
+  const conflicts = wizard.locator("[data-test=import-conflicts]");
+  await conflicts.waitFor();
+  const rows = conflicts.locator(".el-table__body-wrapper .el-table__row");
+  assert.equal(await rows.count(), 2);
+  // Both sides: this row's store and person, the phone, the other row's store and person.
+  assert.match(await rows.nth(0).innerText(), /第 3 行[\s\S]*冲突测试美容院二店 · 张敏[\s\S]*13700005555[\s\S]*第 2 行[\s\S]*冲突测试美容院 · 张敏/);
+  // Nothing is decided for the person: the import waits for every decision.
+  assert.equal(await wizard.locator("[data-test=import-run]").isDisabled(), true);
+  assert.match(await wizard.locator("[data-test=conflicts-undecided]").innerText(), /还有 2 处冲突/);
+  await wizard.locator("[data-test=conflict-3-apart]").click();
+  await wizard.locator("[data-test=conflict-5-skip]").click();
+  await page.screenshot({ path: screenshotPath("import-conflicts.png") });
+  await wizard.locator("[data-test=import-run]").click();
+  await wizard.locator("[data-test=import-done]").waitFor();
+  assert.match(await wizard.locator("[data-test=import-done-conflicts]").innerText(), /分开 1，合并 0，跳过 1/);
+  const download = page.waitForEvent("download");
+  await wizard.locator("[data-test=import-skipped]").click();
+  const skipped = fs.readFileSync(await (await download).path(), "utf8");
+  assert.match(skipped, /冲突测试花点,王芳,13700006666[\s\S]*第 4 行/);
+  const after = await api("stores.list", "GET", "/api/stores?page_size=1");
+  assert.equal(after.total, before.total + 3, "two beauty salons kept apart, one flower shop");
+  const second = (await api("stores.list", "GET", `/api/stores?q=${encodeURIComponent("冲突测试美容院二店")}`)).items[0];
+  const detail = await api("stores.get", "GET", `/api/stores/${second.id}`);
+  assert.deepEqual(detail.contacts.map((c) => [c.name, c.role]), [["张敏", "owner_spouse"]]);
+  await wizard.locator(".el-dialog__footer .el-button").first().click();
+  assert.deepEqual(errors, []);
+});
+
 test("work through today's touches: copy, confirm (tickets), decline with a reason, no answer", async () => {
   const { page, errors } = b;
   await page.goto(`${server.url}#/invitations`);

@@ -34,7 +34,12 @@ test("drag a guest onto an occupied seat: they swap, and it persists", async () 
     await page.screenshot({ path: screenshotPath("seating-board-missing.png"), fullPage: true });
     throw e;
   }
+  // The demo's guests are seated already: wait for the automatic seating's answer itself, or it lands
+  // after the drag below and puts the guests back.
+  const seated = page.waitForResponse((r) => r.url().endsWith("/seating/auto"), { timeout: 60_000 });
   await page.click("[data-test=seating-auto]");
+  await seated;
+  await page.waitForFunction(() => !document.querySelector("[data-test=seating-auto]")?.classList.contains("is-loading"));
   await page.locator("[data-test=floor-plan] .seat.occupied").first().waitFor();
   await page.waitForTimeout(300);
 

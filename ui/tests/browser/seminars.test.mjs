@@ -1,7 +1,7 @@
 // Browser mode on an empty database: the token from the URL, the first-launch dialog, creating a seminar.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { isoDateFromToday, openBrowser, screenshotPath, startServer } from "./harness.mjs";
+import { isoDateFromToday, openBrowser, screenshotPath, startServer, venueMinutesNow, venueToday } from "./harness.mjs";
 
 let server;
 let b;
@@ -49,8 +49,7 @@ test("create a seminar through the dialog and see it in the list", async () => {
   await form.locator("input[name=venue]").fill("郑州国际饭店 3 楼宴会厅");
   await form.locator("input[name=city]").fill("郑州");
 
-  const now = new Date();
-  if (now.getHours() * 60 + now.getMinutes() > 7 * 60 + 30) {
+  if (venueMinutesNow() > 7 * 60 + 30) {
     // Today at 07:00 is in the past: the core refuses it and the UI shows its message under the date field.
     await dateInput.fill(isoDateFromToday(0));
     await dateInput.press("Enter");
@@ -93,5 +92,18 @@ test("create a seminar through the dialog and see it in the list", async () => {
   await page.locator(".page-title .el-tag", { hasText: "邀约中" }).waitFor();
   const saved = await (await fetch(`${server.base}/api/seminars`, { headers: { Authorization: `Bearer ${server.token}` } })).json();
   assert.equal(saved.find((s) => s.title === title).status, "inviting");
+
+  // Going live before the seminar's day is refused with the date; moving it to today is offered.
+  await page.click("[data-test=next-status]");
+  await box.locator(".el-button--primary").click();
+  const early = page.locator(".el-message-box", { hasText: "还没到会销当天" });
+  await early.waitFor();
+  assert.match(await early.innerText(), new RegExp(`定在 ${date}[\\s\\S]*改到今天并开始`));
+  await page.screenshot({ path: screenshotPath("seminar-live-early.png") });
+  await early.locator(".el-button--primary").click();
+  await page.locator(".page-title .el-tag", { hasText: "进行中" }).waitFor();
+  const live = (await (await fetch(`${server.base}/api/seminars`, { headers: { Authorization: `Bearer ${server.token}` } })).json()).find((s) => s.title === title);
+  assert.equal(live.status, "live");
+  assert.equal(live.date, venueToday(), "moved to today on purpose");
   assert.deepEqual(errors, []);
 });

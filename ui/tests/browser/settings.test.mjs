@@ -33,7 +33,12 @@ async function openTab(name) {
 test("back up now, and to a folder after the warning about phone numbers", async () => {
   const { page, errors } = b;
   await openTab("备份");
-  const before = await rows().count();
+  // Count once the list shows every backup the hub has (it loads after the tab opens).
+  const before = (await api("GET", "/api/backups")).length;
+  await page.waitForFunction(
+    (n) => document.querySelectorAll("[data-test=backup-list] .el-table__body-wrapper .el-table__row").length === n,
+    before,
+  );
   await page.click("[data-test=backup-now]");
   await page.locator(".el-message--success").filter({ hasText: "已备份并检查完好" }).waitFor();
   await rows().nth(before).waitFor();

@@ -128,6 +128,11 @@ test("the prompter: clicker keys move through stages, the price stage reveals ti
   // Mirror mode flips the text for a glass prompter.
   await page.keyboard.press("m");
   assert.match(await page.locator(".prompter-stagebox").evaluate((el) => getComputedStyle(el).transform), /matrix\(-1/);
+  // Flipped, the text stays clear of the side boxes (the ticker, the next cue) as it is unflipped.
+  const side = await page.locator(".prompter-side").boundingBox();
+  const words = await page.locator("[data-stage-section].current .stage-text").boundingBox();
+  assert.ok(words.x + words.width <= side.x, `mirrored text ends at ${Math.round(words.x + words.width)}px, under the side boxes from ${Math.round(side.x)}px`);
+  await page.screenshot({ path: screenshotPath("prompter-mirrored.png") });
   await page.keyboard.press("m");
   // A music file that is missing never stops the prompter: it keeps going and says so.
   await page.keyboard.press("ArrowDown");
@@ -203,6 +208,60 @@ test("the prompter ends the talk: 结束演讲 in the last stage or the End key,
   await dialog.locator("[data-test=end-talk-confirm]").click();
   await ended.waitFor();
   assert.equal((await api("talk.state", `/api/seminars/${LIVE}/talk`)).current, null);
+  await page.locator("[data-test=talk-ended-back]").click();
+  await page.locator("[data-phase=talk]").waitFor();
+  assert.deepEqual(errors, []);
+});
+
+test("the prompter during the live seminar: rehearsal mode records nothing; a step recorded by mistake is undone", async () => {
+  const { page, errors } = b;
+  const stageIs = (k) => page.waitForFunction((key) => document.querySelector("[data-test=prompter]")?.dataset.stage === key, k);
+  const logNow = () => api("talk.state", `/api/seminars/${LIVE}/talk`);
+  await page.evaluate((id) => (location.hash = `#/prompter/${id}`), LIVE);
+  const ended = page.locator("[data-test=talk-ended]");
+  await ended.waitFor();
+  await page.locator("[data-test=talk-resume]").click();
+  await ended.waitFor({ state: "hidden" });
+  let before;
+  for (let i = 0; i < 50 && !before?.current; i++) before = await logNow();
+  assert.equal(before.current, "icebreak");
+  await page.locator("[data-test=recording]").waitFor();
+
+  // Rehearsal: clearly shown, and page turns record nothing.
+  await page.locator("[data-test=prompter-rehearsal]").click();
+  const banner = page.locator("[data-test=rehearsal-banner]");
+  await banner.waitFor();
+  assert.match(await banner.innerText(), /彩排模式[\s\S]*不会记入报告/);
+  assert.equal(await page.locator("[data-test=recording]").count(), 0);
+  await page.keyboard.press("PageDown");
+  await page.keyboard.press("PageDown");
+  await stageIs("trend"); // the script's order here: 破冰, 戳痛点, 讲趋势, 抛工具 …
+  await page.waitForTimeout(1500);
+  await page.screenshot({ path: screenshotPath("prompter-rehearsal.png") });
+  const during = await logNow();
+  assert.equal(during.log.length, before.log.length, "nothing recorded in rehearsal");
+  assert.equal(during.current, "icebreak");
+  await page.locator("[data-test=prompter-rehearsal]").click();
+  await banner.waitFor({ state: "hidden" });
+
+  // A page turned by mistake is recorded… and undone: the log, the report and the screen go back.
+  await page.keyboard.press("PageDown");
+  await stageIs("tool");
+  let mistaken;
+  for (let i = 0; i < 50 && mistaken?.current !== "tool"; i++) mistaken = await logNow();
+  assert.equal(mistaken.log.length, before.log.length + 1);
+  await page.locator("[data-test=prompter-undo]").click();
+  await page.locator(".el-message--success", { hasText: "已撤销" }).waitFor();
+  await stageIs("icebreak");
+  const after = await logNow();
+  assert.equal(after.log.length, before.log.length);
+  assert.equal(after.current, "icebreak");
+  assert.equal(after.log.at(-1).ended_at, null, "the stage before runs on");
+  await page.keyboard.press("End");
+  const dialog = page.locator(".el-dialog[data-test=end-talk-dialog]");
+  await dialog.waitFor();
+  await dialog.locator("[data-test=end-talk-confirm]").click();
+  await ended.waitFor();
   await page.locator("[data-test=talk-ended-back]").click();
   await page.locator("[data-phase=talk]").waitFor();
   assert.deepEqual(errors, []);

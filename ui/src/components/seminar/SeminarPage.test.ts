@@ -27,11 +27,11 @@ const { i18n } = await import("../../i18n");
 // A generic component's type does not fit `h`: the test renders it as a plain component.
 const SeminarPage = (await import("./SeminarPage.vue")).default as unknown as Component;
 
-/** A stub that renders its name and all its slots. */
+/** A stub that renders its name and all its slots (with the props of a custom router-link slot). */
 const stub = (name: string) =>
   defineComponent({
     inheritAttrs: false,
-    setup: (_, { slots, attrs }) => () => h("div", { "data-stub": name, "data-test": attrs["data-test"], title: attrs.title, description: attrs.description }, Object.values(slots).map((slot) => slot?.())),
+    setup: (_, { slots, attrs }) => () => h("div", { "data-stub": name, "data-test": attrs["data-test"], title: attrs.title, description: attrs.description }, Object.values(slots).map((slot) => slot?.({ href: "#/stub", navigate: () => {} }))),
   });
 
 async function render(optional = false): Promise<string> {

@@ -1,0 +1,242 @@
+//! `huixiao sync`: a laptop joins its organisation, sends the changes made here and receives what
+//! it may read, until nothing is waiting. The laptop's store is only touched in short local steps
+//! (stamp a batch, take its answer, apply a page): no lock is held across the network, so the door
+//! never waits on a sync.
+//!
+//! Exactly once: a batch is stamped before it is sent and leaves the outbox only when head office
+//! has answered; a retry sends the same batch id and `hq.push` answers what it answered then. The
+//! pull position moves in the same transaction as the page it read.
+
+use serde::Serialize;
+use serde_json::Value;
+use tokio_postgres::Client;
+
+use super::connect::{connect, failure};
+use super::link::{redact, Link};
+use super::schema::ensure_current;
+use crate::api::Failure;
+use crate::app::App;
+use crate::replica::apply::{apply_page, Pulled};
+use crate::replica::clash::{self, Candidate};
+use crate::replica::outbox::{self, Refused};
+use crate::replica::{capture, status};
+
+/// Changes in one batch sent to head office.
+pub const BATCH: usize = 500;
+/// Changes in one page read from head office.
+pub const PAGE: i64 = 1000;
+
+/// What one sync did (the CLI's contract: four integers).
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq, ts_rs::TS, utoipa::ToSchema)]
+pub struct SyncReport {
+    /// Changes head office took from this laptop (applied or refused).
+    pub pushed: i64,
+    /// Changes received from head office.
+    pub pulled: i64,
+    /// Conflicts waiting for a person.
+    pub conflicts: i64,
+    /// Changes made here still waiting to go out.
+    pub pending: i64,
+}
+
+/// Joins the organisation of a join link (nothing happens when the laptop has joined it already):
+/// checks that the link's organisation is the database's and that the link signs in as its
+/// laptop, then starts capturing, with everything this laptop holds put in the outbox.
+pub async fn join(app: &App, link: &Link) -> Result<usize, Failure> {
+    let (Some(org), Some(laptop)) = (link.org.as_deref(), link.laptop.as_deref()) else {
+        return Err(Failure::remote(
+            format!("这不是加入链接（缺少 org 和 laptop）：{}。请用总部运行 huixiao hq laptop add 给出的链接。", redact(&link.pg)),
+            format!("This is not a join link (org and laptop are missing): {}. Use the link head office got from huixiao hq laptop add.", redact(&link.pg)),
+        ));
+    };
+    let place = redact(&link.pg);
+    let client = connect(link).await?;
+    ensure_current(&client, &place).await?;
+    let row = client
+        .query_one("SELECT id::text, (hq.me()).name FROM hq.organisation", &[])
+        .await
+        .map_err(|e| failure(e, &place))?;
+    let (actual, me): (String, Option<String>) = (row.get(0), row.get(1));
+    if actual != org {
+        return Err(Failure::remote(
+            format!("加入链接里的组织（{org}）不是这个数据库的组织（{actual}）。请向总部要正确的链接。"),
+            format!("The join link's organisation ({org}) is not this database's ({actual}). Ask head office for the right link."),
+        ));
+    }
+    if me.as_deref() != Some(laptop) {
+        return Err(Failure::remote(
+            format!("这个加入链接不能以“{laptop}”登录（可能已被总部撤销）。请向总部要新的加入链接。"),
+            format!("This join link does not sign in as \"{laptop}\" (head office may have revoked it). Ask head office for a new join link."),
+        ));
+    }
+    let mut conn = app.db.conn();
+    Ok(capture::join(&mut conn, org, laptop)?.snapshot)
+}
+
+/// Pushes every waiting change, then pulls until head office has nothing more for this laptop.
+/// A failure is kept in the status for the organizer to see, and the next sync goes on from where
+/// this one stopped.
+pub async fn sync(app: &App, link: &Link) -> Result<SyncReport, Failure> {
+    let result = run(app, link).await;
+    if let Err(e) = &result {
+        let conn = app.db.conn();
+        status::record_error(&conn, &e.message(crate::settings::language(&conn)?))?;
+    }
+    result
+}
+
+async fn run(app: &App, link: &Link) -> Result<SyncReport, Failure> {
+    {
+        let conn = app.db.conn();
+        if !capture::joined(&conn)? {
+            return Err(Failure::remote(
+                "这台电脑还没有加入总部：请用总部给的加入链接运行 huixiao sync --join 链接。",
+                "This laptop has not joined head office yet: run huixiao sync --join LINK with the link head office gave you.",
+            ));
+        }
+    }
+    let place = redact(&link.pg);
+    let client = connect(link).await?;
+    ensure_current(&client, &place).await?;
+    let mut report = SyncReport {
+        pushed: push(app, &client, &place).await?,
+        pulled: pull(app, &client, &place).await?,
+        ..SyncReport::default()
+    };
+    clashes(app, &client, &place).await?;
+    let now = status::status(&app.db.conn())?;
+    report.conflicts = now.conflicts;
+    report.pending = now.pending;
+    Ok(report)
+}
+
+async fn push(app: &App, client: &Client, place: &str) -> Result<i64, Failure> {
+    let mut pushed = 0;
+    loop {
+        let Some(batch) = outbox::next(&app.db.conn(), BATCH)? else {
+            return Ok(pushed);
+        };
+        let changes = Value::Array(batch.changes.clone()).to_string();
+        let answer: String = client
+            .query_one(
+                "SELECT hq.push($1::text::uuid, $2::text::jsonb)::text",
+                &[&batch.id, &changes],
+            )
+            .await
+            .map_err(|e| failure(e, place))?
+            .get(0);
+        let answer: Value = serde_json::from_str(&answer).unwrap_or_default();
+        let mut refused = Vec::new();
+        for r in answer["refused"].as_array().into_iter().flatten() {
+            let (tbl, gid) = (
+                r["tbl"].as_str().unwrap_or_default(),
+                r["gid"].as_str().unwrap_or_default(),
+            );
+            refused.push(Refused {
+                tbl: tbl.to_string(),
+                gid: gid.to_string(),
+                reason: r["reason"].as_str().unwrap_or_default().to_string(),
+                theirs: row_of(client, tbl, gid).await.map(|v| v.to_string()),
+            });
+        }
+        outbox::acknowledge(&mut app.db.conn(), &batch, &refused, &app.now_str())?;
+        let aliases: Vec<(String, String, String)> = answer["aliases"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|a| {
+                Some((
+                    a["tbl"].as_str()?.to_string(),
+                    a["gid"].as_str()?.to_string(),
+                    a["canonical"].as_str()?.to_string(),
+                ))
+            })
+            .collect();
+        for (tbl, gid, canonical) in outbox::take_aliases(&mut app.db.conn(), &aliases)? {
+            tracing::warn!(%tbl, %gid, %canonical, "head office matched a row that is here twice");
+        }
+        pushed += batch.changes.len() as i64;
+    }
+}
+
+async fn pull(app: &App, client: &Client, place: &str) -> Result<i64, Failure> {
+    let mut pulled = 0;
+    loop {
+        let (xid, pos) = status::position(&app.db.conn())?;
+        let rows = client
+            .query(
+                "SELECT xid::text, pos, tbl, gid::text, hlc, data::text, deleted
+                   FROM hq.pull($1::text::xid8, $2, $3::integer)",
+                &[&xid, &pos, &(PAGE as i32)],
+            )
+            .await
+            .map_err(|e| failure(e, place))?;
+        let Some(last) = rows.last() else {
+            return Ok(pulled);
+        };
+        let position: (String, i64) = (last.get(0), last.get(1));
+        let page: Vec<Pulled> = rows
+            .iter()
+            .map(|r| Pulled {
+                tbl: r.get(2),
+                gid: r.get(3),
+                hlc: r.get(4),
+                data: r
+                    .get::<_, Option<String>>(5)
+                    .and_then(|s| serde_json::from_str(&s).ok()),
+                deleted: r.get(6),
+            })
+            .collect();
+        apply_page(
+            &mut app.db.conn(),
+            &page,
+            (&position.0, position.1),
+            &app.now_str(),
+        )?;
+        pulled += page.len() as i64;
+        if (rows.len() as i64) < PAGE {
+            return Ok(pulled);
+        }
+    }
+}
+
+/// Stores this laptop invited that another laptop invited too: head office gathers the
+/// candidates, the laptop keeps those whose attribution windows overlap as conflicts.
+async fn clashes(app: &App, client: &Client, place: &str) -> Result<usize, Failure> {
+    let rows = client
+        .query(
+            "SELECT invitation::text, store::text, seminar_date, seminar_days, other_invitation::text,
+                    other_title, other_date, other_days, other_laptop
+               FROM hq.clashes()",
+            &[],
+        )
+        .await
+        .map_err(|e| failure(e, place))?;
+    let candidates: Vec<Candidate> = rows
+        .iter()
+        .map(|r| Candidate {
+            invitation: r.get(0),
+            store: r.get(1),
+            seminar_date: r.get(2),
+            seminar_days: r.get(3),
+            other_invitation: r.get(4),
+            other_title: r.get(5),
+            other_date: r.get(6),
+            other_days: r.get(7),
+            other_laptop: r.get(8),
+        })
+        .collect();
+    Ok(clash::record(&app.db.conn(), &candidates, &app.now_str())?)
+}
+
+/// Head office's current version of a row, when this laptop may read it.
+pub async fn row_of(client: &Client, tbl: &str, gid: &str) -> Option<Value> {
+    let row = client
+        .query_opt(
+            "SELECT data::text FROM hq.rows WHERE tbl = $1 AND gid = $2::text::uuid AND NOT deleted",
+            &[&tbl, &gid],
+        )
+        .await
+        .ok()??;
+    serde_json::from_str(row.get::<_, &str>(0)).ok()
+}

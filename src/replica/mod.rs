@@ -1,0 +1,18 @@
+//! The laptop's side of the organisation (issue #14): which tables travel to head office, and the
+//! capture of every change to them into an outbox, in the same transaction as the change. Pushing
+//! and pulling over PostgreSQL is the `hq` transport's; this module never leaves the SQLite file.
+//!
+//! - [`tables`]: the replicated tables and who owns their rows
+//! - [`capture`]: the triggers that write the outbox, installed on joining, and the snapshot a
+//!   laptop that already holds data joins with
+//! - [`outbox`]: the changes as they are sent, in batches stamped before sending
+//! - [`apply`]: what head office sent, written by gid with capture off
+//! - [`clash`]: a store two laptops invited to seminars whose attribution windows overlap
+//! - [`status`]: where the laptop stands (joined, waiting changes, conflicts)
+
+pub mod apply;
+pub mod capture;
+pub mod clash;
+pub mod outbox;
+pub mod status;
+pub mod tables;

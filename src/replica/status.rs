@@ -1,0 +1,237 @@
+//! Where this laptop stands in its organisation: joined or not, the changes waiting to go out,
+//! the conflicts waiting for a person, the last sync and the last error.
+
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use ts_rs::TS;
+use utoipa::ToSchema;
+
+use super::apply::{apply_one, Pulled};
+use crate::error::{invalid, Result};
+
+#[derive(Debug, Clone, Serialize, PartialEq, TS, ToSchema)]
+pub struct SyncStatus {
+    pub joined: bool,
+    pub organisation: Option<String>,
+    pub laptop: Option<String>,
+    pub last_sync_at: Option<String>,
+    /// Changes made here and not yet accepted by head office.
+    pub pending: i64,
+    /// Conflicts no person has resolved yet.
+    pub conflicts: i64,
+    /// Rows pulled from head office that wait for a row they refer to.
+    pub waiting: i64,
+    /// What went wrong in the last attempt (cleared by the next sync that works).
+    pub last_error: Option<String>,
+}
+
+pub fn status(conn: &Connection) -> Result<SyncStatus> {
+    Ok(conn.query_row(
+        "SELECT organisation, laptop, last_sync_at, last_error,
+                (SELECT count(*) FROM sync_outbox),
+                (SELECT count(*) FROM sync_conflicts WHERE resolved_at IS NULL),
+                (SELECT count(*) FROM sync_waiting)
+           FROM sync_state",
+        [],
+        |r| {
+            let organisation: Option<String> = r.get(0)?;
+            Ok(SyncStatus {
+                joined: organisation.is_some(),
+                organisation,
+                laptop: r.get(1)?,
+                last_sync_at: r.get(2)?,
+                last_error: r.get(3)?,
+                pending: r.get(4)?,
+                conflicts: r.get(5)?,
+                waiting: r.get(6)?,
+            })
+        },
+    )?)
+}
+
+/// Keeps the message of a failed sync for the status (in the organizer's language it was said in).
+pub fn record_error(conn: &Connection, message: &str) -> Result<()> {
+    conn.execute("UPDATE sync_state SET last_error = ?1", [message])?;
+    Ok(())
+}
+
+/// The pull position: head office's transaction id (as text) and position in its log.
+pub fn position(conn: &Connection) -> Result<(String, i64)> {
+    Ok(
+        conn.query_row("SELECT pulled_xid, pulled_pos FROM sync_state", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?,
+    )
+}
+
+/// Something the sync could not settle by itself, shown on the 同步问题 list with both sides.
+#[derive(Debug, Clone, Serialize, TS, ToSchema)]
+pub struct SyncConflict {
+    pub id: i64,
+    pub at: String,
+    /// `refused`: head office refused a change made here; `not_applied`: a row from head office
+    /// that this laptop's database refused; `double_invitation`: a store another laptop invited
+    /// to a seminar whose attribution window overlaps this laptop's.
+    pub kind: String,
+    /// The table (stores, staff, invitations, …) and the row's organisation-wide id.
+    pub tbl: String,
+    pub gid: String,
+    /// Why, as a code: not_your_seminar, head_office_only, unknown_table, refused_here,
+    /// double_invitation.
+    pub reason: String,
+    /// What a person knows the row by (a name or a title), when it has one.
+    pub label: Option<String>,
+    /// This laptop's version (the change as sent, or the row as received).
+    #[ts(type = "Record<string, unknown> | null")]
+    #[schema(value_type = Option<Object>)]
+    pub mine: Option<Value>,
+    /// Head office's version, when it was readable.
+    #[ts(type = "Record<string, unknown> | null")]
+    #[schema(value_type = Option<Object>)]
+    pub theirs: Option<Value>,
+}
+
+/// The conflicts no person has resolved yet, oldest first.
+pub fn conflicts(conn: &Connection) -> Result<Vec<SyncConflict>> {
+    let mut stmt = conn.prepare(
+        "SELECT id, at, kind, tbl, gid, reason, detail, theirs FROM sync_conflicts
+          WHERE resolved_at IS NULL ORDER BY id",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        let json = |s: Option<String>| s.and_then(|s| serde_json::from_str::<Value>(&s).ok());
+        let detail = json(r.get(6)?);
+        // A refused change is kept as sent ({row: …}); a received row as the row itself.
+        let mine = match detail {
+            Some(Value::Object(mut o)) if o.contains_key("op") => o.remove("row"),
+            other => other,
+        };
+        let theirs = json(r.get(7)?);
+        let label = [&mine, &theirs]
+            .into_iter()
+            .flatten()
+            .find_map(|v| {
+                ["store", "name", "title"]
+                    .iter()
+                    .find_map(|k| v[k].as_str())
+            })
+            .map(str::to_owned);
+        Ok(SyncConflict {
+            id: r.get(0)?,
+            at: r.get(1)?,
+            kind: r.get(2)?,
+            tbl: r.get(3)?,
+            gid: r.get(4)?,
+            reason: r.get(5)?,
+            label,
+            mine,
+            theirs,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// What a person chose for a conflict.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, TS, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SyncResolution {
+    /// Take head office's version here (a refused change is undone on this laptop).
+    UseTheirs,
+    /// Try again to write a row head office sent (after fixing what stood in its way).
+    Retry,
+    /// Cancel this laptop's invitation of a store another laptop invited first.
+    CancelMine,
+    /// Leave things as they are; the conflict leaves the list.
+    Dismiss,
+}
+
+impl SyncResolution {
+    fn as_str(self) -> &'static str {
+        match self {
+            SyncResolution::UseTheirs => "use_theirs",
+            SyncResolution::Retry => "retried",
+            SyncResolution::CancelMine => "cancelled_mine",
+            SyncResolution::Dismiss => "dismissed",
+        }
+    }
+}
+
+/// Resolves a conflict, with head office's current version of the row when there is one (the
+/// caller fetched it; else the one kept when the change was refused).
+pub fn resolve(
+    conn: &mut Connection,
+    id: i64,
+    how: SyncResolution,
+    theirs_now: Option<Value>,
+    now: &str,
+) -> Result<()> {
+    let tx = conn.transaction()?;
+    /// kind, table, gid, the change as sent or received, head office's version when refused
+    type Kept = (String, String, String, Option<String>, Option<String>);
+    let found: Option<Kept> = tx
+        .query_row(
+            "SELECT kind, tbl, gid, detail, theirs FROM sync_conflicts WHERE id = ?1 AND resolved_at IS NULL",
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+        )
+        .optional()?;
+    let Some((kind, tbl, gid, detail, kept)) = found else {
+        return Err(invalid(
+            "id",
+            format!("没有待处理的同步问题 {id}（可能已经处理过）。"),
+            format!("There is no open sync conflict {id} (it may have been resolved already)."),
+        ));
+    };
+    let data = match how {
+        SyncResolution::Dismiss => None,
+        SyncResolution::UseTheirs if kind == "refused" => {
+            let theirs = theirs_now.or_else(|| kept.and_then(|s| serde_json::from_str(&s).ok()));
+            Some(theirs.ok_or_else(|| {
+                invalid(
+                    "resolution",
+                    "读不到总部的版本：请连上网络后再试，或选择“忽略”。",
+                    "Head office's version cannot be read: try again once online, or choose Dismiss.",
+                )
+            })?)
+        }
+        SyncResolution::Retry if kind == "not_applied" => {
+            detail.and_then(|s| serde_json::from_str(&s).ok())
+        }
+        // The caller cancelled the invitation through the invitation's own transition.
+        SyncResolution::CancelMine if kind == "double_invitation" => None,
+        _ => {
+            return Err(invalid(
+                "resolution",
+                "这个同步问题不能这样处理。",
+                "This sync conflict cannot be resolved that way.",
+            ))
+        }
+    };
+    if let Some(data) = data {
+        let change = Pulled {
+            tbl,
+            gid: gid.clone(),
+            hlc: 0,
+            data: Some(data),
+            deleted: false,
+        };
+        if !apply_one(&tx, &change)? {
+            return Err(invalid(
+                "resolution",
+                "这一行仍然写不进本机的数据库（与本机已有的数据冲突）。请先改正本机的数据，或选择“忽略”。",
+                "The row still cannot be written here (it clashes with data on this laptop). Fix the data here first, or choose Dismiss.",
+            ));
+        }
+        // The change head office refused is not sent again.
+        tx.execute(
+            "DELETE FROM sync_outbox WHERE gid = ?1 AND batch IS NULL",
+            [&gid],
+        )?;
+    }
+    tx.execute(
+        "UPDATE sync_conflicts SET resolved_at = ?2, resolution = ?3 WHERE id = ?1",
+        params![id, now, how.as_str()],
+    )?;
+    tx.commit()?;
+    Ok(())
+}

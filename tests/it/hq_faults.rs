@@ -1,0 +1,282 @@
+//! Faults while syncing (issue #14): `huixiao sync` killed with SIGKILL at many points of a push
+//! and of a pull loses nothing and applies nothing twice — the next sync finishes the job.
+
+use std::path::Path;
+use std::process::Command;
+use std::time::Duration;
+
+use huixiao::hq::{self, link::Link};
+use huixiao::App;
+use rusqlite::params;
+
+use crate::hq_sync::org;
+use crate::pg::cluster;
+
+const STORES: usize = 2500;
+
+/// A laptop holding `STORES` stores with a contact each, joined (its join link kept) but not synced.
+fn joined_laptop(dir: &Path, join_url: &str, stores: usize) -> std::path::PathBuf {
+    let path = dir.join("huixiao.db");
+    let app = App::open(&path).unwrap();
+    {
+        let mut conn = app.db.conn();
+        let tx = conn.transaction().unwrap();
+        for i in 0..stores {
+            tx.execute(
+                "INSERT INTO stores (name, city, level, created_at) VALUES (?1, '长沙', 'B', '2026-11-01T00:00:00Z')",
+                [format!("门店{i}")],
+            )
+            .unwrap();
+            tx.execute(
+                "INSERT INTO contacts (store_id, name, role, phone, phone_kind, created_at)
+                 VALUES (?1, ?2, 'owner', ?3, 'mobile', '2026-11-01T00:00:00Z')",
+                params![
+                    tx.last_insert_rowid(),
+                    format!("老板{i}"),
+                    format!("139{i:08}")
+                ],
+            )
+            .unwrap();
+        }
+        tx.commit().unwrap();
+    }
+    let link = Link::parse(join_url).unwrap();
+    hq::block_on(hq::sync::join(&app, &link)).unwrap();
+    hq::link::save(&path, join_url).unwrap();
+    path
+}
+
+/// Runs `huixiao sync` on `db` and kills it with SIGKILL after `ms` milliseconds (if still running).
+fn sync_killed_after(db: &Path, ms: u64) -> bool {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_huixiao"))
+        .args(["sync", "--db", db.to_str().unwrap()])
+        .env("HUIXIAO_DATA_DIR", db.parent().unwrap())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(ms));
+    let killed = child.try_wait().unwrap().is_none();
+    let _ = child.kill();
+    let _ = child.wait();
+    killed
+}
+
+fn count(db: &Path, sql: &str) -> i64 {
+    rusqlite::Connection::open(db)
+        .unwrap()
+        .query_row(sql, [], |r| r.get(0))
+        .unwrap()
+}
+
+#[test]
+fn a_sync_killed_anywhere_loses_nothing_and_applies_nothing_twice() {
+    let o = org();
+    let dir = tempfile::tempdir().unwrap();
+    let changsha = joined_laptop(dir.path(), &o.changsha, STORES);
+    let sent = count(&changsha, "SELECT count(*) FROM sync_outbox");
+    assert_eq!(sent, 2 * STORES as i64);
+
+    // Killed at growing delays: before connecting, mid-batch, between batches.
+    let mut killed = 0;
+    for ms in [5, 40, 80, 120, 160, 200, 260, 320, 400, 500, 650, 800] {
+        if sync_killed_after(&changsha, ms) {
+            killed += 1;
+        }
+    }
+    assert!(
+        killed >= 3,
+        "the sync was killed mid-way at least a few times ({killed})"
+    );
+    let out = crate::hq::huixiao(&["sync", "--db", changsha.to_str().unwrap(), "--json"]);
+    let done = crate::hq::json_of(&out);
+    assert_eq!(done["pending"], 0);
+    assert_eq!(count(&changsha, "SELECT count(*) FROM sync_outbox"), 0);
+    // Every change applied once: one entry in head office's log per change sent.
+    assert_eq!(
+        cluster().psql(&o.db, "SELECT count(*) FROM hq.changes"),
+        sent.to_string()
+    );
+    assert_eq!(
+        cluster().psql(&o.db, "SELECT count(*) FROM hq.rows WHERE tbl = 'stores'"),
+        STORES.to_string()
+    );
+
+    // Head office pulls it all, killed mid-pull many times: every row once, nothing missing.
+    let hq_dir = tempfile::tempdir().unwrap();
+    let head = joined_laptop(hq_dir.path(), &o.hq, 0);
+    let mut killed = 0;
+    for ms in [30, 90, 150, 220, 300, 400, 520, 700] {
+        if sync_killed_after(&head, ms) {
+            killed += 1;
+        }
+    }
+    let done = crate::hq::json_of(&crate::hq::huixiao(&[
+        "sync",
+        "--db",
+        head.to_str().unwrap(),
+        "--json",
+    ]));
+    assert_eq!(done["pending"], 0, "{done}");
+    assert_eq!(count(&head, "SELECT count(*) FROM stores"), STORES as i64);
+    assert_eq!(
+        count(&head, "SELECT count(DISTINCT phone) FROM contacts"),
+        STORES as i64
+    );
+    assert_eq!(
+        count(&head, "SELECT count(*) FROM sync_outbox"),
+        0,
+        "pulled rows are not sent back"
+    );
+    eprintln!("killed mid-pull {killed} times");
+}
+
+/// A TCP proxy in front of PostgreSQL that holds every chunk `delay` before passing it on: a slow
+/// network. Answers the port to connect to.
+fn slow_proxy(to: u16, delay: Duration) -> u16 {
+    use std::io::{Read, Write};
+    use std::net::{TcpListener, TcpStream};
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for client in listener.incoming().flatten() {
+            let Ok(server) = TcpStream::connect(("127.0.0.1", to)) else {
+                continue;
+            };
+            for (mut from, mut into) in [
+                (client.try_clone().unwrap(), server.try_clone().unwrap()),
+                (server, client),
+            ] {
+                std::thread::spawn(move || {
+                    let mut buf = [0u8; 16384];
+                    while let Ok(n) = from.read(&mut buf) {
+                        if n == 0 {
+                            break;
+                        }
+                        std::thread::sleep(delay);
+                        if into.write_all(&buf[..n]).is_err() {
+                            break;
+                        }
+                    }
+                    let _ = into.shutdown(std::net::Shutdown::Both);
+                });
+            }
+        }
+    });
+    port
+}
+
+#[test]
+fn the_door_never_waits_on_a_sync_over_a_slow_network() {
+    let o = org();
+    let dir = tempfile::tempdir().unwrap();
+    let path = joined_laptop(dir.path(), &o.changsha, 600);
+    // The same laptop, reaching head office through a network that holds each packet 400 ms.
+    let proxy = slow_proxy(cluster().port, Duration::from_millis(400));
+    let slow = o
+        .changsha
+        .replace(&format!(":{}/", cluster().port), &format!(":{proxy}/"));
+    let app = App::open(&path).unwrap();
+    let link = Link::parse(&slow).unwrap();
+    let syncing = {
+        let app = app.clone();
+        std::thread::spawn(move || hq::block_on(hq::sync::sync(&app, &link)))
+    };
+    // Meanwhile the door writes, as check-ins do: each write takes the database in turn.
+    std::thread::sleep(Duration::from_millis(300));
+    let mut slowest = Duration::ZERO;
+    let mut writes = 0;
+    while !syncing.is_finished() && writes < 100 {
+        let t = std::time::Instant::now();
+        app.db
+            .write(|tx| {
+                tx.execute(
+                    "INSERT INTO stores (name, city, level, created_at) VALUES (?1, '长沙', 'B', '2026-11-30T00:00:00Z')",
+                    [format!("门口{writes}")],
+                )?;
+                Ok(())
+            })
+            .unwrap();
+        slowest = slowest.max(t.elapsed());
+        writes += 1;
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let report = syncing.join().unwrap().unwrap();
+    assert!(report.pushed >= 1200, "{report:?}");
+    assert!(
+        writes >= 20,
+        "the sync ran long enough to overlap the writes ({writes})"
+    );
+    // A round trip to head office takes ≥ 800 ms here; a write never waited for one (it waits
+    // at most for the sync's own short local steps: stamping a batch, applying a page).
+    assert!(
+        slowest < Duration::from_millis(600),
+        "the slowest write waited {slowest:?} while the sync talked to head office"
+    );
+    eprintln!("{writes} writes during the sync, the slowest {slowest:?}");
+}
+
+#[test]
+fn postgresql_crashing_mid_push_loses_nothing_and_applies_nothing_twice() {
+    use crate::pg::Cluster;
+    let pg = Cluster::private();
+    let admin = pg.database();
+    let db = Cluster::db_name(&admin);
+    crate::hq::json_of(&crate::hq::huixiao(&[
+        "hq", "init", "--pg", &admin, "--json",
+    ]));
+    let join = crate::hq::json_of(&crate::hq::huixiao(&[
+        "hq", "laptop", "add", "--pg", &admin, "--name", "长沙", "--cities", "长沙", "--json",
+    ]))["join_url"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let dir = tempfile::tempdir().unwrap();
+    let changsha = joined_laptop(dir.path(), &join, STORES);
+    let sent = count(&changsha, "SELECT count(*) FROM sync_outbox");
+
+    // The sync pushes; PostgreSQL crashes once part of it is in.
+    let child = Command::new(env!("CARGO_BIN_EXE_huixiao"))
+        .args(["sync", "--db", changsha.to_str().unwrap(), "--lang", "en"])
+        .env("HUIXIAO_DATA_DIR", dir.path())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    while pg.psql(&db, "SELECT count(*) FROM hq.changes") == "0"
+        && std::time::Instant::now() < deadline
+    {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    pg.crash();
+    let out = child.wait_with_output().unwrap();
+    let midway = count(&changsha, "SELECT count(*) FROM sync_outbox");
+    pg.launch();
+    assert!(!out.status.success(), "the crash came mid-push");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("organisation database"),
+        "said in words: {err}"
+    );
+    assert!(
+        midway > 0 && midway < sent,
+        "part sent, the rest kept ({midway} of {sent})"
+    );
+    let done = crate::hq::json_of(&crate::hq::huixiao(&[
+        "sync",
+        "--db",
+        changsha.to_str().unwrap(),
+        "--json",
+    ]));
+    assert_eq!(done["pending"], 0);
+    assert_eq!(
+        pg.psql(&db, "SELECT count(*) FROM hq.changes"),
+        sent.to_string(),
+        "each change once"
+    );
+    assert_eq!(
+        pg.psql(&db, "SELECT count(*) FROM hq.rows WHERE tbl = 'contacts'"),
+        STORES.to_string()
+    );
+}

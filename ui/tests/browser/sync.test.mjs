@@ -1,0 +1,136 @@
+// 总部同步 as an organizer uses it, against a real PostgreSQL: head office prepares its database and
+// registers two laptops; this laptop (the window) pastes its join link and joins with the store it
+// already holds; head office's new staff member arrives; a change head office refuses shows on the
+// 同步问题 list with both versions, and taking head office's version settles it.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { BIN, apiCall, isoDateFromToday, openBrowser, screenshotPath, startServer } from "./harness.mjs";
+import { startPostgres } from "./pg.mjs";
+
+let pg;
+let server;
+let b;
+let hqDb;
+const links = {};
+
+const api = (method, urlPath, body) => apiCall(server, method, urlPath, body);
+
+function huixiao(args) {
+  const r = spawnSync(BIN, args, { encoding: "utf8", env: { ...process.env, HUIXIAO_DATA_DIR: path.dirname(hqDb) } });
+  if (r.status !== 0) throw new Error(`huixiao ${args.join(" ")} failed (${r.status}): ${r.stderr}`);
+  return r.stdout;
+}
+
+before(async () => {
+  pg = await startPostgres();
+  hqDb = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "huixiao-hq-")), "hq.db");
+  const url = pg.database();
+  huixiao(["hq", "init", "--pg", url, "--json"]);
+  links.changsha = JSON.parse(huixiao(["hq", "laptop", "add", "--pg", url, "--name", "长沙1号", "--cities", "长沙", "--json"])).join_url;
+  links.hq = JSON.parse(huixiao(["hq", "laptop", "add", "--pg", url, "--name", "总部", "--hq", "--json"])).join_url;
+  server = await startServer();
+  b = await openBrowser();
+});
+after(async () => {
+  await b?.browser.close();
+  await server?.stop();
+  pg?.stop();
+  if (hqDb) fs.rmSync(path.dirname(hqDb), { recursive: true, force: true });
+});
+
+test("join head office from the window, receive its staff, and settle a refused change", async () => {
+  const { page, errors } = b;
+  await api("POST", "/api/stores", { name: "小太阳幼儿园", city: "长沙", level: "A" });
+  // Head office's own laptop adds a staff member and syncs.
+  huixiao(["sync", "--db", hqDb, "--join", links.hq, "--json"]);
+  huixiao(["--db", hqDb, "call", "staff.create", JSON.stringify({ name: "彭小燕", roles: ["inviter"] })]);
+  assert.equal(JSON.parse(huixiao(["sync", "--db", hqDb, "--json"])).pushed, 1);
+
+  await page.goto(server.url);
+  await page.getByRole("link", { name: "总部同步" }).click();
+  await page.locator("[data-test=sync-join]").waitFor();
+  // Joining without a link says what is missing; a wrong link says what is wrong, and nothing changes.
+  await page.click("[data-test=sync-join-button]");
+  await page.locator(".el-message--warning").filter({ hasText: "请先粘贴总部给的加入链接" }).waitFor();
+  await page.fill("input[data-test=sync-link]", "mysql://x:y@h/db");
+  await page.click("[data-test=sync-join-button]");
+  await page.locator(".el-message--error, .el-message-box").filter({ hasText: "postgresql://" }).first().waitFor();
+  assert.equal((await api("GET", "/api/sync")).joined, false);
+
+  await page.fill("input[data-test=sync-link]", links.changsha);
+  await page.click("[data-test=sync-join-button]");
+  await page.locator(".el-message--success").filter({ hasText: "已加入总部" }).waitFor();
+  await page.locator("[data-test=sync-status]").filter({ hasText: "长沙1号" }).waitFor();
+  assert.equal(await page.locator("[data-test=sync-pending]").innerText(), "0");
+  assert.ok(!fs.readFileSync(server.db + ".hq-link", "utf8").includes("\n"), "the link is kept beside the database");
+  assert.equal(fs.statSync(server.db + ".hq-link").mode & 0o777, 0o600);
+  // Head office's staff member is here now, and head office has this laptop's store.
+  const staff = await api("GET", "/api/staff");
+  assert.ok(staff.some((s) => s.name === "彭小燕"), JSON.stringify(staff));
+  huixiao(["sync", "--db", hqDb, "--json"]);
+  assert.match(huixiao(["--db", hqDb, "call", "stores.list", "{}"]), /小太阳幼儿园/);
+
+  // This laptop renames head office's staff member: head office refuses it at the next sync.
+  const pxy = staff.find((s) => s.name === "彭小燕");
+  await api("PUT", `/api/staff/${pxy.id}`, { ...pxy, name: "彭大燕" });
+  await page.click("[data-test=sync-now]");
+  await page.locator(".el-message--success").filter({ hasText: "同步完成" }).waitFor();
+  await page.locator("[data-test=sync-conflict-count]").filter({ hasText: "1" }).waitFor();
+  const row = page.locator("[data-test=sync-conflicts] .el-table__body-wrapper .el-table__row");
+  await row.filter({ hasText: "员工 · 彭大燕" }).waitFor();
+  assert.match(await row.innerText(), /只有总部的电脑能修改员工/);
+  assert.match(await row.locator("[data-test=conflict-mine]").allInnerTexts().then((t) => t.join(" ")), /名称：「彭大燕」/);
+  assert.match(await row.locator("[data-test=conflict-theirs]").allInnerTexts().then((t) => t.join(" ")), /名称：「彭小燕」/);
+  await page.locator(".el-message").first().waitFor({ state: "hidden", timeout: 10_000 });
+  await page.screenshot({ path: screenshotPath("sync.png"), fullPage: true });
+
+  await row.locator("[data-test=conflict-use-theirs]").click();
+  await page.locator("[data-test=sync-conflicts]").filter({ hasText: "没有待处理的同步问题" }).waitFor();
+  await page.locator("[data-test=sync-conflict-count]").filter({ hasText: "0" }).waitFor();
+  assert.ok((await api("GET", "/api/staff")).some((s) => s.name === "彭小燕"), "head office's name is back here");
+  assert.deepEqual(errors, []);
+});
+
+test("a store head office also invited to an overlapping seminar comes back as a problem to settle", async () => {
+  const { page, errors } = b;
+  const store = (await api("GET", "/api/stores?q=%E5%B0%8F%E5%A4%AA%E9%98%B3")).items[0];
+  await api("POST", `/api/stores/${store.id}/contacts`, { store_id: store.id, name: "陈建国", role: "owner", phone: "13800138000" });
+  const mine = await api("POST", "/api/seminars", { title: "长沙招生增长会", date: isoDateFromToday(5), start_time: "14:00", capacity: 60, city: "长沙", attribution_days: 30 });
+  const invited = await api("POST", `/api/seminars/${mine.id}/invitations/batch`, { seminar_id: mine.id, store_ids: [store.id] });
+  assert.equal(invited.created.length, 1, JSON.stringify(invited));
+  await page.click("[data-test=sync-now]");
+  await page.locator(".el-message--success").filter({ hasText: "同步完成" }).last().waitFor();
+  // Head office, offline, invites the same store to its own seminar three days later.
+  huixiao(["sync", "--db", hqDb, "--json"]);
+  const hqStore = JSON.parse(huixiao(["--db", hqDb, "call", "stores.list", "{}"])).items.find((s) => s.name === "小太阳幼儿园");
+  const theirs = JSON.parse(huixiao(["--db", hqDb, "call", "seminars.create", JSON.stringify({ title: "总部大课", date: isoDateFromToday(8), start_time: "14:00", capacity: 200, city: "长沙", attribution_days: 30 })]));
+  huixiao(["--db", hqDb, "call", "invitations.create_many", JSON.stringify({ seminar_id: theirs.id, store_ids: [hqStore.id] })]);
+  assert.equal(JSON.parse(huixiao(["sync", "--db", hqDb, "--json"])).conflicts, 1);
+
+  await page.click("[data-test=sync-now]");
+  const row = page.locator("[data-test=sync-conflicts] .el-table__body-wrapper .el-table__row");
+  await row.filter({ hasText: "小太阳幼儿园" }).waitFor();
+  const text = await row.innerText();
+  assert.match(text, /另一台电脑邀请/);
+  assert.match(text, /总部已邀请：「总部大课」/, "who holds the store, for which seminar");
+  assert.match(text, /长沙招生增长会/);
+  await row.locator("[data-test=conflict-cancel-mine]").click();
+  await page.locator("[data-test=sync-conflicts]").filter({ hasText: "没有待处理的同步问题" }).waitFor();
+  const invitations = await api("GET", `/api/seminars/${mine.id}/invitations`);
+  assert.equal((invitations.items ?? invitations)[0].status, "cancelled");
+  assert.deepEqual(errors, []);
+});
+
+test("the same page in English", async () => {
+  const { page } = b;
+  await api("PUT", "/api/settings", { ...(await api("GET", "/api/settings")), language: "en" });
+  await page.goto(`${server.url}#/sync`);
+  await page.reload();
+  await page.locator("[data-test=sync-status]").filter({ hasText: "Sync status" }).waitFor();
+  await page.locator("[data-test=sync-conflicts]").filter({ hasText: "No sync conflicts to resolve" }).waitFor();
+  await page.screenshot({ path: screenshotPath("sync-en.png"), fullPage: true });
+});
