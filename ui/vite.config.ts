@@ -1,8 +1,15 @@
 import { defineConfig } from "vitest/config";
 import vue from "@vitejs/plugin-vue";
+import Components from "unplugin-vue-components/vite";
+import { ElementPlusResolver } from "unplugin-vue-components/resolvers";
 
 export default defineConfig({
-  plugins: [vue()],
+  plugins: [
+    vue(),
+    // Element Plus on demand: each page's chunk brings the components its templates use, instead of
+    // the whole library at start. Local components stay explicitly imported (dirs: []).
+    Components({ dirs: [], dts: false, resolvers: [ElementPlusResolver({ importStyle: false })] }),
+  ],
   base: "./",
   server: {
     port: 5173,

@@ -5,7 +5,8 @@ beside a blank Tauri window. Prints medians over N runs.
 "Interactive" means: the page has loaded and its first data came back over IPC — for Huixiao the
 seminar list answered (seen in its debug log), for the blank window a `ready` command called on the
 first animation frame. Memory is the PSS of the app and all its processes (WebKit's web and network
-processes included), 3 s after it became interactive.
+processes included), 3 s after it became interactive. The CPU time each process used until then is
+printed too: the work behind the wall-clock time, which a busy machine stretches.
 
 Run from the repo root after `npm --prefix ui run build` and the builds (see startup.sh):
     python3 tests/bench/startup.py [--runs 7]
@@ -22,6 +23,8 @@ import tempfile
 import time
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+# The release builds, where startup.sh put them (cargo's CARGO_TARGET_DIR, else the repo's target/).
+TARGET = os.environ.get("CARGO_TARGET_DIR") or os.path.join(ROOT, "target")
 
 
 def descendants(pid):
@@ -37,17 +40,37 @@ def descendants(pid):
     return out
 
 
-def pss_kib(pids):
-    total = 0
+def pss_by_process(pids):
+    """PSS in KiB of each process, by its name (the app, WebKitWebProcess, WebKitNetworkProcess, …)."""
+    out = {}
     for p in pids:
         try:
+            with open(f"/proc/{p}/comm") as f:
+                name = f.read().strip()
             with open(f"/proc/{p}/smaps_rollup") as f:
                 for line in f:
                     if line.startswith("Pss:"):
-                        total += int(line.split()[1])
+                        out[name] = out.get(name, 0) + int(line.split()[1])
         except OSError:
             pass
-    return total
+    return out
+
+
+def cpu_ms_by_process(pids):
+    """CPU time (user + system) in ms each process has used so far, by its name: the work behind the
+    wall-clock time, which the machine's load stretches."""
+    tick = os.sysconf("SC_CLK_TCK")
+    out = {}
+    for p in pids:
+        try:
+            with open(f"/proc/{p}/comm") as f:
+                name = f.read().strip()
+            with open(f"/proc/{p}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            out[name] = out.get(name, 0) + (int(fields[11]) + int(fields[12])) * 1000 / tick
+        except OSError:
+            pass
+    return out
 
 
 def drop_caches():
@@ -61,7 +84,8 @@ def drop_caches():
 
 
 def run_once(cmd, env, ready):
-    """Starts `cmd`, polls `ready()` every 2 ms, returns (seconds to ready, PSS MiB)."""
+    """Starts `cmd`, polls `ready()` every 2 ms, returns (seconds to ready, PSS MiB by process, cache dropped,
+    CPU ms by process until ready)."""
     cold = drop_caches()
     t0 = time.monotonic()
     proc = subprocess.Popen(cmd, env=env, stdout=env.pop("_STDOUT"), stderr=subprocess.DEVNULL, start_new_session=True)
@@ -73,15 +97,16 @@ def run_once(cmd, env, ready):
                 raise RuntimeError(f"{cmd[0]} not ready after 60 s")
             time.sleep(0.002)
         elapsed = time.monotonic() - t0
+        cpu = cpu_ms_by_process(descendants(proc.pid))
         time.sleep(3)
-        mem = pss_kib(descendants(proc.pid)) / 1024
+        mem = {name: kib / 1024 for name, kib in pss_by_process(descendants(proc.pid)).items()}
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         try:
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
-    return elapsed, mem, cold
+    return elapsed, mem, cold, cpu
 
 
 def main():
@@ -95,7 +120,7 @@ def main():
     work = tempfile.mkdtemp(prefix="huixiao-startup-")
     try:
         db = os.path.join(work, "demo.db")
-        subprocess.run([f"{ROOT}/target/release/huixiao", "--db", db, "demo", "--today", "2026-11-22"],
+        subprocess.run([f"{TARGET}/release/huixiao", "--db", db, "demo", "--today", "2026-11-22"],
                        check=True, stdout=subprocess.DEVNULL)
         results = {"huixiao": [], "blank": []}
         colds = []
@@ -111,8 +136,8 @@ def main():
                             return True
                 return False
 
-            t, m, cold = run_once([f"{ROOT}/target/release/huixiao-desktop", "--db", db], env, huixiao_ready)
-            results["huixiao"].append((t, m))
+            t, m, cold, cpu = run_once([f"{TARGET}/release/huixiao-desktop", "--db", db], env, huixiao_ready)
+            results["huixiao"].append((t, m, cpu))
             colds.append(cold)
 
             out = os.path.join(work, f"blank-{i}.out")
@@ -123,21 +148,33 @@ def main():
                 with open(out) as f:
                     return "ready" in f.read()
 
-            t, m, cold = run_once([f"{ROOT}/target/release/blank-tauri"], env, blank_ready)
+            t, m, cold, cpu = run_once([f"{TARGET}/release/blank-tauri"], env, blank_ready)
             fh.close()
-            results["blank"].append((t, m))
+            results["blank"].append((t, m, cpu))
             colds.append(cold)
-            print(f"run {i + 1}: huixiao {results['huixiao'][-1][0] * 1000:.0f} ms {results['huixiao'][-1][1]:.0f} MiB"
-                  f" | blank {t * 1000:.0f} ms {m:.0f} MiB", file=sys.stderr)
+            h = results["huixiao"][-1]
+            print(f"run {i + 1}: huixiao {h[0] * 1000:.0f} ms {sum(h[1].values()):.0f} MiB"
+                  f" | blank {t * 1000:.0f} ms {sum(m.values()):.0f} MiB", file=sys.stderr)
 
         def med(name, k):
-            return statistics.median(r[k] for r in results[name])
+            return statistics.median(r[0] if k == 0 else sum(r[1].values()) for r in results[name])
 
         print(f"runs: {args.runs}; page cache dropped before each start: {'yes' if all(colds) else 'no'}")
         print(f"{'':10} {'start → interactive (median)':>30} {'PSS, all processes (median)':>30}")
         for name in ("huixiao", "blank"):
             print(f"{name:10} {med(name, 0) * 1000:>27.0f} ms {med(name, 1):>26.0f} MiB")
         print(f"ratio      {med('huixiao', 0) / med('blank', 0):>29.2f}x {med('huixiao', 1) / med('blank', 1):>29.2f}x")
+        print("PSS by process (median MiB):")
+        for name in ("huixiao", "blank"):
+            procs = sorted({p for r in results[name] for p in r[1]})
+            parts = ", ".join(f"{p} {statistics.median(r[1].get(p, 0) for r in results[name]):.0f}" for p in procs)
+            print(f"  {name}: {parts}")
+        print("CPU time until interactive, by process (median ms):")
+        for name in ("huixiao", "blank"):
+            procs = sorted({p for r in results[name] for p in r[2]})
+            parts = ", ".join(f"{p} {statistics.median(r[2].get(p, 0) for r in results[name]):.0f}" for p in procs)
+            print(f"  {name}: {parts}")
+        print(f"load average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     finally:
         xvfb.terminate()
         shutil.rmtree(work, ignore_errors=True)

@@ -1,5 +1,5 @@
 import { createApp } from "vue";
-import ElementPlus from "element-plus";
+// Element Plus components come on demand (vite.config.ts).
 import "element-plus/dist/index.css";
 import "./styles.css";
 import App from "./App.vue";
@@ -8,4 +8,4 @@ import { i18n } from "./i18n";
 import { initBrowserToken } from "./api/client";
 
 initBrowserToken();
-createApp(App).use(i18n).use(router).use(ElementPlus).mount("#app");
+createApp(App).use(i18n).use(router).mount("#app");
