@@ -178,7 +178,7 @@ pub(super) fn all() -> Vec<Op> {
         // Backups (issue 16): the list, back up now (to a folder or USB stick), restore.
         Op::new("backups.list", Get, "/api/backups", Admin, "Every backup of the database, newest first: when, why, size, what it holds (seminars, stores)", backup::list),
         Op::new("backups.now", Post, "/api/backups", Admin, "Back up now, beside the database or to a folder (a USB stick: it holds every customer's phone); checked once written", backup::now),
-        Op::new("backups.restore", Post, "/api/backups/restore", Admin, "Restore a backup (the current data is backed up first); the app goes on with the restored data", backup::restore),
+        Op::with_caller("backups.restore", Post, "/api/backups/restore", Admin, "Restore a backup (the current data is backed up first); the app goes on with the restored data; its sentences in the caller's language", backup::restore),
         // Head office (issue 14): join with a link, sync now, where this laptop stands, 同步问题.
         Op::remote("sync.status", Get, "/api/sync", Admin, "Where this laptop stands with head office: joined, last sync, changes waiting, conflicts", crate::hq::ops::status_op),
         Op::remote("sync.join", Post, "/api/sync/join", Admin, "Join head office with a join link (kept beside the database, readable by this user only), then sync", crate::hq::ops::join_op),

@@ -26,8 +26,10 @@ use utoipa::ToSchema;
 
 use super::{file, prune, BackupReason, BackupWritten};
 use crate::app::App;
+use crate::caller::Caller;
 use crate::db::{self, Db};
 use crate::error::{invalid, Error, Result};
+use crate::i18n::Lang;
 use crate::replica::status::restart_pull;
 use crate::replica::unpushed::{self, Unpushed};
 use crate::settings;
@@ -67,11 +69,11 @@ struct Left {
     note: Option<String>,
 }
 
-fn left_behind(live: &Connection) -> Result<Left> {
+fn left_behind(live: &Connection, lang: Lang) -> Result<Left> {
     let mut all = unpushed::unpushed(live)?;
     let total = all.len();
     all.truncate(LISTED);
-    let note = unpushed::describe(&all, total, settings::language(live)?);
+    let note = unpushed::describe(&all, total, lang);
     Ok(Left {
         total: total as i64,
         listed: all,
@@ -80,7 +82,8 @@ fn left_behind(live: &Connection) -> Result<Left> {
 }
 
 /// Restores a backup into the app's database, which goes on working on the restored data.
-pub fn restore(app: &App, input: RestoreInput) -> Result<Restored> {
+/// Restores for `caller`, whose language the answer's sentences follow.
+pub fn restore(app: &App, caller: &Caller, input: RestoreInput) -> Result<Restored> {
     let Some(path) = app.db.path() else {
         return Err(invalid(
             "path",
@@ -88,14 +91,25 @@ pub fn restore(app: &App, input: RestoreInput) -> Result<Restored> {
             "An in-memory database cannot be restored.",
         ));
     };
-    into_open(&app.db, path, Path::new(&input.path), app.now())
+    into_open(
+        &app.db,
+        path,
+        Path::new(&input.path),
+        app.now(),
+        caller.lang,
+    )
 }
 
 /// Restores `from` into the database file at `db_path` (the command line): in place through a
 /// connection when the file opens, by replacing the file when it is damaged.
-pub fn restore_file(db_path: &Path, from: &Path, at: DateTime<Utc>) -> Result<Restored> {
+pub fn restore_file(
+    db_path: &Path,
+    from: &Path,
+    at: DateTime<Utc>,
+    lang: Lang,
+) -> Result<Restored> {
     match Db::open(db_path) {
-        Ok(db) => into_open(&db, db_path, from, at),
+        Ok(db) => into_open(&db, db_path, from, at, lang),
         Err(e) => {
             tracing::warn!(error = %e, "the database does not open: replacing the file");
             into_damaged(db_path, from, at)
@@ -103,7 +117,13 @@ pub fn restore_file(db_path: &Path, from: &Path, at: DateTime<Utc>) -> Result<Re
     }
 }
 
-fn into_open(db: &Db, db_path: &Path, from: &Path, at: DateTime<Utc>) -> Result<Restored> {
+fn into_open(
+    db: &Db,
+    db_path: &Path,
+    from: &Path,
+    at: DateTime<Utc>,
+    lang: Lang,
+) -> Result<Restored> {
     let dir = file::folder(db_path);
     let (tmp, src) = prepare(db_path, from)?;
     let result = (|| -> Result<Restored> {
@@ -118,7 +138,7 @@ fn into_open(db: &Db, db_path: &Path, from: &Path, at: DateTime<Utc>) -> Result<
         let (seminars, stores) = counts(&src)?;
         restart_pull(&src)?;
         let (before, left) = db.replace_with(&src, |live| {
-            let left = left_behind(live)?;
+            let left = left_behind(live, lang)?;
             Ok((
                 file::write(live, db_path, &dir, BackupReason::BeforeRestore, at)?,
                 left,

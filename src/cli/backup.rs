@@ -11,7 +11,6 @@ use super::Result;
 use crate::backup::{self, NOT_HELD, PHONES_WARNING};
 use crate::db::Db;
 use crate::i18n::Lang;
-use crate::replica::unpushed;
 
 pub(super) fn run(db: &Path, command: &BackupCommand, lang: Lang) -> Result {
     match command {
@@ -57,7 +56,7 @@ pub(super) fn run(db: &Path, command: &BackupCommand, lang: Lang) -> Result {
             from,
             json: as_json,
         } => {
-            let r = backup::restore_file(db, from, Utc::now())?;
+            let r = backup::restore_file(db, from, Utc::now(), lang)?;
             if *as_json {
                 print_json(&r);
             } else {
@@ -74,8 +73,7 @@ pub(super) fn run(db: &Path, command: &BackupCommand, lang: Lang) -> Result {
                         ),
                     }
                 );
-                let total = r.unpushed as usize;
-                if let Some(note) = unpushed::describe(&r.unpushed_changes, total, lang) {
+                if let Some(note) = &r.sync_note {
                     println!("{note}");
                 }
             }

@@ -9,7 +9,8 @@ use crate::hq_laptops::{changsha_with_data, Laptop};
 use crate::hq_mirror::assert_mirrors;
 use crate::hq_sync::org;
 use crate::pg::cluster;
-use crate::support::call;
+use crate::support::{call, organizer};
+use huixiao::i18n::Lang;
 
 fn note_of(l: &Laptop, store: &str) -> Option<String> {
     l.app
@@ -64,8 +65,10 @@ fn restoring_a_backup_on_a_joined_laptop_names_what_was_not_pushed_and_syncs_aga
     .unwrap();
     set_note(&changsha, "株洲好孩子托育", "没同步的备注");
 
-    let restored = call(
-        &changsha.app,
+    // Asked in English (the database's own language is Chinese): the sentence follows the caller.
+    let restored = huixiao::api::dispatch(
+        &huixiao::api::Host::new(changsha.app.clone()),
+        &organizer(Lang::En),
         "backups.restore",
         json!({"path": backup["path"]}),
     )
@@ -92,9 +95,10 @@ fn restoring_a_backup_on_a_joined_laptop_names_what_was_not_pushed_and_syncs_aga
     );
     let note = restored["sync_note"].as_str().unwrap();
     assert!(
-        note.starts_with("有 2 项本机改动还没有同步到总部")
-            && note.contains("新增门店“没同步的新店”、修改门店“株洲好孩子托育”"),
-        "said in the user's language: {note}"
+        note.starts_with("2 changes made on this laptop had not reached head office")
+            && note.contains("没同步的新店")
+            && note.contains("株洲好孩子托育"),
+        "said in the caller's language: {note}"
     );
     assert_eq!(
         note_of(&changsha, "小太阳幼儿园").as_deref(),
