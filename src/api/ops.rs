@@ -60,9 +60,9 @@ pub(super) fn all() -> Vec<Op> {
             let held = crate::hq::holders::ask(app, input.seminar_id, Some(&[input.store_id]));
             invitation::create(app, input, &held)
         }),
-        Op::new("invitations.create_many", Post, "/api/seminars/{seminar_id}/invitations/batch", Admin, "Invite many stores at once (the money-holder comes); stores already invited, without contacts, or held by another laptop for an overlapping seminar are skipped", |app, input: invitation::InvitationBatch| {
+        Op::with_caller("invitations.create_many", Post, "/api/seminars/{seminar_id}/invitations/batch", Admin, "Invite many stores at once (the money-holder comes); stores already invited, without contacts, or held by another laptop for an overlapping seminar are skipped (who holds it said in the caller's language)", |app, caller, input: invitation::InvitationBatch| {
             let held = crate::hq::holders::ask(app, input.seminar_id, Some(&input.store_ids));
-            invitation::create_many(app, input, &held)
+            invitation::create_many(app, input, &held, caller.lang)
         }),
         Op::new("invitations.update", Put, "/api/invitations/{id}", Admin, "Change who comes, the inviter and the note (tickets follow on a confirmed invitation)", invitation::update),
         Op::new("invitations.set_status", Post, "/api/invitations/{id}/status", Admin, "Confirm, decline, cancel or re-invite an invitation", invitation::set_status),

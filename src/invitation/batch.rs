@@ -11,6 +11,7 @@ use utoipa::ToSchema;
 use super::{create_from, get_in, Invitation, InvitationInput, Origin};
 use crate::app::App;
 use crate::error::{invalid, Result};
+use crate::i18n::Lang;
 use crate::replica::clash::{self, Held};
 use crate::staff::{self, StaffRole};
 use crate::{seminar, store};
@@ -67,11 +68,13 @@ pub fn who_comes(conn: &Connection, store_id: i64) -> Result<Option<i64>> {
 }
 
 /// Invites each store once, in one transaction; a store another laptop holds for an overlapping
-/// seminar (`held`, head office's answer, empty when it was not asked) is skipped with who holds it.
+/// seminar (`held`, head office's answer, empty when it was not asked) is skipped with who holds it,
+/// said in `lang`.
 pub fn create_many(
     app: &App,
     input: InvitationBatch,
     held: &Held,
+    lang: Lang,
 ) -> Result<InvitationBatchResult> {
     if input.store_ids.is_empty() || input.store_ids.len() > 5000 {
         return Err(invalid(
@@ -88,7 +91,6 @@ pub fn create_many(
         }
         let mut seen = std::collections::HashSet::new();
         let holders = clash::held_stores(tx, held, input.seminar_id)?;
-        let lang = crate::settings::language(tx)?;
         let batch = new_batch(tx)?;
         let mut out = InvitationBatchResult {
             created: Vec::new(),

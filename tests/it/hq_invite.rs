@@ -117,6 +117,19 @@ fn online_a_store_another_laptop_holds_is_refused_at_once_with_who_and_which_sem
         .as_str()
         .unwrap()
         .contains("幼儿园招生增长研讨会"));
+    // Asked in English, who holds it is said in English.
+    let batch = huixiao::api::dispatch(
+        &huixiao::api::Host::new(team.app.clone()),
+        &huixiao::caller::Caller::organizer(huixiao::i18n::Lang::En),
+        "invitations.create_many",
+        json!({"seminar_id": own, "store_ids": [store]}),
+    )
+    .unwrap();
+    let held_by = batch["skipped"][0]["held_by"].as_str().unwrap();
+    assert!(
+        held_by.starts_with("The store") && held_by.contains("幼儿园招生增长研讨会"),
+        "{held_by}"
+    );
 
     // The builder leaves it out under its own reason.
     let list = call(
