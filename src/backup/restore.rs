@@ -30,6 +30,7 @@ use crate::caller::Caller;
 use crate::db::{self, Db};
 use crate::error::{invalid, Error, Result};
 use crate::i18n::Lang;
+use crate::replica::capture::carry_join;
 use crate::replica::status::restart_pull;
 use crate::replica::unpushed::{self, Unpushed};
 use crate::settings;
@@ -136,6 +137,8 @@ fn into_open(
             src.execute_batch(&format!("PRAGMA page_size = {live_page}; VACUUM;"))?;
         }
         let (seminars, stores) = counts(&src)?;
+        // A backup from before this laptop joined stays in the organisation it has joined since.
+        carry_join(&src, &db.conn())?;
         restart_pull(&src)?;
         let (before, left) = db.replace_with(&src, |live| {
             let left = left_behind(live, lang)?;

@@ -244,21 +244,9 @@ pub fn join(conn: &mut Connection, organisation: &str, laptop: &str) -> Result<J
         tx.execute_batch(&format!("UPDATE {t} SET gid = {NEW_GID} WHERE gid IS NULL"))?;
     }
     for table in TABLES {
-        let t = table.name;
-        if !exists(&tx, t)? {
-            continue;
+        if exists(&tx, table.name)? {
+            snapshot += send_rows(&tx, table, None)?;
         }
-        let s = shape(&tx, t)?;
-        let (seminar, city) = scope(table, "r");
-        snapshot += tx.execute(
-            &format!(
-                "INSERT INTO sync_outbox (tbl, gid, op, hlc, row, seminar, city)
-                 SELECT '{t}', r.gid, 'upsert', (SELECT hlc FROM sync_state), {row}, {seminar}, {city}
-                   FROM {t} AS r ORDER BY r.rowid",
-                row = s.row_json("r")
-            ),
-            [],
-        )?;
     }
     install(&tx)?;
     tx.execute(
@@ -267,6 +255,104 @@ pub fn join(conn: &mut Connection, organisation: &str, laptop: &str) -> Result<J
     )?;
     tx.commit()?;
     Ok(Joined { snapshot })
+}
+
+/// Puts rows of `table` in the outbox as they stand, whole: every row, or those of `rowids`.
+fn send_rows(conn: &Connection, table: &Table, rowids: Option<&[i64]>) -> Result<usize> {
+    let t = table.name;
+    let s = shape(conn, t)?;
+    let (seminar, city) = scope(table, "r");
+    let which = match rowids {
+        None => "1",
+        Some(_) => "r.rowid IN (SELECT value FROM json_each(?1))",
+    };
+    let ids = serde_json::to_string(&rowids.unwrap_or_default()).unwrap_or_default();
+    let sql = format!(
+        "INSERT INTO sync_outbox (tbl, gid, op, hlc, row, seminar, city)
+         SELECT '{t}', r.gid, 'upsert', (SELECT hlc FROM sync_state), {row}, {seminar}, {city}
+           FROM {t} AS r WHERE {which} ORDER BY r.rowid",
+        row = s.row_json("r")
+    );
+    Ok(match rowids {
+        None => conn.execute(&sql, [])?,
+        Some(_) => conn.execute(&sql, [ids])?,
+    })
+}
+
+/// A backup taken before this laptop joined, restored once it has joined (`restored` is the backup's
+/// copy, `live` the database it replaces): the laptop stays joined. Each restored row takes the
+/// gid the live database gave the same row when it joined (the same local row id, and the same
+/// `created_at` where the table has one), so nothing goes to head office again under a new id;
+/// a row the live database no longer holds gets a new gid and goes out as a new row. Answers
+/// whether there was a join to carry over.
+pub fn carry_join(restored: &Connection, live: &Connection) -> Result<bool> {
+    if joined(restored)? || !joined(live)? {
+        return Ok(false);
+    }
+    type Place = (String, String, Option<String>, i64);
+    let (organisation, laptop, joined_at, hlc): Place = live.query_row(
+        "SELECT organisation, laptop, joined_at, hlc FROM sync_state",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+    )?;
+    restored.execute(
+        "UPDATE sync_state SET organisation = ?1, laptop = ?2, joined_at = ?3,
+                hlc = max(hlc, ?4), capturing = 0",
+        params![organisation, laptop, joined_at, hlc],
+    )?;
+    for table in TABLES {
+        let t = table.name;
+        if !exists(restored, t)? || !exists(live, t)? {
+            continue;
+        }
+        let created =
+            if has_column(restored, t, "created_at")? && has_column(live, t, "created_at")? {
+                "AND created_at IS ?3"
+            } else {
+                "AND ?3 IS NULL"
+            };
+        let mut take = restored.prepare(&format!(
+            "UPDATE {t} SET gid = ?2 WHERE rowid = ?1 AND gid IS NULL {created}"
+        ))?;
+        let mut rows = live.prepare(&format!(
+            "SELECT rowid, gid, {} FROM {t} WHERE gid IS NOT NULL",
+            if created.contains("created_at") {
+                "created_at"
+            } else {
+                "NULL"
+            }
+        ))?;
+        let mut rows = rows.query([])?;
+        while let Some(r) = rows.next()? {
+            take.execute(params![
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, Option<String>>(2)?
+            ])?;
+        }
+        let new: Vec<i64> = restored
+            .prepare(&format!("SELECT rowid FROM {t} WHERE gid IS NULL"))?
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        if !new.is_empty() {
+            restored.execute_batch(&format!("UPDATE {t} SET gid = {NEW_GID} WHERE gid IS NULL"))?;
+            send_rows(restored, table, Some(&new))?;
+        }
+    }
+    install(restored)?;
+    restored.execute_batch("UPDATE sync_state SET capturing = 1")?;
+    Ok(true)
+}
+
+fn has_column(conn: &Connection, table: &str, column: &str) -> Result<bool> {
+    Ok(conn
+        .query_row(
+            &format!("SELECT 1 FROM pragma_table_info('{table}') WHERE name = ?1"),
+            [column],
+            |_| Ok(()),
+        )
+        .optional()?
+        .is_some())
 }
 
 /// An erased row's earlier values must neither travel nor linger: the changes not yet accepted by

@@ -185,3 +185,85 @@ fn the_command_line_says_what_a_restore_leaves_behind() {
         "{said}"
     );
 }
+
+#[test]
+fn a_backup_from_before_the_laptop_joined_restores_into_the_organisation() {
+    let o = org();
+    let admin = cluster().url(&o.db);
+    let changsha = changsha_with_data(&o);
+    // Taken while the laptop was still an island; a store that is gone by the time it joins.
+    for name in ["加入前删掉的店", "加入前的店"] {
+        call(
+            &changsha.app,
+            "stores.create",
+            json!({"name": name, "city": "长沙", "level": "C"}),
+        )
+        .unwrap();
+    }
+    let backup = call(&changsha.app, "backups.now", json!({})).unwrap();
+    let n = changsha
+        .app
+        .db
+        .conn()
+        .execute("DELETE FROM stores WHERE name = '加入前删掉的店'", [])
+        .unwrap();
+    assert_eq!(n, 1);
+
+    changsha.join();
+    changsha.sync();
+    call(
+        &changsha.app,
+        "stores.create",
+        json!({"name": "加入后的店", "city": "长沙", "level": "A"}),
+    )
+    .unwrap();
+    changsha.sync();
+    let count = |sql: &str| cluster().psql(&o.db, sql);
+    let seminars_at_hq = count("SELECT count(*) FROM hq.rows WHERE tbl = 'seminars'");
+    let stores_at_hq = count("SELECT count(*) FROM hq.rows WHERE tbl = 'stores'");
+
+    call(
+        &changsha.app,
+        "backups.restore",
+        json!({"path": backup["path"]}),
+    )
+    .unwrap();
+    let status = call(&changsha.app, "sync.status", json!({})).unwrap();
+    assert_eq!(
+        status["joined"], true,
+        "still in the organisation: {status}"
+    );
+    assert_eq!(
+        status["pending"], 1,
+        "only the store head office never had waits to go: {status}"
+    );
+
+    let report = changsha.sync();
+    assert_eq!((report.conflicts, report.pending), (0, 0), "{report:?}");
+    assert_eq!(
+        count("SELECT count(*) FROM hq.rows WHERE tbl = 'seminars'"),
+        seminars_at_hq,
+        "the seminar is not sent again under a new id"
+    );
+    assert_eq!(
+        count("SELECT count(*) FROM hq.rows WHERE tbl = 'stores'")
+            .parse::<i64>()
+            .unwrap(),
+        stores_at_hq.parse::<i64>().unwrap() + 1,
+        "one store more: the one only the backup held"
+    );
+    assert!(
+        changsha.stores().contains(&"加入后的店".to_owned()),
+        "what was synced after joining comes back: {:?}",
+        changsha.stores()
+    );
+    assert_mirrors("长沙", &changsha.app.db.conn(), &changsha.link, &admin);
+
+    // A change made now travels as before.
+    set_note(&changsha, "小太阳幼儿园", "恢复后改的");
+    changsha.sync();
+    assert_eq!(
+        count("SELECT data ->> 'note' FROM hq.rows WHERE data ->> 'name' = '小太阳幼儿园'"),
+        "恢复后改的"
+    );
+}
