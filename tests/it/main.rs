@@ -24,6 +24,7 @@ mod hq_converge;
 mod hq_faults;
 mod hq_invite;
 mod hq_laptops;
+mod hq_lists;
 mod hq_mirror;
 mod hq_restore;
 mod hq_sync;
