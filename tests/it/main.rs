@@ -21,6 +21,7 @@ mod export;
 mod followups;
 mod hq;
 mod hq_converge;
+mod hq_dashboard;
 mod hq_faults;
 mod hq_invite;
 mod hq_laptops;
