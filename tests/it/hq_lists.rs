@@ -246,3 +246,97 @@ fn a_laptop_joining_with_data_takes_head_offices_staff_and_products_of_the_same_
         "2"
     );
 }
+
+/// Saves templates on a laptop as the app stores them: a cadence and a checklist not bound to a
+/// seminar, and (with `seminar`) that seminar's own copy of the cadence.
+fn templates(l: &Laptop, steps: &str, items: &str, seminar: Option<i64>) {
+    let conn = l.app.db.conn();
+    conn.execute(
+        "INSERT INTO cadences (seminar_id, name, steps, created_at) VALUES (NULL, '标准邀约节奏', ?1, '2026-11-01T00:00:00Z')",
+        [steps],
+    )
+    .unwrap();
+    conn.execute(
+        "INSERT INTO checklist_templates (name, items, created_at) VALUES ('会场布置', ?1, '2026-11-01T00:00:00Z')",
+        [items],
+    )
+    .unwrap();
+    if let Some(seminar) = seminar {
+        conn.execute(
+            "INSERT INTO cadences (seminar_id, name, steps, created_at) VALUES (?1, '标准邀约节奏', ?2, '2026-11-01T00:00:00Z')",
+            rusqlite::params![seminar, steps],
+        )
+        .unwrap();
+    }
+}
+
+#[test]
+fn templates_of_the_same_name_are_head_offices_and_rows_from_before_get_their_keys() {
+    let o = org();
+    let pg = |sql: &str| cluster().psql(&o.db, sql);
+    let head = laptop(&o.hq);
+    templates(&head, r#"[{"day":-7}]"#, r#"["音响"]"#, None);
+    call(
+        &head.app,
+        "staff.create",
+        json!({"name": "王芳", "roles": ["assistant"]}),
+    )
+    .unwrap();
+    head.join();
+    head.sync();
+    // As if head office's rows had been written before schema version 5 (no keys): `hq init`
+    // gives them theirs, and changes nothing the second time.
+    pg("UPDATE hq.rows SET match_key = NULL WHERE kind = 'head_office'");
+    let url = cluster().url(&o.db);
+    crate::hq::huixiao(&["hq", "init", "--pg", &url, "--json"]);
+    assert_eq!(
+        pg("SELECT count(*) FROM hq.rows WHERE kind = 'head_office' AND match_key IS NULL"),
+        "0"
+    );
+    let keys = pg("SELECT string_agg(match_key, ',' ORDER BY match_key) FROM hq.rows");
+    crate::hq::huixiao(&["hq", "init", "--pg", &url, "--json"]);
+    assert_eq!(
+        pg("SELECT string_agg(match_key, ',' ORDER BY match_key) FROM hq.rows"),
+        keys
+    );
+
+    // 长沙 saved templates of the same names (its own steps), and its seminar has its own copy.
+    let changsha = laptop(&o.changsha);
+    let w = crate::support::world(&changsha.app);
+    templates(&changsha, r#"[{"day":-3}]"#, r#"["灯光"]"#, Some(w.seminar));
+    changsha.join();
+    let joined = changsha.sync();
+    assert_eq!((joined.conflicts, joined.pending), (0, 0), "{joined:?}");
+    assert_eq!(
+        pg("SELECT count(*) FROM hq.rows WHERE tbl = 'cadences' AND seminar IS NULL"),
+        "1",
+        "one template"
+    );
+    assert_eq!(
+        pg("SELECT count(*) FROM hq.rows WHERE tbl = 'cadences' AND seminar IS NOT NULL"),
+        "1",
+        "the seminar's own copy is the seminar's"
+    );
+    assert_eq!(
+        pg("SELECT count(*) FROM hq.rows WHERE tbl = 'checklist_templates'"),
+        "1"
+    );
+    assert_eq!(
+        pg("SELECT count(*) FROM hq.rows WHERE tbl = 'staff' AND data->>'name' = '王芳'"),
+        "1",
+        "a key given by hq init is matched"
+    );
+    // 长沙 holds head office's templates, and its seminar keeps its own steps.
+    assert_eq!(
+        changsha.names("SELECT steps FROM cadences WHERE seminar_id IS NULL"),
+        [r#"[{"day":-7}]"#]
+    );
+    assert_eq!(
+        changsha.names("SELECT steps FROM cadences WHERE seminar_id IS NOT NULL"),
+        [r#"[{"day":-3}]"#]
+    );
+    assert_eq!(
+        changsha.names("SELECT items FROM checklist_templates"),
+        [r#"["音响"]"#]
+    );
+}
