@@ -245,6 +245,55 @@ fn a_laptop_joining_with_data_takes_head_offices_staff_and_products_of_the_same_
         pg("SELECT count(*) FROM hq.rows WHERE tbl = 'staff' AND data->>'name' = '王芳'"),
         "2"
     );
+
+    // The same for a product typed again, with a deal on its 会场价: the deal ends on head office's
+    // product and tier, here and there, and its copy and the copy's tiers are gone.
+    let again = call(
+        &changsha.app,
+        "products.create",
+        json!({"name": "招生系统", "tiers": [
+            {"name": "原价", "price_fen": 1_990_000},
+            {"name": "会场价", "price_fen": 1_290_000}
+        ]}),
+    )
+    .unwrap();
+    let copy_tier = again["tiers"][1]["id"].as_i64().unwrap();
+    call(
+        &changsha.app,
+        "deals.create",
+        deal(&w, id(&again), copy_tier),
+    )
+    .unwrap();
+    let day = changsha.sync();
+    assert_eq!((day.conflicts, day.pending), (0, 0), "{day:?}");
+    assert_eq!(changsha.names("SELECT name FROM products"), ["招生系统"]);
+    assert_eq!(
+        one(&changsha, "SELECT count(*) || '' FROM price_tiers"),
+        "3"
+    );
+    let rank2 = pg("SELECT gid FROM hq.rows WHERE tbl = 'price_tiers' AND data->>'rank' = '2'");
+    let mut both = [
+        format!("{zhaosheng},{rank3}"),
+        format!("{zhaosheng},{rank2}"),
+    ];
+    both.sort();
+    assert_eq!(
+        changsha.names(
+            "SELECT p.gid || ',' || t.gid FROM deals d JOIN products p ON p.id = d.product_id
+              JOIN price_tiers t ON t.id = d.tier_id"
+        ),
+        both
+    );
+    assert_eq!(
+        pg("SELECT count(*) FROM hq.rows WHERE tbl IN ('products', 'price_tiers')"),
+        "4"
+    );
+    let mut tiers = [rank3.clone(), rank2.clone()];
+    tiers.sort();
+    assert_eq!(
+        pg("SELECT string_agg(data->>'tier_id', ',' ORDER BY data->>'tier_id') FROM hq.rows WHERE tbl = 'deals'"),
+        tiers.join(",")
+    );
 }
 
 /// Saves templates on a laptop as the app stores them: a cadence and a checklist not bound to a
