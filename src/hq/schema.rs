@@ -122,12 +122,20 @@ pub async fn init(client: &mut Client, place: &str) -> Result<Initialised, Failu
 /// laptops' rule gives them ([`crate::replica::outbox::list_key`]), unless another row holds it.
 /// Nothing to do the second time.
 async fn keys_of_lists(tx: &tokio_postgres::Transaction<'_>) -> Result<(), tokio_postgres::Error> {
+    // By table (the primary key's first column), never a scan of every store and invitation.
+    use crate::replica::tables::{Owner, TABLES};
+    let lists: Vec<&str> = TABLES
+        .iter()
+        .filter(|t| matches!(t.owner, Owner::HeadOffice | Owner::SeminarOrHeadOffice))
+        .map(|t| t.name)
+        .collect();
     let rows = tx
         .query(
             "SELECT r.tbl, r.gid::text, r.data::text FROM hq.rows r
-              WHERE r.kind = 'head_office' AND r.match_key IS NULL AND NOT r.deleted
+              WHERE r.tbl = ANY ($1) AND r.kind = 'head_office' AND r.match_key IS NULL
+                AND NOT r.deleted
               ORDER BY r.tbl, r.gid",
-            &[],
+            &[&lists],
         )
         .await?;
     for row in rows {
