@@ -1,5 +1,6 @@
 //! Whether a store-and-contact record names a store already known: the one rule used by the
-//! store-list import and, later, by the organisation's sync.
+//! store-list import and by the organisation's sync; and, below ([`ListKey`]), when a laptop's
+//! staff member, product, price tier or template is one head office already holds.
 //!
 //! A phone number belongs to a person. The same phone under the same store name is the same
 //! store; the same store name in the same city (with another phone) is the same store too. The
@@ -118,6 +119,63 @@ pub fn best<'a, T: Clone + 'a>(
     }
 }
 
+/// Head office's own lists — staff, products, their price plans, templates — meet a laptop's
+/// copies when the laptop joins (or adds one offline): head office keeps one row, and a laptop's
+/// row that is "the same" becomes an alias of it (the laptop takes head office's id and values).
+/// Same means:
+/// - staff: the same normalised name, and the same phone when both have one (two 王芳 with
+///   different phones are two people; a 王芳 without a phone is the 王芳 head office has);
+/// - products, and the templates (cadence, script, checklist) that are not a seminar's own copy:
+///   the same normalised name;
+/// - a price tier: the same rank of the same product (a product has one tier per rank; head
+///   office adds the product, as the one it matched).
+///
+/// The laptop computes the key (and the tag, a staff member's phone); head office compares them
+/// with [`same_listed`]'s rule, in `hq.push` (pg/0005).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListKey {
+    pub key: String,
+    /// Told apart by it when both sides have one.
+    pub tag: Option<String>,
+}
+
+/// A staff member's key: their name, told apart by their phone.
+pub fn staff_key(name: &str, phone: Option<&str>) -> ListKey {
+    ListKey {
+        key: norm(name),
+        tag: phone
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .map(str::to_owned),
+    }
+}
+
+/// A product's or a template's key: its name.
+pub fn named_key(name: &str) -> ListKey {
+    ListKey {
+        key: norm(name),
+        tag: None,
+    }
+}
+
+/// A price tier's key within its product: its rank.
+pub fn tier_key(rank: i64) -> ListKey {
+    ListKey {
+        key: rank.to_string(),
+        tag: None,
+    }
+}
+
+/// Whether two rows of one of head office's lists are the same (within the same product, for a
+/// price tier): equal keys, and equal tags unless one side has none.
+pub fn same_listed(a: &ListKey, b: &ListKey) -> bool {
+    a.key == b.key
+        && match (&a.tag, &b.tag) {
+            (Some(x), Some(y)) => x == y,
+            _ => true,
+        }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -164,5 +222,20 @@ mod tests {
         let known = [(1, rec("一店", "长沙", "13900001111"))];
         assert_eq!(best(&new, known), Outcome::Conflict(1));
         assert_eq!(best(&new, Vec::<(i32, Record)>::new()), Outcome::New);
+    }
+
+    #[test]
+    fn staff_are_the_same_by_name_and_told_apart_by_phone_when_both_have_one() {
+        let a = staff_key("王 芳", Some("13912345678"));
+        assert!(same_listed(&a, &staff_key("王芳", Some("13912345678"))));
+        assert!(same_listed(&a, &staff_key("王芳", None)));
+        assert!(same_listed(&staff_key("王芳", Some(" ")), &a));
+        assert!(!same_listed(&a, &staff_key("王芳", Some("13900000000"))));
+        assert!(!same_listed(&a, &staff_key("王芳芳", Some("13912345678"))));
+        assert!(same_listed(
+            &named_key("ＡＢＣ 课程"),
+            &named_key("abc课程")
+        ));
+        assert!(!same_listed(&tier_key(1), &tier_key(2)));
     }
 }

@@ -73,6 +73,9 @@ pub enum Command {
         /// The four territory rates of a city: coverage, conversion, repurchase, penetration
         #[arg(long, value_name = "CITY")]
         territory: Option<String>,
+        /// One laptop's (team's) territory: the stores its seminars invited (head office)
+        #[arg(long, value_name = "NAME", requires = "territory")]
+        laptop: Option<String>,
         #[arg(long)]
         json: bool,
         /// Write the seminar's session report as a PDF
@@ -93,7 +96,8 @@ pub enum Command {
     ///
     /// `--seminar ID`: the seminar's funnel with every breakdown, invitations, check-ins, deals and
     /// follow-ups. `--list`: stores (filtered with --city and --search), staff, seminars, dashboard
-    /// (seminars compared, medians, by layout and lecturer), territory (needs --city), commissions,
+    /// (seminars compared, medians, by layout and lecturer; --city and --laptop as the dashboard's
+    /// filters), territory (needs --city; --laptop), commissions,
     /// followups_today (--owner for one staff member). An existing file is replaced only once the
     /// new one is completely written.
     Export {
@@ -108,9 +112,13 @@ pub enum Command {
         #[arg(long, value_name = "LIST", value_parser = clap::builder::PossibleValuesParser::new(
             crate::export::ExportList::ALL.into_iter().filter(|l| *l != crate::export::ExportList::Seminar).map(|l| l.as_str())))]
         list: Option<String>,
-        /// The city (stores, territory)
+        /// The city (stores, territory, dashboard: the seminars of that city)
         #[arg(long, value_name = "CITY")]
         city: Option<String>,
+        /// The laptop (team) whose seminars count, as head office's dashboard filters them
+        /// (dashboard, territory)
+        #[arg(long, value_name = "NAME")]
+        laptop: Option<String>,
         /// Search text, as on the store list (stores)
         #[arg(long, value_name = "TEXT")]
         search: Option<String>,

@@ -185,6 +185,7 @@ fn execute(app: App, command: Command, lang: Lang) -> Result {
             seminar,
             list,
             city,
+            laptop,
             search,
             owner,
             out,
@@ -197,6 +198,7 @@ fn execute(app: App, command: Command, lang: Lang) -> Result {
             let q = ExportQuery {
                 seminar_id: seminar,
                 city,
+                laptop,
                 q: search,
                 owner_id: owner,
                 ..ExportQuery::of(list)
@@ -250,10 +252,18 @@ fn execute(app: App, command: Command, lang: Lang) -> Result {
         Command::Report {
             seminar,
             territory,
+            laptop,
             json,
             pdf,
             ..
-        } => report::run(&app, seminar, territory, pdf, json, lang),
+        } => report::run(
+            &app,
+            seminar,
+            territory.map(|c| (c, laptop)),
+            pdf,
+            json,
+            lang,
+        ),
         Command::Seating { command } => seating::run(&app, command, lang),
         Command::Import { command } => match command {
             ImportCommand::Stores {

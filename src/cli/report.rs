@@ -15,13 +15,13 @@ use crate::seminar;
 pub(super) fn run(
     app: &App,
     seminar: Option<i64>,
-    territory: Option<String>,
+    territory: Option<(String, Option<String>)>,
     pdf: Option<PathBuf>,
     json: bool,
     lang: Lang,
 ) -> Result {
-    if let Some(city) = territory {
-        let t = conversion::territory(app, conversion::TerritoryQuery { city })?;
+    if let Some((city, laptop)) = territory {
+        let t = conversion::territory(app, conversion::TerritoryQuery { city, laptop })?;
         if json {
             println!("{}", serde_json::to_string_pretty(&t).expect("json"));
         } else {

@@ -201,7 +201,7 @@ pub fn compare_in(conn: &Connection, lang: crate::i18n::Lang, today: &str) -> Re
 }
 
 /// The laptop that runs a seminar `m`: head office's word when it was pulled, else this laptop.
-const LAPTOP_SQL: &str = "coalesce(m.laptop, (SELECT laptop FROM sync_state))";
+pub(super) const LAPTOP_SQL: &str = "coalesce(m.laptop, (SELECT laptop FROM sync_state))";
 
 /// The comparison of the seminars the filter keeps, as of `today`.
 pub fn compare_filtered(
@@ -361,7 +361,17 @@ pub fn compare(
 
 /// The comparison as of today at the venue.
 pub fn compare_today(app: &App, lang: crate::i18n::Lang) -> Result<Comparison> {
+    compare_today_filtered(app, lang, &CompareFilter::default())
+}
+
+/// The comparison of the seminars the filter keeps, as of today at the venue (the dashboard's
+/// export, as filtered on screen).
+pub fn compare_today_filtered(
+    app: &App,
+    lang: crate::i18n::Lang,
+    filter: &CompareFilter,
+) -> Result<Comparison> {
     let conn = app.db.conn();
     let today = crate::venue::today(app, &conn, None)?.to_string();
-    compare_in(&conn, lang, &today)
+    compare_filtered(&conn, lang, &today, filter)
 }

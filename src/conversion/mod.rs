@@ -28,12 +28,14 @@ pub use bowtie::{
 };
 pub use breakdown::{report, report_in, SeminarReport, StageTiming};
 pub use compare::{
-    compare, compare_filtered, compare_in, compare_today, CompareFilter, Comparison, SeminarRow,
+    compare, compare_filtered, compare_in, compare_today, compare_today_filtered, CompareFilter,
+    Comparison, SeminarRow,
 };
 pub use counts::{percent, rate, Counts, Group};
 pub use funnel::{funnel, funnel_in, outcomes_in, Funnel, Outcome};
 pub use territory::{
-    territory, territory_in, Territory, TerritoryGroup, TerritoryQuery, TerritoryRates,
+    territory, territory_in, territory_of, Territory, TerritoryGroup, TerritoryQuery,
+    TerritoryRates,
 };
 pub use verdict::{Medians, Phase};
 pub use vocabulary::Measure;

@@ -10,6 +10,7 @@ use ts_rs::TS;
 use utoipa::ToSchema;
 
 use super::attribution::{by_store, credit, seminar_days};
+use super::compare::LAPTOP_SQL;
 use super::counts::rate;
 use super::{ATTENDED_SQL, CLOSED_DEAL_SQL};
 use crate::app::App;
@@ -59,6 +60,12 @@ pub struct Territory {
 #[derive(Debug, Clone, Deserialize, TS, ToSchema)]
 pub struct TerritoryQuery {
     pub city: String,
+    /// One laptop's (team's) work in the city, as head office's dashboard filters it: only the
+    /// stores that laptop's seminars invited are covered, and only those count as converted,
+    /// against all the city's stores. None: every laptop's.
+    #[serde(default)]
+    #[ts(optional)]
+    pub laptop: Option<String>,
 }
 
 /// What the four rates need to know of one store.
@@ -100,7 +107,16 @@ fn territory_rates<'a>(
 }
 
 pub fn territory_in(conn: &Connection, city: &str) -> Result<Territory> {
+    territory_of(conn, city, None)
+}
+
+/// A city's territory as one laptop (team) worked it, or as every laptop did (`None`): a store is
+/// covered when a seminar of that laptop invited it (the laptop that runs a seminar, as the
+/// dashboard's filter says), converted when, covered so, it has a closed deal. The city's stores
+/// are the denominator either way, as for an inviter.
+pub fn territory_of(conn: &Connection, city: &str, laptop: Option<&str>) -> Result<Territory> {
     let city = city.trim();
+    let laptop = laptop.map(str::trim).filter(|l| !l.is_empty());
     let mut stores: HashMap<i64, StoreFacts> = HashMap::new();
     let mut stmt = conn.prepare("SELECT id, district FROM stores WHERE city = ?1")?;
     for row in stmt.query_map([city], |r| {
@@ -122,11 +138,12 @@ pub fn territory_in(conn: &Connection, city: &str) -> Result<Territory> {
             format!("There are no stores in “{city}”."),
         ));
     }
-    let mut stmt = conn.prepare(
+    let mut stmt = conn.prepare(&format!(
         "SELECT i.store_id, i.inviter_id, f.name FROM invitations i JOIN stores s ON s.id = i.store_id
-         LEFT JOIN staff f ON f.id = i.inviter_id WHERE s.city = ?1",
-    )?;
-    for row in stmt.query_map([city], |r| {
+         JOIN seminars m ON m.id = i.seminar_id LEFT JOIN staff f ON f.id = i.inviter_id
+         WHERE s.city = ?1 AND (?2 IS NULL OR {LAPTOP_SQL} = ?2)"
+    ))?;
+    for row in stmt.query_map(rusqlite::params![city, laptop], |r| {
         Ok((
             r.get::<_, i64>(0)?,
             r.get::<_, Option<i64>>(1)?,
@@ -177,6 +194,13 @@ pub fn territory_in(conn: &Connection, city: &str) -> Result<Territory> {
             }
         }
     }
+    if laptop.is_some() {
+        // Another laptop's customers are not this team's conversions.
+        for s in stores.values_mut().filter(|s| !s.covered) {
+            s.products.clear();
+            s.credited_seminars.clear();
+        }
+    }
     let catalogue: i64 = conn.query_row("SELECT count(*) FROM products WHERE active", [], |r| {
         r.get(0)
     })?;
@@ -225,7 +249,7 @@ pub fn territory_in(conn: &Connection, city: &str) -> Result<Territory> {
     })
 }
 
-/// The four territory rates of a city, per district and per inviter.
+/// The four territory rates of a city, per district and per inviter; one laptop's when asked.
 pub fn territory(app: &App, q: TerritoryQuery) -> Result<Territory> {
-    territory_in(&app.db.conn(), &q.city)
+    territory_of(&app.db.conn(), &q.city, q.laptop.as_deref())
 }

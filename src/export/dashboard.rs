@@ -4,7 +4,9 @@
 use super::names::{layout_name, or_unnamed, status_name};
 use super::sheet::{date, heads, text, Cell, Sheet};
 use crate::app::App;
-use crate::conversion::{self, Counts, Group, Measure, Phase, TerritoryGroup, TerritoryRates};
+use crate::conversion::{
+    self, CompareFilter, Counts, Group, Measure, Phase, TerritoryGroup, TerritoryRates,
+};
 use crate::error::Result;
 use crate::i18n::Lang;
 
@@ -38,8 +40,9 @@ pub(super) fn counts_row(name: String, c: &Counts) -> Vec<Cell> {
     row
 }
 
-pub(super) fn sheets(app: &App, lang: Lang) -> Result<Vec<Sheet>> {
-    let c = conversion::compare_today(app, lang)?;
+/// The dashboard as filtered on screen: the seminars of a city, of a laptop (head office).
+pub(super) fn sheets(app: &App, filter: &CompareFilter, lang: Lang) -> Result<Vec<Sheet>> {
+    let c = conversion::compare_today_filtered(app, lang, filter)?;
     let phase = |p: conversion::Phase| lang.pick(p.short().0, p.short().1);
     let mut headers = heads(
         lang,
@@ -47,6 +50,7 @@ pub(super) fn sheets(app: &App, lang: Lang) -> Result<Vec<Sheet>> {
             ("日期", "Date"),
             ("会销", "Seminar"),
             ("城市", "City"),
+            ("电脑（团队）", "Laptop (team)"),
             ("状态", "Status"),
         ],
     );
@@ -63,6 +67,7 @@ pub(super) fn sheets(app: &App, lang: Lang) -> Result<Vec<Sheet>> {
                 date(&s.date),
                 text(&s.title),
                 text(&s.city),
+                text(s.laptop.clone().unwrap_or_default()),
                 text(status_name(s.status, lang)),
             ];
             row.extend(counts_cells(&s.counts));
@@ -154,8 +159,13 @@ fn territory_row(name: String, r: &TerritoryRates) -> Vec<Cell> {
     ]
 }
 
-pub(super) fn territory(app: &App, city: &str, lang: Lang) -> Result<Vec<Sheet>> {
-    let t = conversion::territory_in(&app.db.conn(), city)?;
+pub(super) fn territory(
+    app: &App,
+    city: &str,
+    laptop: Option<&str>,
+    lang: Lang,
+) -> Result<Vec<Sheet>> {
+    let t = conversion::territory_of(&app.db.conn(), city, laptop)?;
     let groups = |list: &[TerritoryGroup]| -> Vec<Vec<Cell>> {
         list.iter()
             .map(|g| territory_row(or_unnamed(&g.label, lang), &g.rates))

@@ -4,8 +4,9 @@
 //!
 //! - a seminar: its funnel with every breakdown, invitations, check-ins, deals and follow-ups;
 //! - the stores (as filtered on the store list), the staff, the seminars;
-//! - the dashboard: seminars compared, the medians, conversion by seating layout and by lecturer;
-//! - a city's territory rates per district and per inviter;
+//! - the dashboard: seminars compared, the medians, conversion by seating layout and by lecturer,
+//!   of the seminars its filters keep (city, laptop);
+//! - a city's territory rates per district and per inviter (one laptop's, when filtered);
 //! - referral commissions;
 //! - the follow-ups due today (for one staff member or everyone).
 
@@ -89,6 +90,11 @@ pub struct ExportQuery {
     pub seminar_id: Option<i64>,
     #[serde(default)]
     pub city: Option<String>,
+    /// The laptop (team) whose seminars count, as head office's dashboard filters them
+    /// (dashboard, territory).
+    #[serde(default)]
+    #[ts(optional)]
+    pub laptop: Option<String>,
     /// The store list's search text.
     #[serde(default)]
     pub q: Option<String>,
@@ -118,6 +124,7 @@ impl ExportQuery {
             list,
             seminar_id: None,
             city: None,
+            laptop: None,
             q: None,
             owner_id: None,
             date: None,
@@ -152,10 +159,25 @@ pub fn export(app: &App, q: &ExportQuery, lang: Lang) -> Result<(String, Vec<u8>
             name("会销列表", "seminars"),
             vec![lists::seminars(app, lang)?],
         ),
-        ExportList::Dashboard => (
-            name("会销对比", "seminars-compared"),
-            dashboard::sheets(app, lang)?,
-        ),
+        ExportList::Dashboard => {
+            let filter = crate::conversion::CompareFilter {
+                city: q.city.clone(),
+                laptop: q.laptop.clone(),
+            };
+            // The file says what it holds: 会销对比-长沙-长沙1号.xlsx.
+            let filtered: Vec<&str> = [&filter.city, &filter.laptop]
+                .into_iter()
+                .filter_map(|v| v.as_deref().map(str::trim).filter(|v| !v.is_empty()))
+                .collect();
+            let suffix: String = filtered.iter().map(|v| format!("-{v}")).collect();
+            (
+                name(
+                    &format!("会销对比{suffix}"),
+                    &format!("seminars-compared{suffix}"),
+                ),
+                dashboard::sheets(app, &filter, lang)?,
+            )
+        }
         ExportList::Territory => {
             let city = q.city.as_deref().map(str::trim).unwrap_or_default();
             if city.is_empty() {
@@ -165,9 +187,14 @@ pub fn export(app: &App, q: &ExportQuery, lang: Lang) -> Result<(String, Vec<u8>
                     "Say which city to export.",
                 ));
             }
+            let laptop = q.laptop.as_deref().map(str::trim).filter(|l| !l.is_empty());
+            let suffix = laptop.map(|l| format!("-{l}")).unwrap_or_default();
             (
-                name(&format!("区域-{city}"), &format!("territory-{city}")),
-                dashboard::territory(app, city, lang)?,
+                name(
+                    &format!("区域-{city}{suffix}"),
+                    &format!("territory-{city}{suffix}"),
+                ),
+                dashboard::territory(app, city, laptop, lang)?,
             )
         }
         ExportList::Commissions => (

@@ -12,6 +12,7 @@ use crate::api::Failure;
 const VERSIONS: &[(i32, &str)] = &[
     (1, include_str!("../../pg/0001_organisation.sql")),
     (2, include_str!("../../pg/0002_holders.sql")),
+    (5, include_str!("../../pg/0005_lists_by_name.sql")),
 ];
 
 /// The version this build of the app speaks.
@@ -102,6 +103,7 @@ pub async fn init(client: &mut Client, place: &str) -> Result<Initialised, Failu
         .await
         .map_err(e)?;
     }
+    keys_of_lists(&tx).await.map_err(e)?;
     let organisation: String = tx
         .query_one("SELECT id::text FROM hq.organisation", &[])
         .await
@@ -113,6 +115,50 @@ pub async fn init(client: &mut Client, place: &str) -> Result<Initialised, Failu
         schema_version: VERSION,
         created: from < VERSION,
     })
+}
+
+/// Head office's rows of its own lists (staff, products, price tiers, templates) that have no
+/// matching key yet — written before version 5, when they were not matched — get the one the
+/// laptops' rule gives them ([`crate::replica::outbox::list_key`]), unless another row holds it.
+/// Nothing to do the second time.
+async fn keys_of_lists(tx: &tokio_postgres::Transaction<'_>) -> Result<(), tokio_postgres::Error> {
+    // By table (the primary key's first column), never a scan of every store and invitation.
+    use crate::replica::tables::{Owner, TABLES};
+    let lists: Vec<&str> = TABLES
+        .iter()
+        .filter(|t| matches!(t.owner, Owner::HeadOffice | Owner::SeminarOrHeadOffice))
+        .map(|t| t.name)
+        .collect();
+    let rows = tx
+        .query(
+            "SELECT r.tbl, r.gid::text, r.data::text FROM hq.rows r
+              WHERE r.tbl = ANY ($1) AND r.kind = 'head_office' AND r.match_key IS NULL
+                AND NOT r.deleted
+              ORDER BY r.tbl, r.gid",
+            &[&lists],
+        )
+        .await?;
+    for row in rows {
+        let (tbl, gid, data): (String, String, String) = (row.get(0), row.get(1), row.get(2));
+        let change = serde_json::json!({
+            "tbl": tbl,
+            "row": serde_json::from_str::<serde_json::Value>(&data).unwrap_or_default(),
+        });
+        let Some(listed) = crate::replica::outbox::list_key(&change) else {
+            continue;
+        };
+        tx.execute(
+            "UPDATE hq.rows r SET match_key = k.key
+               FROM (SELECT hq.match_of($1, true, $3, $4, data) AS key FROM hq.rows
+                      WHERE tbl = $1 AND gid = $2::text::uuid) k
+              WHERE r.tbl = $1 AND r.gid = $2::text::uuid
+                AND NOT EXISTS (SELECT 1 FROM hq.rows o WHERE o.tbl = $1 AND o.match_key = k.key
+                                   AND NOT o.deleted)",
+            &[&tbl, &gid, &listed.key, &listed.tag],
+        )
+        .await?;
+    }
+    Ok(())
 }
 
 /// The prepared schema's version, or none when the database is not (yet) an organisation's.

@@ -7,6 +7,7 @@
 //!   laptop that already holds data joins with
 //! - [`outbox`]: the changes as they are sent, in batches stamped before sending
 //! - [`apply`]: what head office sent, written by gid with capture off
+//! - [`merge`]: a second copy here of one of head office's rows, merged into head office's
 //! - [`clash`]: a store two laptops invited to seminars whose attribution windows overlap
 //! - [`overwritten`]: a field this laptop wrote that a later write of another laptop overwrote
 //! - [`status`]: where the laptop stands (joined, waiting changes, conflicts)
@@ -15,6 +16,7 @@
 pub mod apply;
 pub mod capture;
 pub mod clash;
+pub mod merge;
 pub mod outbox;
 pub mod overwritten;
 pub mod status;

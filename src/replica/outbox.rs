@@ -63,6 +63,10 @@ pub fn next(conn: &Connection, max: usize) -> Result<Option<Batch>> {
         .collect::<rusqlite::Result<Vec<_>>>()?;
     for change in &mut changes {
         change["key"] = match_key(change);
+        if let Some(listed) = list_key(change) {
+            change["key"] = Value::String(listed.key);
+            change["tag"] = listed.tag.map_or(Value::Null, Value::String);
+        }
     }
     Ok(Some(Batch { id, changes }))
 }
@@ -82,6 +86,22 @@ fn match_key(change: &Value) -> Value {
             .as_str()
             .map_or(Value::Null, |p| Value::String(p.to_string())),
         _ => Value::Null,
+    }
+}
+
+/// The key of a row of head office's own lists ([`crate::matching::ListKey`]): a staff member's
+/// name and phone, a product's or a template's name, a price tier's rank (head office adds the
+/// product). A seminar's own copy of a template has none: it is the seminar's.
+pub fn list_key(change: &Value) -> Option<crate::matching::ListKey> {
+    use crate::matching::{named_key, staff_key, tier_key};
+    let row = &change["row"];
+    let name = row["name"].as_str();
+    match change["tbl"].as_str()? {
+        "staff" => Some(staff_key(name?, row["phone"].as_str())),
+        "products" | "checklist_templates" => Some(named_key(name?)),
+        "cadences" | "scripts" if row["seminar_id"].is_null() => Some(named_key(name?)),
+        "price_tiers" => Some(tier_key(row["rank"].as_i64()?)),
+        _ => None,
     }
 }
 
@@ -138,8 +158,10 @@ pub fn waiting(conn: &Connection) -> Result<i64> {
 
 /// Head office found another laptop's copy of a row this laptop sent: from now on the row here
 /// carries that row's gid (references are by local id, so nothing else changes), with capture
-/// off. Answers the aliases that could not be taken because that gid is already here (a second
-/// copy of the row on this laptop, for a person to merge).
+/// off. When that gid is here already, a copy of one of head office's own rows (a staff member
+/// added here that head office has) is merged into it ([`super::merge`]); answers the other
+/// aliases that could not be taken (a second copy of a store or person here, for a person to
+/// merge).
 pub fn take_aliases(
     conn: &mut Connection,
     aliases: &[(String, String, String)],
@@ -160,16 +182,35 @@ pub fn take_aliases(
             left.push((tbl.clone(), gid.clone(), canonical.clone()));
             continue;
         }
-        tx.execute(
-            &format!("UPDATE \"{tbl}\" SET gid = ?2 WHERE gid = ?1"),
-            params![gid, canonical],
-        )?;
-        tx.execute(
-            "UPDATE sync_outbox SET gid = ?2 WHERE tbl = ?1 AND gid = ?3",
-            params![tbl, canonical, gid],
-        )?;
+        take(&tx, tbl, gid, canonical)?;
+    }
+    let (copies, mut left): (Vec<_>, Vec<_>) = left.into_iter().partition(|(tbl, _, _)| {
+        super::tables::find(tbl).is_some_and(|t| t.owner != super::tables::Owner::Shared)
+    });
+    if super::merge::merge_copies(&tx, &copies)? {
+        for (tbl, gid, canonical) in &copies {
+            tx.execute(
+                "UPDATE sync_outbox SET gid = ?2 WHERE tbl = ?1 AND gid = ?3",
+                params![tbl, canonical, gid],
+            )?;
+        }
+    } else {
+        left.extend(copies);
     }
     tx.execute_batch("UPDATE sync_state SET capturing = 1")?;
     tx.commit()?;
     Ok(left)
+}
+
+/// This laptop's row is known by `canonical` from now on, and so are its changes waiting to go.
+fn take(tx: &Connection, tbl: &str, gid: &str, canonical: &str) -> Result<()> {
+    tx.execute(
+        &format!("UPDATE \"{tbl}\" SET gid = ?2 WHERE gid = ?1"),
+        params![gid, canonical],
+    )?;
+    tx.execute(
+        "UPDATE sync_outbox SET gid = ?2 WHERE tbl = ?1 AND gid = ?3",
+        params![tbl, canonical, gid],
+    )?;
+    Ok(())
 }

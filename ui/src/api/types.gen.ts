@@ -484,6 +484,11 @@ export type ExportList = "seminar" | "stores" | "staff" | "seminars" | "dashboar
  */
 export type ExportQuery = { list: ExportList, seminar_id: number | null, city: string | null, 
 /**
+ * The laptop (team) whose seminars count, as head office's dashboard filters them
+ * (dashboard, territory).
+ */
+laptop?: string, 
+/**
  * The store list's search text.
  */
 q: string | null, owner_id: number | null, 
@@ -2096,7 +2101,13 @@ repurchase: number | null,
  */
 penetration: number | null, };
 
-export type TerritoryQuery = { city: string, };
+export type TerritoryQuery = { city: string, 
+/**
+ * One laptop's (team's) work in the city, as head office's dashboard filters it: only the
+ * stores that laptop's seminars invited are covered, and only those count as converted,
+ * against all the city's stores. None: every laptop's.
+ */
+laptop?: string, };
 
 export type TickInput = { id: number, done: boolean, };
 

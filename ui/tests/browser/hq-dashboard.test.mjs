@@ -1,13 +1,15 @@
 // Head office's window, against a real PostgreSQL: two city laptops (长沙's with the demo's seminars, 株洲's
 // with a salon of its own) sync into head office's database; head office's laptop joins by scanning its
 // join QR code with the camera (the QR `huixiao hq laptop add --qr` wrote, played as a fake camera), and its
-// dashboard compares every laptop's seminars, filtered by city and by laptop.
+// dashboard compares every laptop's seminars, filtered by city and by laptop; the territory and the Excel export
+// follow the filters.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import zlib from "node:zlib";
 import jsQR from "jsqr";
 import { PNG } from "pngjs";
 import { BIN, apiCall, isoDateFromToday, openBrowser, startServer } from "./harness.mjs";
@@ -28,6 +30,21 @@ function huixiao(args) {
   if (r.status !== 0) throw new Error(`huixiao ${args.join(" ")} failed (${r.status}): ${r.stderr}`);
   return r.stdout;
 }
+/** One file of a zip archive (an xlsx), as text: read through the central directory. */
+function unzipText(bytes, name) {
+  const end = bytes.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  let at = bytes.readUInt32LE(end + 16);
+  for (let n = bytes.readUInt16LE(end + 10); n > 0; n--) {
+    const [method, size, nameLen, extraLen, commentLen, local] = [bytes.readUInt16LE(at + 10), bytes.readUInt32LE(at + 20), bytes.readUInt16LE(at + 28), bytes.readUInt16LE(at + 30), bytes.readUInt16LE(at + 32), bytes.readUInt32LE(at + 42)];
+    if (bytes.toString("utf8", at + 46, at + 46 + nameLen) === name) {
+      const start = local + 30 + bytes.readUInt16LE(local + 26) + bytes.readUInt16LE(local + 28);
+      const data = bytes.subarray(start, start + size);
+      return (method === 8 ? zlib.inflateRawSync(data) : data).toString("utf8");
+    }
+    at += 46 + nameLen + extraLen + commentLen;
+  }
+  throw new Error(`${name} is not in the archive`);
+}
 const call = (db, op, input) => JSON.parse(huixiao(["--db", db, "call", op, JSON.stringify(input)]));
 
 before(async () => {
@@ -47,8 +64,12 @@ before(async () => {
   huixiao(["demo", "--db", changsha]);
   huixiao(["sync", "--db", changsha, "--join", links.changsha, "--json"]);
   const salon = call(zhuzhou, "seminars.create", { title: "株洲托育园长沙龙", date: isoDateFromToday(4), start_time: "14:00", capacity: 40, city: "株洲", attribution_days: 30 });
-  const stores = ["株洲小蜜蜂托育", "株洲童心幼儿园", "株洲阳光早教"].map((name) => call(zhuzhou, "stores.create", { name, city: "株洲", level: "B" }));
-  call(zhuzhou, "invitations.create_many", { seminar_id: salon.id, store_ids: stores.map((s) => s.id) });
+  const stores = ["株洲小蜜蜂托育", "株洲童心幼儿园", "株洲阳光早教"].map((name, i) => {
+    const store = call(zhuzhou, "stores.create", { name, city: "株洲", level: "B" });
+    call(zhuzhou, "contacts.create", { store_id: store.id, name: `园长${i + 1}`, role: "owner", phone: `1390731000${i}` });
+    return store;
+  });
+  assert.equal(call(zhuzhou, "invitations.create_many", { seminar_id: salon.id, store_ids: stores.map((s) => s.id) }).created.length, 3);
   huixiao(["sync", "--db", zhuzhou, "--join", links.zhuzhou, "--json"]);
   server = await startServer();
   // A join link is long (it carries the secret): its QR is larger than a ticket's, so the fake camera is HD.
@@ -130,6 +151,28 @@ test("head office joins by scanning its QR code and compares every laptop's semi
   await page.waitForFunction((n) => document.querySelectorAll("[data-test=dashboard-compare] .compare-table .el-table__body-wrapper .el-table__row").length === n, zhuzhouOnly.seminars.length);
   for (const text of await rows.allInnerTexts()) assert.match(text, /株洲/);
   // The territory follows the city chosen.
-  await page.locator("[data-test=dashboard-territory]").filter({ hasText: "株洲" }).first().waitFor();
+  const territory = page.locator("[data-test=dashboard-territory]");
+  await territory.filter({ hasText: "株洲" }).first().waitFor();
+
+  // And the laptop: 株洲1号's work in 株洲 (the stores its salon invited, against all of 株洲's).
+  await filters.locator("[data-test=filter-laptop]").click();
+  await page.locator(".el-select-dropdown__item:visible").filter({ hasText: "株洲1号" }).click();
+  await page.waitForFunction(() => document.querySelectorAll("[data-test=dashboard-compare] .compare-table .el-table__body-wrapper .el-table__row").length === 1);
+  await territory.locator("[data-test=territory-laptop]").filter({ hasText: "株洲1号" }).waitFor();
+  const team = await api("GET", `/api/reports/territory?city=${encodeURIComponent("株洲")}&laptop=${encodeURIComponent("株洲1号")}`);
+  const everyone = await api("GET", `/api/reports/territory?city=${encodeURIComponent("株洲")}`);
+  assert.equal(team.covered, 3, "the salon's three stores");
+  assert.ok(everyone.covered > team.covered, `the demo's 株洲 seminar covered more: ${everyone.covered}`);
+  const coverage = `${(team.coverage * 100).toFixed(1).replace(/\.0+$/, "")}%`;
+  await territory.locator(".el-statistic").first().filter({ hasText: coverage }).waitFor();
+
+  // The Excel export holds what the screen shows: the file says so, and holds 株洲1号's salon alone.
+  const [download] = await Promise.all([page.waitForEvent("download"), page.locator("[data-test=dashboard-compare] [data-test=export-dashboard]").click()]);
+  assert.equal(download.suggestedFilename(), "会销对比-株洲-株洲1号.xlsx");
+  const strings = unzipText(fs.readFileSync(await download.path()), "xl/sharedStrings.xml");
+  assert.match(strings, /株洲托育园长沙龙/);
+  for (const other of all.seminars.filter((s) => s.title !== "株洲托育园长沙龙")) assert.ok(!strings.includes(other.title), `${other.title} is filtered out`);
+  const [territoryFile] = await Promise.all([page.waitForEvent("download"), territory.locator("[data-test=export-territory]").click()]);
+  assert.equal(territoryFile.suggestedFilename(), "区域-株洲-株洲1号.xlsx");
   assert.deepEqual(errors, []);
 });
