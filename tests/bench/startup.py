@@ -9,7 +9,10 @@ processes included), 3 s after it became interactive. The CPU time each process 
 printed too: the work behind the wall-clock time, which a busy machine stretches.
 
 Run from the repo root after `npm --prefix ui run build` and the builds (see startup.sh):
-    python3 tests/bench/startup.py [--runs 7]
+    python3 tests/bench/startup.py [--runs 7] [--app NAME=PATH …]
+
+`--app NAME=PATH` adds another build of the desktop app (a copy of an earlier build, say), started in
+turn with the others in every run: A/B comparisons under the same load.
 """
 import argparse
 import glob
@@ -112,7 +115,11 @@ def run_once(cmd, env, ready):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", type=int, default=7)
+    ap.add_argument("--app", action="append", default=[], metavar="NAME=PATH",
+                    help="another build of huixiao-desktop to start in turn with the others")
     args = ap.parse_args()
+    apps = [("huixiao", f"{TARGET}/release/huixiao-desktop")]
+    apps += [tuple(a.split("=", 1)) for a in args.app]
     display = ":97"
     xvfb = subprocess.Popen(["Xvfb", display, "-screen", "0", "1440x900x24", "-nolisten", "tcp"],
                             stderr=subprocess.DEVNULL)
@@ -122,23 +129,25 @@ def main():
         db = os.path.join(work, "demo.db")
         subprocess.run([f"{TARGET}/release/huixiao", "--db", db, "demo", "--today", "2026-11-22"],
                        check=True, stdout=subprocess.DEVNULL)
-        results = {"huixiao": [], "blank": []}
+        results = {name: [] for name, _ in apps}
+        results["blank"] = []
         colds = []
         for i in range(args.runs):
-            data = tempfile.mkdtemp(dir=work)
-            env = dict(os.environ, DISPLAY=display, HUIXIAO_LOG="debug", HUIXIAO_DATA_DIR=data,
-                       _STDOUT=subprocess.DEVNULL)
+            for name, path in apps:
+                data = tempfile.mkdtemp(dir=work)
+                env = dict(os.environ, DISPLAY=display, HUIXIAO_LOG="debug", HUIXIAO_DATA_DIR=data,
+                           _STDOUT=subprocess.DEVNULL)
 
-            def huixiao_ready():
-                for f in glob.glob(os.path.join(data, "logs", "huixiao.log*")):
-                    with open(f, errors="replace") as fh:
-                        if "seminars.list" in fh.read():
-                            return True
-                return False
+                def huixiao_ready():
+                    for f in glob.glob(os.path.join(data, "logs", "huixiao.log*")):
+                        with open(f, errors="replace") as fh:
+                            if "seminars.list" in fh.read():
+                                return True
+                    return False
 
-            t, m, cold, cpu = run_once([f"{TARGET}/release/huixiao-desktop", "--db", db], env, huixiao_ready)
-            results["huixiao"].append((t, m, cpu))
-            colds.append(cold)
+                t, m, cold, cpu = run_once([path, "--db", db], env, huixiao_ready)
+                results[name].append((t, m, cpu))
+                colds.append(cold)
 
             out = os.path.join(work, f"blank-{i}.out")
             fh = open(out, "w")
@@ -152,25 +161,27 @@ def main():
             fh.close()
             results["blank"].append((t, m, cpu))
             colds.append(cold)
-            h = results["huixiao"][-1]
-            print(f"run {i + 1}: huixiao {h[0] * 1000:.0f} ms {sum(h[1].values()):.0f} MiB"
-                  f" | blank {t * 1000:.0f} ms {sum(m.values()):.0f} MiB", file=sys.stderr)
+            parts = [f"{name} {results[name][-1][0] * 1000:.0f} ms {sum(results[name][-1][1].values()):.0f} MiB"
+                     for name in results]
+            print(f"run {i + 1}: " + " | ".join(parts), file=sys.stderr)
 
         def med(name, k):
             return statistics.median(r[0] if k == 0 else sum(r[1].values()) for r in results[name])
 
         print(f"runs: {args.runs}; page cache dropped before each start: {'yes' if all(colds) else 'no'}")
         print(f"{'':10} {'start → interactive (median)':>30} {'PSS, all processes (median)':>30}")
-        for name in ("huixiao", "blank"):
+        for name in results:
             print(f"{name:10} {med(name, 0) * 1000:>27.0f} ms {med(name, 1):>26.0f} MiB")
-        print(f"ratio      {med('huixiao', 0) / med('blank', 0):>29.2f}x {med('huixiao', 1) / med('blank', 1):>29.2f}x")
+        for name, _ in apps:
+            label = "ratio" if name == "huixiao" else f"ratio {name}"
+            print(f"{label:10} {med(name, 0) / med('blank', 0):>29.2f}x {med(name, 1) / med('blank', 1):>29.2f}x")
         print("PSS by process (median MiB):")
-        for name in ("huixiao", "blank"):
+        for name in results:
             procs = sorted({p for r in results[name] for p in r[1]})
             parts = ", ".join(f"{p} {statistics.median(r[1].get(p, 0) for r in results[name]):.0f}" for p in procs)
             print(f"  {name}: {parts}")
         print("CPU time until interactive, by process (median ms):")
-        for name in ("huixiao", "blank"):
+        for name in results:
             procs = sorted({p for r in results[name] for p in r[2]})
             parts = ", ".join(f"{p} {statistics.median(r[2].get(p, 0) for r in results[name]):.0f}" for p in procs)
             print(f"  {name}: {parts}")

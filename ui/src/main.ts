@@ -4,8 +4,11 @@ import "element-plus/dist/index.css";
 import "./styles.css";
 import App from "./App.vue";
 import { router } from "./router";
-import { i18n } from "./i18n";
+import { i18n, startLang } from "./i18n";
 import { initBrowserToken } from "./api/client";
 
 initBrowserToken();
-createApp(App).use(i18n).use(router).mount("#app");
+// The saved language's catalogue first (Chinese is in the entry already; English loads on demand).
+void startLang()
+  .catch(() => undefined)
+  .then(() => createApp(App).use(i18n).use(router).mount("#app"));
