@@ -229,6 +229,10 @@ fn configure(conn: &Connection) -> Result<()> {
     // What is deleted or overwritten is zeroed, not left in freed pages: an erased person's data
     // leaves the file (see `checkpoint` for the WAL).
     conn.pragma_update(None, "secure_delete", "ON")?;
+    // Pages are read straight from the file's memory map instead of being copied in by a system
+    // call each time: on a large organisation (200,000 stores) a read that visits thousands of
+    // scattered stores and contacts spent most of its time in those copies.
+    conn.pragma_update(None, "mmap_size", 256i64 << 20)?;
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
     Ok(())
 }
