@@ -132,7 +132,7 @@ pub fn require_role(
         return Err(invalid(
             field,
             format!("{}不是{zh}。", s.name),
-            format!("{} is not a {en}.", s.name),
+            format!("{} does not have the {en} role.", s.name),
         ));
     }
     Ok(s)

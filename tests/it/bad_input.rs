@@ -147,7 +147,7 @@ fn the_lecturer_must_be_a_lecturer() {
         s,
         "lecturer_id",
         "不是讲师",
-        "is not a lecturer",
+        "does not have the lecturer role",
     );
 }
 
