@@ -348,3 +348,106 @@ fn the_same_mobile_under_two_store_names_is_proposed_kept_apart_or_merged_everyw
     assert_mirrors("长沙", &a.app.db.conn(), &a.link, &admin);
     assert_mirrors("长沙二组", &b.app.db.conn(), &b.link, &admin);
 }
+
+#[test]
+fn a_pair_across_two_cities_is_head_offices_and_two_stores_of_one_seminar_are_not_merged() {
+    let o = org();
+    let admin = cluster().url(&o.db);
+    let (changsha, zhuzhou, head) = (laptop(&o.changsha), laptop(&o.zhuzhou), laptop(&o.hq));
+    for (l, url, city, name) in [
+        (&changsha, &o.changsha, "长沙", "美丽人生美容院"),
+        (&zhuzhou, &o.zhuzhou, "株洲", "美丽人生（株洲店）"),
+    ] {
+        let store = id(call(&l.app, "stores.create", json!({"name": name, "city": city})).unwrap());
+        call(
+            &l.app,
+            "contacts.create",
+            json!({"store_id": store, "name": "张美丽", "role": "owner", "phone": "13900001111"}),
+        )
+        .unwrap();
+        join(l, url);
+    }
+    join(&head, &o.hq);
+    sync(&changsha);
+    sync(&zhuzhou);
+
+    // Neither city laptop may read the other's store: the pair is head office's to settle.
+    assert!(store_merges(&changsha).is_empty());
+    assert!(store_merges(&zhuzhou).is_empty());
+    let pair = store_merges(&head);
+    assert_eq!(pair.len(), 1, "{pair:#?}");
+
+    // Both stores invited to one seminar: merged, one store would be invited twice.
+    let lecturer = id(call(
+        &head.app,
+        "staff.create",
+        json!({"name": "李明", "roles": ["lecturer"]}),
+    )
+    .unwrap());
+    let seminar = id(call(
+        &head.app,
+        "seminars.create",
+        json!({"title": "美业大课", "date": "2026-12-06", "start_time": "14:00", "capacity": 200,
+               "lecturer_id": lecturer, "city": "长沙"}),
+    )
+    .unwrap());
+    for name in ["美丽人生美容院", "美丽人生（株洲店）"] {
+        let store = one(
+            &head,
+            &format!("SELECT id FROM stores WHERE name = '{name}'"),
+        );
+        let person = one(
+            &head,
+            &format!("SELECT id FROM contacts WHERE store_id = {store}"),
+        );
+        call(
+            &head.app,
+            "invitations.create",
+            json!({"seminar_id": seminar, "store_id": store, "contact_ids": [person]}),
+        )
+        .unwrap();
+    }
+    sync(&head);
+    let refused = call(
+        &head.app,
+        "sync.merge_stores",
+        json!({"id": pair[0]["id"], "keep": gid(&head, "美丽人生美容院")}),
+    )
+    .unwrap_err();
+    assert!(
+        refused
+            .message(huixiao::i18n::Lang::Zh)
+            .contains("同一场会销"),
+        "{}",
+        refused.message(huixiao::i18n::Lang::Zh)
+    );
+    assert!(refused
+        .message(huixiao::i18n::Lang::En)
+        .contains("invited to the same seminar"));
+    assert_eq!(
+        cluster().psql(
+            &o.db,
+            "SELECT count(*) FROM org.stores WHERE name LIKE '美丽人生%'"
+        ),
+        "2",
+        "nothing merged"
+    );
+    assert_eq!(
+        cluster().psql(&o.db, "SELECT count(*) FROM hq.aliases"),
+        "0"
+    );
+    assert_eq!(store_merges(&head).len(), 1, "still for a person to settle");
+
+    // Kept apart by head office: the pair is gone, and comes back on no laptop.
+    call(
+        &head.app,
+        "sync.resolve",
+        json!({"id": pair[0]["id"], "resolution": "keep_apart"}),
+    )
+    .unwrap();
+    for l in [&head, &changsha, &zhuzhou] {
+        sync(l);
+        assert!(store_merges(l).is_empty());
+    }
+    assert_mirrors("总部", &head.app.db.conn(), &head.link, &admin);
+}
