@@ -35,13 +35,15 @@ CREATE FUNCTION hq.store_proposals()
            sb.gid, sb.data ->> 'name', sb.data ->> 'city',
            coalesce(sb.clocks #>> '{created_at,1}', sb.clocks #>> '{name,1}'),
            ca.data ->> 'phone'
-      FROM hq.rows ca
+      FROM hq.me() me
+      -- a city laptop's people only (the index by city), head office's all
+      JOIN hq.rows ca ON ca.tbl = 'contacts' AND ca.kind = 'shared' AND (me.is_hq OR ca.city = ANY (me.cities))
       JOIN hq.rows cb ON cb.tbl = 'contacts' AND cb.data ->> 'phone' = ca.data ->> 'phone' AND NOT cb.deleted
                      AND cb.data ->> 'phone_kind' = 'mobile' AND cb.data ->> 'erased_at' IS NULL
                      AND (cb.data ->> 'store_id')::uuid > (ca.data ->> 'store_id')::uuid
       JOIN hq.rows sa ON sa.tbl = 'stores' AND sa.gid = (ca.data ->> 'store_id')::uuid AND NOT sa.deleted
       JOIN hq.rows sb ON sb.tbl = 'stores' AND sb.gid = (cb.data ->> 'store_id')::uuid AND NOT sb.deleted
-     WHERE ca.tbl = 'contacts' AND NOT ca.deleted
+     WHERE me.id IS NOT NULL AND NOT ca.deleted
        AND ca.data ->> 'phone_kind' = 'mobile' AND ca.data ->> 'erased_at' IS NULL
        AND hq.may_read(sa.kind, sa.owner, sa.seminar, sa.city)
        AND hq.may_read(sb.kind, sb.owner, sb.seminar, sb.city)

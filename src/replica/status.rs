@@ -201,6 +201,14 @@ pub fn resolve(
         ));
     };
     let data = match how {
+        // Dismissed, a pair of stores would be proposed again at the next sync.
+        SyncResolution::Dismiss if kind == "store_merge" => {
+            return Err(invalid(
+                "resolution",
+                "这两家门店请选择“合并”或“分开保留”。",
+                "For these two stores, choose Merge or Keep apart.",
+            ))
+        }
         SyncResolution::Dismiss => None,
         SyncResolution::UseTheirs if kind == "refused" => {
             let theirs = theirs_now.or_else(|| kept.and_then(|s| serde_json::from_str(&s).ok()));

@@ -205,6 +205,17 @@ fn the_same_mobile_under_two_store_names_is_proposed_kept_apart_or_merged_everyw
         assert_eq!(beauty["mine"]["level"], "A");
     }
 
+    // Dismissing is no answer for a pair: it would come back at the next sync.
+    let dismissed = call(
+        &b.app,
+        "sync.resolve",
+        json!({"id": store_merges(&b)[0]["id"], "resolution": "dismiss"}),
+    )
+    .unwrap_err();
+    assert!(dismissed
+        .message(huixiao::i18n::Lang::Zh)
+        .contains("分开保留"));
+
     // Kept apart on the second laptop: gone from both lists after a sync, and it stays gone.
     let yoga_pair = store_merges(&b)
         .into_iter()
@@ -333,6 +344,19 @@ fn the_same_mobile_under_two_store_names_is_proposed_kept_apart_or_merged_everyw
             one(l, "SELECT count(*) FROM invitation_guests g JOIN contacts c ON c.id = g.contact_id WHERE c.phone = '13900001111'"),
             1
         );
+    }
+    // One store now invited by both laptops to overlapping seminars: a double invitation on both.
+    for l in [&a, &b] {
+        let clashes: Vec<Value> = call(&l.app, "sync.conflicts", json!({}))
+            .unwrap()
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| c["kind"] == "double_invitation")
+            .cloned()
+            .collect();
+        assert_eq!(clashes.len(), 1, "{clashes:#?}");
+        assert_eq!(clashes[0]["label"], "美丽人生美容院");
     }
     // Head office: both laptops' invitations and deals under one store.
     let at_hq = |sql: &str| cluster().psql(&o.db, sql).trim().to_string();
