@@ -196,3 +196,87 @@ pub fn settled(conn: &Connection, id: i64, resolution: &str, now: &str) -> Resul
     )?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::Db;
+
+    fn store(conn: &Connection, name: &str, gid: &str, phone: &str) {
+        conn.execute(
+            "INSERT INTO stores (name, city, level, created_at, gid) VALUES (?1, '长沙', 'A', '2026-11-22', ?2)",
+            [name, gid],
+        )
+        .unwrap();
+        conn.execute(
+            "INSERT INTO contacts (store_id, name, role, phone, phone_kind, created_at)
+             VALUES (last_insert_rowid(), '张美丽', 'owner', ?1, 'mobile', '2026-11-22')",
+            [phone],
+        )
+        .unwrap();
+    }
+
+    fn pair(name: &str, other_name: &str) -> Pair {
+        Pair {
+            store: "a".into(),
+            name: name.into(),
+            city: "长沙".into(),
+            laptop: Some("长沙".into()),
+            other_store: "b".into(),
+            other_name: other_name.into(),
+            other_city: "长沙".into(),
+            other_laptop: Some("长沙二组".into()),
+            mobile: "13900001111".into(),
+        }
+    }
+
+    fn open(conn: &Connection) -> Vec<(String, Option<String>)> {
+        conn.prepare(
+            "SELECT detail, resolution FROM sync_conflicts WHERE kind = 'store_merge' ORDER BY id",
+        )
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+    }
+
+    #[test]
+    fn a_pair_is_proposed_by_the_imports_rule_once_and_leaves_when_gone() {
+        let db = Db::in_memory().unwrap();
+        let conn = db.conn();
+        store(&conn, "美丽人生美容院", "a", "13900001111");
+        store(&conn, "美丽人生（分店）", "b", "13900001111");
+
+        // The same name written otherwise is the same store by the rule: nothing to propose.
+        assert_eq!(
+            record(&conn, &[pair("美丽人生 美容院", "美丽人生美容院")], "t1").unwrap(),
+            0
+        );
+        let two = pair("美丽人生美容院", "美丽人生（分店）");
+        assert_eq!(record(&conn, std::slice::from_ref(&two), "t1").unwrap(), 1);
+        assert_eq!(
+            record(&conn, std::slice::from_ref(&two), "t2").unwrap(),
+            0,
+            "once"
+        );
+        let kept = open(&conn);
+        assert_eq!(kept.len(), 1);
+        let mine: Value = serde_json::from_str(&kept[0].0).unwrap();
+        assert_eq!(mine["store"], "美丽人生美容院");
+        assert_eq!(
+            mine["contacts"][0]["phone"], "139****1111",
+            "never the whole mobile"
+        );
+        assert_eq!(mine["mobile"], "139****1111");
+        assert_eq!(
+            pair_of(&conn, 1).unwrap(),
+            ("a".to_string(), "b".to_string())
+        );
+
+        // Settled elsewhere (or merged): head office answers it no more, and it leaves the list.
+        record(&conn, &[], "t3").unwrap();
+        assert_eq!(open(&conn)[0].1.as_deref(), Some("gone"));
+        assert!(pair_of(&conn, 1).is_err());
+    }
+}
