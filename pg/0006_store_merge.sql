@@ -213,6 +213,31 @@ BEGIN
     RETURN jsonb_build_object('kept', p_keep, 'gone', p_gone, 'people', people, 'moved', moved);
 END $$;
 
+-- An erased person leaves nothing behind in the rows merged into theirs either (the same person
+-- in two stores a person merged, erased on a laptop that still knew them by the other row): those
+-- take the erased row, and their history and their versions in the log go.
+CREATE FUNCTION hq.erase_merged() RETURNS trigger
+    LANGUAGE plpgsql SET search_path = pg_catalog, hq
+    AS $$
+BEGIN
+    UPDATE hq.rows r SET data = NEW.data
+      FROM hq.aliases a
+     WHERE a.tbl = 'contacts' AND a.canonical = NEW.gid AND r.tbl = 'contacts' AND r.gid = a.gid;
+    DELETE FROM hq.history h USING hq.aliases a
+     WHERE a.tbl = 'contacts' AND a.canonical = NEW.gid AND h.tbl = 'contacts' AND h.gid = a.gid;
+    UPDATE hq.changes ch
+       SET data = CASE WHEN ch.data ? 'merged_into'
+                       THEN NEW.data || jsonb_build_object('merged_into', ch.data -> 'merged_into')
+                       ELSE NEW.data END
+      FROM hq.aliases a
+     WHERE a.tbl = 'contacts' AND a.canonical = NEW.gid AND ch.tbl = 'contacts' AND ch.gid = a.gid;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER rows_erase_merged AFTER UPDATE ON hq.rows FOR EACH ROW
+    WHEN (NEW.tbl = 'contacts' AND NEW.data ->> 'erased_at' IS NOT NULL AND OLD.data ->> 'erased_at' IS NULL)
+    EXECUTE FUNCTION hq.erase_merged();
+
+REVOKE ALL ON FUNCTION hq.erase_merged() FROM PUBLIC;
 REVOKE ALL ON FUNCTION hq.store_proposals() FROM PUBLIC;
 REVOKE ALL ON FUNCTION hq.store_pair(uuid, uuid) FROM PUBLIC;
 REVOKE ALL ON FUNCTION hq.keep_stores_apart(uuid, uuid) FROM PUBLIC;

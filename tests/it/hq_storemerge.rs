@@ -475,3 +475,100 @@ fn a_pair_across_two_cities_is_head_offices_and_two_stores_of_one_seminar_are_no
     }
     assert_mirrors("总部", &head.app.db.conn(), &head.link, &admin);
 }
+
+#[test]
+fn a_person_erased_on_a_laptop_while_another_merged_their_store_is_erased_everywhere() {
+    let o = org();
+    let admin = cluster().url(&o.db);
+    let second = json_of(&crate::hq::huixiao(&[
+        "hq",
+        "laptop",
+        "add",
+        "--pg",
+        &admin,
+        "--name",
+        "长沙二组",
+        "--cities",
+        "长沙",
+        "--json",
+    ]))["join_url"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let (a, b) = (laptop(&o.changsha), laptop(&second));
+    for (l, url, name) in [
+        (&a, &o.changsha, "美丽人生美容院"),
+        (&b, &second, "美丽人生（分店）"),
+    ] {
+        join(l, url);
+        let store = id(call(
+            &l.app,
+            "stores.create",
+            json!({"name": name, "city": "长沙"}),
+        )
+        .unwrap());
+        call(
+            &l.app,
+            "contacts.create",
+            json!({"store_id": store, "name": "张美丽", "role": "owner", "phone": "13900001111"}),
+        )
+        .unwrap();
+        sync(l);
+    }
+    sync(&a);
+    sync(&b);
+    assert_eq!(store_merges(&a).len(), 1);
+
+    // 张美丽 asks the second laptop to erase her; it does, offline. 长沙 merges the two stores
+    // meanwhile, keeping its own (and its 张美丽, the same person).
+    let person = one(&b, "SELECT id FROM contacts WHERE phone = '13900001111'");
+    call(&b.app, "contacts.erase", json!({ "id": person })).unwrap();
+    let pair = store_merges(&a).remove(0);
+    call(
+        &a.app,
+        "sync.merge_stores",
+        json!({"id": pair["id"], "keep": gid(&a, "美丽人生美容院")}),
+    )
+    .unwrap();
+
+    // The erasure reaches head office after the merge: it is of the person who stayed.
+    sync(&b);
+    sync(&a);
+    for (who, l) in [("长沙", &a), ("长沙二组", &b)] {
+        assert_eq!(
+            l.names("SELECT name FROM stores WHERE name LIKE '美丽人生%'"),
+            ["美丽人生美容院"],
+            "{who}"
+        );
+        assert_eq!(
+            one(
+                l,
+                "SELECT count(*) FROM contacts WHERE phone = '13900001111'"
+            ),
+            0,
+            "{who}: her mobile is nowhere"
+        );
+        assert_eq!(
+            one(
+                l,
+                "SELECT count(*) FROM contacts WHERE erased_at IS NOT NULL"
+            ),
+            1,
+            "{who}: one person, erased"
+        );
+        assert_eq!(status_pending(l), 0, "{who}");
+    }
+    assert_eq!(
+        cluster().psql(&o.db, "SELECT count(*) FROM hq.rows WHERE tbl = 'contacts' AND data::text LIKE '%13900001111%'"),
+        "0",
+        "nor at head office"
+    );
+    assert_mirrors("长沙", &a.app.db.conn(), &a.link, &admin);
+    assert_mirrors("长沙二组", &b.app.db.conn(), &b.link, &admin);
+}
+
+fn status_pending(l: &Laptop) -> i64 {
+    call(&l.app, "sync.status", json!({})).unwrap()["pending"]
+        .as_i64()
+        .unwrap()
+}
