@@ -1,6 +1,6 @@
 //! Two stores of the organisation that may be one: a person's mobile typed under two store names
 //! (two laptops, or one laptop twice). Head office gathers the pairs that share a mobile; whether a
-//! pair is one for a person to settle is the import's rule, written once ([`matching::compare`]: the
+//! pair is one for a person to settle is the import's rule, written once ([`compare`]: the
 //! same phone under another store name is a conflict — merge or keep apart — never a silent merge).
 //! Each such pair is kept here as a conflict of kind `store_merge`, with both stores as a person
 //! knows them (name, city, district, level, people with their phones masked, who typed it); a pair
