@@ -29,26 +29,34 @@ CREATE FUNCTION hq.store_proposals()
                    other_store uuid, other_name text, other_city text, other_laptop text, mobile text)
     LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, hq
     AS $$
+    WITH me AS (SELECT * FROM hq.me()),
+    -- The mobiles of live people in more than one store: a city laptop's people only (by the index
+    -- by city; it reads no other city's stores), head office's all. Only these pairs are checked.
+    shared AS MATERIALIZED (
+        SELECT c.data ->> 'phone' AS phone
+          FROM hq.rows c, me
+         WHERE c.tbl = 'contacts' AND c.kind = 'shared' AND NOT c.deleted
+           AND c.data ->> 'phone_kind' = 'mobile' AND c.data ->> 'erased_at' IS NULL
+           AND me.id IS NOT NULL AND (me.is_hq OR c.city = ANY (me.cities))
+         GROUP BY 1 HAVING count(DISTINCT c.data ->> 'store_id') > 1)
     SELECT DISTINCT ON (sa.gid, sb.gid)
            sa.gid, sa.data ->> 'name', sa.data ->> 'city',
            coalesce(sa.clocks #>> '{created_at,1}', sa.clocks #>> '{name,1}'),
            sb.gid, sb.data ->> 'name', sb.data ->> 'city',
            coalesce(sb.clocks #>> '{created_at,1}', sb.clocks #>> '{name,1}'),
-           ca.data ->> 'phone'
-      FROM hq.me() me
-      -- a city laptop's people only (the index by city), head office's all
-      JOIN hq.rows ca ON ca.tbl = 'contacts' AND ca.kind = 'shared' AND (me.is_hq OR ca.city = ANY (me.cities))
-      JOIN hq.rows cb ON cb.tbl = 'contacts' AND cb.data ->> 'phone' = ca.data ->> 'phone' AND NOT cb.deleted
+           shared.phone
+      FROM shared
+      JOIN hq.rows ca ON ca.tbl = 'contacts' AND ca.data ->> 'phone' = shared.phone AND NOT ca.deleted
+                     AND ca.data ->> 'phone_kind' = 'mobile' AND ca.data ->> 'erased_at' IS NULL
+      JOIN hq.rows cb ON cb.tbl = 'contacts' AND cb.data ->> 'phone' = shared.phone AND NOT cb.deleted
                      AND cb.data ->> 'phone_kind' = 'mobile' AND cb.data ->> 'erased_at' IS NULL
                      AND (cb.data ->> 'store_id')::uuid > (ca.data ->> 'store_id')::uuid
       JOIN hq.rows sa ON sa.tbl = 'stores' AND sa.gid = (ca.data ->> 'store_id')::uuid AND NOT sa.deleted
       JOIN hq.rows sb ON sb.tbl = 'stores' AND sb.gid = (cb.data ->> 'store_id')::uuid AND NOT sb.deleted
-     WHERE me.id IS NOT NULL AND NOT ca.deleted
-       AND ca.data ->> 'phone_kind' = 'mobile' AND ca.data ->> 'erased_at' IS NULL
-       AND hq.may_read(sa.kind, sa.owner, sa.seminar, sa.city)
+     WHERE hq.may_read(sa.kind, sa.owner, sa.seminar, sa.city)
        AND hq.may_read(sb.kind, sb.owner, sb.seminar, sb.city)
        AND NOT EXISTS (SELECT 1 FROM hq.store_pairs p WHERE p.a = sa.gid AND p.b = sb.gid)
-     ORDER BY sa.gid, sb.gid, ca.data ->> 'phone'
+     ORDER BY sa.gid, sb.gid, shared.phone
     $$;
 
 -- Both stores, live and readable by the signed-in laptop (locked, in gid order), or an error a
