@@ -65,6 +65,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0016_whom_speed",
         include_str!("../migrations/0016_whom_speed.sql"),
     ),
+    (
+        "0020_store_merge",
+        include_str!("../migrations/0020_store_merge.sql"),
+    ),
 ];
 
 /// The schema version this build of the app writes.

@@ -9,6 +9,7 @@
 //! - [`handover`]: `hq handover`, a seminar given to another laptop, and `hq seminars` to find it
 //! - [`bi`]: `hq bi add`, a read-only sign-in for the organisation's BI tool (phones masked)
 //! - [`holders`]: who else holds a store, asked at the moment it is invited
+//! - [`stores`]: two stores that share a person's mobile under two names, merged or kept apart
 //! - [`background`]: the app syncing by itself every few minutes, never during a live seminar
 //! - [`sync`]: `huixiao sync`, a laptop joining, pushing its outbox and pulling what it may read
 //! - [`ops`]: the same for the window (设置 → 总部同步) and its 同步问题 list
@@ -22,6 +23,7 @@ pub mod laptop;
 pub mod link;
 pub mod ops;
 pub mod schema;
+pub mod stores;
 pub mod sync;
 
 use crate::api::Failure;

@@ -5,7 +5,7 @@ use serde::Deserialize;
 use ts_rs::TS;
 use utoipa::ToSchema;
 
-use super::link::{self, Link};
+use super::link::{self, redact, Link};
 use super::sync::{self, SyncReport};
 use super::{block_on, connect};
 use crate::api::Failure;
@@ -13,7 +13,7 @@ use crate::app::App;
 use crate::input::Empty;
 use crate::invitation::{self, InvitationStatus, InvitationStatusChange};
 use crate::replica::status::{self, SyncConflict, SyncResolution, SyncStatus};
-use crate::replica::{clash, overwritten};
+use crate::replica::{clash, overwritten, pairs};
 
 #[derive(Debug, Clone, Deserialize, TS, ToSchema)]
 pub struct JoinInput {
@@ -24,6 +24,15 @@ pub struct JoinInput {
 #[derive(Debug, Clone, Deserialize, TS, ToSchema)]
 pub struct UseMineInput {
     pub id: i64,
+}
+
+#[derive(Debug, Clone, Deserialize, TS, ToSchema)]
+pub struct MergeStoresInput {
+    /// The 同步问题 entry of kind `store_merge`.
+    pub id: i64,
+    /// The store that stays (one of the pair's two, by its organisation-wide id); the other's
+    /// people, invitations, deals and follow-ups move to it, and its name is kept in the note.
+    pub keep: String,
 }
 
 #[derive(Debug, Clone, Deserialize, TS, ToSchema)]
@@ -109,6 +118,14 @@ pub fn resolve_op(app: &App, input: ResolveInput) -> Result<Vec<SyncConflict>, F
             invitation::set_status(app, cancel)?;
         }
     }
+    if input.resolution == SyncResolution::KeepApart {
+        let pair = pairs::pair_of(&app.db.conn(), input.id)?;
+        let link = saved_link(app)?;
+        block_on(async move {
+            let client = connect::connect(&link).await?;
+            super::stores::keep_apart(&client, &redact(&link.pg), &pair.0, &pair.1).await
+        })?;
+    }
     status::resolve(
         &mut app.db.conn(),
         input.id,
@@ -123,5 +140,37 @@ pub fn resolve_op(app: &App, input: ResolveInput) -> Result<Vec<SyncConflict>, F
 /// everywhere after the next sync (keeping theirs is `sync.resolve` with `dismiss`).
 pub fn use_mine_op(app: &App, input: UseMineInput) -> Result<Vec<SyncConflict>, Failure> {
     overwritten::use_mine(&mut app.db.conn(), input.id, &app.now_str())?;
+    Ok(status::conflicts(&app.db.conn())?)
+}
+
+/// Two stores found to be one: merged at head office (the other's people, invitations, deals and
+/// follow-ups move to the one that stays), then synced, so this laptop shows one store at once.
+pub fn merge_stores_op(app: &App, input: MergeStoresInput) -> Result<Vec<SyncConflict>, Failure> {
+    let (a, b) = pairs::pair_of(&app.db.conn(), input.id)?;
+    let gone = if input.keep == a {
+        b
+    } else if input.keep == b {
+        a
+    } else {
+        return Err(crate::error::invalid(
+            "keep",
+            "请选择两家门店中的一家作为保留的门店。",
+            "Choose one of the two stores as the one that stays.",
+        )
+        .into());
+    };
+    let link = saved_link(app)?;
+    let (keep, place) = (input.keep.clone(), redact(&link.pg));
+    let to = link.clone();
+    block_on(async move {
+        let client = connect::connect(&to).await?;
+        super::stores::merge(&client, &place, &keep, &gone).await
+    })?;
+    pairs::settled(&app.db.conn(), input.id, "merged", &app.now_str())?;
+    // The merge is done at head office: a sync that fails now (kept in the status, in words)
+    // brings it here at the next one.
+    if let Err(e) = block_on(sync::sync(app, &link)) {
+        tracing::warn!("the sync after a merge of two stores failed: {e:?}");
+    }
     Ok(status::conflicts(&app.db.conn())?)
 }

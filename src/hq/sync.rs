@@ -104,6 +104,7 @@ async fn run(app: &App, link: &Link) -> Result<SyncReport, Failure> {
         ..SyncReport::default()
     };
     clashes(app, &client, &place).await?;
+    super::stores::proposals(app, &client, &place).await?;
     let now = status::status(&app.db.conn())?;
     report.conflicts = now.conflicts;
     report.pending = now.pending;

@@ -48,7 +48,7 @@ pub struct Applied {
     pub not_applied: usize,
 }
 
-enum Outcome {
+pub(super) enum Outcome {
     Done,
     /// A reference to a row this laptop does not hold (yet).
     Waits,
@@ -77,7 +77,10 @@ pub fn apply_page(
             params![change.tbl, change.gid],
             |r| r.get(0),
         )?;
-        if local {
+        // A row merged into another at head office goes whatever this laptop still holds for it:
+        // what it holds moves to the other row first, and its waiting change is taken as the
+        // other row's by head office.
+        if local && merged_into(change).is_none() {
             out.kept_local += 1;
             continue;
         }
@@ -226,6 +229,9 @@ fn is_refusal(e: &rusqlite::Error) -> bool {
 }
 
 fn write(tx: &Connection, t: &str, s: &Shape, change: &Pulled) -> Result<Outcome> {
+    if let (true, Some(into)) = (change.deleted, merged_into(change)) {
+        return super::merge::merged_away(tx, t, &change.gid, into);
+    }
     if change.deleted {
         tx.execute(
             &format!("DELETE FROM \"{t}\" WHERE gid = ?1"),
@@ -298,6 +304,12 @@ fn write(tx: &Connection, t: &str, s: &Shape, change: &Pulled) -> Result<Outcome
         )?;
     }
     Ok(Outcome::Done)
+}
+
+/// The row a deleted row went into, when head office merged it (two stores found to be one, the
+/// same person in both).
+fn merged_into(change: &Pulled) -> Option<&str> {
+    change.data.as_ref()?.get("merged_into")?.as_str()
 }
 
 /// A JSON value as SQLite stores it.

@@ -5,7 +5,10 @@
 //! refers to head office's row, and the copy goes. Head office already holds those references
 //! under its row's id (`hq.push` follows the alias), so nothing of this travels: capture is off.
 
-use rusqlite::{Connection, OptionalExtension};
+use rusqlite::{params, Connection, OptionalExtension};
+use serde_json::Value;
+
+use super::apply::Outcome;
 
 use crate::error::Result;
 
@@ -84,4 +87,38 @@ fn references_to(tx: &Connection, table: &str) -> Result<Vec<(String, String)>> 
         }
     }
     Ok(out)
+}
+
+/// A row head office merged into another (two stores a person found to be one, the same person in
+/// both), pulled: whatever refers to it here — what travels and what stays on this laptop (a
+/// score, a station's scans) — now refers to the row it went into, then it goes. The fields this
+/// laptop sent that named it name the other row (so the move is no overwrite of theirs). Waits
+/// while the other row has not arrived here; a rule of this database in the way is an error
+/// (the caller keeps the change as a conflict, nothing moved).
+pub(super) fn merged_away(tx: &Connection, tbl: &str, gone: &str, into: &str) -> Result<Outcome> {
+    let id = |gid: &str| -> Result<Option<i64>> {
+        Ok(tx
+            .query_row(
+                &format!("SELECT rowid FROM \"{tbl}\" WHERE gid = ?1"),
+                [gid],
+                |r| r.get(0),
+            )
+            .optional()?)
+    };
+    if id(gone)?.is_none() {
+        return Ok(Outcome::Done);
+    }
+    if id(into)?.is_none() {
+        return Ok(Outcome::Waits);
+    }
+    merge(tx, &[(tbl.to_owned(), gone.to_owned(), into.to_owned())])?;
+    tx.execute(
+        "UPDATE sync_sent SET value = ?2 WHERE value = ?1",
+        params![Value::from(gone).to_string(), Value::from(into).to_string()],
+    )?;
+    tx.execute(
+        "DELETE FROM sync_sent WHERE tbl = ?1 AND gid = ?2",
+        params![tbl, gone],
+    )?;
+    Ok(Outcome::Done)
 }

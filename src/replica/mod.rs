@@ -9,6 +9,8 @@
 //! - [`apply`]: what head office sent, written by gid with capture off
 //! - [`merge`]: a second copy here of one of head office's rows, merged into head office's
 //! - [`clash`]: a store two laptops invited to seminars whose attribution windows overlap
+//! - [`pairs`]: two stores that share a person's mobile under two names, for a person to merge
+//!   or keep apart
 //! - [`overwritten`]: a field this laptop wrote that a later write of another laptop overwrote
 //! - [`status`]: where the laptop stands (joined, waiting changes, conflicts)
 //! - [`unpushed`]: the changes head office has not taken yet, as a person knows them
@@ -19,6 +21,7 @@ pub mod clash;
 pub mod merge;
 pub mod outbox;
 pub mod overwritten;
+pub mod pairs;
 pub mod status;
 pub mod tables;
 pub mod unpushed;

@@ -84,13 +84,15 @@ pub struct SyncConflict {
     pub at: String,
     /// `refused`: head office refused a change made here; `not_applied`: a row from head office
     /// that this laptop's database refused; `double_invitation`: a store another laptop invited
-    /// to a seminar whose attribution window overlaps this laptop's.
+    /// to a seminar whose attribution window overlaps this laptop's; `overwritten`: a field of
+    /// this laptop's another laptop wrote later; `store_merge`: two stores sharing a person's
+    /// mobile under two names (`mine` and `theirs` are the two stores), to merge or keep apart.
     pub kind: String,
     /// The table (stores, staff, invitations, …) and the row's organisation-wide id.
     pub tbl: String,
     pub gid: String,
     /// Why, as a code: not_your_seminar, head_office_only, unknown_table, refused_here,
-    /// double_invitation.
+    /// double_invitation, overwritten, same_mobile.
     pub reason: String,
     /// What a person knows the row by (a name or a title), when it has one.
     pub label: Option<String>,
@@ -155,6 +157,9 @@ pub enum SyncResolution {
     CancelMine,
     /// Leave things as they are; the conflict leaves the list.
     Dismiss,
+    /// Two stores that share a person's mobile are two stores: they are not proposed again, on
+    /// any laptop.
+    KeepApart,
 }
 
 impl SyncResolution {
@@ -164,6 +169,7 @@ impl SyncResolution {
             SyncResolution::Retry => "retried",
             SyncResolution::CancelMine => "cancelled_mine",
             SyncResolution::Dismiss => "dismissed",
+            SyncResolution::KeepApart => "kept_apart",
         }
     }
 }
@@ -195,6 +201,14 @@ pub fn resolve(
         ));
     };
     let data = match how {
+        // Dismissed, a pair of stores would be proposed again at the next sync.
+        SyncResolution::Dismiss if kind == "store_merge" => {
+            return Err(invalid(
+                "resolution",
+                "这两家门店请选择“合并”或“分开保留”。",
+                "For these two stores, choose Merge or Keep apart.",
+            ))
+        }
         SyncResolution::Dismiss => None,
         SyncResolution::UseTheirs if kind == "refused" => {
             let theirs = theirs_now.or_else(|| kept.and_then(|s| serde_json::from_str(&s).ok()));
@@ -211,6 +225,8 @@ pub fn resolve(
         }
         // The caller cancelled the invitation through the invitation's own transition.
         SyncResolution::CancelMine if kind == "double_invitation" => None,
+        // The caller told head office.
+        SyncResolution::KeepApart if kind == "store_merge" => None,
         _ => {
             return Err(invalid(
                 "resolution",

@@ -28,6 +28,7 @@ mod hq_laptops;
 mod hq_lists;
 mod hq_mirror;
 mod hq_restore;
+mod hq_storemerge;
 mod hq_sync;
 mod http;
 mod import;

@@ -146,6 +146,7 @@ export const OPS = {
   "sync.run": { method: "POST", path: "/api/sync" },
   "sync.conflicts": { method: "GET", path: "/api/sync/conflicts" },
   "sync.resolve": { method: "POST", path: "/api/sync/conflicts/{id}/resolve" },
+  "sync.merge_stores": { method: "POST", path: "/api/sync/conflicts/{id}/merge-stores" },
   "sync.use_mine": { method: "POST", path: "/api/sync/conflicts/{id}/use-mine" },
   "openapi": { method: "GET", path: "/api/openapi.json" },
   "demo.load": { method: "POST", path: "/api/demo" },
@@ -295,6 +296,7 @@ export interface OpTypes {
   "sync.run": { input: T.Empty; output: T.SyncReport };
   "sync.conflicts": { input: T.Empty; output: Array<T.SyncConflict> };
   "sync.resolve": { input: T.ResolveInput; output: Array<T.SyncConflict> };
+  "sync.merge_stores": { input: T.MergeStoresInput; output: Array<T.SyncConflict> };
   "sync.use_mine": { input: T.UseMineInput; output: Array<T.SyncConflict> };
   "openapi": { input: T.Empty; output: T.OpenApiDoc };
   "demo.load": { input: T.DemoInput; output: T.DemoSummary };

@@ -985,6 +985,17 @@ first_row: number | null,
  */
 adds_contact: boolean, };
 
+export type MergeStoresInput = { 
+/**
+ * The 同步问题 entry of kind `store_merge`.
+ */
+id: number, 
+/**
+ * The store that stays (one of the pair's two, by its organisation-wide id); the other's
+ * people, invitations, deals and follow-ups move to it, and its name is kept in the note.
+ */
+keep: string, };
+
 export type MoveInput = { seminar_id: number, contact_id: number, 
 /**
  * The target table; none to unseat.
@@ -1913,7 +1924,9 @@ export type SyncConflict = { id: number, at: string,
 /**
  * `refused`: head office refused a change made here; `not_applied`: a row from head office
  * that this laptop's database refused; `double_invitation`: a store another laptop invited
- * to a seminar whose attribution window overlaps this laptop's.
+ * to a seminar whose attribution window overlaps this laptop's; `overwritten`: a field of
+ * this laptop's another laptop wrote later; `store_merge`: two stores sharing a person's
+ * mobile under two names (`mine` and `theirs` are the two stores), to merge or keep apart.
  */
 kind: string, 
 /**
@@ -1922,7 +1935,7 @@ kind: string,
 tbl: string, gid: string, 
 /**
  * Why, as a code: not_your_seminar, head_office_only, unknown_table, refused_here,
- * double_invitation.
+ * double_invitation, overwritten, same_mobile.
  */
 reason: string, 
 /**
@@ -1968,7 +1981,7 @@ pending: number, };
 /**
  * What a person chose for a conflict.
  */
-export type SyncResolution = "use_theirs" | "retry" | "cancel_mine" | "dismiss";
+export type SyncResolution = "use_theirs" | "retry" | "cancel_mine" | "dismiss" | "keep_apart";
 
 export type SyncStatus = { joined: boolean, organisation: string | null, laptop: string | null, last_sync_at: string | null, 
 /**

@@ -1,0 +1,82 @@
+//! Two stores that may be one (the same mobile under two names), at head office: the pairs a sync
+//! brings back ([`crate::replica::pairs`] keeps those the import's rule proposes), and a person's
+//! answer — keep apart (`hq.keep_stores_apart`, held on every laptop) or merge
+//! (`hq.merge_stores`: one transaction at head office, pulled by every laptop).
+
+use tokio_postgres::error::SqlState;
+use tokio_postgres::Client;
+
+use super::connect::failure;
+use crate::api::Failure;
+use crate::app::App;
+use crate::replica::pairs::{self, Pair};
+
+/// Asks head office for the pairs this laptop may read and records those to propose.
+pub async fn proposals(app: &App, client: &Client, place: &str) -> Result<usize, Failure> {
+    let rows = client
+        .query(
+            "SELECT store::text, name, city, laptop, other_store::text, other_name, other_city,
+                    other_laptop, mobile
+               FROM hq.store_proposals()",
+            &[],
+        )
+        .await
+        .map_err(|e| failure(e, place))?;
+    let found: Vec<Pair> = rows
+        .iter()
+        .map(|r| Pair {
+            store: r.get(0),
+            name: r.get::<_, Option<String>>(1).unwrap_or_default(),
+            city: r.get::<_, Option<String>>(2).unwrap_or_default(),
+            laptop: r.get(3),
+            other_store: r.get(4),
+            other_name: r.get::<_, Option<String>>(5).unwrap_or_default(),
+            other_city: r.get::<_, Option<String>>(6).unwrap_or_default(),
+            other_laptop: r.get(7),
+            mobile: r.get(8),
+        })
+        .collect();
+    Ok(pairs::record(&app.db.conn(), &found, &app.now_str())?)
+}
+
+/// Keeps two stores apart, for the whole organisation.
+pub async fn keep_apart(client: &Client, place: &str, a: &str, b: &str) -> Result<(), Failure> {
+    client
+        .execute(
+            "SELECT hq.keep_stores_apart($1::text::uuid, $2::text::uuid)",
+            &[&a, &b],
+        )
+        .await
+        .map_err(|e| refusal(e, place))?;
+    Ok(())
+}
+
+/// Merges store `gone` into `keep` at head office.
+pub async fn merge(client: &Client, place: &str, keep: &str, gone: &str) -> Result<(), Failure> {
+    client
+        .execute(
+            "SELECT hq.merge_stores($1::text::uuid, $2::text::uuid)",
+            &[&keep, &gone],
+        )
+        .await
+        .map_err(|e| refusal(e, place))?;
+    Ok(())
+}
+
+/// Head office's refusals of a merge, as a person can act on them.
+fn refusal(e: tokio_postgres::Error, place: &str) -> Failure {
+    let code = e.as_db_error().map(|d| d.code().clone());
+    if code == Some(SqlState::from_code("HX001")) {
+        return Failure::remote(
+            "两家门店中有一家已不在（可能已被其他电脑合并），或不是这台电脑能看到的门店。请先同步再看。",
+            "One of the two stores is gone (another laptop may have merged it), or is not one this laptop can see. Sync, then look again.",
+        );
+    }
+    if code == Some(SqlState::from_code("HX002")) {
+        return Failure::remote(
+            "两家门店被邀请参加了同一场会销，合并后会是同一家门店被邀请两次。请先取消其中一个邀请，再合并。",
+            "Both stores are invited to the same seminar: merged, one store would be invited twice. Cancel one of the invitations first, then merge.",
+        );
+    }
+    failure(e, place)
+}
