@@ -66,8 +66,8 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         include_str!("../migrations/0016_whom_speed.sql"),
     ),
     (
-        "0020_store_merge",
-        include_str!("../migrations/0020_store_merge.sql"),
+        "0017_store_merge",
+        include_str!("../migrations/0017_store_merge.sql"),
     ),
 ];
 
