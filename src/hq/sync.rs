@@ -160,7 +160,20 @@ async fn push(app: &App, client: &Client, place: &str) -> Result<i64, Failure> {
     }
 }
 
+/// How long a pull waits for transactions that were open when it began (another laptop's push).
+const OPEN_WAIT: std::time::Duration = std::time::Duration::from_secs(3);
+
 async fn pull(app: &App, client: &Client, place: &str) -> Result<i64, Failure> {
+    // A change is readable only once every older transaction on the server has ended (hq.pull's
+    // rule, so that none is ever skipped). So that a sync brings everything committed before it
+    // began, even while another laptop's push is still open, it waits for the transactions open at
+    // its start to end — a few seconds at most; what is still open then comes with the next sync.
+    let horizon: String = client
+        .query_one("SELECT pg_snapshot_xmax(pg_current_snapshot())::text", &[])
+        .await
+        .map_err(|e| failure(e, place))?
+        .get(0);
+    let started = std::time::Instant::now();
     let mut pulled = 0;
     loop {
         let (xid, pos) = status::position(&app.db.conn())?;
@@ -173,7 +186,10 @@ async fn pull(app: &App, client: &Client, place: &str) -> Result<i64, Failure> {
             .await
             .map_err(|e| failure(e, place))?;
         let Some(last) = rows.last() else {
-            return Ok(pulled);
+            if started.elapsed() > OPEN_WAIT || all_ended_before(client, &horizon, place).await? {
+                return Ok(pulled);
+            }
+            continue;
         };
         let position: (String, i64) = (last.get(0), last.get(1));
         let page: Vec<Pulled> = rows
@@ -203,10 +219,32 @@ async fn pull(app: &App, client: &Client, place: &str) -> Result<i64, Failure> {
             &app.now_str(),
         )?;
         pulled += page.len() as i64;
-        if (rows.len() as i64) < PAGE {
+        if (rows.len() as i64) < PAGE
+            && (started.elapsed() > OPEN_WAIT || all_ended_before(client, &horizon, place).await?)
+        {
             return Ok(pulled);
         }
     }
+}
+
+/// Whether every transaction older than `horizon` has ended, so their changes are readable;
+/// when not, it waits 50 ms on the server before answering.
+async fn all_ended_before(client: &Client, horizon: &str, place: &str) -> Result<bool, Failure> {
+    let ended: bool = client
+        .query_one(
+            "SELECT pg_snapshot_xmin(pg_current_snapshot()) >= $1::text::xid8",
+            &[&horizon],
+        )
+        .await
+        .map_err(|e| failure(e, place))?
+        .get(0);
+    if !ended {
+        client
+            .execute("SELECT pg_sleep(0.05)", &[])
+            .await
+            .map_err(|e| failure(e, place))?;
+    }
+    Ok(ended)
 }
 
 /// Stores this laptop invited that another laptop invited too: head office gathers the
