@@ -12,6 +12,8 @@ use crate::api::Failure;
 const VERSIONS: &[(i32, &str)] = &[
     (1, include_str!("../../pg/0001_organisation.sql")),
     (2, include_str!("../../pg/0002_holders.sql")),
+    // 3 is another branch's.
+    (4, include_str!("../../pg/0004_pull_speed.sql")),
 ];
 
 /// The version this build of the app speaks.

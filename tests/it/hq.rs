@@ -60,7 +60,7 @@ fn init_prepares_an_empty_database_once() {
     let url = cluster().database();
     let first = json_of(&huixiao(&["hq", "init", "--pg", &url, "--json"]));
     assert_eq!(first["created"], true);
-    assert_eq!(first["schema_version"], 2);
+    assert_eq!(first["schema_version"], huixiao::hq::schema::VERSION);
     let org = first["organisation"].as_str().unwrap().to_string();
     assert_eq!(org.len(), 36, "a UUID: {org}");
 
@@ -339,14 +339,14 @@ fn init_brings_an_organisation_of_an_older_version_up_to_this_one() {
     let up = json_of(&huixiao(&["hq", "init", "--pg", &url, "--json"]));
     assert_eq!(
         (up["created"].as_bool(), up["schema_version"].as_i64()),
-        (Some(true), Some(2))
+        (Some(true), Some(huixiao::hq::schema::VERSION as i64))
     );
     assert_eq!(
         cluster().psql(
             &db,
             "SELECT string_agg(version::text, ',' ORDER BY version) FROM hq.schema_version"
         ),
-        "1,2"
+        "1,2,4"
     );
     // Version 2's function, which every laptop may call.
     assert_eq!(
