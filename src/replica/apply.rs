@@ -72,11 +72,11 @@ pub fn apply_page(
     for (i, change) in page.iter().enumerate() {
         let origin = origins.get(i).unwrap_or(&none);
         highest = highest.max(change.hlc);
-        let local: bool = tx.query_row(
-            "SELECT EXISTS (SELECT 1 FROM sync_outbox WHERE tbl = ?1 AND gid = ?2)",
-            params![change.tbl, change.gid],
-            |r| r.get(0),
-        )?;
+        let local: bool = tx
+            .prepare_cached(
+                "SELECT EXISTS (SELECT 1 FROM sync_outbox WHERE tbl = ?1 AND gid = ?2)",
+            )?
+            .query_row(params![change.tbl, change.gid], |r| r.get(0))?;
         // A row merged into another at head office goes whatever this laptop still holds for it:
         // what it holds moves to the other row first, and its waiting change is taken as the
         // other row's by head office.
@@ -86,10 +86,8 @@ pub fn apply_page(
         }
         match attempt(&tx, &mut shapes, change)? {
             Some(Outcome::Done) => {
-                tx.execute(
-                    "DELETE FROM sync_waiting WHERE tbl = ?1 AND gid = ?2",
-                    params![change.tbl, change.gid],
-                )?;
+                tx.prepare_cached("DELETE FROM sync_waiting WHERE tbl = ?1 AND gid = ?2")?
+                    .execute(params![change.tbl, change.gid])?;
                 if let (Some(owner), "seminars") = (&origin.owner, change.tbl.as_str()) {
                     tx.execute(
                         "UPDATE seminars SET laptop = ?1 WHERE gid = ?2",
@@ -205,10 +203,10 @@ fn attempt(tx: &Connection, shapes: &mut Shapes, change: &Pulled) -> Result<Opti
     let Some(s) = shapes.of(tx, table.name)? else {
         return Ok(Some(Outcome::Done));
     };
-    tx.execute_batch("SAVEPOINT pulled")?;
+    tx.prepare_cached("SAVEPOINT pulled")?.execute([])?;
     match write(tx, table.name, s, change) {
         Ok(outcome) => {
-            tx.execute_batch("RELEASE pulled")?;
+            tx.prepare_cached("RELEASE pulled")?.execute([])?;
             Ok(Some(outcome))
         }
         Err(crate::error::Error::Sqlite(e)) if is_refusal(&e) => {
@@ -249,11 +247,8 @@ fn write(tx: &Connection, t: &str, s: &Shape, change: &Pulled) -> Result<Outcome
         let value = match (s.reference(column), v) {
             (Some(to), Value::String(gid)) => {
                 let id: Option<i64> = tx
-                    .query_row(
-                        &format!("SELECT rowid FROM \"{to}\" WHERE gid = ?1"),
-                        [gid],
-                        |r| r.get(0),
-                    )
+                    .prepare_cached(&format!("SELECT rowid FROM \"{to}\" WHERE gid = ?1"))?
+                    .query_row([gid], |r| r.get(0))
                     .optional()?;
                 match id {
                     Some(id) => Sql::Integer(id),
@@ -267,11 +262,8 @@ fn write(tx: &Connection, t: &str, s: &Shape, change: &Pulled) -> Result<Outcome
     }
     values.push(Sql::Text(change.gid.clone()));
     let found: Option<i64> = tx
-        .query_row(
-            &format!("SELECT rowid FROM \"{t}\" WHERE gid = ?1"),
-            [&change.gid],
-            |r| r.get(0),
-        )
+        .prepare_cached(&format!("SELECT rowid FROM \"{t}\" WHERE gid = ?1"))?
+        .query_row([&change.gid], |r| r.get(0))
         .optional()?;
     let n = columns.len();
     if found.is_some() {
@@ -283,25 +275,21 @@ fn write(tx: &Connection, t: &str, s: &Shape, change: &Pulled) -> Result<Outcome
             .enumerate()
             .map(|(i, c)| format!("{c} = ?{}", i + 1))
             .collect();
-        tx.execute(
-            &format!(
-                "UPDATE \"{t}\" SET {} WHERE gid = ?{}",
-                sets.join(", "),
-                n + 1
-            ),
-            rusqlite::params_from_iter(values),
-        )?;
+        tx.prepare_cached(&format!(
+            "UPDATE \"{t}\" SET {} WHERE gid = ?{}",
+            sets.join(", "),
+            n + 1
+        ))?
+        .execute(rusqlite::params_from_iter(values))?;
     } else {
         let marks: Vec<String> = (1..=n + 1).map(|i| format!("?{i}")).collect();
         columns.push("gid".into());
-        tx.execute(
-            &format!(
-                "INSERT INTO \"{t}\" ({}) VALUES ({})",
-                columns.join(", "),
-                marks.join(", ")
-            ),
-            rusqlite::params_from_iter(values),
-        )?;
+        tx.prepare_cached(&format!(
+            "INSERT INTO \"{t}\" ({}) VALUES ({})",
+            columns.join(", "),
+            marks.join(", ")
+        ))?
+        .execute(rusqlite::params_from_iter(values))?;
     }
     Ok(Outcome::Done)
 }

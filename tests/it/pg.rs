@@ -17,6 +17,8 @@ pub struct Cluster {
     pub port: u16,
     dir: PathBuf,
     bin: PathBuf,
+    /// Kept between runs ([`Cluster::kept`]): stopped, not removed, when dropped.
+    keep: bool,
 }
 
 static CLUSTER: OnceLock<Cluster> = OnceLock::new();
@@ -103,21 +105,60 @@ impl Cluster {
             .tempdir()
             .unwrap()
             .keep();
+        Cluster::init(&bin, &dir);
+        let cluster = Cluster {
+            port: free_port(),
+            dir,
+            bin,
+            keep: false,
+        };
+        cluster.launch();
+        cluster
+    }
+
+    /// A cluster kept in `dir` between runs (a benchmark's generated organisation): made there on
+    /// the first run, started again on the same port on the next; stopped, not removed, when dropped.
+    #[allow(dead_code)] // benches/hq.rs keeps its organisation between runs
+    pub fn kept(dir: &Path) -> Cluster {
+        let bin = bin_dir();
+        std::fs::create_dir_all(dir).unwrap();
+        let port_file = dir.join("port");
+        if !dir.join("data").exists() {
+            Cluster::init(&bin, dir);
+            std::fs::write(&port_file, free_port().to_string()).unwrap();
+        }
+        let port = std::fs::read_to_string(&port_file)
+            .unwrap()
+            .trim()
+            .parse()
+            .unwrap();
+        let cluster = Cluster {
+            port,
+            dir: dir.to_path_buf(),
+            bin,
+            keep: true,
+        };
+        cluster.launch();
+        cluster
+    }
+
+    /// initdb in `dir`, with the superuser's secret and the server's certificates beside it.
+    fn init(bin: &Path, dir: &Path) {
         let data = dir.join("data");
         let pwfile = dir.join("pw");
         std::fs::write(&pwfile, SUPERUSER_SECRET).unwrap();
-        certificates(&dir);
+        certificates(dir);
         if is_root() {
             run(
                 {
                     let mut c = Command::new("chown");
-                    c.args(["-R", "postgres:postgres"]).arg(&dir);
+                    c.args(["-R", "postgres:postgres"]).arg(dir);
                     c
                 },
                 "chown",
             );
         }
-        let mut initdb = pg_command(&bin, "initdb");
+        let mut initdb = pg_command(bin, "initdb");
         initdb
             .arg("-D")
             .arg(&data)
@@ -130,13 +171,6 @@ impl Cluster {
             .args(["-E", "UTF8", "--locale=C.UTF-8", "--no-sync"])
             .arg(format!("--pwfile={}", pwfile.display()));
         run(initdb, "initdb");
-        let cluster = Cluster {
-            port: free_port(),
-            dir,
-            bin,
-        };
-        cluster.launch();
-        cluster
     }
 
     /// Starts the server (again, after [`Cluster::crash`]).
@@ -254,14 +288,17 @@ fn certificates(dir: &Path) {
 }
 
 impl Drop for Cluster {
-    /// Only a private cluster is ever dropped (the shared one lives in a static).
+    /// Only a private or a kept cluster is ever dropped (the shared one lives in a static).
     fn drop(&mut self) {
+        let mode = if self.keep { "fast" } else { "immediate" };
         let mut stop = pg_command(&self.bin, "pg_ctl");
         stop.arg("-D")
             .arg(self.dir.join("data"))
-            .args(["stop", "-m", "immediate", "-s"]);
+            .args(["stop", "-m", mode, "-s"]);
         let _ = stop.output();
-        let _ = std::fs::remove_dir_all(&self.dir);
+        if !self.keep {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
     }
 }
 
