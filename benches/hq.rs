@@ -538,6 +538,7 @@ fn dashboard(app: &App, pg_dir: &Path) {
             app,
             TerritoryQuery {
                 city: CITIES[0].into(),
+                laptop: None,
             },
         )
         .unwrap();
