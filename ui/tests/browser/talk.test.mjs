@@ -305,13 +305,13 @@ test("music cues play the organizer's file with fades; a rehearsal records no st
   await page.waitForFunction(() => {
     const a = document.querySelector("[data-test=prompter-audio] audio");
     return a && !a.paused && a.volume > 0.75;
-  }, null, { timeout: 10_000 });
+  }, null, { timeout: 30_000 }); // a 2 s fade; a machine busy with builds once took more than 10 s
   assert.equal(await page.locator("[data-test=prompter-audio] audio").getAttribute("data-file"), wav);
   await page.keyboard.press("ArrowDown"); // marker 1: down to 20%
   await page.waitForFunction(() => {
     const a = document.querySelector("[data-test=prompter-audio] audio");
     return a && !a.paused && a.volume > 0.15 && a.volume < 0.25;
-  }, null, { timeout: 10_000 });
+  }, null, { timeout: 30_000 });
   const state = await api("talk.state", `/api/seminars/${NEXT_WEEK}/talk`);
   assert.deepEqual([state.recording, state.log], [false, []]);
   await page.keyboard.press("Escape");
