@@ -19,7 +19,9 @@ let server;
 let b;
 // Language names ("中文") are shown in their own language on purpose, in the switcher and in settings.
 const { lang: _languageNames, ...zhCatalogue } = loadCatalogue("zh-CN");
-const zhValues = flattenValues(zhCatalogue).filter((v) => CJK.test(v));
+// Values with Chinese words of their own: "{name}（{role}）" has only full-width brackets around data,
+// and would match any data in such brackets (a seminar called "…研讨会（长沙站）").
+const zhValues = flattenValues(zhCatalogue).filter((v) => /[\u3400-\u9fff]/.test(v.replace(/\{\w+\}/g, "")));
 /** Catalogue values as whole-text matchers ("共 {n} 家门店" matches "共 12 家门店"). */
 const zhMatchers = zhValues.map((v) => new RegExp(`^${v.replace(/[.*+?^$()|[\]\\]/g, "\\$&").replace(/\{\w+\}/g, ".+")}$`));
 
