@@ -23,6 +23,7 @@ pub mod laptop;
 pub mod link;
 pub mod ops;
 pub mod schema;
+pub mod staff;
 pub mod stores;
 pub mod sync;
 

@@ -13,7 +13,7 @@ use crate::app::App;
 use crate::input::Empty;
 use crate::invitation::{self, InvitationStatus, InvitationStatusChange};
 use crate::replica::status::{self, SyncConflict, SyncResolution, SyncStatus};
-use crate::replica::{clash, overwritten, pairs};
+use crate::replica::{clash, newstaff, overwritten, pairs};
 
 #[derive(Debug, Clone, Deserialize, TS, ToSchema)]
 pub struct JoinInput {
@@ -33,6 +33,15 @@ pub struct MergeStoresInput {
     /// The store that stays (one of the pair's two, by its organisation-wide id); the other's
     /// people, invitations, deals and follow-ups move to it, and its name is kept in the note.
     pub keep: String,
+}
+
+#[derive(Debug, Clone, Deserialize, TS, ToSchema)]
+pub struct MergeStaffInput {
+    /// The 同步问题 entry of kind `new_staff`.
+    pub id: i64,
+    /// The staff member (this laptop's id) the new one is: what names the new one (invitations,
+    /// tables, deals, follow-ups) names them from now on, on every laptop.
+    pub into: i64,
 }
 
 #[derive(Debug, Clone, Deserialize, TS, ToSchema)]
@@ -126,6 +135,22 @@ pub fn resolve_op(app: &App, input: ResolveInput) -> Result<Vec<SyncConflict>, F
             super::stores::keep_apart(&client, &redact(&link.pg), &pair.0, &pair.1).await
         })?;
     }
+    if matches!(
+        input.resolution,
+        SyncResolution::Approve | SyncResolution::Retire
+    ) {
+        let staff = newstaff::staff_of(&app.db.conn(), input.id)?;
+        let settled = if input.resolution == SyncResolution::Approve {
+            "approved"
+        } else {
+            "retired"
+        };
+        let link = saved_link(app)?;
+        block_on(async move {
+            let client = connect::connect(&link).await?;
+            super::staff::review(&client, &redact(&link.pg), &staff, settled).await
+        })?;
+    }
     status::resolve(
         &mut app.db.conn(),
         input.id,
@@ -171,6 +196,40 @@ pub fn merge_stores_op(app: &App, input: MergeStoresInput) -> Result<Vec<SyncCon
     // brings it here at the next one.
     if let Err(e) = block_on(sync::sync(app, &link)) {
         tracing::warn!("the sync after a merge of two stores failed: {e:?}");
+    }
+    Ok(status::conflicts(&app.db.conn())?)
+}
+
+/// A staff member a city laptop added is one head office already has: merged at head office (what
+/// names them moves to the one chosen), then synced, so this laptop shows one person at once.
+pub fn merge_staff_op(app: &App, input: MergeStaffInput) -> Result<Vec<SyncConflict>, Failure> {
+    let (gone, keep) = {
+        let conn = app.db.conn();
+        (
+            newstaff::staff_of(&conn, input.id)?,
+            newstaff::gid_of_staff(&conn, input.into)?,
+        )
+    };
+    if gone == keep {
+        return Err(crate::error::invalid(
+            "into",
+            "请选择另一位员工：不能并入他自己。",
+            "Choose another staff member: they cannot be merged into themselves.",
+        )
+        .into());
+    }
+    let link = saved_link(app)?;
+    let place = redact(&link.pg);
+    let to = link.clone();
+    block_on(async move {
+        let client = connect::connect(&to).await?;
+        super::staff::merge(&client, &place, &keep, &gone).await
+    })?;
+    newstaff::settled(&app.db.conn(), input.id, "merged", &app.now_str())?;
+    // The merge is done at head office: a sync that fails now (kept in the status, in words)
+    // brings it here at the next one.
+    if let Err(e) = block_on(sync::sync(app, &link)) {
+        tracing::warn!("the sync after a merge of two staff members failed: {e:?}");
     }
     Ok(status::conflicts(&app.db.conn())?)
 }

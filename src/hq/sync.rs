@@ -98,13 +98,16 @@ async fn run(app: &App, link: &Link) -> Result<SyncReport, Failure> {
     let place = redact(&link.pg);
     let client = connect(link).await?;
     ensure_current(&client, &place).await?;
+    let pushed = push(app, &client, &place).await?;
+    super::staff::propose(app, &client, &place).await?;
     let mut report = SyncReport {
-        pushed: push(app, &client, &place).await?,
+        pushed,
         pulled: pull(app, &client, &place).await?,
         ..SyncReport::default()
     };
     clashes(app, &client, &place).await?;
     super::stores::proposals(app, &client, &place).await?;
+    super::staff::proposals(app, &client, &place).await?;
     let now = status::status(&app.db.conn())?;
     report.conflicts = now.conflicts;
     report.pending = now.pending;

@@ -19,6 +19,7 @@ pub mod apply;
 pub mod capture;
 pub mod clash;
 pub mod merge;
+pub mod newstaff;
 pub mod outbox;
 pub mod overwritten;
 pub mod pairs;

@@ -86,13 +86,16 @@ pub struct SyncConflict {
     /// that this laptop's database refused; `double_invitation`: a store another laptop invited
     /// to a seminar whose attribution window overlaps this laptop's; `overwritten`: a field of
     /// this laptop's another laptop wrote later; `store_merge`: two stores sharing a person's
-    /// mobile under two names (`mine` and `theirs` are the two stores), to merge or keep apart.
+    /// mobile under two names (`mine` and `theirs` are the two stores), to merge or keep apart;
+    /// `new_staff` (on a head-office laptop): a staff member a city laptop added (`mine`), beside
+    /// head office's staff with the same name or phone (`theirs.similar`), to approve, merge or
+    /// retire.
     pub kind: String,
     /// The table (stores, staff, invitations, …) and the row's organisation-wide id.
     pub tbl: String,
     pub gid: String,
     /// Why, as a code: not_your_seminar, head_office_only, unknown_table, refused_here,
-    /// double_invitation, overwritten, same_mobile.
+    /// double_invitation, overwritten, same_mobile, added_on_laptop.
     pub reason: String,
     /// What a person knows the row by (a name or a title), when it has one.
     pub label: Option<String>,
@@ -160,6 +163,11 @@ pub enum SyncResolution {
     /// Two stores that share a person's mobile are two stores: they are not proposed again, on
     /// any laptop.
     KeepApart,
+    /// A staff member a city laptop added is one of head office's staff, as they are.
+    Approve,
+    /// A staff member a city laptop added is kept (what they did stays theirs) but no longer
+    /// active, on every laptop.
+    Retire,
 }
 
 impl SyncResolution {
@@ -170,6 +178,8 @@ impl SyncResolution {
             SyncResolution::CancelMine => "cancelled_mine",
             SyncResolution::Dismiss => "dismissed",
             SyncResolution::KeepApart => "kept_apart",
+            SyncResolution::Approve => "approved",
+            SyncResolution::Retire => "retired",
         }
     }
 }
@@ -209,6 +219,14 @@ pub fn resolve(
                 "For these two stores, choose Merge or Keep apart.",
             ))
         }
+        // Dismissed, a new staff member would be proposed again at the next sync.
+        SyncResolution::Dismiss if kind == "new_staff" => {
+            return Err(invalid(
+                "resolution",
+                "这位新员工请选择“认可”“并入已有员工”或“停用”。",
+                "For this new staff member, choose Approve, Merge into a staff member, or Retire.",
+            ))
+        }
         SyncResolution::Dismiss => None,
         SyncResolution::UseTheirs if kind == "refused" => {
             let theirs = theirs_now.or_else(|| kept.and_then(|s| serde_json::from_str(&s).ok()));
@@ -227,6 +245,7 @@ pub fn resolve(
         SyncResolution::CancelMine if kind == "double_invitation" => None,
         // The caller told head office.
         SyncResolution::KeepApart if kind == "store_merge" => None,
+        SyncResolution::Approve | SyncResolution::Retire if kind == "new_staff" => None,
         _ => {
             return Err(invalid(
                 "resolution",

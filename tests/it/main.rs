@@ -27,6 +27,7 @@ mod hq_invite;
 mod hq_laptops;
 mod hq_lists;
 mod hq_mirror;
+mod hq_newstaff;
 mod hq_restore;
 mod hq_storemerge;
 mod hq_sync;

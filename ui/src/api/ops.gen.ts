@@ -147,6 +147,7 @@ export const OPS = {
   "sync.conflicts": { method: "GET", path: "/api/sync/conflicts" },
   "sync.resolve": { method: "POST", path: "/api/sync/conflicts/{id}/resolve" },
   "sync.merge_stores": { method: "POST", path: "/api/sync/conflicts/{id}/merge-stores" },
+  "sync.merge_staff": { method: "POST", path: "/api/sync/conflicts/{id}/merge-staff" },
   "sync.use_mine": { method: "POST", path: "/api/sync/conflicts/{id}/use-mine" },
   "openapi": { method: "GET", path: "/api/openapi.json" },
   "demo.load": { method: "POST", path: "/api/demo" },
@@ -297,6 +298,7 @@ export interface OpTypes {
   "sync.conflicts": { input: T.Empty; output: Array<T.SyncConflict> };
   "sync.resolve": { input: T.ResolveInput; output: Array<T.SyncConflict> };
   "sync.merge_stores": { input: T.MergeStoresInput; output: Array<T.SyncConflict> };
+  "sync.merge_staff": { input: T.MergeStaffInput; output: Array<T.SyncConflict> };
   "sync.use_mine": { input: T.UseMineInput; output: Array<T.SyncConflict> };
   "openapi": { input: T.Empty; output: T.OpenApiDoc };
   "demo.load": { input: T.DemoInput; output: T.DemoSummary };

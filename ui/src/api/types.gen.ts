@@ -985,6 +985,17 @@ first_row: number | null,
  */
 adds_contact: boolean, };
 
+export type MergeStaffInput = { 
+/**
+ * The 同步问题 entry of kind `new_staff`.
+ */
+id: number, 
+/**
+ * The staff member (this laptop's id) the new one is: what names the new one (invitations,
+ * tables, deals, follow-ups) names them from now on, on every laptop.
+ */
+into: number, };
+
 export type MergeStoresInput = { 
 /**
  * The 同步问题 entry of kind `store_merge`.
@@ -1926,7 +1937,10 @@ export type SyncConflict = { id: number, at: string,
  * that this laptop's database refused; `double_invitation`: a store another laptop invited
  * to a seminar whose attribution window overlaps this laptop's; `overwritten`: a field of
  * this laptop's another laptop wrote later; `store_merge`: two stores sharing a person's
- * mobile under two names (`mine` and `theirs` are the two stores), to merge or keep apart.
+ * mobile under two names (`mine` and `theirs` are the two stores), to merge or keep apart;
+ * `new_staff` (on a head-office laptop): a staff member a city laptop added (`mine`), beside
+ * head office's staff with the same name or phone (`theirs.similar`), to approve, merge or
+ * retire.
  */
 kind: string, 
 /**
@@ -1935,7 +1949,7 @@ kind: string,
 tbl: string, gid: string, 
 /**
  * Why, as a code: not_your_seminar, head_office_only, unknown_table, refused_here,
- * double_invitation, overwritten, same_mobile.
+ * double_invitation, overwritten, same_mobile, added_on_laptop.
  */
 reason: string, 
 /**
@@ -1981,7 +1995,7 @@ pending: number, };
 /**
  * What a person chose for a conflict.
  */
-export type SyncResolution = "use_theirs" | "retry" | "cancel_mine" | "dismiss" | "keep_apart";
+export type SyncResolution = "use_theirs" | "retry" | "cancel_mine" | "dismiss" | "keep_apart" | "approve" | "retire";
 
 export type SyncStatus = { joined: boolean, organisation: string | null, laptop: string | null, last_sync_at: string | null, 
 /**
