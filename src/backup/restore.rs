@@ -172,6 +172,20 @@ fn into_damaged(db_path: &Path, from: &Path, at: DateTime<Utc>) -> Result<Restor
     let (tmp, src) = prepare(db_path, from)?;
     let result = (|| -> Result<(i64, i64, chrono_tz::Tz, file::Written)> {
         let (seminars, stores) = counts(&src)?;
+        // A backup from before this laptop joined stays in the organisation it has joined since:
+        // the damaged file cannot be read, so the join and the ids its rows went out under come
+        // from the newest good backup taken once the laptop had joined.
+        // Should that backup not serve (an older layout), the restore goes on as it would without.
+        if let Some(joined) = latest_joined(db_path, from) {
+            src.execute_batch("SAVEPOINT carry")?;
+            match carry_join(&src, &joined) {
+                Ok(_) => src.execute_batch("RELEASE carry")?,
+                Err(e) => {
+                    tracing::warn!(error = %e, "the join could not be carried from the latest joined backup");
+                    src.execute_batch("ROLLBACK TO carry; RELEASE carry")?;
+                }
+            }
+        }
         restart_pull(&src)?;
         let tz = settings::timezone(&src)?;
         let before = file::copy_as_is(db_path, &dir, at)?;
@@ -215,6 +229,26 @@ fn into_damaged(db_path: &Path, from: &Path, at: DateTime<Utc>) -> Result<Restor
         unpushed_changes: Vec::new(),
         sync_note: None,
     })
+}
+
+/// The newest backup of the database at `db_path` (other than `from`) that was taken once the
+/// laptop had joined head office and passes its integrity check, opened read-only.
+fn latest_joined(db_path: &Path, from: &Path) -> Option<Connection> {
+    super::list_for(db_path)
+        .ok()?
+        .into_iter()
+        .map(|b| PathBuf::from(b.path))
+        .filter(|path| !same_file(path, from))
+        .find_map(|path| {
+            let conn = Connection::open_with_flags(
+                &path,
+                rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY
+                    | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            )
+            .ok()?;
+            let joined = crate::replica::capture::joined(&conn).unwrap_or(false);
+            (joined && db::integrity_ok(&conn).unwrap_or(false)).then_some(conn)
+        })
 }
 
 /// A checked, up-to-date copy of `from` in the backups folder, and a connection to it.

@@ -48,6 +48,14 @@ impl Laptop {
     pub(crate) fn sync(&self) -> SyncReport {
         hq::block_on(hq::sync::sync(&self.app, &self.link)).unwrap()
     }
+    /// Lets go of the database file (the app quits).
+    pub(crate) fn close(&mut self) {
+        self.app = App::in_memory().unwrap();
+    }
+    /// Opens the database file again (the app starts).
+    pub(crate) fn reopen(&mut self) {
+        self.app = open(&self.path);
+    }
     pub(crate) fn names(&self, sql: &str) -> Vec<String> {
         let conn = self.app.db.conn();
         let mut stmt = conn.prepare(sql).unwrap();

@@ -267,3 +267,82 @@ fn a_backup_from_before_the_laptop_joined_restores_into_the_organisation() {
         "恢复后改的"
     );
 }
+
+#[test]
+fn a_backup_from_before_the_laptop_joined_restored_over_a_damaged_file_stays_in_the_organisation() {
+    let o = org();
+    let admin = cluster().url(&o.db);
+    let mut changsha = changsha_with_data(&o);
+    for name in ["加入前删掉的店", "加入前的店"] {
+        call(
+            &changsha.app,
+            "stores.create",
+            json!({"name": name, "city": "长沙", "level": "C"}),
+        )
+        .unwrap();
+    }
+    let before_joining = call(&changsha.app, "backups.now", json!({})).unwrap();
+    changsha
+        .app
+        .db
+        .conn()
+        .execute("DELETE FROM stores WHERE name = '加入前删掉的店'", [])
+        .unwrap();
+    changsha.join();
+    changsha.sync();
+    call(
+        &changsha.app,
+        "stores.create",
+        json!({"name": "加入后的店", "city": "长沙", "level": "A"}),
+    )
+    .unwrap();
+    changsha.sync();
+    // The day's automatic backup, once joined.
+    call(&changsha.app, "backups.now", json!({})).unwrap();
+    let count = |sql: &str| cluster().psql(&o.db, sql);
+    let seminars_at_hq = count("SELECT count(*) FROM hq.rows WHERE tbl = 'seminars'");
+    let stores_at_hq: i64 = count("SELECT count(*) FROM hq.rows WHERE tbl = 'stores'")
+        .parse()
+        .unwrap();
+
+    // Tea on the laptop: the file no longer opens.
+    changsha.close();
+    let mut bytes = std::fs::read(&changsha.path).unwrap();
+    bytes[..100].fill(0x5a);
+    std::fs::write(&changsha.path, bytes).unwrap();
+    assert!(huixiao::App::open(&changsha.path).is_err());
+
+    huixiao::backup::restore_file(
+        &changsha.path,
+        std::path::Path::new(before_joining["path"].as_str().unwrap()),
+        chrono::Utc::now(),
+        Lang::Zh,
+    )
+    .unwrap();
+    changsha.reopen();
+    let status = call(&changsha.app, "sync.status", json!({})).unwrap();
+    assert_eq!(
+        status["joined"], true,
+        "still in the organisation: {status}"
+    );
+    assert_eq!(
+        status["pending"], 1,
+        "only the store head office never had waits to go: {status}"
+    );
+    let report = changsha.sync();
+    assert_eq!((report.conflicts, report.pending), (0, 0), "{report:?}");
+    assert_eq!(
+        count("SELECT count(*) FROM hq.rows WHERE tbl = 'seminars'"),
+        seminars_at_hq,
+        "the seminar is not sent again under a new id"
+    );
+    assert_eq!(
+        count("SELECT count(*) FROM hq.rows WHERE tbl = 'stores'")
+            .parse::<i64>()
+            .unwrap(),
+        stores_at_hq + 1,
+        "one store more: the one only the old backup held"
+    );
+    assert!(changsha.stores().contains(&"加入后的店".to_owned()));
+    assert_mirrors("长沙", &changsha.app.db.conn(), &changsha.link, &admin);
+}
