@@ -110,6 +110,31 @@ fn place(config: &Config) -> String {
     format!("{host}:{port}/{}", config.get_dbname().unwrap_or(""))
 }
 
+/// What a person is told when one of head office's functions refuses with a code of ours
+/// (`HX…`): the code, then the sentence in Chinese and in English.
+pub type Refusals = [(&'static str, &'static str, &'static str)];
+
+/// Calls one of head office's functions that settles something for a person (merge two stores,
+/// approve a staff member …); its refusals said as `said` has them, anything else as [`failure`].
+pub async fn settle(
+    client: &Client,
+    place: &str,
+    sql: &str,
+    params: &[&(dyn tokio_postgres::types::ToSql + Sync)],
+    said: &Refusals,
+) -> Result<(), Failure> {
+    match client.execute(sql, params).await {
+        Ok(_) => Ok(()),
+        Err(e) => {
+            let code = e.as_db_error().map(|d| d.code().code().to_owned());
+            match said.iter().find(|(c, _, _)| Some(*c) == code.as_deref()) {
+                Some((_, zh, en)) => Err(Failure::remote(*zh, *en)),
+                None => Err(failure(e, place)),
+            }
+        }
+    }
+}
+
 /// What went wrong, said so a person knows what to do next.
 pub fn failure(e: tokio_postgres::Error, place: &str) -> Failure {
     if let Some(db) = e.as_db_error() {

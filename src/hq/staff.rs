@@ -3,10 +3,9 @@
 //! retire (`hq.review_staff`) or merge into a staff member it has (`hq.merge_staff`: one
 //! transaction at head office, pulled by every laptop).
 
-use tokio_postgres::error::SqlState;
 use tokio_postgres::Client;
 
-use super::connect::failure;
+use super::connect::{failure, settle, Refusals};
 use crate::api::Failure;
 use crate::app::App;
 use crate::replica::newstaff::{self, Proposal};
@@ -52,6 +51,20 @@ pub async fn proposals(app: &App, client: &Client, place: &str) -> Result<usize,
     Ok(newstaff::record(&app.db.conn(), &found, &app.now_str())?)
 }
 
+/// Head office's refusals, as a person can act on them.
+const REFUSALS: &Refusals = &[
+    (
+        "HX001",
+        "这位员工已不在总部的名单上（可能已在另一台电脑上被合并）。请先同步再看。",
+        "This staff member is no longer on head office's list (another laptop may have merged them). Sync, then look again.",
+    ),
+    (
+        "HX003",
+        "只有总部的电脑能确认新员工。",
+        "Only a head-office laptop can settle new staff.",
+    ),
+];
+
 /// Approves (`approved`) or retires (`retired`) a staff member a laptop added.
 pub async fn review(
     client: &Client,
@@ -59,42 +72,12 @@ pub async fn review(
     staff: &str,
     settled: &str,
 ) -> Result<(), Failure> {
-    client
-        .execute(
-            "SELECT hq.review_staff($1::text::uuid, $2)",
-            &[&staff, &settled],
-        )
-        .await
-        .map_err(|e| refusal(e, place))?;
-    Ok(())
+    let sql = "SELECT hq.review_staff($1::text::uuid, $2)";
+    settle(client, place, sql, &[&staff, &settled], REFUSALS).await
 }
 
 /// Merges staff member `gone` into `keep` at head office.
 pub async fn merge(client: &Client, place: &str, keep: &str, gone: &str) -> Result<(), Failure> {
-    client
-        .execute(
-            "SELECT hq.merge_staff($1::text::uuid, $2::text::uuid)",
-            &[&keep, &gone],
-        )
-        .await
-        .map_err(|e| refusal(e, place))?;
-    Ok(())
-}
-
-/// Head office's refusals, as a person can act on them.
-fn refusal(e: tokio_postgres::Error, place: &str) -> Failure {
-    let code = e.as_db_error().map(|d| d.code().clone());
-    if code == Some(SqlState::from_code("HX001")) {
-        return Failure::remote(
-            "这位员工已不在总部的名单上（可能已在另一台电脑上被合并）。请先同步再看。",
-            "This staff member is no longer on head office's list (another laptop may have merged them). Sync, then look again.",
-        );
-    }
-    if code == Some(SqlState::from_code("HX003")) {
-        return Failure::remote(
-            "只有总部的电脑能确认新员工。",
-            "Only a head-office laptop can settle new staff.",
-        );
-    }
-    failure(e, place)
+    let sql = "SELECT hq.merge_staff($1::text::uuid, $2::text::uuid)";
+    settle(client, place, sql, &[&keep, &gone], REFUSALS).await
 }

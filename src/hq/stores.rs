@@ -3,10 +3,9 @@
 //! answer — keep apart (`hq.keep_stores_apart`, held on every laptop) or merge
 //! (`hq.merge_stores`: one transaction at head office, pulled by every laptop).
 
-use tokio_postgres::error::SqlState;
 use tokio_postgres::Client;
 
-use super::connect::failure;
+use super::connect::{failure, settle, Refusals};
 use crate::api::Failure;
 use crate::app::App;
 use crate::replica::pairs::{self, Pair};
@@ -39,44 +38,28 @@ pub async fn proposals(app: &App, client: &Client, place: &str) -> Result<usize,
     Ok(pairs::record(&app.db.conn(), &found, &app.now_str())?)
 }
 
+/// Head office's refusals of a merge, as a person can act on them.
+const REFUSALS: &Refusals = &[
+    (
+        "HX001",
+        "两家门店中有一家已不在（可能已被其他电脑合并），或不是这台电脑能看到的门店。请先同步再看。",
+        "One of the two stores is gone (another laptop may have merged it), or is not one this laptop can see. Sync, then look again.",
+    ),
+    (
+        "HX002",
+        "两家门店被邀请参加了同一场会销，合并后会是同一家门店被邀请两次。请先取消其中一个邀请，再合并。",
+        "Both stores are invited to the same seminar: merged, one store would be invited twice. Cancel one of the invitations first, then merge.",
+    ),
+];
+
 /// Keeps two stores apart, for the whole organisation.
 pub async fn keep_apart(client: &Client, place: &str, a: &str, b: &str) -> Result<(), Failure> {
-    client
-        .execute(
-            "SELECT hq.keep_stores_apart($1::text::uuid, $2::text::uuid)",
-            &[&a, &b],
-        )
-        .await
-        .map_err(|e| refusal(e, place))?;
-    Ok(())
+    let sql = "SELECT hq.keep_stores_apart($1::text::uuid, $2::text::uuid)";
+    settle(client, place, sql, &[&a, &b], REFUSALS).await
 }
 
 /// Merges store `gone` into `keep` at head office.
 pub async fn merge(client: &Client, place: &str, keep: &str, gone: &str) -> Result<(), Failure> {
-    client
-        .execute(
-            "SELECT hq.merge_stores($1::text::uuid, $2::text::uuid)",
-            &[&keep, &gone],
-        )
-        .await
-        .map_err(|e| refusal(e, place))?;
-    Ok(())
-}
-
-/// Head office's refusals of a merge, as a person can act on them.
-fn refusal(e: tokio_postgres::Error, place: &str) -> Failure {
-    let code = e.as_db_error().map(|d| d.code().clone());
-    if code == Some(SqlState::from_code("HX001")) {
-        return Failure::remote(
-            "两家门店中有一家已不在（可能已被其他电脑合并），或不是这台电脑能看到的门店。请先同步再看。",
-            "One of the two stores is gone (another laptop may have merged it), or is not one this laptop can see. Sync, then look again.",
-        );
-    }
-    if code == Some(SqlState::from_code("HX002")) {
-        return Failure::remote(
-            "两家门店被邀请参加了同一场会销，合并后会是同一家门店被邀请两次。请先取消其中一个邀请，再合并。",
-            "Both stores are invited to the same seminar: merged, one store would be invited twice. Cancel one of the invitations first, then merge.",
-        );
-    }
-    failure(e, place)
+    let sql = "SELECT hq.merge_stores($1::text::uuid, $2::text::uuid)";
+    settle(client, place, sql, &[&keep, &gone], REFUSALS).await
 }

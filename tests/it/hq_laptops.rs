@@ -48,6 +48,25 @@ impl Laptop {
     pub(crate) fn sync(&self) -> SyncReport {
         hq::block_on(hq::sync::sync(&self.app, &self.link)).unwrap()
     }
+    /// Joins through the window's own operation (the link is kept, as the 同步问题 actions need it).
+    pub(crate) fn join_in_window(&self, url: &str) {
+        call(&self.app, "sync.join", json!({ "link": url })).unwrap();
+    }
+    /// Syncs through the window's own operation.
+    pub(crate) fn sync_in_window(&self) {
+        call(&self.app, "sync.run", json!({})).unwrap();
+    }
+    /// The open 同步问题 of one kind, as the window lists them.
+    pub(crate) fn open_conflicts(&self, kind: &str) -> Vec<Value> {
+        call(&self.app, "sync.conflicts", json!({}))
+            .unwrap()
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| c["kind"] == kind)
+            .cloned()
+            .collect()
+    }
     /// Lets go of the database file (the app quits).
     pub(crate) fn close(&mut self) {
         self.app = App::in_memory().unwrap();

@@ -19,7 +19,7 @@ fn id(v: &serde_json::Value) -> i64 {
     v["id"].as_i64().unwrap()
 }
 
-fn one(l: &Laptop, sql: &str) -> String {
+pub(crate) fn one(l: &Laptop, sql: &str) -> String {
     l.app
         .db
         .conn()

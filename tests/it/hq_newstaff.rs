@@ -8,7 +8,8 @@
 use huixiao::hq;
 use serde_json::{json, Value};
 
-use crate::hq_laptops::{laptop, Laptop};
+use crate::hq_laptops::laptop;
+use crate::hq_lists::one;
 use crate::hq_sync::org;
 use crate::pg::cluster;
 use crate::support::{call, world};
@@ -17,39 +18,11 @@ fn id(v: Value) -> i64 {
     v["id"].as_i64().unwrap()
 }
 
-/// Joins through the window's own operation (the link is kept, as the 同步问题 actions need it).
-fn join(l: &Laptop, url: &str) {
-    call(&l.app, "sync.join", json!({ "link": url })).unwrap();
-}
-
-fn sync(l: &Laptop) {
-    call(&l.app, "sync.run", json!({})).unwrap();
-}
-
-fn new_staff(l: &Laptop) -> Vec<Value> {
-    call(&l.app, "sync.conflicts", json!({}))
-        .unwrap()
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|c| c["kind"] == "new_staff")
-        .cloned()
-        .collect()
-}
-
 fn named<'a>(proposals: &'a [Value], name: &str) -> &'a Value {
     proposals
         .iter()
         .find(|c| c["mine"]["name"] == name)
         .unwrap_or_else(|| panic!("{name} is not proposed: {proposals:?}"))
-}
-
-fn one(l: &Laptop, sql: &str) -> String {
-    l.app
-        .db
-        .conn()
-        .query_row(sql, [], |r| r.get::<_, String>(0))
-        .unwrap()
 }
 
 #[test]
@@ -64,15 +37,15 @@ fn staff_a_city_laptop_added_are_proposed_to_head_office_and_approved_merged_or_
         json!({"name": "王芳", "roles": ["inviter"], "phone": "13700001111"}),
     )
     .unwrap());
-    join(&head, &o.hq);
+    head.join_in_window(&o.hq);
 
     // 长沙 joins with its seminar and its staff (李明, 王芳 with another phone, 赵磊): adopted.
     let changsha = laptop(&o.changsha);
     let w = world(&changsha.app);
-    join(&changsha, &o.changsha);
-    sync(&head);
+    changsha.join_in_window(&o.changsha);
+    head.sync_in_window();
     assert!(
-        new_staff(&head).is_empty(),
+        head.open_conflicts("new_staff").is_empty(),
         "the staff a laptop joins with are adopted"
     );
 
@@ -97,9 +70,9 @@ fn staff_a_city_laptop_added_are_proposed_to_head_office_and_approved_merged_or_
         )
         .unwrap();
     }
-    sync(&changsha);
+    changsha.sync_in_window();
     assert!(
-        new_staff(&changsha).is_empty(),
+        changsha.open_conflicts("new_staff").is_empty(),
         "a city laptop is not asked"
     );
     assert_eq!(
@@ -115,8 +88,8 @@ fn staff_a_city_laptop_added_are_proposed_to_head_office_and_approved_merged_or_
 
     // Head office sees the three, who added them and what they do, and head office's 王芳s beside
     // the new one.
-    sync(&head);
-    let proposed = new_staff(&head);
+    head.sync_in_window();
+    let proposed = head.open_conflicts("new_staff");
     assert_eq!(proposed.len(), 3, "{proposed:?}");
     let wang = named(&proposed, "王芳");
     assert_eq!(wang["mine"]["laptop"], "长沙");
@@ -188,15 +161,15 @@ fn staff_a_city_laptop_added_are_proposed_to_head_office_and_approved_merged_or_
         json!({"id": named(&proposed, "周杰")["id"], "resolution": "retire"}),
     )
     .unwrap();
-    assert!(new_staff(&head).is_empty());
-    sync(&head);
+    assert!(head.open_conflicts("new_staff").is_empty());
+    head.sync_in_window();
     assert!(
-        new_staff(&head).is_empty(),
+        head.open_conflicts("new_staff").is_empty(),
         "settled ones are not proposed again"
     );
 
     // 长沙 after its sync: one 王芳 fewer, table 1's assistant is head office's 王芳, 周杰 inactive.
-    sync(&changsha);
+    changsha.sync_in_window();
     assert_eq!(
         changsha.names("SELECT name || coalesce(' ' || phone, '') FROM staff WHERE name = '王芳'"),
         ["王芳 13700001111", "王芳 13912345678"]

@@ -7,7 +7,7 @@ use serde_json::json;
 
 use crate::hq_laptops::{changsha_with_data, Laptop};
 use crate::hq_mirror::assert_mirrors;
-use crate::hq_sync::org;
+use crate::hq_sync::{org, Org};
 use crate::pg::cluster;
 use crate::support::{call, organizer};
 use huixiao::i18n::Lang;
@@ -186,12 +186,11 @@ fn the_command_line_says_what_a_restore_leaves_behind() {
     );
 }
 
-#[test]
-fn a_backup_from_before_the_laptop_joined_restores_into_the_organisation() {
-    let o = org();
-    let admin = cluster().url(&o.db);
-    let changsha = changsha_with_data(&o);
-    // Taken while the laptop was still an island; a store that is gone by the time it joins.
+/// 长沙 with a backup taken while it was still an island (a store deleted after it, before joining),
+/// then joined and synced, with a store added since: the backup's path, and how many seminars and
+/// stores head office holds.
+fn joined_since_a_backup(o: &Org) -> (Laptop, String, String, i64) {
+    let changsha = changsha_with_data(o);
     for name in ["加入前删掉的店", "加入前的店"] {
         call(
             &changsha.app,
@@ -208,7 +207,6 @@ fn a_backup_from_before_the_laptop_joined_restores_into_the_organisation() {
         .execute("DELETE FROM stores WHERE name = '加入前删掉的店'", [])
         .unwrap();
     assert_eq!(n, 1);
-
     changsha.join();
     changsha.sync();
     call(
@@ -219,107 +217,20 @@ fn a_backup_from_before_the_laptop_joined_restores_into_the_organisation() {
     .unwrap();
     changsha.sync();
     let count = |sql: &str| cluster().psql(&o.db, sql);
-    let seminars_at_hq = count("SELECT count(*) FROM hq.rows WHERE tbl = 'seminars'");
-    let stores_at_hq = count("SELECT count(*) FROM hq.rows WHERE tbl = 'stores'");
-
-    call(
-        &changsha.app,
-        "backups.restore",
-        json!({"path": backup["path"]}),
+    let seminars = count("SELECT count(*) FROM hq.rows WHERE tbl = 'seminars'");
+    let stores = count("SELECT count(*) FROM hq.rows WHERE tbl = 'stores'");
+    (
+        changsha,
+        backup["path"].as_str().unwrap().to_owned(),
+        seminars,
+        stores.parse().unwrap(),
     )
-    .unwrap();
-    let status = call(&changsha.app, "sync.status", json!({})).unwrap();
-    assert_eq!(
-        status["joined"], true,
-        "still in the organisation: {status}"
-    );
-    assert_eq!(
-        status["pending"], 1,
-        "only the store head office never had waits to go: {status}"
-    );
-
-    let report = changsha.sync();
-    assert_eq!((report.conflicts, report.pending), (0, 0), "{report:?}");
-    assert_eq!(
-        count("SELECT count(*) FROM hq.rows WHERE tbl = 'seminars'"),
-        seminars_at_hq,
-        "the seminar is not sent again under a new id"
-    );
-    assert_eq!(
-        count("SELECT count(*) FROM hq.rows WHERE tbl = 'stores'")
-            .parse::<i64>()
-            .unwrap(),
-        stores_at_hq.parse::<i64>().unwrap() + 1,
-        "one store more: the one only the backup held"
-    );
-    assert!(
-        changsha.stores().contains(&"加入后的店".to_owned()),
-        "what was synced after joining comes back: {:?}",
-        changsha.stores()
-    );
-    assert_mirrors("长沙", &changsha.app.db.conn(), &changsha.link, &admin);
-
-    // A change made now travels as before.
-    set_note(&changsha, "小太阳幼儿园", "恢复后改的");
-    changsha.sync();
-    assert_eq!(
-        count("SELECT data ->> 'note' FROM hq.rows WHERE data ->> 'name' = '小太阳幼儿园'"),
-        "恢复后改的"
-    );
 }
 
-#[test]
-fn a_backup_from_before_the_laptop_joined_restored_over_a_damaged_file_stays_in_the_organisation() {
-    let o = org();
-    let admin = cluster().url(&o.db);
-    let mut changsha = changsha_with_data(&o);
-    for name in ["加入前删掉的店", "加入前的店"] {
-        call(
-            &changsha.app,
-            "stores.create",
-            json!({"name": name, "city": "长沙", "level": "C"}),
-        )
-        .unwrap();
-    }
-    let before_joining = call(&changsha.app, "backups.now", json!({})).unwrap();
-    changsha
-        .app
-        .db
-        .conn()
-        .execute("DELETE FROM stores WHERE name = '加入前删掉的店'", [])
-        .unwrap();
-    changsha.join();
-    changsha.sync();
-    call(
-        &changsha.app,
-        "stores.create",
-        json!({"name": "加入后的店", "city": "长沙", "level": "A"}),
-    )
-    .unwrap();
-    changsha.sync();
-    // The day's automatic backup, once joined.
-    call(&changsha.app, "backups.now", json!({})).unwrap();
+/// Once that backup is restored: still joined, only the store head office never had goes out, the
+/// seminar is not sent again under a new id, and the laptop ends equal to head office.
+fn back_in_the_organisation(changsha: &Laptop, o: &Org, seminars_at_hq: &str, stores_at_hq: i64) {
     let count = |sql: &str| cluster().psql(&o.db, sql);
-    let seminars_at_hq = count("SELECT count(*) FROM hq.rows WHERE tbl = 'seminars'");
-    let stores_at_hq: i64 = count("SELECT count(*) FROM hq.rows WHERE tbl = 'stores'")
-        .parse()
-        .unwrap();
-
-    // Tea on the laptop: the file no longer opens.
-    changsha.close();
-    let mut bytes = std::fs::read(&changsha.path).unwrap();
-    bytes[..100].fill(0x5a);
-    std::fs::write(&changsha.path, bytes).unwrap();
-    assert!(huixiao::App::open(&changsha.path).is_err());
-
-    huixiao::backup::restore_file(
-        &changsha.path,
-        std::path::Path::new(before_joining["path"].as_str().unwrap()),
-        chrono::Utc::now(),
-        Lang::Zh,
-    )
-    .unwrap();
-    changsha.reopen();
     let status = call(&changsha.app, "sync.status", json!({})).unwrap();
     assert_eq!(
         status["joined"], true,
@@ -341,8 +252,61 @@ fn a_backup_from_before_the_laptop_joined_restored_over_a_damaged_file_stays_in_
             .parse::<i64>()
             .unwrap(),
         stores_at_hq + 1,
-        "one store more: the one only the old backup held"
+        "one store more: the one only the backup held"
     );
-    assert!(changsha.stores().contains(&"加入后的店".to_owned()));
-    assert_mirrors("长沙", &changsha.app.db.conn(), &changsha.link, &admin);
+    assert!(
+        changsha.stores().contains(&"加入后的店".to_owned()),
+        "what was synced after joining comes back: {:?}",
+        changsha.stores()
+    );
+    assert_mirrors(
+        "长沙",
+        &changsha.app.db.conn(),
+        &changsha.link,
+        &cluster().url(&o.db),
+    );
+}
+
+#[test]
+fn a_backup_from_before_the_laptop_joined_restores_into_the_organisation() {
+    let o = org();
+    let (changsha, backup, seminars_at_hq, stores_at_hq) = joined_since_a_backup(&o);
+    call(&changsha.app, "backups.restore", json!({ "path": backup })).unwrap();
+    back_in_the_organisation(&changsha, &o, &seminars_at_hq, stores_at_hq);
+
+    // A change made now travels as before.
+    set_note(&changsha, "小太阳幼儿园", "恢复后改的");
+    changsha.sync();
+    assert_eq!(
+        cluster().psql(
+            &o.db,
+            "SELECT data ->> 'note' FROM hq.rows WHERE data ->> 'name' = '小太阳幼儿园'"
+        ),
+        "恢复后改的"
+    );
+}
+
+#[test]
+fn a_backup_from_before_the_laptop_joined_restored_over_a_damaged_file_stays_in_the_organisation() {
+    let o = org();
+    let (mut changsha, backup, seminars_at_hq, stores_at_hq) = joined_since_a_backup(&o);
+    // The day's automatic backup, once joined.
+    call(&changsha.app, "backups.now", json!({})).unwrap();
+
+    // Tea on the laptop: the file no longer opens.
+    changsha.close();
+    let mut bytes = std::fs::read(&changsha.path).unwrap();
+    bytes[..100].fill(0x5a);
+    std::fs::write(&changsha.path, bytes).unwrap();
+    assert!(huixiao::App::open(&changsha.path).is_err());
+
+    huixiao::backup::restore_file(
+        &changsha.path,
+        std::path::Path::new(&backup),
+        chrono::Utc::now(),
+        Lang::Zh,
+    )
+    .unwrap();
+    changsha.reopen();
+    back_in_the_organisation(&changsha, &o, &seminars_at_hq, stores_at_hq);
 }

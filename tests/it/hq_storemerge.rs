@@ -17,26 +17,6 @@ fn id(v: Value) -> i64 {
     v["id"].as_i64().unwrap()
 }
 
-/// Joins through the window's own operation (the link is kept, as the 同步问题 actions need it).
-fn join(l: &Laptop, url: &str) {
-    call(&l.app, "sync.join", json!({ "link": url })).unwrap();
-}
-
-fn sync(l: &Laptop) {
-    call(&l.app, "sync.run", json!({})).unwrap();
-}
-
-fn store_merges(l: &Laptop) -> Vec<Value> {
-    call(&l.app, "sync.conflicts", json!({}))
-        .unwrap()
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|c| c["kind"] == "store_merge")
-        .cloned()
-        .collect()
-}
-
 fn gid(l: &Laptop, store: &str) -> String {
     l.app
         .db
@@ -141,10 +121,10 @@ fn the_same_mobile_under_two_store_names_is_proposed_kept_apart_or_merged_everyw
         json!({"store_id": yoga, "name": "刘阳", "role": "owner", "phone": "13700002222"}),
     )
     .unwrap();
-    join(&a, &o.changsha);
+    a.join_in_window(&o.changsha);
 
     let b = laptop(&second);
-    join(&b, &second);
+    b.join_in_window(&second);
     let lecturer = one(&b, "SELECT id FROM staff WHERE name = '李明'");
     let seminar_b = id(call(
         &b.app,
@@ -175,12 +155,12 @@ fn the_same_mobile_under_two_store_names_is_proposed_kept_apart_or_merged_everyw
         json!({"store_id": yoga_b, "name": "刘阳", "role": "owner", "phone": "13700002222"}),
     )
     .unwrap();
-    sync(&b);
-    sync(&a);
+    b.sync_in_window();
+    a.sync_in_window();
 
     // Both laptops list both pairs, each with both stores as a person knows them.
     for l in [&a, &b] {
-        let pairs = store_merges(l);
+        let pairs = l.open_conflicts("store_merge");
         assert_eq!(pairs.len(), 2, "{pairs:#?}");
         let beauty = pairs
             .iter()
@@ -209,7 +189,7 @@ fn the_same_mobile_under_two_store_names_is_proposed_kept_apart_or_merged_everyw
     let dismissed = call(
         &b.app,
         "sync.resolve",
-        json!({"id": store_merges(&b)[0]["id"], "resolution": "dismiss"}),
+        json!({"id": b.open_conflicts("store_merge")[0]["id"], "resolution": "dismiss"}),
     )
     .unwrap_err();
     assert!(dismissed
@@ -217,7 +197,8 @@ fn the_same_mobile_under_two_store_names_is_proposed_kept_apart_or_merged_everyw
         .contains("分开保留"));
 
     // Kept apart on the second laptop: gone from both lists after a sync, and it stays gone.
-    let yoga_pair = store_merges(&b)
+    let yoga_pair = b
+        .open_conflicts("store_merge")
         .into_iter()
         .find(|p| p["mine"]["store"].as_str().unwrap().starts_with("阳光"))
         .unwrap();
@@ -234,10 +215,10 @@ fn the_same_mobile_under_two_store_names_is_proposed_kept_apart_or_merged_everyw
         .filter(|c| c["kind"] == "store_merge")
         .collect();
     assert_eq!(open.len(), 1, "{left}");
-    sync(&a);
-    sync(&b);
-    assert_eq!(store_merges(&a).len(), 1);
-    assert_eq!(store_merges(&b).len(), 1);
+    a.sync_in_window();
+    b.sync_in_window();
+    assert_eq!(a.open_conflicts("store_merge").len(), 1);
+    assert_eq!(b.open_conflicts("store_merge").len(), 1);
     assert_eq!(
         one(
             &a,
@@ -257,7 +238,7 @@ fn the_same_mobile_under_two_store_names_is_proposed_kept_apart_or_merged_everyw
     .unwrap();
 
     // 长沙 merges the pair, keeping its own 美丽人生美容院: one store at once on 长沙.
-    let beauty = store_merges(&a).remove(0);
+    let beauty = a.open_conflicts("store_merge").remove(0);
     let kept = gid(&a, "美丽人生美容院");
     let wrong = call(
         &a.app,
@@ -290,8 +271,8 @@ fn the_same_mobile_under_two_store_names_is_proposed_kept_apart_or_merged_everyw
     );
 
     // The second laptop syncs: its waiting manager goes to the kept store, the branch is gone.
-    sync(&b);
-    sync(&a);
+    b.sync_in_window();
+    a.sync_in_window();
     for (who, l) in [("长沙", &a), ("长沙二组", &b)] {
         assert_eq!(
             l.names("SELECT name FROM stores WHERE name LIKE '美丽人生%'"),
@@ -328,7 +309,7 @@ fn the_same_mobile_under_two_store_names_is_proposed_kept_apart_or_merged_everyw
             note.contains("美丽人生（分店）"),
             "{who}: the other name is kept: {note}"
         );
-        assert!(store_merges(l).is_empty(), "{who}");
+        assert!(l.open_conflicts("store_merge").is_empty(), "{who}");
     }
     // Each laptop's own invitation and deal now under the kept store, the person invited the one.
     for l in [&a, &b] {
@@ -389,16 +370,16 @@ fn a_pair_across_two_cities_is_head_offices_and_two_stores_of_one_seminar_are_no
             json!({"store_id": store, "name": "张美丽", "role": "owner", "phone": "13900001111"}),
         )
         .unwrap();
-        join(l, url);
+        l.join_in_window(url);
     }
-    join(&head, &o.hq);
-    sync(&changsha);
-    sync(&zhuzhou);
+    head.join_in_window(&o.hq);
+    changsha.sync_in_window();
+    zhuzhou.sync_in_window();
 
     // Neither city laptop may read the other's store: the pair is head office's to settle.
-    assert!(store_merges(&changsha).is_empty());
-    assert!(store_merges(&zhuzhou).is_empty());
-    let pair = store_merges(&head);
+    assert!(changsha.open_conflicts("store_merge").is_empty());
+    assert!(zhuzhou.open_conflicts("store_merge").is_empty());
+    let pair = head.open_conflicts("store_merge");
     assert_eq!(pair.len(), 1, "{pair:#?}");
 
     // Both stores invited to one seminar: merged, one store would be invited twice.
@@ -431,7 +412,7 @@ fn a_pair_across_two_cities_is_head_offices_and_two_stores_of_one_seminar_are_no
         )
         .unwrap();
     }
-    sync(&head);
+    head.sync_in_window();
     let refused = call(
         &head.app,
         "sync.merge_stores",
@@ -460,7 +441,11 @@ fn a_pair_across_two_cities_is_head_offices_and_two_stores_of_one_seminar_are_no
         cluster().psql(&o.db, "SELECT count(*) FROM hq.aliases"),
         "0"
     );
-    assert_eq!(store_merges(&head).len(), 1, "still for a person to settle");
+    assert_eq!(
+        head.open_conflicts("store_merge").len(),
+        1,
+        "still for a person to settle"
+    );
 
     // Kept apart by head office: the pair is gone, and comes back on no laptop.
     call(
@@ -470,8 +455,8 @@ fn a_pair_across_two_cities_is_head_offices_and_two_stores_of_one_seminar_are_no
     )
     .unwrap();
     for l in [&head, &changsha, &zhuzhou] {
-        sync(l);
-        assert!(store_merges(l).is_empty());
+        l.sync_in_window();
+        assert!(l.open_conflicts("store_merge").is_empty());
     }
     assert_mirrors("总部", &head.app.db.conn(), &head.link, &admin);
 }
@@ -500,7 +485,7 @@ fn a_person_erased_on_a_laptop_while_another_merged_their_store_is_erased_everyw
         (&a, &o.changsha, "美丽人生美容院"),
         (&b, &second, "美丽人生（分店）"),
     ] {
-        join(l, url);
+        l.join_in_window(url);
         let store = id(call(
             &l.app,
             "stores.create",
@@ -513,17 +498,17 @@ fn a_person_erased_on_a_laptop_while_another_merged_their_store_is_erased_everyw
             json!({"store_id": store, "name": "张美丽", "role": "owner", "phone": "13900001111"}),
         )
         .unwrap();
-        sync(l);
+        l.sync_in_window();
     }
-    sync(&a);
-    sync(&b);
-    assert_eq!(store_merges(&a).len(), 1);
+    a.sync_in_window();
+    b.sync_in_window();
+    assert_eq!(a.open_conflicts("store_merge").len(), 1);
 
     // 张美丽 asks the second laptop to erase her; it does, offline. 长沙 merges the two stores
     // meanwhile, keeping its own (and its 张美丽, the same person).
     let person = one(&b, "SELECT id FROM contacts WHERE phone = '13900001111'");
     call(&b.app, "contacts.erase", json!({ "id": person })).unwrap();
-    let pair = store_merges(&a).remove(0);
+    let pair = a.open_conflicts("store_merge").remove(0);
     call(
         &a.app,
         "sync.merge_stores",
@@ -532,8 +517,8 @@ fn a_person_erased_on_a_laptop_while_another_merged_their_store_is_erased_everyw
     .unwrap();
 
     // The erasure reaches head office after the merge: it is of the person who stayed.
-    sync(&b);
-    sync(&a);
+    b.sync_in_window();
+    a.sync_in_window();
     for (who, l) in [("长沙", &a), ("长沙二组", &b)] {
         assert_eq!(
             l.names("SELECT name FROM stores WHERE name LIKE '美丽人生%'"),

@@ -5,41 +5,24 @@
 // office merges the new 王芳 into its own and approves 李娜, and the 长沙 laptop then holds one 王芳.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
-import { createRequire } from "node:module";
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import { BIN, apiCall, openBrowser, screenshotPath, startServer } from "./harness.mjs";
+import { apiCall, openBrowser, screenshotPath, startServer } from "./harness.mjs";
+import { axeWithin, cliLaptop } from "./laptops.mjs";
 import { startPostgres } from "./pg.mjs";
 
 let pg;
 let server;
 let b;
+/** The other laptop, through the command line. */
 let other;
 const links = {};
 
 const api = (method, urlPath, body) => apiCall(server, method, urlPath, body);
-const AXE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
-
-async function axeWithin(page, selector) {
-  if (!(await page.evaluate(() => typeof window.axe !== "undefined"))) await page.addScriptTag({ path: AXE });
-  return page.evaluate(async (sel) => (await window.axe.run(sel, { resultTypes: ["violations"] })).violations
-    .filter((v) => v.impact === "critical" || v.impact === "serious")
-    .map((v) => `${v.id}: ${v.nodes.map((n) => n.html).join(" | ")}`), selector);
-}
-
-/** The 长沙 laptop, through the command line. */
-function huixiao(args) {
-  const r = spawnSync(BIN, args, { encoding: "utf8", env: { ...process.env, HUIXIAO_DATA_DIR: path.dirname(other) } });
-  if (r.status !== 0) throw new Error(`huixiao ${args.join(" ")} failed (${r.status}): ${r.stderr}`);
-  return r.stdout;
-}
-const otherCall = (op, input) => JSON.parse(huixiao(["--db", other, "call", op, JSON.stringify(input)]));
+const huixiao = (args) => other.run(args);
+const otherCall = (op, input) => other.call(op, input);
 
 before(async () => {
   pg = await startPostgres();
-  other = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "huixiao-other-")), "other.db");
+  other = cliLaptop("other");
   const url = pg.database();
   huixiao(["hq", "init", "--pg", url, "--json"]);
   links.hq = JSON.parse(huixiao(["hq", "laptop", "add", "--pg", url, "--name", "总部", "--hq", "--json"])).join_url;
@@ -51,7 +34,7 @@ after(async () => {
   await b?.browser.close();
   await server?.stop();
   pg?.stop();
-  if (other) fs.rmSync(path.dirname(other), { recursive: true, force: true });
+  other?.remove();
 });
 
 test("staff a city laptop added are shown to head office and merged or approved by a click", async () => {
@@ -59,10 +42,10 @@ test("staff a city laptop added are shown to head office and merged or approved 
   const wang = await api("POST", "/api/staff", { name: "王芳", phone: "13700001111", roles: ["inviter"], active: true });
   await api("POST", "/api/sync/join", { link: links.hq });
 
-  huixiao(["sync", "--db", other, "--join", links.changsha, "--json"]);
+  huixiao(["sync", "--db", other.db, "--join", links.changsha, "--json"]);
   otherCall("staff.create", { name: "王芳", phone: "13700009999", roles: ["assistant"], active: true });
   otherCall("staff.create", { name: "李娜", phone: "13600002222", roles: ["assistant"], active: true });
-  huixiao(["sync", "--db", other, "--json"]);
+  huixiao(["sync", "--db", other.db, "--json"]);
 
   // Head office's laptop holds staff but no seminar or store yet: the welcome dialog asks first.
   await page.goto(`${server.url}#/sync`);
@@ -111,7 +94,7 @@ test("staff a city laptop added are shown to head office and merged or approved 
   assert.equal(wang.phone, "13700001111");
 
   // The 长沙 laptop, at its next sync: one 王芳, head office's, and 李娜.
-  huixiao(["sync", "--db", other, "--json"]);
+  huixiao(["sync", "--db", other.db, "--json"]);
   const there = otherCall("staff.list", {}).map((s) => `${s.name} ${s.phone}`).sort();
   assert.deepEqual(there, ["李娜 13600002222", "王芳 13700001111"]);
   assert.deepEqual(errors, []);

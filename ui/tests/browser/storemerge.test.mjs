@@ -5,41 +5,24 @@
 // laptops then hold one store with the person once.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
-import { createRequire } from "node:module";
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import { BIN, apiCall, openBrowser, screenshotPath, startServer } from "./harness.mjs";
+import { apiCall, openBrowser, screenshotPath, startServer } from "./harness.mjs";
+import { axeWithin, cliLaptop } from "./laptops.mjs";
 import { startPostgres } from "./pg.mjs";
 
 let pg;
 let server;
 let b;
+/** The other laptop, through the command line. */
 let other;
 const links = {};
 
 const api = (method, urlPath, body) => apiCall(server, method, urlPath, body);
-const AXE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
-
-async function axeWithin(page, selector) {
-  if (!(await page.evaluate(() => typeof window.axe !== "undefined"))) await page.addScriptTag({ path: AXE });
-  return page.evaluate(async (sel) => (await window.axe.run(sel, { resultTypes: ["violations"] })).violations
-    .filter((v) => v.impact === "critical" || v.impact === "serious")
-    .map((v) => `${v.id}: ${v.nodes.map((n) => n.html).join(" | ")}`), selector);
-}
-
-/** The second 长沙 laptop, through the command line. */
-function huixiao(args) {
-  const r = spawnSync(BIN, args, { encoding: "utf8", env: { ...process.env, HUIXIAO_DATA_DIR: path.dirname(other) } });
-  if (r.status !== 0) throw new Error(`huixiao ${args.join(" ")} failed (${r.status}): ${r.stderr}`);
-  return r.stdout;
-}
-const otherCall = (op, input) => JSON.parse(huixiao(["--db", other, "call", op, JSON.stringify(input)]));
+const huixiao = (args) => other.run(args);
+const otherCall = (op, input) => other.call(op, input);
 
 before(async () => {
   pg = await startPostgres();
-  other = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "huixiao-other-")), "other.db");
+  other = cliLaptop("other");
   const url = pg.database();
   huixiao(["hq", "init", "--pg", url, "--json"]);
   links.one = JSON.parse(huixiao(["hq", "laptop", "add", "--pg", url, "--name", "长沙1号", "--cities", "长沙", "--json"])).join_url;
@@ -51,7 +34,7 @@ after(async () => {
   await b?.browser.close();
   await server?.stop();
   pg?.stop();
-  if (other) fs.rmSync(path.dirname(other), { recursive: true, force: true });
+  other?.remove();
 });
 
 test("two stores with the same mobile under two names are shown side by side and merged by a click", async () => {
@@ -60,10 +43,10 @@ test("two stores with the same mobile under two names are shown side by side and
   await api("POST", `/api/stores/${mine.id}/contacts`, { store_id: mine.id, name: "张美丽", role: "owner", phone: "13900001111" });
   await api("POST", "/api/sync/join", { link: links.one });
 
-  huixiao(["sync", "--db", other, "--join", links.two, "--json"]);
+  huixiao(["sync", "--db", other.db, "--join", links.two, "--json"]);
   const theirs = otherCall("stores.create", { name: "美丽人生（分店）", city: "长沙", district: "雨花区", level: "B" });
   otherCall("contacts.create", { store_id: theirs.id, name: "张美丽", role: "owner", phone: "13900001111" });
-  huixiao(["sync", "--db", other, "--json"]);
+  huixiao(["sync", "--db", other.db, "--json"]);
 
   await page.goto(`${server.url}#/sync`);
   await page.click("[data-test=sync-now]");
@@ -108,7 +91,7 @@ test("two stores with the same mobile under two names are shown side by side and
   assert.match(kept.store.note, /美丽人生（分店）/, "the other name is kept");
 
   // The other laptop, at its next sync: one store too.
-  huixiao(["sync", "--db", other, "--json"]);
+  huixiao(["sync", "--db", other.db, "--json"]);
   assert.deepEqual(otherCall("stores.list", {}).items.map((s) => s.name).filter((n) => n.startsWith("美丽人生")), ["美丽人生美容院"]);
   assert.deepEqual(errors, []);
 });

@@ -4,12 +4,9 @@
 // 同步问题 list with both versions, and taking head office's version settles it.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
-import { createRequire } from "node:module";
 import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import { BIN, apiCall, isoDateFromToday, openBrowser, screenshotPath, startServer } from "./harness.mjs";
+import { apiCall, isoDateFromToday, openBrowser, screenshotPath, startServer } from "./harness.mjs";
+import { axeWithin, cliLaptop } from "./laptops.mjs";
 import { startPostgres } from "./pg.mjs";
 
 let pg;
@@ -25,25 +22,14 @@ async function nothingWaiting() {
   for (let i = 0; i < 100 && (await api("GET", "/api/sync")).pending > 0; i++) await new Promise((r) => setTimeout(r, 100));
   assert.equal((await api("GET", "/api/sync")).pending, 0);
 }
-const AXE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
-
-/** axe-core's critical and serious findings within one part of the page. */
-async function axeWithin(page, selector) {
-  if (!(await page.evaluate(() => typeof window.axe !== "undefined"))) await page.addScriptTag({ path: AXE });
-  return page.evaluate(async (sel) => (await window.axe.run(sel, { resultTypes: ["violations"] })).violations
-    .filter((v) => v.impact === "critical" || v.impact === "serious")
-    .map((v) => `${v.id}: ${v.nodes.map((n) => n.html).join(" | ")}`), selector);
-}
-
-function huixiao(args) {
-  const r = spawnSync(BIN, args, { encoding: "utf8", env: { ...process.env, HUIXIAO_DATA_DIR: path.dirname(hqDb) } });
-  if (r.status !== 0) throw new Error(`huixiao ${args.join(" ")} failed (${r.status}): ${r.stderr}`);
-  return r.stdout;
-}
+/** Head office's laptop, through the command line. */
+let hqLaptop;
+const huixiao = (args) => hqLaptop.run(args);
 
 before(async () => {
   pg = await startPostgres();
-  hqDb = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "huixiao-hq-")), "hq.db");
+  hqLaptop = cliLaptop("hq");
+  hqDb = hqLaptop.db;
   const url = pg.database();
   huixiao(["hq", "init", "--pg", url, "--json"]);
   links.changsha = JSON.parse(huixiao(["hq", "laptop", "add", "--pg", url, "--name", "长沙1号", "--cities", "长沙", "--json"])).join_url;
@@ -55,7 +41,7 @@ after(async () => {
   await b?.browser.close();
   await server?.stop();
   pg?.stop();
-  if (hqDb) fs.rmSync(path.dirname(hqDb), { recursive: true, force: true });
+  hqLaptop?.remove();
 });
 
 test("join head office from the window, receive its staff, and settle a refused change", async () => {
