@@ -73,6 +73,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0021_new_staff",
         include_str!("../migrations/0021_new_staff.sql"),
     ),
+    (
+        "0022_kept_tallies",
+        include_str!("../migrations/0022_kept_tallies.sql"),
+    ),
 ];
 
 /// The schema version this build of the app writes.

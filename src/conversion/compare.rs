@@ -3,16 +3,14 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, Utc};
 use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 use utoipa::ToSchema;
 
-use super::attribution::{credit, deal_time, seminar_days, Attendance};
-use super::counts::{groups, Counts, Group, Tally};
+use super::counts::{groups, Counts, Group};
+use super::kept::seminar_tallies;
 use super::verdict::{median, verdict, weakest, Medians, Phase};
-use super::{first_row_per_invitation, CLOSED_DEAL_SQL};
 use crate::app::App;
 use crate::error::Result;
 
@@ -62,109 +60,6 @@ pub struct Comparison {
     pub medians: Medians,
     pub by_layout: Vec<Group>,
     pub by_lecturer: Vec<Group>,
-}
-
-/// Every seminar's counts at once, from three scans (invitations per seminar, the check-ins not
-/// undone with their invitation, the closed deals) aggregated here: never a query per seminar or a
-/// correlated subquery per row.
-fn seminar_tallies(conn: &Connection) -> Result<HashMap<i64, Tally>> {
-    let mut tallies: HashMap<i64, Tally> = HashMap::new();
-    let mut stmt = conn.prepare_cached(
-        "SELECT seminar_id, count(*), sum(status = 'confirmed' OR walk_in) FROM invitations GROUP BY seminar_id",
-    )?;
-    let mut rows = stmt.query([])?;
-    while let Some(r) = rows.next()? {
-        let t = tallies.entry(r.get(0)?).or_default();
-        t.invited = r.get(1)?;
-        t.confirmed = r.get(2)?;
-    }
-
-    // Seminars in (date, id) order: a seminar's rank orders a store's attendances for attribution.
-    let mut ranked: Vec<Attendance> = seminar_days(conn)?.into_values().collect();
-    ranked.sort_unstable_by_key(|a| (a.date, a.seminar_id));
-    let rank: HashMap<i64, u32> = ranked
-        .iter()
-        .enumerate()
-        .map(|(r, a)| (a.seminar_id, r as u32))
-        .collect();
-
-    // The invitations whose store came (ATTENDED_SQL, read from the check-ins' side in invitation
-    // order, one row per check-in): A, the stores that came without a confirmation (they count as
-    // confirmed), and every (store, seminar) attendance.
-    let mut stmt = conn.prepare_cached(
-        "SELECT k.invitation_id, i.seminar_id, i.store_id, i.status = 'confirmed' OR i.walk_in
-         FROM checkins k JOIN invitations i ON i.id = k.invitation_id
-         WHERE k.undone_at IS NULL ORDER BY k.invitation_id",
-    )?;
-    let mut came: Vec<(i64, u32)> = Vec::new();
-    first_row_per_invitation(stmt.query([])?, |_, r| {
-        let (seminar, store, confirmed): (i64, i64, bool) = (r.get(1)?, r.get(2)?, r.get(3)?);
-        let t = tallies.entry(seminar).or_default();
-        t.attended += 1;
-        t.confirmed += !confirmed as i64;
-        if let Some(&r) = rank.get(&seminar) {
-            came.push((store, r));
-        }
-        Ok(())
-    })?;
-    came.sort_unstable();
-
-    // The closed deals by store, each credited among its store's attendances.
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT d.store_id, d.at FROM deals d WHERE {CLOSED_DEAL_SQL}"
-    ))?;
-    let mut rows = stmt.query([])?;
-    let mut deals: Vec<(i64, DateTime<Utc>)> = Vec::new();
-    while let Some(r) = rows.next()? {
-        if let Some(at) = deal_time(r.get_ref(1)?.as_str().unwrap_or_default()) {
-            deals.push((r.get(0)?, at));
-        }
-    }
-    deals.sort_unstable_by_key(|d| d.0);
-    let mut next = 0;
-    let mut attended: Vec<Attendance> = Vec::new();
-    // The seminars this store's deals are credited to: (seminar, at the event, in follow-up, deals).
-    let mut credited: Vec<(i64, bool, bool, i64)> = Vec::new();
-    for store_deals in deals.chunk_by(|a, b| a.0 == b.0) {
-        let store = store_deals[0].0;
-        while next < came.len() && came[next].0 < store {
-            next += 1;
-        }
-        attended.clear();
-        while next < came.len() && came[next].0 == store {
-            attended.push(ranked[came[next].1 as usize]);
-            next += 1;
-        }
-        credited.clear();
-        for (_, at) in store_deals {
-            let Some((seminar, at_event)) = credit(&attended, *at) else {
-                continue;
-            };
-            let i = match credited.iter().position(|c| c.0 == seminar) {
-                Some(i) => i,
-                None => {
-                    credited.push((seminar, false, false, 0));
-                    credited.len() - 1
-                }
-            };
-            credited[i].3 += 1;
-            if at_event {
-                credited[i].1 = true;
-            } else {
-                credited[i].2 = true;
-            }
-        }
-        for &(seminar, event, followup, n) in &credited {
-            let t = tallies.entry(seminar).or_default();
-            t.deals += n;
-            if event {
-                t.event += 1;
-            } else if followup {
-                t.followup += 1;
-            }
-        }
-    }
-    Ok(tallies)
 }
 
 /// A seminar's talk overrun and price stage start, in minutes.

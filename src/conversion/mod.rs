@@ -17,6 +17,7 @@ mod breakdown;
 mod compare;
 mod counts;
 mod funnel;
+mod kept;
 mod territory;
 mod verdict;
 mod vocabulary;
