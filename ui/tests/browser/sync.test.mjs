@@ -143,6 +143,29 @@ test("a store head office also invited to an overlapping seminar comes back as a
   assert.deepEqual(errors, []);
 });
 
+test("the builder leaves out a store another laptop invited to an overlapping seminar, and says why", async () => {
+  const { page, errors } = b;
+  // Head office holds 小太阳幼儿园 for 总部大课 (eight days from now, 30 days of attribution): a
+  // seminar of this laptop's six days from now overlaps it.
+  const mine = await api("POST", "/api/seminars", { title: "长沙秋季会", date: isoDateFromToday(6), start_time: "14:00", capacity: 40, city: "长沙", attribution_days: 30 });
+  await page.evaluate((id) => localStorage.setItem("huixiao.currentSeminar", String(id)), mine.id);
+  await page.goto(`${server.url}#/invitations`);
+  await page.locator("[data-phase=invitations]").waitFor();
+  await page.getByRole("tab", { name: "按条件邀约" }).click();
+  const held = page.locator("[data-test=builder-excluded] [data-reason=held_by_other_laptop]");
+  await held.waitFor();
+  assert.match(await held.innerText(), /其他电脑已邀约到重叠的会销 1/);
+  assert.deepEqual(await axeWithin(page, "[data-test=builder]"), []);
+  // Invited by hand all the same, it is refused with who holds it and for which seminar.
+  const store = (await api("GET", "/api/stores?q=%E5%B0%8F%E5%A4%AA%E9%98%B3")).items[0];
+  const tried = await api("POST", `/api/seminars/${mine.id}/invitations/batch`, { seminar_id: mine.id, store_ids: [store.id] });
+  assert.equal(tried.created.length, 0, JSON.stringify(tried));
+  assert.match(JSON.stringify(tried.skipped), /held_by_other_laptop/);
+  assert.match(JSON.stringify(tried.skipped), /总部大课/);
+  await page.goto(`${server.url}#/sync`);
+  assert.deepEqual(errors, []);
+});
+
 test("a field head office changed after this laptop is listed as overwritten, and this laptop's value can win again", async () => {
   const { page, errors } = b;
   const store = (await api("GET", "/api/stores?q=%E5%B0%8F%E5%A4%AA%E9%98%B3")).items[0];
@@ -211,4 +234,26 @@ test("the sidebar says a failed sync in red, with the error in words", async () 
   assert.match(await state.innerText(), /同步失败/);
   assert.equal(await state.evaluate((e) => getComputedStyle(e).color), "rgb(255, 155, 155)");
   assert.deepEqual(await axeWithin(page, "[data-test=sidebar-sync]"), []);
+});
+
+test("restoring a backup on a joined laptop says which changes head office had not taken yet", async () => {
+  const { page, errors } = b;
+  // After the test above head office is gone: the store made now cannot reach it.
+  await api("POST", "/api/backups", {});
+  await api("POST", "/api/stores", { name: "还没上传的店", city: "长沙" });
+  await page.goto(`${server.url}#/settings`);
+  await page.getByRole("tab", { name: "备份" }).click();
+  const manual = page.locator("[data-test=backup-list] .el-table__body-wrapper .el-table__row").filter({ hasText: "手动" }).first();
+  await manual.getByRole("button", { name: /恢复/ }).click();
+  const ask = page.locator(".el-message-box").filter({ hasText: "恢复前会先自动备份当前数据" });
+  await ask.getByRole("button", { name: "恢复" }).click();
+  const done = page.locator(".el-message-box").filter({ hasText: "已恢复" });
+  await done.waitFor();
+  const said = await done.innerText();
+  assert.match(said, /有 \d+ 项本机改动还没有同步到总部，恢复后的数据里没有它们（恢复前的备份里还有）/);
+  assert.match(said, /新增门店“还没上传的店”/);
+  await Promise.all([page.waitForEvent("load"), done.getByRole("button").last().click()]);
+  assert.equal((await api("GET", "/api/stores?q=%E8%BF%98%E6%B2%A1%E4%B8%8A%E4%BC%A0")).total, 0, "the restored data does not hold it");
+  assert.equal((await api("GET", "/api/sync")).joined, true, "still joined");
+  assert.deepEqual(errors, []);
 });
