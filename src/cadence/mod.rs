@@ -24,4 +24,6 @@ pub use step::{
     default_name, default_steps, step_date, variables, Channel, Step, TouchKind, OFFSET_DAYS,
     VARIABLES, VARIABLES_EN,
 };
-pub use today::{today, today_for, TodayQuery, TodayTouch};
+pub use today::{
+    today, today_for, today_page, today_page_for, TodayPage, TodayQuery, TodayTouch, MAX_PAGE, PAGE,
+};

@@ -49,4 +49,5 @@ mod stations;
 mod store;
 mod support;
 mod talk;
+mod today_pages;
 mod tsgen;
