@@ -14,6 +14,7 @@ mod record;
 mod schedule;
 mod step;
 mod today;
+mod today_fill;
 
 pub use message::{en_time, fill, zh_time, Vars};
 pub use plan::{get, set, templates, CadenceInput, CadenceTemplate, CadenceView};
