@@ -203,7 +203,7 @@ fn bench_today(dir: &Path, label: &str, dates: [&str; 3], pdf: bool) {
             &app,
             huixiao::cadence::TodayQuery {
                 inviter_id: Some(inviter),
-                seminar_id: None,
+                ..Default::default()
             },
         )
         .unwrap();

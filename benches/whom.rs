@@ -4,7 +4,8 @@
 //! - a store's score with its reasons (≤ 5 ms)
 //! - the builder's count and preview of a city (≤ 200 ms)
 //! - creating 500 invitations from the builder (≤ 1 s)
-//! - today's touches ordered by score for an inviter with 5,000 open invitations (≤ 20 ms)
+//! - today's touches ordered by score for an inviter with 5,000 open invitations (≤ 20 ms): the
+//!   whole list and its first page of 50
 //!
 //! Run: `cargo bench --bench whom` (release build). `STORES=20000` for a smaller organisation;
 //! `WHOM_DB=FILE` keeps the generated organisation in FILE and reuses it on the next run (the
@@ -337,32 +338,47 @@ fn main() {
         // of the first call every invitation has a touch due.
         call("touches.today", json!({"inviter_id": inviters[0]}));
         let first_call = Utc.with_ymd_and_hms(2026, 12, 10, 1, 0, 0).unwrap();
+        let query = |limit: Option<i64>| huixiao::cadence::TodayQuery {
+            inviter_id: Some(inviters[0]),
+            limit,
+            ..Default::default()
+        };
         for (day, app) in [
             ("none due", app.clone()),
             ("all due", app.clone().with_clock(Clock::Fixed(first_call))),
         ] {
-            let mut v = Vec::new();
-            let mut cpu = Vec::new();
-            let mut n = 0;
+            // The whole list (`touches.today` without paging) and its first screenful
+            // (`touches.today_page`, 50), in turn.
+            let (mut whole, mut whole_cpu) = (Vec::new(), Vec::new());
+            let (mut page, mut page_cpu) = (Vec::new(), Vec::new());
+            let (mut n, mut shown, mut total) = (0, 0, 0);
             for _ in 0..10 {
                 let c = thread_cpu();
                 let t = Instant::now();
-                n = huixiao::cadence::today(
-                    &app,
-                    huixiao::cadence::TodayQuery {
-                        inviter_id: Some(inviters[0]),
-                        seminar_id: None,
-                    },
-                )
-                .unwrap()
-                .len();
-                v.push(t.elapsed());
-                cpu.push(thread_cpu() - c);
+                let all = huixiao::cadence::today(&app, query(None)).unwrap();
+                whole.push(t.elapsed());
+                whole_cpu.push(thread_cpu() - c);
+                let c = thread_cpu();
+                let t = Instant::now();
+                let first = huixiao::cadence::today_page(&app, query(Some(50))).unwrap();
+                page.push(t.elapsed());
+                page_cpu.push(thread_cpu() - c);
+                let ids = |v: &[huixiao::cadence::TodayTouch]| -> Vec<i64> {
+                    v.iter().map(|t| t.touch_id).collect()
+                };
+                assert_eq!(ids(&first.items), ids(&all[..all.len().min(50)]));
+                (n, shown, total) = (all.len(), first.items.len(), first.total);
             }
+            assert_eq!(total as usize, n);
             println!(
                 "today's touches by score, 5,000 open invitations, {day} ({n} listed): median {:>8.2} ms (CPU {:.2} ms)",
-                ms(median(v)),
-                ms(median(cpu))
+                ms(median(whole)),
+                ms(median(whole_cpu))
+            );
+            println!(
+                "  the first page ({shown} of {total}): median {:>8.2} ms (CPU {:.2} ms)",
+                ms(median(page)),
+                ms(median(page_cpu))
             );
         }
     }

@@ -14,6 +14,7 @@ mod record;
 mod schedule;
 mod step;
 mod today;
+mod today_fill;
 
 pub use message::{en_time, fill, zh_time, Vars};
 pub use plan::{get, set, templates, CadenceInput, CadenceTemplate, CadenceView};
@@ -24,4 +25,6 @@ pub use step::{
     default_name, default_steps, step_date, variables, Channel, Step, TouchKind, OFFSET_DAYS,
     VARIABLES, VARIABLES_EN,
 };
-pub use today::{today, today_for, TodayQuery, TodayTouch};
+pub use today::{
+    today, today_for, today_page, today_page_for, TodayPage, TodayQuery, TodayTouch, MAX_PAGE, PAGE,
+};

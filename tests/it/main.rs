@@ -50,4 +50,5 @@ mod stations;
 mod store;
 mod support;
 mod talk;
+mod today_pages;
 mod tsgen;

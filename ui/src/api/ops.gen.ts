@@ -58,6 +58,7 @@ export const OPS = {
   "cadence.set": { method: "PUT", path: "/api/seminars/{seminar_id}/cadence" },
   "cadence.templates": { method: "GET", path: "/api/cadence-templates" },
   "touches.today": { method: "GET", path: "/api/touches/today" },
+  "touches.today_page": { method: "GET", path: "/api/touches/today/page" },
   "touches.record": { method: "POST", path: "/api/touches/{id}/outcome" },
   "tables.list": { method: "GET", path: "/api/seminars/{seminar_id}/tables" },
   "tables.create": { method: "POST", path: "/api/seminars/{seminar_id}/tables" },
@@ -209,6 +210,7 @@ export interface OpTypes {
   "cadence.set": { input: T.CadenceInput; output: T.CadenceView };
   "cadence.templates": { input: T.Empty; output: Array<T.CadenceTemplate> };
   "touches.today": { input: T.TodayQuery; output: Array<T.TodayTouch> };
+  "touches.today_page": { input: T.TodayQuery; output: T.TodayPage };
   "touches.record": { input: T.TouchOutcome; output: T.TouchRecorded };
   "tables.list": { input: T.SeminarScope; output: Array<T.Table> };
   "tables.create": { input: T.NewTable; output: T.Table };

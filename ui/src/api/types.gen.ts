@@ -2169,11 +2169,43 @@ deals: number,
  */
 places_left: number | null, };
 
+/**
+ * A page of today's touches with the size of the whole list, so a screen can say "共 N 条" and
+ * whether more follow.
+ */
+export type TodayPage = { 
+/**
+ * The touches of this page, in the list's order.
+ */
+items: Array<TodayTouch>, 
+/**
+ * Every touch due today or overdue (the whole list).
+ */
+total: number, 
+/**
+ * Of them, the overdue ones.
+ */
+overdue: number, offset: number, limit: number, 
+/**
+ * More touches follow this page.
+ */
+more: boolean, };
+
 export type TodayQuery = { 
 /**
  * One inviter's touches; all inviters' when absent (the organizer).
  */
-inviter_id: number | null, seminar_id: number | null, };
+inviter_id: number | null, seminar_id: number | null, 
+/**
+ * At most this many touches (1–500), from `offset` in the list's order. `touches.today`
+ * answers the whole list when neither `limit` nor `offset` is given; `touches.today_page`
+ * answers 50 when `limit` is absent.
+ */
+limit?: number, 
+/**
+ * How many touches of the ordered list to skip (0 when absent).
+ */
+offset?: number, };
 
 /**
  * A touch due today or overdue, ready to act on.
