@@ -438,6 +438,8 @@ fn sizes(admin: &str) -> Vec<(String, i64)> {
 
 /// door_load's stores are named alike in every crowd, and head office takes a store of the same
 /// name and city for the same store: each crowd's get names of their own, before they travel.
+/// So do their people's mobiles: one mobile under two store names is a pair for a person to
+/// settle (the store-merge proposals), which every crowd sharing door_load's would add thousands of.
 fn crowd(app: &App, date: &str, base: usize) -> (i64, Vec<String>) {
     // door_load draws its codes from the guest count: a count of its own for each crowd.
     let guests = base + count(app, "SELECT count(*) FROM seminars") as usize;
@@ -447,6 +449,11 @@ fn crowd(app: &App, date: &str, base: usize) -> (i64, Vec<String>) {
             tx.execute(
                 "UPDATE stores SET name = name || '-' || ?1
                   WHERE id IN (SELECT store_id FROM invitations WHERE seminar_id = ?1)",
+                [seminar],
+            )?;
+            tx.execute(
+                "UPDATE contacts SET phone = '136' || printf('%08d', id)
+                  WHERE store_id IN (SELECT store_id FROM invitations WHERE seminar_id = ?1)",
                 [seminar],
             )?;
             Ok(())
