@@ -70,12 +70,16 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         include_str!("../migrations/0017_store_merge.sql"),
     ),
     (
-        "0021_new_staff",
-        include_str!("../migrations/0021_new_staff.sql"),
+        "0018_clash_position",
+        include_str!("../migrations/0018_clash_position.sql"),
     ),
     (
-        "0022_kept_tallies",
-        include_str!("../migrations/0022_kept_tallies.sql"),
+        "0019_new_staff",
+        include_str!("../migrations/0019_new_staff.sql"),
+    ),
+    (
+        "0020_kept_tallies",
+        include_str!("../migrations/0020_kept_tallies.sql"),
     ),
 ];
 

@@ -2,7 +2,7 @@
 //! rows change, so that comparing 20,000 seminars reads 20,000 rows, not every invitation,
 //! check-in and deal of five years.
 //!
-//! Triggers (migration 0022) only note what changed: a seminar whose invitations or check-ins
+//! Triggers (migration 0020) only note what changed: a seminar whose invitations or check-ins
 //! changed, a store whose attendances or deals changed. The next read brings those up to date
 //! here, from the same definitions as ever: a seminar's I, C and A from its own rows; a store's
 //! credits (`tally_credit`: its closed deals credited to the seminars it attended, by

@@ -15,6 +15,7 @@ const VERSIONS: &[(i32, &str)] = &[
     (5, include_str!("../../pg/0005_lists_by_name.sql")),
     (6, include_str!("../../pg/0006_store_merge.sql")),
     (7, include_str!("../../pg/0007_pull_speed.sql")),
+    (8, include_str!("../../pg/0008_clashes_since.sql")),
     (10, include_str!("../../pg/0010_staff_review.sql")),
 ];
 

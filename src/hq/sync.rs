@@ -17,7 +17,7 @@ use super::schema::ensure_current;
 use crate::api::Failure;
 use crate::app::App;
 use crate::replica::apply::{apply_page, Origin, Pulled};
-use crate::replica::clash::{self, Candidate};
+use crate::replica::clash::{self, Asked, Candidate};
 use crate::replica::outbox::{self, Refused};
 use crate::replica::{capture, status};
 
@@ -251,14 +251,28 @@ async fn all_ended_before(client: &Client, horizon: &str, place: &str) -> Result
 }
 
 /// Stores this laptop invited that another laptop invited too: head office gathers the
-/// candidates, the laptop keeps those whose attribution windows overlap as conflicts.
+/// candidates, the laptop keeps those whose attribution windows overlap as conflicts. Only the
+/// invitations written since the last check are asked about (this laptop's and other laptops',
+/// and those of seminars written since), with the open clashes' invitations again; the first
+/// check asks about all. The position moves only with the answer recorded.
 async fn clashes(app: &App, client: &Client, place: &str) -> Result<usize, Failure> {
+    let (since, again) = {
+        let conn = app.db.conn();
+        (clash::position(&conn)?, clash::open_invitations(&conn)?)
+    };
+    // Everything written before the oldest transaction still running now is readable by the
+    // question below; what commits later is asked about next time.
+    let horizon: String = client
+        .query_one("SELECT pg_snapshot_xmin(pg_current_snapshot())::text", &[])
+        .await
+        .map_err(|e| failure(e, place))?
+        .get(0);
     let rows = client
         .query(
             "SELECT invitation::text, store::text, seminar_date, seminar_days, other_invitation::text,
                     other_title, other_date, other_days, other_laptop
-               FROM hq.clashes()",
-            &[],
+               FROM hq.clashes_since($1::text::xid8, $2::text[]::uuid[])",
+            &[&since, &again],
         )
         .await
         .map_err(|e| failure(e, place))?;
@@ -276,7 +290,17 @@ async fn clashes(app: &App, client: &Client, place: &str) -> Result<usize, Failu
             other_laptop: r.get(8),
         })
         .collect();
-    Ok(clash::record(&app.db.conn(), &candidates, &app.now_str())?)
+    let asked = match since {
+        None => Asked::All,
+        Some(_) => Asked::Since(&again),
+    };
+    Ok(clash::record_checked(
+        &mut app.db.conn(),
+        &candidates,
+        asked,
+        &horizon,
+        &app.now_str(),
+    )?)
 }
 
 /// Head office's current version of a row, when this laptop may read it.

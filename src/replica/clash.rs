@@ -29,10 +29,59 @@ fn window(date: Option<&str>, days: Option<i32>) -> Option<Window> {
     Some(Window::new(start, days.unwrap_or(0) as i64))
 }
 
+/// Where this laptop's clash check got to in head office's log (`hq.clashes_since`); None: the
+/// next check asks about every invitation.
+pub fn position(conn: &Connection) -> Result<Option<String>> {
+    Ok(conn.query_row("SELECT clashes_xid FROM sync_state", [], |r| r.get(0))?)
+}
+
+/// This laptop's invitations of the double invitations it still lists: head office is asked about
+/// them again at every check, so that a clash that is gone leaves the list.
+pub fn open_invitations(conn: &Connection) -> Result<Vec<String>> {
+    Ok(conn
+        .prepare(
+            "SELECT DISTINCT gid FROM sync_conflicts
+              WHERE kind = 'double_invitation' AND resolved_at IS NULL ORDER BY gid",
+        )?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?)
+}
+
+/// What a clash check asked head office about.
+#[derive(Debug, Clone, Copy)]
+pub enum Asked<'a> {
+    /// Every live invitation of this laptop's seminars.
+    All,
+    /// The invitations written since the last check, and these (the open clashes' invitations).
+    Since(&'a [String]),
+}
+
+/// Records a check's answer ([`record`]) and moves the position to `horizon`, in one transaction:
+/// a check that failed on the way is asked again from where the last one that worked got to.
+pub fn record_checked(
+    conn: &mut Connection,
+    candidates: &[Candidate],
+    asked: Asked,
+    horizon: &str,
+    now: &str,
+) -> Result<usize> {
+    let tx = conn.transaction()?;
+    let added = record(&tx, candidates, asked, now)?;
+    tx.execute("UPDATE sync_state SET clashes_xid = ?1", [horizon])?;
+    tx.commit()?;
+    Ok(added)
+}
+
 /// Keeps each candidate whose windows overlap as a conflict, once (a clash a person dismissed does
 /// not come back); an open clash that is no longer there (one of the two invitations was
-/// cancelled or declined) leaves the list. Answers how many are new.
-pub fn record(conn: &Connection, candidates: &[Candidate], now: &str) -> Result<usize> {
+/// cancelled or declined) leaves the list — of those asked about: every open one when every
+/// invitation was, else those whose invitation was asked about again. Answers how many are new.
+pub fn record(
+    conn: &Connection,
+    candidates: &[Candidate],
+    asked: Asked,
+    now: &str,
+) -> Result<usize> {
     let live: Vec<&Candidate> = candidates
         .iter()
         .filter(|c| {
@@ -53,6 +102,12 @@ pub fn record(conn: &Connection, candidates: &[Candidate], now: &str) -> Result<
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
         .collect::<rusqlite::Result<_>>()?;
     for (id, gid, other) in open {
+        if let Asked::Since(again) = asked {
+            // Made by another sync meanwhile: not asked about this time.
+            if !again.contains(&gid) {
+                continue;
+            }
+        }
         let still = live
             .iter()
             .any(|c| c.invitation == gid && Some(&c.other_invitation) == other.as_ref());

@@ -193,6 +193,108 @@ fn offline_the_invitation_is_made_at_once_and_the_clash_comes_back_at_sync() {
     assert_eq!(changsha.sync().conflicts, 1);
 }
 
+/// Where a laptop's clash check got to in head office's log (None: it has not checked yet).
+fn clash_position(l: &Laptop) -> Option<String> {
+    l.app
+        .db
+        .conn()
+        .query_row("SELECT clashes_xid FROM sync_state", [], |r| r.get(0))
+        .unwrap()
+}
+
+#[test]
+fn after_both_laptops_checked_another_laptops_new_invitation_or_moved_seminar_still_clashes_on_both(
+) {
+    let (changsha, team, own, store, contact, join_url) = two_laptops();
+    // Both laptops have checked for clashes once: each asks next only about what changed since.
+    team.sync();
+    changsha.sync();
+    let (team_at, changsha_at) = (clash_position(&team), clash_position(&changsha));
+    assert!(team_at.is_some() && changsha_at.is_some());
+
+    // The second team invites the store to a seminar two months later (no overlap: allowed).
+    let lecturer = id(&team, "SELECT id FROM staff WHERE name = '李明'");
+    let spring = json!({"title": "春季大课", "date": "2027-02-01", "start_time": "14:00", "capacity": 200, "lecturer_id": lecturer, "city": "长沙"});
+    let later = call(&team.app, "seminars.create", spring.clone()).unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    call(
+        &team.app,
+        "invitations.create",
+        json!({"seminar_id": later, "store_id": store, "contact_ids": [contact]}),
+    )
+    .unwrap();
+    assert_eq!(team.sync().conflicts, 0);
+    assert_eq!(changsha.sync().conflicts, 0);
+    assert_ne!(
+        clash_position(&changsha),
+        changsha_at,
+        "长沙's position moved"
+    );
+
+    // Offline, it invites the store again to its seminar six days after 长沙's: a new invitation
+    // of another laptop against 长沙's older one, which changed nowhere since 长沙 last checked.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let dead_port = closed.local_addr().unwrap().port();
+    drop(closed);
+    let offline = join_url.replace(&format!(":{}/", cluster().port), &format!(":{dead_port}/"));
+    hq::link::save(&team.path, &offline).unwrap();
+    call(
+        &team.app,
+        "invitations.create",
+        json!({"seminar_id": own, "store_id": store, "contact_ids": [contact]}),
+    )
+    .unwrap();
+    hq::link::save(&team.path, &join_url).unwrap();
+    assert_eq!(team.sync().conflicts, 1);
+    assert_eq!(
+        changsha.sync().conflicts,
+        1,
+        "长沙 sees the new invitation against its own"
+    );
+    let clash = call(&changsha.app, "sync.conflicts", json!({})).unwrap();
+    assert_eq!(clash[0]["kind"], "double_invitation");
+    assert_eq!(clash[0]["theirs"]["laptop"], "长沙二队");
+    assert_eq!(clash[0]["theirs"]["title"], "二队大课");
+    // Asked again at every sync, an open clash neither duplicates nor leaves while it holds.
+    assert_eq!(changsha.sync().conflicts, 1);
+    assert_eq!(team.sync().conflicts, 1);
+
+    // The spring seminar moves to within 长沙's window: its invitation, unchanged, now clashes too,
+    // on both laptops.
+    let mut moved = spring;
+    moved["id"] = json!(later);
+    moved["date"] = json!("2026-12-10");
+    call(&team.app, "seminars.update", moved).unwrap();
+    assert_eq!(team.sync().conflicts, 2);
+    assert_eq!(
+        changsha.sync().conflicts,
+        2,
+        "the moved seminar's invitation"
+    );
+
+    // The second team cancels its invitation to 二队大课: that clash leaves both lists, the other
+    // stays.
+    let mine = call(&team.app, "sync.conflicts", json!({})).unwrap();
+    let to_cancel = mine
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["mine"]["title"] == "二队大课")
+        .unwrap_or_else(|| panic!("{mine:#}"))["id"]
+        .clone();
+    call(
+        &team.app,
+        "sync.resolve",
+        json!({"id": to_cancel, "resolution": "cancel_mine"}),
+    )
+    .unwrap();
+    assert_eq!(team.sync().conflicts, 1);
+    assert_eq!(changsha.sync().conflicts, 1);
+    let left = call(&changsha.app, "sync.conflicts", json!({})).unwrap();
+    assert_eq!(left[0]["theirs"]["title"], "春季大课", "{left:#}");
+}
+
 #[test]
 fn an_opt_out_made_on_one_laptop_travels_and_the_other_laptops_builder_leaves_the_store_out() {
     let o = org();
