@@ -69,6 +69,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0017_store_merge",
         include_str!("../migrations/0017_store_merge.sql"),
     ),
+    (
+        "0019_pull_speed",
+        include_str!("../migrations/0019_pull_speed.sql"),
+    ),
 ];
 
 /// The schema version this build of the app writes.
