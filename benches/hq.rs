@@ -13,6 +13,9 @@
 //! `HQ_SCALE=1` for the size (default 0.01: 2 laptops, 200 seminars, 20,000 stores).
 //! `HQ_DATA=DIR` keeps the cluster and the generated organisation in DIR and reuses them on the
 //! next run of the same scale (each run adds its seminar days and check-ins to it).
+//! `HQ_ONLY=pull` runs only head office's first full pull (the organisation stays as generated);
+//! `HQ_ONLY` names any of `catchup,pull,dashboard,days,door`, comma-separated (the dashboard
+//! needs the pull; without it the days are pulled by a head-office laptop kept from an earlier run).
 //! `HQ_DAYS_ONLY=1` measures the seminar days alone: no full pull, dashboard or door; head
 //! office's laptop of an earlier run kept in HQ_DATA catches up and pulls the days, and without
 //! one the days are not pulled by head office.
@@ -488,13 +491,16 @@ fn first_full_pull(dir: &Path, url: &str, at_hq: &[(String, i64)]) -> App {
     hq::block_on(hq::sync::join(&app, &pg_link(url))).unwrap();
     let (took, report, used) = measured_sync(&app, url, &pg_dir);
     let db = file_size(&path);
+    let per = |secs: f64| secs * 1e6 / report.pulled.max(1) as f64;
     println!(
-        "head office's first full pull: {} changes in {:.1} s ({:.0} changes/s), database {:.0} MiB; {} conflicts ({used})",
+        "head office's first full pull: {} changes in {:.1} s ({:.0} changes/s), database {:.0} MiB; {} conflicts ({used}); CPU per change: laptop {:.1} µs, PostgreSQL {:.1} µs",
         report.pulled,
         took.as_secs_f64(),
         report.pulled as f64 / took.as_secs_f64(),
         mib(db),
-        report.conflicts
+        report.conflicts,
+        per(used.laptop),
+        per(used.pg)
     );
     let counts: Vec<String> = [
         "stores",
@@ -848,20 +854,27 @@ fn main() {
     hq::block_on(async { hq::schema::init(&mut client(&admin).await, "org").await }).unwrap();
     let at_hq = sizes(&admin);
 
+    let only = std::env::var("HQ_ONLY").unwrap_or_default();
+    let wanted = |name: &str| only.is_empty() || only.split(',').any(|w| w.trim() == name);
+
     let day = App::open(&dir.join("day.db")).unwrap();
-    let (took, report, used) = measured_sync(&day, &kept.day, &dir.join("pg"));
-    println!(
-        "a city laptop (长沙) catching up: {} changes pulled in {:.1} s ({used})",
-        report.pulled,
-        took.as_secs_f64()
-    );
+    if wanted("catchup") {
+        let (took, report, used) = measured_sync(&day, &kept.day, &dir.join("pg"));
+        println!(
+            "a city laptop (长沙) catching up: {} changes pulled in {:.1} s ({used})",
+            report.pulled,
+            took.as_secs_f64()
+        );
+    }
     // HQ_DAYS_ONLY: the seminar days alone, no dashboard and no door; head office's laptop of an
     // earlier run (kept in HQ_DATA) catches up instead of pulling everything, and without one the
     // day is not pulled by head office.
     let days_only = std::env::var_os("HQ_DAYS_ONLY").is_some();
-    let hq_app = if !days_only {
+    let hq_app = if !days_only && wanted("pull") {
         let app = first_full_pull(&dir, &kept.hq, &at_hq);
-        dashboard(&app, &dir.join("pg"));
+        if wanted("dashboard") {
+            dashboard(&app, &dir.join("pg"));
+        }
         Some(app)
     } else if dir.join("hq.db").exists() {
         let app = App::open(&dir.join("hq.db")).unwrap();
@@ -875,9 +888,11 @@ fn main() {
     } else {
         None
     };
-    let hq_side = hq_app.as_ref().map(|app| (app, kept.hq.as_str()));
-    seminar_days(&day, &kept.day, hq_side, &dir.join("pg"));
-    if !days_only {
+    if wanted("days") {
+        let hq_side = hq_app.as_ref().map(|app| (app, kept.hq.as_str()));
+        seminar_days(&day, &kept.day, hq_side, &dir.join("pg"));
+    }
+    if !days_only && wanted("door") {
         door_while_syncing(&day, &kept.day);
     }
     drop(hq_app);

@@ -81,6 +81,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0020_kept_tallies",
         include_str!("../migrations/0020_kept_tallies.sql"),
     ),
+    (
+        "0021_pull_speed",
+        include_str!("../migrations/0021_pull_speed.sql"),
+    ),
 ];
 
 /// The schema version this build of the app writes.

@@ -16,6 +16,7 @@ use serde_json::Value;
 
 use super::capture::{shape, Shape};
 use super::tables::find;
+use crate::db::Db;
 use crate::error::Result;
 
 /// One change as head office's log holds it: the whole row as it stands there.
@@ -54,29 +55,46 @@ pub(super) enum Outcome {
     Waits,
 }
 
-/// Applies a page of pulled changes and moves the position past it, in one transaction.
-/// `origins` are beside the page's changes, one for one.
+/// Statements a pull keeps prepared: a page of mixed tables (a seminar day: check-ins, deals, their
+/// history, the stores and people they name) uses more than rusqlite's default sixteen.
+const KEPT_STATEMENTS: usize = 64;
+
+/// Applies a page of pulled changes and moves the position from `from` past it, in one
+/// transaction. `origins` are beside the page's changes, one for one. None, with nothing written,
+/// when the position is no longer `from`: another sync of this laptop, or a restore, moved it
+/// since the page was read.
 pub fn apply_page(
     conn: &mut Connection,
     page: &[Pulled],
     origins: &[Origin],
+    from: (&str, i64),
     position: (&str, i64),
     now: &str,
-) -> Result<Applied> {
+) -> Result<Option<Applied>> {
+    conn.set_prepared_statement_cache_capacity(KEPT_STATEMENTS);
     let tx = conn.transaction()?;
+    let (xid, pos): (String, i64) =
+        tx.query_row("SELECT pulled_xid, pulled_pos FROM sync_state", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?;
+    if (xid.as_str(), pos) != from {
+        return Ok(None);
+    }
     tx.execute_batch("UPDATE sync_state SET capturing = 0")?;
     let mut out = Applied::default();
+    let mut here = Here::read(&tx)?;
     let mut shapes = Shapes::default();
     let mut highest = 0;
     let none = Origin::default();
     for (i, change) in page.iter().enumerate() {
         let origin = origins.get(i).unwrap_or(&none);
         highest = highest.max(change.hlc);
-        let local: bool = tx
-            .prepare_cached(
-                "SELECT EXISTS (SELECT 1 FROM sync_outbox WHERE tbl = ?1 AND gid = ?2)",
-            )?
-            .query_row(params![change.tbl, change.gid], |r| r.get(0))?;
+        let local = here.outbox
+            && tx
+                .prepare_cached(
+                    "SELECT EXISTS (SELECT 1 FROM sync_outbox WHERE tbl = ?1 AND gid = ?2)",
+                )?
+                .query_row(params![change.tbl, change.gid], |r| r.get::<_, bool>(0))?;
         // A row merged into another at head office goes whatever this laptop still holds for it:
         // what it holds moves to the other row first, and its waiting change is taken as the
         // other row's by head office.
@@ -86,22 +104,25 @@ pub fn apply_page(
         }
         match attempt(&tx, &mut shapes, change)? {
             Some(Outcome::Done) => {
-                tx.prepare_cached("DELETE FROM sync_waiting WHERE tbl = ?1 AND gid = ?2")?
-                    .execute(params![change.tbl, change.gid])?;
-                if let (Some(owner), "seminars") = (&origin.owner, change.tbl.as_str()) {
-                    tx.execute(
-                        "UPDATE seminars SET laptop = ?1 WHERE gid = ?2",
-                        params![owner, change.gid],
-                    )?;
+                if here.waiting {
+                    tx.prepare_cached("DELETE FROM sync_waiting WHERE tbl = ?1 AND gid = ?2")?
+                        .execute(params![change.tbl, change.gid])?;
                 }
-                super::overwritten::seen(&tx, change, origin.writer.as_deref(), now)?;
+                if let (Some(owner), "seminars") = (&origin.owner, change.tbl.as_str()) {
+                    tx.prepare_cached("UPDATE seminars SET laptop = ?1 WHERE gid = ?2")?
+                        .execute(params![owner, change.gid])?;
+                }
+                if here.sent {
+                    super::overwritten::seen(&tx, change, origin.writer.as_deref(), now)?;
+                }
                 out.applied += 1;
             }
             Some(Outcome::Waits) => {
-                tx.execute(
+                tx.prepare_cached(
                     "INSERT OR REPLACE INTO sync_waiting (tbl, gid, hlc, data, deleted) VALUES (?1, ?2, ?3, ?4, ?5)",
-                    params![change.tbl, change.gid, change.hlc, change.data.as_ref().map(Value::to_string), change.deleted],
-                )?;
+                )?
+                .execute(params![change.tbl, change.gid, change.hlc, change.data.as_ref().map(Value::to_string), change.deleted])?;
+                here.waiting = true;
             }
             None => {
                 out.not_applied += 1;
@@ -109,16 +130,101 @@ pub fn apply_page(
             }
         }
     }
-    out.applied += retry_waiting(&tx, &mut shapes, now)?;
-    out.waiting = tx.query_row("SELECT count(*) FROM sync_waiting", [], |r| {
-        r.get::<_, i64>(0)
-    })? as usize;
+    if here.waiting {
+        out.applied += retry_waiting(&tx, &mut shapes, now)?;
+        out.waiting = tx.query_row("SELECT count(*) FROM sync_waiting", [], |r| {
+            r.get::<_, i64>(0)
+        })? as usize;
+    }
     tx.execute(
         "UPDATE sync_state SET capturing = 1, pulled_xid = ?1, pulled_pos = ?2, hlc = max(hlc, ?3), last_sync_at = ?4",
         params![position.0, position.1, highest, now],
     )?;
     tx.commit()?;
-    Ok(out)
+    Ok(Some(out))
+}
+
+/// What this laptop holds of its own beside the replicated rows, read as a page begins: a list
+/// found empty is not asked about for every row, since applying rows with capture off adds to
+/// none of them (only `sync_waiting` grows, and then it is asked about).
+struct Here {
+    /// Changes made here wait to go out (`sync_outbox`).
+    outbox: bool,
+    /// Fields this laptop sent are kept, to see them overwritten (`sync_sent`).
+    sent: bool,
+    /// Rows wait for a row they refer to (`sync_waiting`).
+    waiting: bool,
+}
+
+impl Here {
+    fn read(tx: &Connection) -> Result<Here> {
+        let any = |table: &str| -> Result<bool> {
+            Ok(
+                tx.query_row(&format!("SELECT EXISTS (SELECT 1 FROM {table})"), [], |r| {
+                    r.get(0)
+                })?,
+            )
+        };
+        Ok(Here {
+            outbox: any("sync_outbox")?,
+            sent: any("sync_sent")?,
+            waiting: any("sync_waiting")?,
+        })
+    }
+}
+
+/// Whether a seminar of this laptop's is live: its door writes, and a pull applies smaller pages
+/// so that a check-in waits for at most a short one.
+pub fn door_open(conn: &Connection) -> Result<bool> {
+    Ok(conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM seminars WHERE status = 'live')",
+        [],
+        |r| r.get(0),
+    )?)
+}
+
+/// The page cache the database has while a pull applies its pages, in MiB (SQLite's default is
+/// 2 MiB): a first pull writes its rows in random places of the tables' gid indexes.
+pub const PULL_CACHE_MIB: i64 = 256;
+
+/// How many pages the WAL takes before it is copied into the database while a pull applies (64
+/// MiB; SQLite's default is 1,000 pages, 4 MiB): every commit of a page writes each database
+/// page it touched to the WAL, and a page touched again by the next commits is copied once.
+pub const PULL_CHECKPOINT_PAGES: i64 = 16_384;
+
+/// The database's settings while a pull applies (a larger page cache, a longer WAL), and the
+/// settings as they were once dropped (SQLite then gives the memory back).
+pub struct Pulling<'a> {
+    db: &'a Db,
+    cache: i64,
+    checkpoint: i64,
+}
+
+impl<'a> Pulling<'a> {
+    pub fn start(db: &'a Db) -> Result<Pulling<'a>> {
+        let conn = db.conn();
+        let cache: i64 = conn.pragma_query_value(None, "cache_size", |r| r.get(0))?;
+        let checkpoint: i64 = conn.pragma_query_value(None, "wal_autocheckpoint", |r| r.get(0))?;
+        conn.pragma_update(None, "cache_size", -(PULL_CACHE_MIB << 10))?;
+        conn.pragma_update(None, "wal_autocheckpoint", PULL_CHECKPOINT_PAGES)?;
+        Ok(Pulling {
+            db,
+            cache,
+            checkpoint,
+        })
+    }
+}
+
+impl Drop for Pulling<'_> {
+    fn drop(&mut self) {
+        let conn = self.db.conn();
+        let back = conn
+            .pragma_update(None, "cache_size", self.cache)
+            .and_then(|()| conn.pragma_update(None, "wal_autocheckpoint", self.checkpoint));
+        if let Err(e) = back {
+            tracing::warn!("the database's settings could not be set back after a pull: {e}");
+        }
+    }
 }
 
 /// Writes one row from head office with capture off, inside the caller's transaction; false when
@@ -170,51 +276,106 @@ fn retry_waiting(tx: &Connection, shapes: &mut Shapes, now: &str) -> Result<usiz
     }
 }
 
-/// The tables' shapes, read once per page (each is two PRAGMAs): None for a table this
-/// database does not have.
+/// What a page reads once: the tables' shapes (each is two PRAGMAs; None for a table this
+/// database does not have), and the row each table was last referred to at.
 #[derive(Default)]
-struct Shapes(HashMap<&'static str, Option<Shape>>);
+struct Shapes {
+    tables: HashMap<&'static str, Option<Shape>>,
+    found: Found,
+}
 
-impl Shapes {
-    fn of(&mut self, tx: &Connection, table: &'static str) -> Result<Option<&Shape>> {
-        if !self.0.contains_key(table) {
-            let exists: bool = tx.query_row(
-                "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1)",
-                [table],
-                |r| r.get(0),
-            )?;
-            let shape = if exists {
-                Some(shape(tx, table)?)
-            } else {
-                None
-            };
-            self.0.insert(table, shape);
+fn shape_of<'s>(
+    tables: &'s mut HashMap<&'static str, Option<Shape>>,
+    tx: &Connection,
+    table: &'static str,
+) -> Result<Option<&'s Shape>> {
+    if !tables.contains_key(table) {
+        let exists: bool = tx.query_row(
+            "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1)",
+            [table],
+            |r| r.get(0),
+        )?;
+        let shape = if exists {
+            Some(shape(tx, table)?)
+        } else {
+            None
+        };
+        tables.insert(table, shape);
+    }
+    Ok(tables[table].as_ref())
+}
+
+/// The local id each table was last referred to at, by gid: a page's rows name the same seminar,
+/// inviter or product one after another. Forgotten whenever a row is deleted (its id could be
+/// given to another).
+#[derive(Default)]
+struct Found(HashMap<String, (String, i64)>);
+
+impl Found {
+    fn id(&mut self, tx: &Connection, table: &str, gid: &str) -> Result<Option<i64>> {
+        if let Some((last, id)) = self.0.get(table) {
+            if last == gid {
+                return Ok(Some(*id));
+            }
         }
-        Ok(self.0[table].as_ref())
+        let id: Option<i64> = tx
+            .prepare_cached(&format!("SELECT rowid FROM \"{table}\" WHERE gid = ?1"))?
+            .query_row([gid], |r| r.get(0))
+            .optional()?;
+        if let Some(id) = id {
+            self.0.insert(table.to_owned(), (gid.to_owned(), id));
+        }
+        Ok(id)
+    }
+
+    fn forget(&mut self) {
+        self.0.clear();
     }
 }
 
-/// Writes one change inside a savepoint; None when this database refuses it (nothing written).
+/// Writes one change; None when this database refuses it (nothing written). A row written or
+/// deleted is one statement, which SQLite undoes whole, triggers included, when a rule refuses
+/// it; a row merged into another is several, inside a savepoint.
 fn attempt(tx: &Connection, shapes: &mut Shapes, change: &Pulled) -> Result<Option<Outcome>> {
     let Some(table) = find(&change.tbl) else {
         // A table this version of the app does not know: nothing to write it into.
         return Ok(Some(Outcome::Done));
     };
-    let Some(s) = shapes.of(tx, table.name)? else {
+    let Shapes { tables, found } = shapes;
+    let Some(s) = shape_of(tables, tx, table.name)? else {
         return Ok(Some(Outcome::Done));
     };
-    tx.prepare_cached("SAVEPOINT pulled")?.execute([])?;
-    match write(tx, table.name, s, change) {
-        Ok(outcome) => {
-            tx.prepare_cached("RELEASE pulled")?.execute([])?;
-            Ok(Some(outcome))
+    let written = match (change.deleted, merged_into(change)) {
+        (true, Some(into)) => {
+            found.forget();
+            savepoint(tx, || {
+                super::merge::merged_away(tx, table.name, &change.gid, into)
+            })
         }
+        _ => write(tx, table.name, s, found, change),
+    };
+    match written {
+        Ok(outcome) => Ok(Some(outcome)),
         Err(crate::error::Error::Sqlite(e)) if is_refusal(&e) => {
-            tx.execute_batch("ROLLBACK TO pulled; RELEASE pulled")?;
             tracing::warn!(table = table.name, gid = %change.gid, "a pulled row was refused here: {e}");
             Ok(None)
         }
         Err(e) => Err(e),
+    }
+}
+
+/// Runs `f` inside a savepoint: all of what it writes, or nothing when it fails.
+fn savepoint<T>(tx: &Connection, f: impl FnOnce() -> Result<T>) -> Result<T> {
+    tx.prepare_cached("SAVEPOINT pulled")?.execute([])?;
+    match f() {
+        Ok(out) => {
+            tx.prepare_cached("RELEASE pulled")?.execute([])?;
+            Ok(out)
+        }
+        Err(e) => {
+            tx.execute_batch("ROLLBACK TO pulled; RELEASE pulled")?;
+            Err(e)
+        }
     }
 }
 
@@ -226,15 +387,19 @@ fn is_refusal(e: &rusqlite::Error) -> bool {
     )
 }
 
-fn write(tx: &Connection, t: &str, s: &Shape, change: &Pulled) -> Result<Outcome> {
-    if let (true, Some(into)) = (change.deleted, merged_into(change)) {
-        return super::merge::merged_away(tx, t, &change.gid, into);
-    }
+/// Writes one change in one statement (its references and whether it is here read first): a
+/// delete, an update of a row held here, or an insert.
+fn write(
+    tx: &Connection,
+    t: &str,
+    s: &Shape,
+    found: &mut Found,
+    change: &Pulled,
+) -> Result<Outcome> {
     if change.deleted {
-        tx.execute(
-            &format!("DELETE FROM \"{t}\" WHERE gid = ?1"),
-            [&change.gid],
-        )?;
+        found.forget();
+        tx.prepare_cached(&format!("DELETE FROM \"{t}\" WHERE gid = ?1"))?
+            .execute([&change.gid])?;
         return Ok(Outcome::Done);
     }
     let Some(Value::Object(data)) = &change.data else {
@@ -245,28 +410,22 @@ fn write(tx: &Connection, t: &str, s: &Shape, change: &Pulled) -> Result<Outcome
     for column in &s.columns {
         let Some(v) = data.get(column) else { continue };
         let value = match (s.reference(column), v) {
-            (Some(to), Value::String(gid)) => {
-                let id: Option<i64> = tx
-                    .prepare_cached(&format!("SELECT rowid FROM \"{to}\" WHERE gid = ?1"))?
-                    .query_row([gid], |r| r.get(0))
-                    .optional()?;
-                match id {
-                    Some(id) => Sql::Integer(id),
-                    None => return Ok(Outcome::Waits),
-                }
-            }
+            (Some(to), Value::String(gid)) => match found.id(tx, to, gid)? {
+                Some(id) => Sql::Integer(id),
+                None => return Ok(Outcome::Waits),
+            },
             (_, v) => sql(v),
         };
         columns.push(format!("\"{column}\""));
         values.push(value);
     }
     values.push(Sql::Text(change.gid.clone()));
-    let found: Option<i64> = tx
+    let held: Option<i64> = tx
         .prepare_cached(&format!("SELECT rowid FROM \"{t}\" WHERE gid = ?1"))?
         .query_row([&change.gid], |r| r.get(0))
         .optional()?;
     let n = columns.len();
-    if found.is_some() {
+    if held.is_some() {
         if n == 0 {
             return Ok(Outcome::Done);
         }

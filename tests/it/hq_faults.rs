@@ -217,6 +217,75 @@ fn the_door_never_waits_on_a_sync_over_a_slow_network() {
 }
 
 #[test]
+fn during_a_live_seminar_the_door_gets_in_between_the_pages_of_a_pull() {
+    let o = org();
+    let dir = tempfile::tempdir().unwrap();
+    let changsha = joined_laptop(dir.path(), &o.changsha, STORES);
+    let done = crate::hq::json_of(&crate::hq::huixiao(&[
+        "sync",
+        "--db",
+        changsha.to_str().unwrap(),
+        "--json",
+    ]));
+    assert_eq!(done["pending"], 0, "{done}");
+    // A laptop with a seminar live pulls those 5,000 changes over loopback, in pages of 1,000:
+    // the next page is read while one is applied, so a page is nearly always waiting.
+    let hq_dir = tempfile::tempdir().unwrap();
+    let head = joined_laptop(hq_dir.path(), &o.hq, 0);
+    let app = App::open(&head).unwrap();
+    app.db
+        .write(|tx| {
+            tx.execute(
+                "INSERT INTO seminars (title, date, start_time, capacity, status, created_at)
+                 VALUES ('今天的会', '2026-11-30', '09:00', 100, 'live', '2026-11-30T00:00:00Z')",
+                [],
+            )?;
+            Ok(())
+        })
+        .unwrap();
+    let link = Link::parse(&o.hq).unwrap();
+    let started = std::time::Instant::now();
+    let syncing = {
+        let app = app.clone();
+        std::thread::spawn(move || hq::block_on(hq::sync::sync(&app, &link)))
+    };
+    // Meanwhile the door writes, as check-ins do.
+    let mut slowest = Duration::ZERO;
+    let mut writes = 0;
+    while !syncing.is_finished() {
+        let t = std::time::Instant::now();
+        app.db
+            .write(|tx| {
+                tx.execute(
+                    "INSERT INTO stores (name, city, level, created_at) VALUES (?1, '长沙', 'B', '2026-11-30T00:00:00Z')",
+                    [format!("门口{writes}")],
+                )?;
+                Ok(())
+            })
+            .unwrap();
+        slowest = slowest.max(t.elapsed());
+        writes += 1;
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    let report = syncing.join().unwrap().unwrap();
+    let took = started.elapsed();
+    eprintln!(
+        "{writes} writes during a pull of {} changes in {took:?}, the slowest {slowest:?}",
+        report.pulled
+    );
+    assert!(report.pulled >= 2 * STORES as i64, "{report:?}");
+    assert_eq!(
+        count(&head, "SELECT count(*) FROM stores WHERE name LIKE '门店%'"),
+        STORES as i64
+    );
+    // Five pages: a write waits for about one of them at most, never for the whole pull.
+    assert!(
+        writes >= 5 && slowest * 2 < took,
+        "{writes} writes, the slowest waited {slowest:?} of a pull of {took:?}"
+    );
+}
+
+#[test]
 fn postgresql_crashing_mid_push_loses_nothing_and_applies_nothing_twice() {
     use crate::pg::Cluster;
     let pg = Cluster::private();
