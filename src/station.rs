@@ -128,6 +128,9 @@ pub struct Pairing {
     /// The first URL as a QR code PNG, base64 (none while the LAN is off).
     pub qr_png_base64: Option<String>,
     pub pairing_expires_at: String,
+    /// How long the code stays valid from this answer on, in seconds: a countdown counts from
+    /// it on the device's own clock (which need not agree with the hub's).
+    pub pairing_seconds_left: i64,
 }
 
 #[derive(Debug, Clone, Deserialize, TS, ToSchema)]
@@ -298,6 +301,7 @@ pub fn create(app: &App, input: NewStation, lan_urls: &[String]) -> Result<Pairi
         urls,
         qr_png_base64,
         pairing_expires_at: pairing_expires,
+        pairing_seconds_left: PAIRING_MINUTES * 60,
     })
 }
 

@@ -1082,7 +1082,12 @@ urls: Array<string>,
 /**
  * The first URL as a QR code PNG, base64 (none while the LAN is off).
  */
-qr_png_base64: string | null, pairing_expires_at: string, };
+qr_png_base64: string | null, pairing_expires_at: string, 
+/**
+ * How long the code stays valid from this answer on, in seconds: a countdown counts from
+ * it on the device's own clock (which need not agree with the hub's).
+ */
+pairing_seconds_left: number, };
 
 /**
  * A partner with their totals.
