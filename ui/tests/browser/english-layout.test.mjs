@@ -106,7 +106,7 @@ test("the door, the store search, the cadence and the closing page in English: n
   await page.screenshot({ path: docsShot("checkin-en.png") });
 
   await open("#/stores");
-  await page.locator("[data-test=store-table] .el-table__row").first().waitFor();
+  await page.locator("[data-test=store-table] .el-table__row:visible").first().waitFor();
   assert.deepEqual(await cut("input[data-test=store-search], .page-head .el-button > span"), [], "store list");
   await page.screenshot({ path: docsShot("stores-en.png") });
 
