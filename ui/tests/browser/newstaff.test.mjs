@@ -45,6 +45,7 @@ test("staff a city laptop added are shown to head office and merged or approved 
   huixiao(["sync", "--db", other.db, "--join", links.changsha, "--json"]);
   otherCall("staff.create", { name: "王芳", phone: "13700009999", roles: ["assistant"], active: true });
   otherCall("staff.create", { name: "李娜", phone: "13600002222", roles: ["assistant"], active: true });
+  otherCall("staff.create", { name: "周杰", phone: "13500003333", roles: ["assistant"], active: true });
   huixiao(["sync", "--db", other.db, "--json"]);
 
   // Head office's laptop holds staff but no seminar or store yet: the welcome dialog asks first.
@@ -54,7 +55,7 @@ test("staff a city laptop added are shown to head office and merged or approved 
   const rows = page.locator("[data-test=sync-conflicts] .el-table__body-wrapper .el-table__row");
   const wangRow = rows.filter({ hasText: "13700009999" });
   await wangRow.waitFor();
-  assert.equal(await rows.filter({ hasText: "城市电脑新加的员工，等总部确认" }).count(), 2);
+  assert.equal(await rows.filter({ hasText: "城市电脑新加的员工，等总部确认" }).count(), 3);
   const mine = await wangRow.locator("[data-test=conflict-mine]").innerText();
   const theirs = await wangRow.locator("[data-test=conflict-theirs]").innerText();
   assert.match(mine, /城市电脑新加的员工/);
@@ -88,6 +89,9 @@ test("staff a city laptop added are shown to head office and merged or approved 
   await wangRow.locator("[data-test=conflict-merge-staff]").click();
   await wangRow.waitFor({ state: "detached" });
   await liRow.locator("[data-test=conflict-approve]").click();
+  await liRow.waitFor({ state: "detached" });
+  // 周杰 is not one of head office's: retired, everywhere.
+  await rows.filter({ hasText: "13500003333" }).locator("[data-test=conflict-retire]").click();
   await page.locator("[data-test=sync-conflicts]").filter({ hasText: "没有待处理的同步问题" }).waitFor();
   const here = (await api("GET", "/api/staff")).filter((s) => s.name === "王芳").map((s) => s.phone);
   assert.deepEqual(here, ["13700001111"], "one 王芳 at head office");
@@ -95,7 +99,7 @@ test("staff a city laptop added are shown to head office and merged or approved 
 
   // The 长沙 laptop, at its next sync: one 王芳, head office's, and 李娜.
   huixiao(["sync", "--db", other.db, "--json"]);
-  const there = otherCall("staff.list", {}).map((s) => `${s.name} ${s.phone}`).sort();
-  assert.deepEqual(there, ["李娜 13600002222", "王芳 13700001111"]);
+  const there = otherCall("staff.list", {}).map((s) => `${s.name} ${s.phone} ${s.active ? "在岗" : "停用"}`).sort();
+  assert.deepEqual(there, ["周杰 13500003333 停用", "李娜 13600002222 在岗", "王芳 13700001111 在岗"]);
   assert.deepEqual(errors, []);
 });
