@@ -85,6 +85,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0021_pull_speed",
         include_str!("../migrations/0021_pull_speed.sql"),
     ),
+    (
+        "0022_first_pull_picture",
+        include_str!("../migrations/0022_first_pull_picture.sql"),
+    ),
 ];
 
 /// The schema version this build of the app writes.

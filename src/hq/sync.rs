@@ -19,6 +19,8 @@ use crate::app::App;
 use crate::replica::apply::{apply_page, door_open, Origin, Pulled, Pulling};
 use crate::replica::clash::{self, Asked, Candidate};
 use crate::replica::outbox::{self, Refused};
+use crate::replica::status::Position;
+use crate::replica::tables::TABLES;
 use crate::replica::{capture, status};
 
 /// Changes in one batch sent to head office.
@@ -181,10 +183,10 @@ const AHEAD: usize = 1;
 /// is usually there already.
 const STEP_ASIDE: std::time::Duration = std::time::Duration::from_millis(1);
 
-/// A page read from head office: its changes, the position it was read from and the one after it.
+/// A page read from head office: its changes, where the pull stands before it and after it.
 struct Read {
-    from: (String, i64),
-    to: (String, i64),
+    from: Position,
+    to: Position,
     page: Vec<Pulled>,
     origins: Vec<Origin>,
 }
@@ -192,9 +194,9 @@ struct Read {
 /// Reads pages on this task and applies them on a thread of their own, one page behind. The
 /// position moves only with an applied page, in its transaction: a sync stopped anywhere (killed,
 /// the network cut) goes on from the last page applied, and a page read but not applied is read
-/// again.
+/// again. A first pull reads head office's rows as they stand ([`read_picture`]), then the log.
 async fn pull(app: &App, client: &Client, place: &str) -> Result<i64, Failure> {
-    let (from, page_rows) = {
+    let (at, page_rows) = {
         let conn = app.db.conn();
         let rows = if door_open(&conn)? {
             PAGE
@@ -208,7 +210,18 @@ async fn pull(app: &App, client: &Client, place: &str) -> Result<i64, Failure> {
         let app = app.clone();
         tokio::task::spawn_blocking(move || apply_pages(&app, inbox))
     };
-    let reading = read_pages(client, place, from, page_rows, pages).await;
+    let reading = async {
+        let at = match at {
+            Position::Log(..) if at != Position::start() => at,
+            first => match read_picture(client, place, first, page_rows, &pages).await? {
+                Some(log) => log,
+                None => return Ok(()),
+            },
+        };
+        read_pages(client, place, at, page_rows, &pages).await
+    }
+    .await;
+    drop(pages);
     let applied = match applier.await {
         Ok(applied) => applied,
         Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
@@ -220,15 +233,129 @@ async fn pull(app: &App, client: &Client, place: &str) -> Result<i64, Failure> {
     Ok(pulled)
 }
 
-/// Reads pages from `from` until head office has nothing more for this laptop, and hands them to
-/// the applier; stops early when the applier has stopped.
+/// The gid before every other: a table's picture is read from after it.
+const BEFORE_ALL: &str = "00000000-0000-0000-0000-000000000000";
+
+/// A first pull: head office's rows as they stand, table by table in the app's order (parents
+/// first, so no row waits for its references), each in gid order, from one consistent picture
+/// (a REPEATABLE READ transaction), instead of every change of the organisation's history. The
+/// picture's horizon is kept with the first page; once the last table is applied, the pull stands
+/// in the log at that horizon, and what committed since comes from there. A first pull stopped
+/// part-way goes on from the last row applied in a new picture, still from the first horizon.
+/// Answers that position, or None when the applier stopped.
+async fn read_picture(
+    client: &Client,
+    place: &str,
+    from: Position,
+    page_rows: i64,
+    pages: &tokio::sync::mpsc::Sender<Read>,
+) -> Result<Option<Position>, Failure> {
+    client
+        .batch_execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        .await
+        .map_err(|e| failure(e, place))?;
+    let read = read_picture_pages(client, place, from, page_rows, pages).await;
+    let end = if read.is_ok() { "COMMIT" } else { "ROLLBACK" };
+    let ended = client.batch_execute(end).await;
+    let log = read?;
+    ended.map_err(|e| failure(e, place))?;
+    Ok(log)
+}
+
+async fn read_picture_pages(
+    client: &Client,
+    place: &str,
+    mut from: Position,
+    page_rows: i64,
+    pages: &tokio::sync::mpsc::Sender<Read>,
+) -> Result<Option<Position>, Failure> {
+    // The transaction's first statement takes its picture: every transaction older than this
+    // horizon had ended, and is in it.
+    let now: String = client
+        .query_one("SELECT pg_snapshot_xmin(pg_current_snapshot())::text", &[])
+        .await
+        .map_err(|e| failure(e, place))?
+        .get(0);
+    let (horizon, first, mut after) = match &from {
+        Position::Picture { horizon, tbl, gid } => (
+            horizon.clone(),
+            TABLES.iter().position(|t| t.name == tbl).unwrap_or(0),
+            gid.clone(),
+        ),
+        Position::Log(..) => (now, 0, BEFORE_ALL.to_owned()),
+    };
+    for table in &TABLES[first..] {
+        loop {
+            let rows = client
+                .query(
+                    "SELECT gid::text, hlc, data::text, deleted, owner_name, writer
+                       FROM hq.snapshot($1, $2::text::uuid, $3::integer)",
+                    &[&table.name, &after, &(page_rows as i32)],
+                )
+                .await
+                .map_err(|e| failure(e, place))?;
+            let Some(last) = rows.last() else { break };
+            after = last.get(0);
+            let to = Position::Picture {
+                horizon: horizon.clone(),
+                tbl: table.name.to_owned(),
+                gid: after.clone(),
+            };
+            let page = rows
+                .iter()
+                .map(|r| Pulled {
+                    tbl: table.name.to_owned(),
+                    gid: r.get(0),
+                    hlc: r.get(1),
+                    data: serde_json::from_str(r.get(2)).ok(),
+                    deleted: r.get(3),
+                })
+                .collect();
+            let origins = rows
+                .iter()
+                .map(|r| Origin {
+                    owner: r.get(4),
+                    writer: r.get(5),
+                })
+                .collect();
+            let full = rows.len() as i64 == page_rows;
+            let read = Read {
+                from: std::mem::replace(&mut from, to.clone()),
+                to,
+                page,
+                origins,
+            };
+            if pages.send(read).await.is_err() {
+                return Ok(None);
+            }
+            if !full {
+                break;
+            }
+        }
+        after = BEFORE_ALL.to_owned();
+    }
+    let log = Position::Log(horizon, 0);
+    let read = Read {
+        from,
+        to: log.clone(),
+        page: Vec::new(),
+        origins: Vec::new(),
+    };
+    Ok(pages.send(read).await.ok().map(|()| log))
+}
+
+/// Reads pages of the log from `at` until head office has nothing more for this laptop, and
+/// hands them to the applier; stops early when the applier has stopped.
 async fn read_pages(
     client: &Client,
     place: &str,
-    from: (String, i64),
+    at: Position,
     page_rows: i64,
-    pages: tokio::sync::mpsc::Sender<Read>,
+    pages: &tokio::sync::mpsc::Sender<Read>,
 ) -> Result<(), Failure> {
+    let Position::Log(xid, pos) = at else {
+        return Ok(());
+    };
     // A change is readable only once every older transaction on the server has ended (hq.pull's
     // rule, so that none is ever skipped). So that a sync brings everything committed before it
     // began, even while another laptop's push is still open, it waits for the transactions open at
@@ -239,7 +366,7 @@ async fn read_pages(
         .map_err(|e| failure(e, place))?
         .get(0);
     let started = std::time::Instant::now();
-    let mut at = from;
+    let mut at = (xid, pos);
     loop {
         let rows = client
             .query(
@@ -275,9 +402,10 @@ async fn read_pages(
                 writer: r.get(8),
             })
             .collect();
+        let from = std::mem::replace(&mut at, to.clone());
         let read = Read {
-            from: std::mem::replace(&mut at, to.clone()),
-            to,
+            from: Position::Log(from.0, from.1),
+            to: Position::Log(to.0, to.1),
             page,
             origins,
         };
@@ -302,8 +430,8 @@ fn apply_pages(app: &App, mut inbox: tokio::sync::mpsc::Receiver<Read>) -> Resul
             &mut app.db.conn(),
             &read.page,
             &read.origins,
-            (&read.from.0, read.from.1),
-            (&read.to.0, read.to.1),
+            &read.from,
+            &read.to,
             &app.now_str(),
         )?;
         if applied.is_none() {

@@ -15,6 +15,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 use serde_json::Value;
 
 use super::capture::{shape, Shape};
+use super::status::Position;
 use super::tables::find;
 use crate::db::Db;
 use crate::error::Result;
@@ -59,25 +60,21 @@ pub(super) enum Outcome {
 /// history, the stores and people they name) uses more than rusqlite's default sixteen.
 const KEPT_STATEMENTS: usize = 64;
 
-/// Applies a page of pulled changes and moves the position from `from` past it, in one
-/// transaction. `origins` are beside the page's changes, one for one. None, with nothing written,
-/// when the position is no longer `from`: another sync of this laptop, or a restore, moved it
-/// since the page was read.
+/// Applies a page of pulled changes and moves the pull from `from` to `to`, in one transaction.
+/// `origins` are beside the page's changes, one for one. None, with nothing written, when the
+/// pull no longer stands at `from`: another sync of this laptop, or a restore, moved it since the
+/// page was read.
 pub fn apply_page(
     conn: &mut Connection,
     page: &[Pulled],
     origins: &[Origin],
-    from: (&str, i64),
-    position: (&str, i64),
+    from: &Position,
+    to: &Position,
     now: &str,
 ) -> Result<Option<Applied>> {
     conn.set_prepared_statement_cache_capacity(KEPT_STATEMENTS);
     let tx = conn.transaction()?;
-    let (xid, pos): (String, i64) =
-        tx.query_row("SELECT pulled_xid, pulled_pos FROM sync_state", [], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })?;
-    if (xid.as_str(), pos) != from {
+    if !from.is_current(&tx)? {
         return Ok(None);
     }
     tx.execute_batch("UPDATE sync_state SET capturing = 0")?;
@@ -136,9 +133,10 @@ pub fn apply_page(
             r.get::<_, i64>(0)
         })? as usize;
     }
+    to.write(&tx)?;
     tx.execute(
-        "UPDATE sync_state SET capturing = 1, pulled_xid = ?1, pulled_pos = ?2, hlc = max(hlc, ?3), last_sync_at = ?4",
-        params![position.0, position.1, highest, now],
+        "UPDATE sync_state SET capturing = 1, hlc = max(hlc, ?1), last_sync_at = ?2",
+        params![highest, now],
     )?;
     tx.commit()?;
     Ok(Some(out))

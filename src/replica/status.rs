@@ -56,13 +56,62 @@ pub fn record_error(conn: &Connection, message: &str) -> Result<()> {
     Ok(())
 }
 
-/// The pull position: head office's transaction id (as text) and position in its log.
-pub fn position(conn: &Connection) -> Result<(String, i64)> {
-    Ok(
-        conn.query_row("SELECT pulled_xid, pulled_pos FROM sync_state", [], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })?,
-    )
+/// Where this laptop's pull stands: in head office's log, or part-way through a first pull.
+pub fn position(conn: &Connection) -> Result<Position> {
+    Ok(conn.query_row(
+        "SELECT pulled_xid, pulled_pos, picture_xid, picture_tbl, picture_gid FROM sync_state",
+        [],
+        |r| {
+            Ok(match (r.get(2)?, r.get(3)?, r.get(4)?) {
+                (Some(horizon), Some(tbl), Some(gid)) => Position::Picture { horizon, tbl, gid },
+                _ => Position::Log(r.get(0)?, r.get(1)?),
+            })
+        },
+    )?)
+}
+
+/// Where this laptop's pull stands in what head office sends.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Position {
+    /// In head office's change log: past the change of this transaction (an xid8, as text) and
+    /// position. `("0", 0)` is before everything: the next pull is a first pull.
+    Log(String, i64),
+    /// Part-way through a first pull's picture of head office's rows: past this table's row of
+    /// this gid; once every table is read, the log is pulled from `horizon`.
+    Picture {
+        horizon: String,
+        tbl: String,
+        gid: String,
+    },
+}
+
+impl Position {
+    /// Before anything was pulled.
+    pub fn start() -> Position {
+        Position::Log("0".into(), 0)
+    }
+
+    /// Checks that the laptop's pull stands here (no other sync or restore moved it since this
+    /// page was read).
+    pub(super) fn is_current(&self, conn: &Connection) -> Result<bool> {
+        Ok(position(conn)? == *self)
+    }
+
+    /// Moves the laptop's pull here, inside the caller's transaction.
+    pub(super) fn write(&self, conn: &Connection) -> Result<()> {
+        match self {
+            Position::Log(xid, pos) => conn.execute(
+                "UPDATE sync_state SET pulled_xid = ?1, pulled_pos = ?2,
+                        picture_xid = NULL, picture_tbl = NULL, picture_gid = NULL",
+                params![xid, pos],
+            )?,
+            Position::Picture { horizon, tbl, gid } => conn.execute(
+                "UPDATE sync_state SET picture_xid = ?1, picture_tbl = ?2, picture_gid = ?3",
+                params![horizon, tbl, gid],
+            )?,
+        };
+        Ok(())
+    }
 }
 
 /// A restored backup knows only the changes it held: the next sync pulls again from the start
@@ -72,7 +121,8 @@ pub fn position(conn: &Connection) -> Result<(String, i64)> {
 /// clash check asks about every invitation again.
 pub fn restart_pull(conn: &Connection) -> Result<()> {
     conn.execute_batch(
-        "UPDATE sync_state SET pulled_xid = '0', pulled_pos = 0, clashes_xid = NULL, last_error = NULL;
+        "UPDATE sync_state SET pulled_xid = '0', pulled_pos = 0, clashes_xid = NULL, last_error = NULL,
+                picture_xid = NULL, picture_tbl = NULL, picture_gid = NULL;
          DELETE FROM sync_waiting;",
     )?;
     Ok(())

@@ -131,6 +131,121 @@ fn a_sync_killed_anywhere_loses_nothing_and_applies_nothing_twice() {
     eprintln!("killed mid-pull {killed} times");
 }
 
+/// Every live store as `gid=name`, in gid order: on a laptop, and at head office.
+fn stores_here(db: &Path) -> String {
+    rusqlite::Connection::open(db)
+        .unwrap()
+        .query_row(
+            "SELECT group_concat(gid || '=' || name, ',') FROM (SELECT gid, name FROM stores ORDER BY gid)",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap()
+}
+
+fn stores_at_head_office(o: &crate::hq_sync::Org) -> String {
+    cluster().psql(
+        &o.db,
+        "SELECT string_agg(gid::text || '=' || (data ->> 'name'), ',' ORDER BY gid::text)
+           FROM hq.rows WHERE tbl = 'stores' AND NOT deleted",
+    )
+}
+
+#[test]
+fn a_first_pull_stopped_part_way_goes_on_and_brings_what_changed_meanwhile() {
+    let o = org();
+    let dir = tempfile::tempdir().unwrap();
+    let changsha = joined_laptop(dir.path(), &o.changsha, STORES);
+    crate::hq::huixiao(&["sync", "--db", changsha.to_str().unwrap()]);
+
+    // Head office's new laptop, with a seminar live (pages of 1,000 rows), is stopped part-way
+    // through the stores of its first pull.
+    let hq_dir = tempfile::tempdir().unwrap();
+    let head = joined_laptop(hq_dir.path(), &o.hq, 0);
+    rusqlite::Connection::open(&head)
+        .unwrap()
+        .execute(
+            "INSERT INTO seminars (title, date, start_time, capacity, status, created_at)
+             VALUES ('今天的会', '2026-11-30', '09:00', 100, 'live', '2026-11-30T00:00:00Z')",
+            [],
+        )
+        .unwrap();
+    let part_way = |db: &Path| {
+        let c = rusqlite::Connection::open(db).unwrap();
+        let tbl: Option<String> = c
+            .query_row("SELECT picture_tbl FROM sync_state", [], |r| r.get(0))
+            .unwrap();
+        tbl.as_deref() == Some("stores") && count(db, "SELECT count(*) FROM stores") < STORES as i64
+    };
+    let stopped = (1..60).any(|i| sync_killed_after(&head, 20 * i) && part_way(&head));
+    assert!(stopped, "the first pull was never stopped among the stores");
+    let held = count(&head, "SELECT count(*) FROM stores");
+    assert!(held > 0 && held < STORES as i64, "{held} stores held");
+
+    // Meanwhile 长沙 renames a store head office's laptop holds and one it does not hold yet,
+    // and adds one.
+    let (got, not_yet): (String, String) = {
+        let h = rusqlite::Connection::open(&head).unwrap();
+        let last: String = h
+            .query_row("SELECT max(gid) FROM stores", [], |r| r.get(0))
+            .unwrap();
+        let c = rusqlite::Connection::open(&changsha).unwrap();
+        let pick = |sql: &str| -> String { c.query_row(sql, [&last], |r| r.get(0)).unwrap() };
+        (
+            pick("SELECT gid FROM stores WHERE gid <= ?1 ORDER BY gid LIMIT 1"),
+            pick("SELECT gid FROM stores WHERE gid > ?1 ORDER BY gid DESC LIMIT 1"),
+        )
+    };
+    let app = App::open(&changsha).unwrap();
+    app.db
+        .write(|tx| {
+            tx.execute("UPDATE stores SET name = '改名甲' WHERE gid = ?1", [&got])?;
+            tx.execute("UPDATE stores SET name = '改名乙' WHERE gid = ?1", [&not_yet])?;
+            tx.execute(
+                "INSERT INTO stores (name, city, level, created_at) VALUES ('新开的店', '长沙', 'A', '2026-11-30T00:00:00Z')",
+                [],
+            )?;
+            Ok(())
+        })
+        .unwrap();
+    drop(app);
+    crate::hq::huixiao(&["sync", "--db", changsha.to_str().unwrap()]);
+
+    // The next sync goes on from where it stopped and ends with head office's stores, each once.
+    let done = crate::hq::json_of(&crate::hq::huixiao(&[
+        "sync",
+        "--db",
+        head.to_str().unwrap(),
+        "--json",
+    ]));
+    assert_eq!(done["conflicts"], 0, "{done}");
+    let here = stores_here(&head);
+    let there = stores_at_head_office(&o);
+    let (mine, theirs): (std::collections::BTreeSet<_>, std::collections::BTreeSet<_>) =
+        (here.split(',').collect(), there.split(',').collect());
+    assert!(
+        mine == theirs,
+        "head office's laptop holds {:?} that head office does not, and lacks {:?}",
+        mine.difference(&theirs).collect::<Vec<_>>(),
+        theirs.difference(&mine).collect::<Vec<_>>()
+    );
+    assert!(here.contains(&format!("{got}=改名甲")), "{here}");
+    assert!(here.contains(&format!("{not_yet}=改名乙")), "{here}");
+    assert!(here.contains("=新开的店"), "{here}");
+    assert_eq!(
+        count(&head, "SELECT count(*) FROM stores"),
+        STORES as i64 + 1
+    );
+    assert_eq!(
+        count(
+            &head,
+            "SELECT count(*) FROM sync_state WHERE picture_xid IS NULL AND pulled_xid <> '0'"
+        ),
+        1,
+        "the first pull ended in head office's log"
+    );
+}
+
 /// A TCP proxy in front of PostgreSQL that holds every chunk `delay` before passing it on: a slow
 /// network. Answers the port to connect to.
 fn slow_proxy(to: u16, delay: Duration) -> u16 {
