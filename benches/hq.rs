@@ -16,6 +16,8 @@
 //! `HQ_ONLY=pull` runs only head office's first full pull (the organisation stays as generated);
 //! `HQ_ONLY` names any of `catchup,pull,dashboard,days,door`, comma-separated (the dashboard
 //! needs the pull; without it the days are pulled by a head-office laptop kept from an earlier run).
+//! `HQ_FIRST_PULL=picture,log` pulls head office's laptop each way in turn (`picture`, the
+//! default: the rows as they stand, then the log; `log`: the whole log, as before schema 11).
 //! `HQ_DAYS_ONLY=1` measures the seminar days alone: no full pull, dashboard or door; head
 //! office's laptop of an earlier run kept in HQ_DATA catches up and pulls the days, and without
 //! one the days are not pulled by head office.
@@ -480,8 +482,10 @@ fn measured_sync(app: &App, url: &str, pg_dir: &Path) -> (Duration, hq::sync::Sy
     (took, report, cpu(pg_dir).since(before))
 }
 
-/// Head office's laptop, new: joins and pulls the whole organisation.
-fn first_full_pull(dir: &Path, url: &str, at_hq: &[(String, i64)]) -> App {
+/// Head office's laptop, new: joins and pulls the whole organisation, `picture` (head office's
+/// rows as they stand, then the log from the picture's horizon: schema 11) or `log` (every change
+/// of the log from its start, as before schema 11).
+fn first_full_pull(dir: &Path, url: &str, at_hq: &[(String, i64)], how: &str) -> App {
     let pg_dir = dir.join("pg");
     let path = dir.join("hq.db");
     for s in ["", "-wal", "-shm"] {
@@ -489,15 +493,25 @@ fn first_full_pull(dir: &Path, url: &str, at_hq: &[(String, i64)]) -> App {
     }
     let app = App::open(&path).unwrap();
     hq::block_on(hq::sync::join(&app, &pg_link(url))).unwrap();
+    if how == "log" {
+        // A position before every transaction: the pull replays the log from its start.
+        app.db
+            .conn()
+            .execute("UPDATE sync_state SET pulled_xid = '1', pulled_pos = 0", [])
+            .unwrap();
+    }
+    let wrote = written_bytes();
     let (took, report, used) = measured_sync(&app, url, &pg_dir);
+    let wrote = written_bytes() - wrote;
     let db = file_size(&path);
     let per = |secs: f64| secs * 1e6 / report.pulled.max(1) as f64;
     println!(
-        "head office's first full pull: {} changes in {:.1} s ({:.0} changes/s), database {:.0} MiB; {} conflicts ({used}); CPU per change: laptop {:.1} µs, PostgreSQL {:.1} µs",
+        "head office's first full pull ({how}): {} rows in {:.1} s ({:.0} rows/s), database {:.0} MiB, the laptop wrote {:.1} GiB; {} conflicts ({used}); CPU per row: laptop {:.1} µs, PostgreSQL {:.1} µs",
         report.pulled,
         took.as_secs_f64(),
         report.pulled as f64 / took.as_secs_f64(),
         mib(db),
+        wrote as f64 / (1u64 << 30) as f64,
         report.conflicts,
         per(used.laptop),
         per(used.pg)
@@ -536,6 +550,17 @@ fn first_full_pull(dir: &Path, url: &str, at_hq: &[(String, i64)]) -> App {
         );
     }
     app
+}
+
+/// Bytes this process has written to disk so far (the kernel's count, page cache flushes included).
+fn written_bytes() -> u64 {
+    std::fs::read_to_string("/proc/self/io")
+        .ok()
+        .and_then(|io| {
+            io.lines()
+                .find_map(|l| l.strip_prefix("write_bytes: ")?.trim().parse().ok())
+        })
+        .unwrap_or(0)
 }
 
 /// The dashboard as head office opens it: every seminar compared with the medians, then a city's
@@ -871,7 +896,18 @@ fn main() {
     // day is not pulled by head office.
     let days_only = std::env::var_os("HQ_DAYS_ONLY").is_some();
     let hq_app = if !days_only && wanted("pull") {
-        let app = first_full_pull(&dir, &kept.hq, &at_hq);
+        // HQ_FIRST_PULL: the ways to pull, in turn (`picture,log,picture,log` for pairs).
+        let ways = std::env::var("HQ_FIRST_PULL").unwrap_or_else(|_| "picture".into());
+        let mut app = None;
+        for how in ways.split(',').map(str::trim) {
+            assert!(
+                matches!(how, "picture" | "log"),
+                "HQ_FIRST_PULL names picture or log: {how}"
+            );
+            drop(app.take());
+            app = Some(first_full_pull(&dir, &kept.hq, &at_hq, how));
+        }
+        let app = app.expect("HQ_FIRST_PULL names a way to pull");
         if wanted("dashboard") {
             dashboard(&app, &dir.join("pg"));
         }
