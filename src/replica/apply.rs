@@ -77,6 +77,17 @@ pub fn apply_page(
     if !from.is_current(&tx)? {
         return Ok(None);
     }
+    // A first pull's picture moving on from a table builds the indexes it put off there, and one
+    // beginning a table empty here puts off that table's (not while a seminar is live: the door
+    // would wait for the building).
+    if from.table().is_some() && from.table() != to.table() {
+        super::indexes::build_put_off(&tx)?;
+    }
+    if let Some(table) = to.table().filter(|t| from.table() != Some(t)) {
+        if !door_open(&tx)? {
+            super::indexes::put_off(&tx, table)?;
+        }
+    }
     tx.execute_batch("UPDATE sync_state SET capturing = 0")?;
     let mut out = Applied::default();
     let mut here = Here::read(&tx)?;

@@ -18,6 +18,7 @@
 pub mod apply;
 pub mod capture;
 pub mod clash;
+mod indexes;
 pub mod merge;
 pub mod newstaff;
 pub mod outbox;

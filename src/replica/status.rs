@@ -91,6 +91,14 @@ impl Position {
         Position::Log("0".into(), 0)
     }
 
+    /// The table a first pull's picture stands in.
+    pub(super) fn table(&self) -> Option<&str> {
+        match self {
+            Position::Picture { tbl, .. } => Some(tbl),
+            Position::Log(..) => None,
+        }
+    }
+
     /// Checks that the laptop's pull stands here (no other sync or restore moved it since this
     /// page was read).
     pub(super) fn is_current(&self, conn: &Connection) -> Result<bool> {
@@ -118,8 +126,9 @@ impl Position {
 /// (head office's rows written by gid, so a row seen before is written with the same values and
 /// the changes made after that backup come back), and pushes whatever its outbox holds (a batch
 /// stamped before is sent under its own id, so head office answers what it answered then). Its
-/// clash check asks about every invitation again.
+/// clash check asks about every invitation again. Indexes a first pull had put off are built.
 pub fn restart_pull(conn: &Connection) -> Result<()> {
+    super::indexes::build_put_off(conn)?;
     conn.execute_batch(
         "UPDATE sync_state SET pulled_xid = '0', pulled_pos = 0, clashes_xid = NULL, last_error = NULL,
                 picture_xid = NULL, picture_tbl = NULL, picture_gid = NULL;

@@ -40,6 +40,7 @@ mod partners;
 mod pg;
 mod products;
 mod replica;
+mod replica_picture;
 mod score;
 mod seating;
 mod seating_quality;
