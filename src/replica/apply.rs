@@ -8,6 +8,7 @@
 //! - A row whose reference has not arrived yet waits (`sync_waiting`) and is applied once it has.
 //! - A row that cannot be written here (a rule of this database refuses it) becomes a conflict.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use rusqlite::types::Value as Sql;
@@ -91,7 +92,10 @@ pub fn apply_page(
     tx.execute_batch("UPDATE sync_state SET capturing = 0")?;
     let mut out = Applied::default();
     let mut here = Here::read(&tx)?;
-    let mut shapes = Shapes::default();
+    let mut shapes = Shapes {
+        beyond: beyond_held(&tx, to, page)?,
+        ..Shapes::default()
+    };
     let mut highest = 0;
     let none = Origin::default();
     for (i, change) in page.iter().enumerate() {
@@ -201,12 +205,16 @@ pub const PULL_CACHE_MIB: i64 = 256;
 /// page it touched to the WAL, and a page touched again by the next commits is copied once.
 pub const PULL_CHECKPOINT_PAGES: i64 = 16_384;
 
+/// `PRAGMA temp_store`: temporary files in memory.
+const TEMP_STORE_MEMORY: i64 = 2;
+
 /// The database's settings while a pull applies (a larger page cache, a longer WAL), and the
 /// settings as they were once dropped (SQLite then gives the memory back).
 pub struct Pulling<'a> {
     db: &'a Db,
     cache: i64,
     checkpoint: i64,
+    temp_store: i64,
 }
 
 impl<'a> Pulling<'a> {
@@ -214,12 +222,19 @@ impl<'a> Pulling<'a> {
         let conn = db.conn();
         let cache: i64 = conn.pragma_query_value(None, "cache_size", |r| r.get(0))?;
         let checkpoint: i64 = conn.pragma_query_value(None, "wal_autocheckpoint", |r| r.get(0))?;
+        let temp_store: i64 = conn.pragma_query_value(None, "temp_store", |r| r.get(0))?;
         conn.pragma_update(None, "cache_size", -(PULL_CACHE_MIB << 10))?;
         conn.pragma_update(None, "wal_autocheckpoint", PULL_CHECKPOINT_PAGES)?;
+        // Each row written fires triggers, so SQLite keeps a statement journal to undo it alone:
+        // in memory (a few pages) instead of a temporary file written for every row. (An index a
+        // first pull put off is then sorted in memory too: for a table of ten million rows, a few
+        // hundred MiB for a moment.)
+        conn.pragma_update(None, "temp_store", TEMP_STORE_MEMORY)?;
         Ok(Pulling {
             db,
             cache,
             checkpoint,
+            temp_store,
         })
     }
 }
@@ -229,7 +244,8 @@ impl Drop for Pulling<'_> {
         let conn = self.db.conn();
         let back = conn
             .pragma_update(None, "cache_size", self.cache)
-            .and_then(|()| conn.pragma_update(None, "wal_autocheckpoint", self.checkpoint));
+            .and_then(|()| conn.pragma_update(None, "wal_autocheckpoint", self.checkpoint))
+            .and_then(|()| conn.pragma_update(None, "temp_store", self.temp_store));
         if let Err(e) = back {
             tracing::warn!("the database's settings could not be set back after a pull: {e}");
         }
@@ -291,6 +307,76 @@ fn retry_waiting(tx: &Connection, shapes: &mut Shapes, now: &str) -> Result<usiz
 struct Shapes {
     tables: HashMap<&'static str, Option<Shape>>,
     found: Found,
+    /// Each table's statements that write a row with every column, made once.
+    whole: HashMap<&'static str, Whole>,
+    /// The page's rows are all past every row their table holds here: none is asked about.
+    beyond: bool,
+}
+
+/// The statements that insert a row with every column, or update every column of one, by gid.
+struct Whole {
+    insert: String,
+    update: String,
+}
+
+impl Whole {
+    fn new(t: &str, s: &Shape) -> Whole {
+        let columns: Vec<&str> = s.columns.iter().map(String::as_str).collect();
+        Whole {
+            insert: insert_sql(t, &columns),
+            update: update_sql(t, &columns),
+        }
+    }
+}
+
+/// Inserts a row with these columns and its gid (the values in that order).
+fn insert_sql(t: &str, columns: &[&str]) -> String {
+    let mut names: Vec<String> = columns.iter().map(|c| format!("\"{c}\"")).collect();
+    names.push("gid".into());
+    let marks: Vec<String> = (1..=names.len()).map(|i| format!("?{i}")).collect();
+    format!(
+        "INSERT INTO \"{t}\" ({}) VALUES ({})",
+        names.join(", "),
+        marks.join(", ")
+    )
+}
+
+/// Updates these columns of the row of a gid (the values in that order, the gid last).
+fn update_sql(t: &str, columns: &[&str]) -> String {
+    let sets: Vec<String> = columns
+        .iter()
+        .enumerate()
+        .map(|(i, c)| format!("\"{c}\" = ?{}", i + 1))
+        .collect();
+    format!(
+        "UPDATE \"{t}\" SET {} WHERE gid = ?{}",
+        sets.join(", "),
+        columns.len() + 1
+    )
+}
+
+/// Whether a first pull's page holds only rows past every row their table holds here, so none is
+/// here already: its rows come in gid order, and a table it fills from empty is only ever
+/// appended to. (A row added here meanwhile has a gid of now, past them all: then every row is
+/// asked about, as in the log.)
+fn beyond_held(tx: &Connection, to: &Position, page: &[Pulled]) -> Result<bool> {
+    let (Some(table), Some(first)) = (to.table().and_then(find), page.first()) else {
+        return Ok(false);
+    };
+    let exists: bool = tx.query_row(
+        "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1)",
+        [table.name],
+        |r| r.get(0),
+    )?;
+    if !exists {
+        return Ok(false);
+    }
+    let beyond: Option<bool> = tx.query_row(
+        &format!("SELECT max(gid) < ?1 FROM \"{}\"", table.name),
+        [&first.gid],
+        |r| r.get(0),
+    )?;
+    Ok(beyond.unwrap_or(true))
 }
 
 fn shape_of<'s>(
@@ -314,31 +400,49 @@ fn shape_of<'s>(
     Ok(tables[table].as_ref())
 }
 
-/// The local id each table was last referred to at, by gid: a page's rows name the same seminar,
-/// inviter or product one after another. Forgotten whenever a row is deleted (its id could be
-/// given to another).
+/// The local ids of the rows a page referred to, by table and gid: a page's rows name the same
+/// seminars, inviters and products again and again. Forgotten whenever a row is deleted (its id
+/// could be given to another).
 #[derive(Default)]
-struct Found(HashMap<String, (String, i64)>);
+struct Found {
+    ids: HashMap<String, HashMap<String, i64>>,
+    finds: HashMap<String, String>,
+}
 
 impl Found {
     fn id(&mut self, tx: &Connection, table: &str, gid: &str) -> Result<Option<i64>> {
-        if let Some((last, id)) = self.0.get(table) {
-            if last == gid {
-                return Ok(Some(*id));
-            }
+        if let Some(id) = self.ids.get(table).and_then(|ids| ids.get(gid)) {
+            return Ok(Some(*id));
         }
+        let sql = self
+            .finds
+            .entry(table.to_owned())
+            .or_insert_with(|| format!("SELECT rowid FROM \"{table}\" WHERE gid = ?1"));
         let id: Option<i64> = tx
-            .prepare_cached(&format!("SELECT rowid FROM \"{table}\" WHERE gid = ?1"))?
+            .prepare_cached(sql)?
             .query_row([gid], |r| r.get(0))
             .optional()?;
         if let Some(id) = id {
-            self.0.insert(table.to_owned(), (gid.to_owned(), id));
+            match self.ids.get_mut(table) {
+                Some(ids) => {
+                    ids.insert(gid.to_owned(), id);
+                }
+                None => {
+                    self.ids
+                        .insert(table.to_owned(), HashMap::from([(gid.to_owned(), id)]));
+                }
+            }
         }
         Ok(id)
     }
 
+    /// Whether `table` holds the row of `gid`.
+    fn holds(&mut self, tx: &Connection, table: &str, gid: &str) -> Result<bool> {
+        Ok(self.id(tx, table, gid)?.is_some())
+    }
+
     fn forget(&mut self) {
-        self.0.clear();
+        self.ids.clear();
     }
 }
 
@@ -350,10 +454,18 @@ fn attempt(tx: &Connection, shapes: &mut Shapes, change: &Pulled) -> Result<Opti
         // A table this version of the app does not know: nothing to write it into.
         return Ok(Some(Outcome::Done));
     };
-    let Shapes { tables, found } = shapes;
+    let Shapes {
+        tables,
+        found,
+        whole,
+        beyond,
+    } = shapes;
     let Some(s) = shape_of(tables, tx, table.name)? else {
         return Ok(Some(Outcome::Done));
     };
+    let whole = whole
+        .entry(table.name)
+        .or_insert_with(|| Whole::new(table.name, s));
     let written = match (change.deleted, merged_into(change)) {
         (true, Some(into)) => {
             found.forget();
@@ -361,7 +473,7 @@ fn attempt(tx: &Connection, shapes: &mut Shapes, change: &Pulled) -> Result<Opti
                 super::merge::merged_away(tx, table.name, &change.gid, into)
             })
         }
-        _ => write(tx, table.name, s, found, change),
+        _ => write(tx, table.name, s, whole, found, *beyond, change),
     };
     match written {
         Ok(outcome) => Ok(Some(outcome)),
@@ -397,12 +509,14 @@ fn is_refusal(e: &rusqlite::Error) -> bool {
 }
 
 /// Writes one change in one statement (its references and whether it is here read first): a
-/// delete, an update of a row held here, or an insert.
+/// delete, an update of a row held here, or an insert. `beyond`: the row is known not to be here.
 fn write(
     tx: &Connection,
     t: &str,
     s: &Shape,
+    whole: &Whole,
     found: &mut Found,
+    beyond: bool,
     change: &Pulled,
 ) -> Result<Outcome> {
     if change.deleted {
@@ -425,40 +539,21 @@ fn write(
             },
             (_, v) => sql(v),
         };
-        columns.push(format!("\"{column}\""));
+        columns.push(column.as_str());
         values.push(value);
     }
     values.push(Sql::Text(change.gid.clone()));
-    let held: Option<i64> = tx
-        .prepare_cached(&format!("SELECT rowid FROM \"{t}\" WHERE gid = ?1"))?
-        .query_row([&change.gid], |r| r.get(0))
-        .optional()?;
-    let n = columns.len();
-    if held.is_some() {
-        if n == 0 {
-            return Ok(Outcome::Done);
-        }
-        let sets: Vec<String> = columns
-            .iter()
-            .enumerate()
-            .map(|(i, c)| format!("{c} = ?{}", i + 1))
-            .collect();
-        tx.prepare_cached(&format!(
-            "UPDATE \"{t}\" SET {} WHERE gid = ?{}",
-            sets.join(", "),
-            n + 1
-        ))?
+    let held = !beyond && found.holds(tx, t, &change.gid)?;
+    let every = columns.len() == s.columns.len();
+    let sql = match (held, every) {
+        (true, _) if columns.is_empty() => return Ok(Outcome::Done),
+        (true, true) => Cow::Borrowed(whole.update.as_str()),
+        (true, false) => Cow::Owned(update_sql(t, &columns)),
+        (false, true) => Cow::Borrowed(whole.insert.as_str()),
+        (false, false) => Cow::Owned(insert_sql(t, &columns)),
+    };
+    tx.prepare_cached(&sql)?
         .execute(rusqlite::params_from_iter(values))?;
-    } else {
-        let marks: Vec<String> = (1..=n + 1).map(|i| format!("?{i}")).collect();
-        columns.push("gid".into());
-        tx.prepare_cached(&format!(
-            "INSERT INTO \"{t}\" ({}) VALUES ({})",
-            columns.join(", "),
-            marks.join(", ")
-        ))?
-        .execute(rusqlite::params_from_iter(values))?;
-    }
     Ok(Outcome::Done)
 }
 
