@@ -85,6 +85,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0021_pull_speed",
         include_str!("../migrations/0021_pull_speed.sql"),
     ),
+    (
+        "0023_store_pairs_position",
+        include_str!("../migrations/0023_store_pairs_position.sql"),
+    ),
 ];
 
 /// The schema version this build of the app writes.

@@ -17,6 +17,7 @@ const VERSIONS: &[(i32, &str)] = &[
     (7, include_str!("../../pg/0007_pull_speed.sql")),
     (8, include_str!("../../pg/0008_clashes_since.sql")),
     (10, include_str!("../../pg/0010_staff_review.sql")),
+    (12, include_str!("../../pg/0012_store_proposals_since.sql")),
 ];
 
 /// The version this build of the app speaks.

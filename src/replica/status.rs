@@ -69,10 +69,10 @@ pub fn position(conn: &Connection) -> Result<(String, i64)> {
 /// (head office's rows written by gid, so a row seen before is written with the same values and
 /// the changes made after that backup come back), and pushes whatever its outbox holds (a batch
 /// stamped before is sent under its own id, so head office answers what it answered then). Its
-/// clash check asks about every invitation again.
+/// clash check asks about every invitation again, its store-merge check about every pair.
 pub fn restart_pull(conn: &Connection) -> Result<()> {
     conn.execute_batch(
-        "UPDATE sync_state SET pulled_xid = '0', pulled_pos = 0, clashes_xid = NULL, last_error = NULL;
+        "UPDATE sync_state SET pulled_xid = '0', pulled_pos = 0, clashes_xid = NULL, pairs_xid = NULL, last_error = NULL;
          DELETE FROM sync_waiting;",
     )?;
     Ok(())
