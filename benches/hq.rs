@@ -21,6 +21,11 @@
 //! `HQ_DAYS_ONLY=1` measures the seminar days alone: no full pull, dashboard or door; head
 //! office's laptop of an earlier run kept in HQ_DATA catches up and pulls the days, and without
 //! one the days are not pulled by head office.
+//! `HQ_PAIRS=N`: the first N guests of each seminar day's crowd get the mobile of a generated
+//! 长沙 store's owner, so each day adds N store-merge pairs for the seminar laptop to list (0 by
+//! default). After each day's sync the store-merge question is asked by hand as that laptop, the
+//! old one (`hq.store_proposals()`, every pair at every sync) beside the new one
+//! (`hq.store_proposals_since`, from the position before that sync), and both answers recorded.
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -33,6 +38,7 @@ use huixiao::conversion::{self, CompareFilter, TerritoryQuery};
 use huixiao::hq::{self, laptop::NewLaptop, link::Link};
 use huixiao::i18n::Lang;
 use huixiao::App;
+use rusqlite::params;
 use serde_json::{json, Value};
 use tokio_postgres::Client;
 
@@ -461,10 +467,105 @@ fn crowd(app: &App, date: &str, base: usize) -> (i64, Vec<String>) {
                   WHERE store_id IN (SELECT store_id FROM invitations WHERE seminar_id = ?1)",
                 [seminar],
             )?;
+            // HQ_PAIRS: some guests are people of generated 长沙 stores (store i's owner has
+            // 139 and i on eight digits, store i is 长沙's when i % C = 0), under another name.
+            let (pairs, cities, stores) = shared_mobiles();
+            tx.execute(
+                "UPDATE contacts SET phone = '139' || printf('%08d', (id * ?3) % ?4)
+                  WHERE id IN (SELECT c.id FROM contacts c JOIN invitations i ON i.store_id = c.store_id
+                                WHERE i.seminar_id = ?1 ORDER BY c.id LIMIT ?2)",
+                params![seminar, pairs, cities, stores],
+            )?;
             Ok(())
         })
         .unwrap();
     (seminar, codes)
+}
+
+/// HQ_PAIRS (guests a day sharing a generated store's mobile), and the organisation's cities and
+/// stores (set once generated or reused).
+fn shared_mobiles() -> (i64, i64, i64) {
+    let pairs = std::env::var("HQ_PAIRS")
+        .ok()
+        .map(|s| s.parse().expect("HQ_PAIRS is a number of guests a day"))
+        .unwrap_or(0);
+    let shape = SHAPE.get().copied().unwrap_or(Shape::at(0.01));
+    (pairs, shape.cities, shape.stores)
+}
+
+static SHAPE: std::sync::OnceLock<Shape> = std::sync::OnceLock::new();
+
+/// The store-merge question after a sync, asked by hand as the laptop: the old function (every
+/// pair) beside the new one from the position `since` the laptop had before the sync, with the
+/// stores `again` of the pairs it listed then; three times each, alternately. Each answer is
+/// recorded too, in a transaction rolled back.
+fn proposals_compared(app: &App, url: &str, since: Option<String>, again: Vec<String>) -> String {
+    use huixiao::replica::pairs::{self, Asked, Pair};
+    let cols = "store::text, name, city, laptop, other_store::text, other_name, other_city, other_laptop, mobile";
+    let (old, new) = hq::block_on(async {
+        let c = client(url).await;
+        let (mut old, mut new) = ((vec![], vec![]), (vec![], vec![]));
+        for _ in 0..3 {
+            let t = Instant::now();
+            let rows = c
+                .query(&format!("SELECT {cols} FROM hq.store_proposals()"), &[])
+                .await
+                .unwrap();
+            old.0.push(t.elapsed());
+            old.1 = rows;
+            let t = Instant::now();
+            let rows = c
+                .query(
+                    &format!("SELECT {cols} FROM hq.store_proposals_since($1::text::xid8, $2::text[]::uuid[])"),
+                    &[&since, &again],
+                )
+                .await
+                .unwrap();
+            new.0.push(t.elapsed());
+            new.1 = rows;
+        }
+        Ok((old, new))
+    })
+    .unwrap();
+    let found = |rows: &[tokio_postgres::Row]| -> Vec<Pair> {
+        rows.iter()
+            .map(|r| Pair {
+                store: r.get(0),
+                name: r.get::<_, Option<String>>(1).unwrap_or_default(),
+                city: r.get::<_, Option<String>>(2).unwrap_or_default(),
+                laptop: r.get(3),
+                other_store: r.get(4),
+                other_name: r.get::<_, Option<String>>(5).unwrap_or_default(),
+                other_city: r.get::<_, Option<String>>(6).unwrap_or_default(),
+                other_laptop: r.get(7),
+                mobile: r.get(8),
+            })
+            .collect()
+    };
+    let (all, since_found) = (found(&old.1), found(&new.1));
+    let recorded = |pairs: &[Pair], asked: Asked| -> Duration {
+        let conn = app.db.conn();
+        let tx = conn.unchecked_transaction().unwrap();
+        let t = Instant::now();
+        pairs::record(&tx, pairs, asked, "2026-12-01T00:00:00Z").unwrap();
+        let took = t.elapsed();
+        drop(tx);
+        took
+    };
+    let asked = match since {
+        None => Asked::All,
+        Some(_) => Asked::Since(&again),
+    };
+    format!(
+        "store-merge question ({} open pairs before): hq.store_proposals() {:.1} ms, {} pairs, recorded {:.1} ms; hq.store_proposals_since {:.1} ms, {} pairs, recorded {:.1} ms (medians of 3)",
+        again.len(),
+        ms(median(old.0)),
+        all.len(),
+        ms(recorded(&all, Asked::All)),
+        ms(median(new.0)),
+        since_found.len(),
+        ms(recorded(&since_found, asked)),
+    )
 }
 
 /// One sync of `app`, timed.
@@ -653,7 +754,15 @@ fn seminar_days(day: &App, day_url: &str, head: Option<(&App, &str)>, pg_dir: &P
             }
         }
         let waiting = count(day, "SELECT count(*) FROM sync_outbox");
+        let (since, again) = {
+            let conn = day.db.conn();
+            (
+                huixiao::replica::pairs::position(&conn).unwrap(),
+                huixiao::replica::pairs::open_stores(&conn).unwrap(),
+            )
+        };
         let (push, report, push_cpu) = measured_sync(day, day_url, pg_dir);
+        let compared = proposals_compared(day, day_url, since, again);
         let head_office = match head {
             Some((hq_app, hq_url)) => {
                 let (pull, hq_report, pull_cpu) = measured_sync(hq_app, hq_url, pg_dir);
@@ -674,6 +783,7 @@ fn seminar_days(day: &App, day_url: &str, head: Option<(&App, &str)>, pg_dir: &P
             ms(push),
             ms(before)
         );
+        println!("    {compared}");
         changes.push(waiting);
         pushes.push(push);
     }
@@ -874,6 +984,7 @@ fn main() {
             kept
         }
     };
+    SHAPE.set(Shape::at(scale)).unwrap();
     let admin = pg.url("org");
     // A kept organisation of an older version is brought up to this one, as `hq init` does.
     hq::block_on(async { hq::schema::init(&mut client(&admin).await, "org").await }).unwrap();

@@ -89,6 +89,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0022_first_pull_picture",
         include_str!("../migrations/0022_first_pull_picture.sql"),
     ),
+    (
+        "0023_store_pairs_position",
+        include_str!("../migrations/0023_store_pairs_position.sql"),
+    ),
 ];
 
 /// The schema version this build of the app writes.

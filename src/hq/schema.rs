@@ -18,6 +18,7 @@ const VERSIONS: &[(i32, &str)] = &[
     (8, include_str!("../../pg/0008_clashes_since.sql")),
     (10, include_str!("../../pg/0010_staff_review.sql")),
     (11, include_str!("../../pg/0011_snapshot.sql")),
+    (12, include_str!("../../pg/0012_store_proposals_since.sql")),
 ];
 
 /// The version this build of the app speaks.

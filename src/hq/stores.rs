@@ -8,16 +8,46 @@ use tokio_postgres::Client;
 use super::connect::{failure, settle, Refusals};
 use crate::api::Failure;
 use crate::app::App;
-use crate::replica::pairs::{self, Pair};
+use crate::replica::pairs::{self, Asked, Pair};
 
-/// Asks head office for the pairs this laptop may read and records those to propose.
-pub async fn proposals(app: &App, client: &Client, place: &str) -> Result<usize, Failure> {
+/// What one store-merge check did: the pairs head office answered, and how many are new here.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Checked {
+    pub answered: usize,
+    pub added: usize,
+}
+
+/// Where a check made after this sync's pull may take its position: the oldest transaction still
+/// running now, taken before the pull. Everything written before it is pulled by then (a pair's
+/// store is here to be shown); what commits later, the pull included, is asked about next time.
+pub async fn horizon(client: &Client, place: &str) -> Result<String, Failure> {
+    Ok(client
+        .query_one("SELECT pg_snapshot_xmin(pg_current_snapshot())::text", &[])
+        .await
+        .map_err(|e| failure(e, place))?
+        .get(0))
+}
+
+/// Asks head office for the pairs this laptop may read and records those to propose: only the
+/// pairs of the people and stores written since the last check, with the open pairs' stores
+/// again; the first check asks about all. The position moves to `horizon` ([`horizon`]) only with
+/// the answer recorded.
+pub async fn proposals(
+    app: &App,
+    client: &Client,
+    place: &str,
+    horizon: &str,
+) -> Result<Checked, Failure> {
+    let (since, again) = {
+        let conn = app.db.conn();
+        (pairs::position(&conn)?, pairs::open_stores(&conn)?)
+    };
     let rows = client
         .query(
             "SELECT store::text, name, city, laptop, other_store::text, other_name, other_city,
                     other_laptop, mobile
-               FROM hq.store_proposals()",
-            &[],
+               FROM hq.store_proposals_since($1::text::xid8, $2::text[]::uuid[])",
+            &[&since, &again],
         )
         .await
         .map_err(|e| failure(e, place))?;
@@ -35,7 +65,15 @@ pub async fn proposals(app: &App, client: &Client, place: &str) -> Result<usize,
             mobile: r.get(8),
         })
         .collect();
-    Ok(pairs::record(&app.db.conn(), &found, &app.now_str())?)
+    let asked = match since {
+        None => Asked::All,
+        Some(_) => Asked::Since(&again),
+    };
+    let added = pairs::record_checked(&mut app.db.conn(), &found, asked, horizon, &app.now_str())?;
+    Ok(Checked {
+        answered: found.len(),
+        added,
+    })
 }
 
 /// Head office's refusals of a merge, as a person can act on them.

@@ -108,13 +108,14 @@ async fn run(app: &App, link: &Link) -> Result<SyncReport, Failure> {
     ensure_current(&client, &place).await?;
     let pushed = push(app, &client, &place).await?;
     super::staff::propose(app, &client, &place).await?;
+    let pairs_from = super::stores::horizon(&client, &place).await?;
     let mut report = SyncReport {
         pushed,
         pulled: pull(app, &client, &place).await?,
         ..SyncReport::default()
     };
     clashes(app, &client, &place).await?;
-    super::stores::proposals(app, &client, &place).await?;
+    super::stores::proposals(app, &client, &place, &pairs_from).await?;
     super::staff::proposals(app, &client, &place).await?;
     let now = status::status(&app.db.conn())?;
     report.conflicts = now.conflicts;

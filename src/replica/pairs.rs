@@ -6,6 +6,8 @@
 //! knows them (name, city, district, level, people with their phones masked, who typed it); a pair
 //! settled or gone leaves the list.
 
+use std::collections::{HashMap, HashSet};
+
 use rusqlite::{params, Connection, OptionalExtension};
 use serde_json::{json, Value};
 
@@ -61,26 +63,23 @@ fn masked(phone: &str) -> String {
 fn side(conn: &Connection, gid: &str, laptop: Option<&str>, mobile: &str) -> Result<Option<Value>> {
     type Store = (i64, String, String, String, String, String);
     let store: Option<Store> = conn
-        .query_row(
-            "SELECT id, name, city, district, level, note FROM stores WHERE gid = ?1",
-            [gid],
-            |r| {
-                Ok((
-                    r.get(0)?,
-                    r.get(1)?,
-                    r.get(2)?,
-                    r.get(3)?,
-                    r.get(4)?,
-                    r.get(5)?,
-                ))
-            },
-        )
+        .prepare_cached("SELECT id, name, city, district, level, note FROM stores WHERE gid = ?1")?
+        .query_row([gid], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+            ))
+        })
         .optional()?;
     let Some((id, name, city, district, level, note)) = store else {
         return Ok(None);
     };
     let contacts: Vec<Value> = conn
-        .prepare(
+        .prepare_cached(
             "SELECT c.name, sc.role, c.phone FROM store_contacts sc JOIN contacts c ON c.id = sc.contact_id
               WHERE sc.store_id = ?1 AND c.erased_at IS NULL ORDER BY c.id",
         )?
@@ -106,45 +105,115 @@ fn side(conn: &Connection, gid: &str, laptop: Option<&str>, mobile: &str) -> Res
     })))
 }
 
-/// Keeps each pair the rule proposes as a conflict, once; an open one head office no longer
-/// answers (settled on some laptop, merged, a person's phone changed) leaves the list, and one
-/// still open is shown as the stores are now. Answers how many are new.
-pub fn record(conn: &Connection, pairs: &[Pair], now: &str) -> Result<usize> {
-    let live: Vec<&Pair> = pairs.iter().filter(|p| p.proposed()).collect();
-    let open: Vec<(i64, String, Option<String>)> = conn
+/// Where this laptop's store-merge check got to in head office's log
+/// (`hq.store_proposals_since`); None: the next check asks about every pair.
+pub fn position(conn: &Connection) -> Result<Option<String>> {
+    Ok(conn.query_row("SELECT pairs_xid FROM sync_state", [], |r| r.get(0))?)
+}
+
+/// The stores of the pairs this laptop still lists (one of each pair is enough: head office
+/// answers every pair of a store asked about): asked about again at every check, so that a pair
+/// settled on another laptop, or gone, leaves the list.
+pub fn open_stores(conn: &Connection) -> Result<Vec<String>> {
+    Ok(conn
         .prepare(
-            "SELECT id, gid, json_extract(theirs, '$.gid') FROM sync_conflicts
+            "SELECT DISTINCT gid FROM sync_conflicts
+              WHERE kind = 'store_merge' AND resolved_at IS NULL ORDER BY gid",
+        )?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?)
+}
+
+/// What a store-merge check asked head office about.
+#[derive(Debug, Clone, Copy)]
+pub enum Asked<'a> {
+    /// Every pair this laptop may read.
+    All,
+    /// The pairs of what was written since the last check, and of these stores (the open pairs').
+    Since(&'a [String]),
+}
+
+/// Records a check's answer ([`record`]) and moves the position to `horizon`, in one transaction:
+/// a check that failed on the way is asked again from where the last one that worked got to.
+pub fn record_checked(
+    conn: &mut Connection,
+    pairs: &[Pair],
+    asked: Asked,
+    horizon: &str,
+    now: &str,
+) -> Result<usize> {
+    let tx = conn.transaction()?;
+    let added = record(&tx, pairs, asked, now)?;
+    tx.execute("UPDATE sync_state SET pairs_xid = ?1", [horizon])?;
+    tx.commit()?;
+    Ok(added)
+}
+
+/// Keeps each pair the rule proposes as a conflict, once; an open one head office no longer
+/// answers (settled on some laptop, merged, a person's phone changed) leaves the list — of those
+/// asked about: every open one when every pair was, else those of the stores asked about again —
+/// and one still open is shown as the stores are now. Answers how many are new.
+pub fn record(conn: &Connection, pairs: &[Pair], asked: Asked, now: &str) -> Result<usize> {
+    // In head office's order (new pairs are listed in it), each pair once.
+    let mut live: HashMap<(&str, &str), &Pair> = HashMap::new();
+    let mut order = Vec::new();
+    for p in pairs.iter().filter(|p| p.proposed()) {
+        let key = (p.store.as_str(), p.other_store.as_str());
+        if live.insert(key, p).is_none() {
+            order.push(key);
+        }
+    }
+    let open: Vec<(i64, String, Option<String>, String, String)> = conn
+        .prepare(
+            "SELECT id, gid, json_extract(theirs, '$.gid'), detail, theirs FROM sync_conflicts
               WHERE kind = 'store_merge' AND resolved_at IS NULL",
         )?
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .query_map([], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+        })?
         .collect::<rusqlite::Result<_>>()?;
-    for (id, gid, other) in &open {
-        let still = live
-            .iter()
-            .find(|p| &p.store == gid && Some(&p.other_store) == other.as_ref());
-        let sides = match still {
+    let again: Option<HashSet<&str>> = match asked {
+        Asked::All => None,
+        Asked::Since(stores) => Some(stores.iter().map(String::as_str).collect()),
+    };
+    let mut known = HashSet::new();
+    for (id, gid, other, detail, theirs) in &open {
+        let other = other.as_deref().unwrap_or_default();
+        known.insert((gid.as_str(), other));
+        if let Some(again) = &again {
+            // Made by another sync meanwhile: not asked about this time.
+            if !again.contains(gid.as_str()) && !again.contains(other) {
+                continue;
+            }
+        }
+        let sides = match live.get(&(gid.as_str(), other)) {
             Some(p) => sides(conn, p)?,
             None => None,
         };
         match sides {
-            Some((mine, theirs)) => conn.execute(
-                "UPDATE sync_conflicts SET detail = ?2, theirs = ?3 WHERE id = ?1",
-                params![id, mine.to_string(), theirs.to_string()],
-            )?,
-            None => conn.execute(
-                "UPDATE sync_conflicts SET resolved_at = ?2, resolution = 'gone' WHERE id = ?1",
-                params![id, now],
-            )?,
-        };
+            Some((mine, now_theirs)) => {
+                let (mine, now_theirs) = (mine.to_string(), now_theirs.to_string());
+                if &mine != detail || &now_theirs != theirs {
+                    conn.execute(
+                        "UPDATE sync_conflicts SET detail = ?2, theirs = ?3 WHERE id = ?1",
+                        params![id, mine, now_theirs],
+                    )?;
+                }
+            }
+            None => {
+                conn.execute(
+                    "UPDATE sync_conflicts SET resolved_at = ?2, resolution = 'gone' WHERE id = ?1",
+                    params![id, now],
+                )?;
+            }
+        }
     }
     let mut added = 0;
-    for p in live {
-        let known = open
-            .iter()
-            .any(|(_, gid, other)| gid == &p.store && other.as_ref() == Some(&p.other_store));
-        if known {
+    for key in order {
+        if known.contains(&key) {
             continue;
         }
+        let p = live[&key];
         let Some((mine, theirs)) = sides(conn, p)? else {
             continue;
         };
@@ -250,13 +319,22 @@ mod tests {
 
         // The same name written otherwise is the same store by the rule: nothing to propose.
         assert_eq!(
-            record(&conn, &[pair("美丽人生 美容院", "美丽人生美容院")], "t1").unwrap(),
+            record(
+                &conn,
+                &[pair("美丽人生 美容院", "美丽人生美容院")],
+                Asked::All,
+                "t1"
+            )
+            .unwrap(),
             0
         );
         let two = pair("美丽人生美容院", "美丽人生（分店）");
-        assert_eq!(record(&conn, std::slice::from_ref(&two), "t1").unwrap(), 1);
         assert_eq!(
-            record(&conn, std::slice::from_ref(&two), "t2").unwrap(),
+            record(&conn, std::slice::from_ref(&two), Asked::All, "t1").unwrap(),
+            1
+        );
+        assert_eq!(
+            record(&conn, std::slice::from_ref(&two), Asked::All, "t2").unwrap(),
             0,
             "once"
         );
@@ -274,8 +352,12 @@ mod tests {
             ("a".to_string(), "b".to_string())
         );
 
-        // Settled elsewhere (or merged): head office answers it no more, and it leaves the list.
-        record(&conn, &[], "t3").unwrap();
+        // Asked only about what was written since, and not about these stores: it stays.
+        record(&conn, &[], Asked::Since(&["c".to_string()]), "t3").unwrap();
+        assert_eq!(open(&conn)[0].1, None, "not asked about: still open");
+        // Settled elsewhere (or merged): asked again, head office answers it no more, and it
+        // leaves the list.
+        record(&conn, &[], Asked::Since(&["a".to_string()]), "t3").unwrap();
         assert_eq!(open(&conn)[0].1.as_deref(), Some("gone"));
         assert!(pair_of(&conn, 1).is_err());
     }

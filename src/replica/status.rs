@@ -126,12 +126,13 @@ impl Position {
 /// (head office's rows written by gid, so a row seen before is written with the same values and
 /// the changes made after that backup come back), and pushes whatever its outbox holds (a batch
 /// stamped before is sent under its own id, so head office answers what it answered then). Its
-/// clash check asks about every invitation again. Indexes a first pull had put off are built.
+/// clash check asks about every invitation again, its store-merge check about every pair. Indexes
+/// a first pull had put off are built.
 pub fn restart_pull(conn: &Connection) -> Result<()> {
     super::indexes::build_put_off(conn)?;
     conn.execute_batch(
-        "UPDATE sync_state SET pulled_xid = '0', pulled_pos = 0, clashes_xid = NULL, last_error = NULL,
-                picture_xid = NULL, picture_tbl = NULL, picture_gid = NULL;
+        "UPDATE sync_state SET pulled_xid = '0', pulled_pos = 0, clashes_xid = NULL, pairs_xid = NULL,
+                last_error = NULL, picture_xid = NULL, picture_tbl = NULL, picture_gid = NULL;
          DELETE FROM sync_waiting;",
     )?;
     Ok(())

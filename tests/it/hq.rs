@@ -346,7 +346,7 @@ fn init_brings_an_organisation_of_an_older_version_up_to_this_one() {
             &db,
             "SELECT string_agg(version::text, ',' ORDER BY version) FROM hq.schema_version"
         ),
-        "1,2,5,6,7,8,10,11"
+        "1,2,5,6,7,8,10,11,12"
     );
     // Version 2's function, which every laptop may call.
     assert_eq!(

@@ -106,6 +106,19 @@ fn restoring_a_backup_on_a_joined_laptop_names_what_was_not_pushed_and_syncs_aga
     );
     let status = call(&changsha.app, "sync.status", json!({})).unwrap();
     assert_eq!(status["pending"], 1, "the restored outbox: {status}");
+    let checked: (Option<String>, Option<String>) = changsha
+        .app
+        .db
+        .conn()
+        .query_row("SELECT clashes_xid, pairs_xid FROM sync_state", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .unwrap();
+    assert_eq!(
+        checked,
+        (None, None),
+        "the clash and store-merge checks ask about everything again"
+    );
 
     // The next sync pushes the restored outbox (an older change: it does not win) and pulls again
     // from the start: the store and the note made after the backup come back.

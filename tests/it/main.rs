@@ -30,6 +30,7 @@ mod hq_mirror;
 mod hq_newstaff;
 mod hq_restore;
 mod hq_storemerge;
+mod hq_storepairs;
 mod hq_sync;
 mod http;
 mod import;
