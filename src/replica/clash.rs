@@ -3,6 +3,7 @@
 //! holds the store and for which seminar. Whether two windows overlap is the invitation-list
 //! builder's one test ([`crate::conversion::overlap`]); head office only gathers the candidates.
 
+pub use super::checked::Asked;
 use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde_json::json;
@@ -38,22 +39,7 @@ pub fn position(conn: &Connection) -> Result<Option<String>> {
 /// This laptop's invitations of the double invitations it still lists: head office is asked about
 /// them again at every check, so that a clash that is gone leaves the list.
 pub fn open_invitations(conn: &Connection) -> Result<Vec<String>> {
-    Ok(conn
-        .prepare(
-            "SELECT DISTINCT gid FROM sync_conflicts
-              WHERE kind = 'double_invitation' AND resolved_at IS NULL ORDER BY gid",
-        )?
-        .query_map([], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?)
-}
-
-/// What a clash check asked head office about.
-#[derive(Debug, Clone, Copy)]
-pub enum Asked<'a> {
-    /// Every live invitation of this laptop's seminars.
-    All,
-    /// The invitations written since the last check, and these (the open clashes' invitations).
-    Since(&'a [String]),
+    super::checked::open(conn, "double_invitation")
 }
 
 /// Records a check's answer ([`record`]) and moves the position to `horizon`, in one transaction:

@@ -17,6 +17,7 @@
 
 pub mod apply;
 pub mod capture;
+pub mod checked;
 pub mod clash;
 mod indexes;
 pub mod merge;

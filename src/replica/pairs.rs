@@ -6,6 +6,7 @@
 //! knows them (name, city, district, level, people with their phones masked, who typed it); a pair
 //! settled or gone leaves the list.
 
+pub use super::checked::Asked;
 use std::collections::{HashMap, HashSet};
 
 use rusqlite::{params, Connection, OptionalExtension};
@@ -115,22 +116,7 @@ pub fn position(conn: &Connection) -> Result<Option<String>> {
 /// answers every pair of a store asked about): asked about again at every check, so that a pair
 /// settled on another laptop, or gone, leaves the list.
 pub fn open_stores(conn: &Connection) -> Result<Vec<String>> {
-    Ok(conn
-        .prepare(
-            "SELECT DISTINCT gid FROM sync_conflicts
-              WHERE kind = 'store_merge' AND resolved_at IS NULL ORDER BY gid",
-        )?
-        .query_map([], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?)
-}
-
-/// What a store-merge check asked head office about.
-#[derive(Debug, Clone, Copy)]
-pub enum Asked<'a> {
-    /// Every pair this laptop may read.
-    All,
-    /// The pairs of what was written since the last check, and of these stores (the open pairs').
-    Since(&'a [String]),
+    super::checked::open(conn, "store_merge")
 }
 
 /// Records a check's answer ([`record`]) and moves the position to `horizon`, in one transaction:
